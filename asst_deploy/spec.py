@@ -1,0 +1,172 @@
+"""The normalized, API-neutral description of one assistant.
+
+Every target API maps to and from this shape (DESIGN.md sections 9 and 10), so the planner compares
+like with like and never sees an API's own objects. Normalization lives here too: both sides of a
+comparison go through :func:`normalize` so that defaults, ``null`` versus absent, JSON key order and
+trailing whitespace never show up as perpetual diffs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Mapping
+
+# Fields an assistant has that the planner compares, in display order.
+SPEC_FIELDS: tuple[str, ...] = (
+    "display_name",
+    "model",
+    "description",
+    "instructions",
+    "tools",
+    "temperature",
+    "top_p",
+    "response_format",
+    "reasoning_effort",
+    "metadata",
+    "settings",
+)
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A local file named by a manifest, identified by its content."""
+
+    path: str  # project-relative, POSIX separators
+    sha256: str
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class AssistantSpec:
+    """One assistant as the manifest (or the account) describes it, API-neutral.
+
+    ``tools`` use a flat neutral shape: ``{"type": "code_interpreter"}``,
+    ``{"type": "file_search", "max_num_results": .., "ranking_options": {..}}``,
+    ``{"type": "function", "name", "description", "parameters", "strict"}`` and any other tool
+    (``web_search``, ``mcp``...) as given. ``settings`` holds API-specific extras (agents'
+    ``text_verbosity``, ``service_tier``) that only some backends express.
+    """
+
+    name: str
+    display_name: str
+    model: str
+    description: str | None = None
+    instructions: str | None = None
+    tools: tuple[Mapping[str, Any], ...] = ()
+    temperature: float | None = None
+    top_p: float | None = None
+    response_format: Any = None
+    reasoning_effort: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    files: tuple[FileSpec, ...] = ()
+    code_interpreter_files: tuple[FileSpec, ...] = ()
+    source: str = ""  # the manifest file it came from, for messages
+
+    def comparable(self) -> dict[str, Any]:
+        """The fields the planner diffs, as plain JSON-able values."""
+        return {name: _plain(getattr(self, name)) for name in SPEC_FIELDS}
+
+    def to_json(self) -> dict[str, Any]:
+        data = {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        data["files"] = [vars(f) for f in self.files]
+        data["code_interpreter_files"] = [vars(f) for f in self.code_interpreter_files]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "AssistantSpec":
+        values = dict(data)
+        values["tools"] = tuple(values.get("tools") or ())
+        values["files"] = tuple(FileSpec(**f) for f in values.get("files") or ())
+        values["code_interpreter_files"] = tuple(
+            FileSpec(**f) for f in values.get("code_interpreter_files") or ()
+        )
+        return cls(**values)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def canonical_json(value: Any) -> Any:
+    """Sort mapping keys recursively so that key order never counts as a change."""
+    return json.loads(json.dumps(_plain(value), sort_keys=True, ensure_ascii=False))
+
+
+def _drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if v is not None}
+
+
+def normalize_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
+    """One tool in the neutral flat shape, defaults dropped, keys sorted."""
+    tool = dict(tool)
+    kind = tool.get("type")
+    if kind == "function" and "function" in tool:  # the Assistants API nests a function
+        tool = {"type": "function", **tool["function"]}
+    if kind == "function":
+        if tool.get("strict") is False:
+            tool.pop("strict")
+        if tool.get("description") == "":
+            tool.pop("description")
+    if kind == "file_search":
+        nested = tool.pop("file_search", None) or {}
+        tool.update(nested)
+        ranking = tool.get("ranking_options") or {}
+        ranking = _drop_none(ranking)
+        if ranking.get("ranker") in (None, "auto") and ranking.get("score_threshold") in (None, 0, 0.0):
+            ranking = {}
+        tool["ranking_options"] = ranking or None
+    return canonical_json(_drop_none(tool))
+
+
+def normalize_response_format(value: Any) -> Any:
+    if value in (None, "auto", {"type": "text"}):
+        return "auto"
+    return canonical_json(value)
+
+
+def normalize_instructions(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n").rstrip()
+    return text or None
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What an API assumes for a field left unset; the same on both sides of a diff."""
+
+    temperature: float | None = 1.0
+    top_p: float | None = 1.0
+    response_format: Any = "auto"
+
+
+def normalize(spec: AssistantSpec, defaults: Defaults = Defaults()) -> AssistantSpec:
+    """The canonical form of a spec: compare two specs only after this."""
+    return replace(
+        spec,
+        description=spec.description or None,
+        instructions=normalize_instructions(spec.instructions),
+        tools=tuple(normalize_tool(t) for t in spec.tools),
+        temperature=_number(spec.temperature, defaults.temperature),
+        top_p=_number(spec.top_p, defaults.top_p),
+        response_format=normalize_response_format(
+            spec.response_format if spec.response_format is not None else defaults.response_format
+        ),
+        metadata=dict(sorted((spec.metadata or {}).items())),
+        settings=canonical_json(_drop_none(spec.settings or {})),
+        files=tuple(sorted(spec.files, key=lambda f: f.path)),
+        code_interpreter_files=tuple(sorted(spec.code_interpreter_files, key=lambda f: f.path)),
+    )
+
+
+def _number(value: float | None, default: float | None) -> float | None:
+    value = default if value is None else value
+    return None if value is None else float(value)
