@@ -1,0 +1,94 @@
+"""The lockfile: which objects on the account belong to which manifest (DESIGN.md section 6).
+
+Stdlib only, because runtime code reads it through ``import asst_deploy``. Written atomically
+(temp file, fsync, ``os.replace``) so a reader or a killed apply never sees half a file.
+Mutual exclusion between two applies is the apply lock's job (``apply.py``), not this module's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+LOCK_VERSION = 1
+
+
+class LockfileError(Exception):
+    """The lockfile exists but cannot be used (not JSON, unknown version, wrong shape)."""
+
+
+def empty_lock(project: str, environment: str) -> dict[str, Any]:
+    return {"version": LOCK_VERSION, "project": project, "environment": environment, "assistants": {}}
+
+
+def parse_lock(text: str, path: Path | str) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LockfileError(
+            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); "
+            "restore it from git, or delete it to rebuild it from the account's markers"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("assistants", {}), dict):
+        raise LockfileError(f"{path}: not an asst-deploy lockfile (expected an object with 'assistants')")
+    version = data.get("version")
+    if version != LOCK_VERSION:
+        raise LockfileError(
+            f"{path}: lockfile version {version!r} is not supported (this asst-deploy reads version "
+            f"{LOCK_VERSION}); upgrade asst-deploy or delete the file to rebuild it from the account"
+        )
+    data.setdefault("assistants", {})
+    return data
+
+
+def read_lock(path: "Path | str", project: str, environment: str) -> dict[str, Any]:
+    """The lockfile's content, or an empty one when it does not exist yet."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        return empty_lock(project, environment)
+    return parse_lock(text, path)
+
+
+def dump_lock(lock: dict[str, Any]) -> str:
+    return json.dumps(lock, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_lock(path: "Path | str", lock: dict[str, Any]) -> None:
+    """Replace the lockfile atomically: it is either the old or the new content, never half."""
+    import tempfile  # not at module level: runtime readers never write
+
+    text = dump_lock(lock)
+    folder, name = os.path.split(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:  # make the rename itself durable
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass
+
+
+def lock_filename(environment: str) -> str:
+    return "assistants.lock.json" if environment == "default" else f"assistants.{environment}.lock.json"
