@@ -7,9 +7,11 @@ even pathlib), the lockfile parsed once per (path, mtime) and cached.
 from __future__ import annotations
 
 import os
-from typing import Any
-
 from .lockfile import lock_filename, parse_lock
+
+TYPE_CHECKING = False  # typing itself costs ~10 ms at import; runtime readers skip it
+if TYPE_CHECKING:
+    from typing import Any
 
 
 
