@@ -1,0 +1,1 @@
+"""Plans: the types (``types``) and the pure function that makes one (``planner``)."""

@@ -1,0 +1,161 @@
+"""The plan as data: types only, no logic beyond (de)serialization.
+
+After Terraform's ``internal/plans``: a change is ``(address, action, before, after)`` plus a
+``reason`` that only people read. The JSON document (``Plan.to_json``) is the one thing the text
+and markdown renderers, ``--format json``, saved plan files and the applier all read, so they
+never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+FORMAT_VERSION = 1
+
+
+class Action(str, Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    REPLACE = "replace"  # delete and create: an in-place update is impossible
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Kind(str, Enum):
+    """What a change acts on. ``responses`` is a lockfile-only entry (``api: responses``)."""
+
+    ASSISTANT = "assistant"
+    AGENT = "agent"
+    RESPONSES = "responses"
+    VECTOR_STORE = "vector_store"
+    FILE = "file"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    field: str  # dotted path, e.g. "tools[1].parameters" or "instructions"
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Change:
+    type: Kind
+    name: str  # the manifest name it belongs to
+    action: Action
+    id: str | None = None  # the existing object acted on (update, delete, replace)
+    path: str | None = None  # file changes: the project-relative path
+    role: str | None = None  # file changes: "files" (retrieval) or "code_interpreter_files"
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+    fields: tuple[FieldDiff, ...] = ()
+    reason: str = ""  # for people only: the applier never reads it
+
+    @property
+    def address(self) -> str:
+        base = f"{self.type.value}.{self.name}"
+        return f"{base}:{self.path}" if self.path else base
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "address": self.address,
+            "type": self.type.value,
+            "name": self.name,
+            "action": self.action.value,
+            "id": self.id,
+            "reason": self.reason,
+            "before": self.before,
+            "after": self.after,
+        }
+        if self.path is not None:
+            doc["path"] = self.path
+            doc["role"] = self.role
+        if self.fields:
+            doc["fields"] = [{"field": f.field, "before": f.before, "after": f.after} for f in self.fields]
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> "Change":
+        return cls(
+            type=Kind(doc["type"]),
+            name=doc["name"],
+            action=Action(doc["action"]),
+            id=doc.get("id"),
+            path=doc.get("path"),
+            role=doc.get("role"),
+            before=doc.get("before"),
+            after=doc.get("after"),
+            fields=tuple(FieldDiff(f["field"], f["before"], f["after"]) for f in doc.get("fields", ())),
+            reason=doc.get("reason", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A frozen plan: what to change, and fingerprints of what it was computed from."""
+
+    project: str
+    environment: str
+    api: str
+    changes: tuple[Change, ...] = ()
+    observed_fingerprint: str = ""
+    desired_fingerprint: str = ""
+    lock_fingerprint: str = ""
+    notes: tuple[str, ...] = ()  # things a reviewer should know that are not changes
+    unchanged: tuple[str, ...] = field(default=())  # manifest names with nothing to do
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    def summary(self) -> dict[str, int]:
+        """Counts as Terraform does: a replace is one create and one delete."""
+        counts = {"create": 0, "update": 0, "delete": 0}
+        for change in self.changes:
+            if change.action is Action.REPLACE:
+                counts["create"] += 1
+                counts["delete"] += 1
+            else:
+                counts[change.action.value] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "project": self.project,
+            "environment": self.environment,
+            "api": self.api,
+            "changes": [c.to_json() for c in self.changes],
+            "summary": self.summary(),
+            "unchanged": list(self.unchanged),
+            "notes": list(self.notes),
+            "fingerprints": {
+                "observed": self.observed_fingerprint,
+                "desired": self.desired_fingerprint,
+                "lock": self.lock_fingerprint,
+            },
+        }
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> "Plan":
+        if doc.get("format_version") != FORMAT_VERSION:
+            raise ValueError(f"plan format_version {doc.get('format_version')!r} is not {FORMAT_VERSION}")
+        prints = doc.get("fingerprints", {})
+        return cls(
+            project=doc["project"],
+            environment=doc["environment"],
+            api=doc["api"],
+            changes=tuple(Change.from_json(c) for c in doc.get("changes", ())),
+            observed_fingerprint=prints.get("observed", ""),
+            desired_fingerprint=prints.get("desired", ""),
+            lock_fingerprint=prints.get("lock", ""),
+            notes=tuple(doc.get("notes", ())),
+            unchanged=tuple(doc.get("unchanged", ())),
+        )

@@ -1,0 +1,74 @@
+"""What the account holds that is ours: the ``Observed`` value the planner compares against.
+
+Types only. ``observe.py`` fills them from a backend; the planner reads them; neither this module
+nor the planner knows any API's object shapes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .spec import AssistantSpec
+
+
+@dataclass(frozen=True)
+class ObservedAssistant:
+    """An owned assistant (or agent) on the account, mapped back to a spec by its backend."""
+
+    id: str
+    name: str  # the manifest name its marker records
+    spec: AssistantSpec
+    vector_store_ids: tuple[str, ...] = ()
+    code_interpreter_file_ids: tuple[str, ...] = ()
+    created_at: int = 0
+
+
+@dataclass(frozen=True)
+class StoreFile:
+    """A file's membership of a vector store, with the attributes we gave it."""
+
+    file_id: str
+    path: str | None
+    sha256: str | None
+    status: str = "completed"
+
+
+@dataclass(frozen=True)
+class ObservedVectorStore:
+    id: str
+    name: str  # the manifest name its marker records
+    file_count: int  # file_counts.total minus failed/cancelled
+    files: tuple[StoreFile, ...] | None = None  # None: not listed (the counts agreed with the lock)
+    created_at: int = 0
+
+
+@dataclass(frozen=True)
+class ObservedFile:
+    id: str
+    sha256: str  # from the uploaded filename
+    filename: str
+    bytes: int = 0
+
+
+@dataclass(frozen=True)
+class Observed:
+    """Everything owned by this project and environment, and nothing else."""
+
+    assistants: tuple[ObservedAssistant, ...] = ()
+    vector_stores: tuple[ObservedVectorStore, ...] = ()
+    files: tuple[ObservedFile, ...] = ()
+    listed: frozenset[str] = field(default_factory=frozenset)  # kinds the backend actually listed
+
+    def fingerprint(self) -> str:
+        """A digest of what was observed, so a saved plan can tell the account moved on."""
+        import hashlib
+        import json
+
+        rows = sorted(
+            [("a", a.id, a.name, json.dumps(a.spec.comparable(), sort_keys=True), a.vector_store_ids,
+              a.code_interpreter_file_ids) for a in self.assistants]
+            + [("v", v.id, v.name, v.file_count) for v in self.vector_stores]
+            + [("f", f.id, f.sha256) for f in self.files],
+            key=repr,
+        )
+        return hashlib.sha256(repr(rows).encode()).hexdigest()
