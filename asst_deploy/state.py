@@ -21,6 +21,7 @@ class ObservedAssistant:
     vector_store_ids: tuple[str, ...] = ()
     code_interpreter_file_ids: tuple[str, ...] = ()
     created_at: int = 0
+    kind: str = "assistant"  # "assistant" or "agent": which API holds it (api migrations see both)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,78 @@
+"""The emulator's settings: what it serves and which faults it injects.
+
+Fault fields can be changed while the server runs (``Emulator.set_faults`` or
+``POST /__emulator__/faults``); the other fields are fixed at start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+DEFAULT_MODELS: tuple[str, ...] = (
+    "gpt-4o",
+    "gpt-4o-mini",
+    "gpt-4.1",
+    "gpt-4.1-mini",
+    "gpt-5",
+    "gpt-5-mini",
+    "o3",
+    "o4-mini",
+    "gpt-3.5-turbo",
+)
+
+# Fields that may change at run time. processing_seconds is included because a test
+# that wants to watch files go in_progress -> completed should not need a restart.
+FAULT_FIELDS: tuple[str, ...] = (
+    "latency_ms",
+    "rate_limit_every",
+    "retry_after_s",
+    "error_rate",
+    "seed",
+    "outage_after_writes",
+    "processing_seconds",
+)
+
+
+@dataclass
+class EmulatorConfig:
+    """Everything an emulator needs to start; defaults give a fast, fault-free server."""
+
+    data: str | None = None  # sqlite path; None = in memory
+    models: tuple[str, ...] = DEFAULT_MODELS
+    processing_seconds: float = 0.0  # how long files stay in_progress in vector stores
+    latency_ms: float = 0.0  # added to every request
+    rate_limit_every: int = 0  # 429 on every Nth request, 0 = off
+    retry_after_s: float = 0.0  # Retry-After sent with injected faults
+    error_rate: float = 0.0  # fraction of requests answered 500/503
+    seed: int = 0  # seeds the error_rate coin
+    outage_after_writes: int | None = None  # after N writes every request fails 503 until healed
+    api_key_required: bool = True  # 401 without "Authorization: Bearer <key>"
+    serve_assistants: bool = True  # False: /v1/assistants* answers 404, as after the sunset
+
+    def __post_init__(self) -> None:
+        self.models = tuple(self.models)
+        check_faults({name: getattr(self, name) for name in FAULT_FIELDS})
+
+
+def check_faults(values: dict[str, object]) -> dict[str, object]:
+    """Validate fault settings (names and ranges); return them coerced. Raises ValueError."""
+    known = {f.name for f in fields(EmulatorConfig)}
+    out: dict[str, object] = {}
+    for name, value in values.items():
+        if name not in FAULT_FIELDS:
+            hint = " (fixed at start)" if name in known else ""
+            raise ValueError(f"unknown fault setting {name!r}{hint}; known: {', '.join(FAULT_FIELDS)}")
+        if name == "outage_after_writes":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError("outage_after_writes must be a non-negative integer or None")
+        elif name in ("rate_limit_every", "seed"):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer")
+        else:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"{name} must be a non-negative number")
+            if name == "error_rate" and value > 1:
+                raise ValueError("error_rate must be between 0 and 1")
+            value = float(value)
+        out[name] = value
+    return out

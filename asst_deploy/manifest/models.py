@@ -1,0 +1,309 @@
+"""Pydantic models of one manifest (DESIGN.md section 2): types, ranges and API limits.
+
+The models are strict (``model: 4`` is an error, never ``"4"``) and forbid unknown keys, so a typo
+cannot pass silently. They check what one value can tell; checks that need the file system or
+several fields at once live in :mod:`.resolve`, and per-API rules in :mod:`.api_rules`.
+Unions of tools and response formats use callable discriminators with ``~``-prefixed tags, so an
+error's location names the branch (stripped again by :mod:`.messages`) and never mixes branches.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+FUNCTION_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$"
+TAG_PREFIX = "~"  # marks a union branch in an error location
+
+# API limits (DESIGN.md section 2).
+MAX_DISPLAY_NAME = 256
+MAX_DESCRIPTION = 512
+MAX_INSTRUCTIONS = 256_000
+MAX_TOOLS = 128
+MAX_METADATA_PAIRS = 16  # the API's limit, counting the key asst-deploy reserves
+MAX_USER_METADATA_PAIRS = MAX_METADATA_PAIRS - 1
+MAX_METADATA_KEY = 64
+MAX_METADATA_VALUE = 512
+MAX_CODE_INTERPRETER_FILES = 20
+
+ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
+Verbosity = Literal["low", "medium", "high"]
+ServiceTier = Literal["auto", "default", "flex", "scale", "priority", "fast", "ultrafast"]
+Ranker = Literal["auto", "default_2024_08_21", "default-2024-11-15"]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors and nothing is coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# ---- tools -------------------------------------------------------------------------------------
+
+
+class CodeInterpreterTool(Strict):
+    """Runs Python in a sandbox; its files come from the manifest's `code_interpreter_files`."""
+
+    type: Literal["code_interpreter"] = Field(description="Always `code_interpreter`.")
+
+
+class RankingOptions(Strict):
+    """How file search ranks chunks before the model sees them."""
+
+    ranker: Ranker | None = Field(
+        None,
+        description="`auto` (works with every API), `default_2024_08_21` (Assistants only) or "
+        "`default-2024-11-15` (Responses only).",
+    )
+    score_threshold: float | None = Field(
+        None, ge=0, le=1, description="Drop results scoring below this (0..1)."
+    )
+
+
+class FileSearchTool(Strict):
+    """Searches the assistant's retrieval `files` (its vector store)."""
+
+    type: Literal["file_search"] = Field(description="Always `file_search`.")
+    max_num_results: int | None = Field(
+        None, ge=1, le=50, description="How many chunks to return at most (1..50)."
+    )
+    ranking_options: RankingOptions | None = Field(None, description="Ranking of results.")
+
+
+class FunctionDefinition(Strict):
+    """A function the model may call; your code runs it."""
+
+    name: str = Field(pattern=FUNCTION_NAME_PATTERN, description="1-64 of a-z A-Z 0-9 _ -.")
+    description: str | None = Field(None, description="What the function does, for the model.")
+    parameters: dict[str, Any] | None = Field(
+        None, description="A JSON Schema object (type: object) of the arguments."
+    )
+    parameters_file: str | None = Field(
+        None, description="A JSON file holding the parameters schema, relative to the project root."
+    )
+    strict: bool | None = Field(
+        None, description="Make the model follow the schema exactly (not with api: agents)."
+    )
+
+
+class FunctionTool(Strict):
+    """A function tool, written as in the Assistants API: the definition nested under `function`."""
+
+    type: Literal["function"] = Field(description="Always `function`.")
+    function: FunctionDefinition = Field(description="The function's definition.")
+
+
+class WebSearchLocation(Strict):
+    """Approximate location used to localize search results."""
+
+    city: str | None = Field(None, description="City name.")
+    country: str | None = Field(None, description="Two-letter ISO country code, such as `US`.")
+    region: str | None = Field(None, description="Region or state.")
+    timezone: str | None = Field(None, description="IANA time zone, such as `Europe/Paris`.")
+
+
+class WebSearchTool(Strict):
+    """Web search (api: agents or responses)."""
+
+    type: Literal["web_search"] = Field(description="Always `web_search`.")
+    allowed_domains: list[str] | None = Field(None, description="Only search these domains.")
+    context_size: Literal["low", "medium", "high"] | None = Field(
+        None, description="How much search context the model sees (default medium)."
+    )
+    location: WebSearchLocation | None = Field(None, description="Localize results.")
+    mode: Literal["disabled", "cached", "live"] | None = Field(
+        None, description="Where results come from (default live)."
+    )
+
+
+class McpHttpTransport(Strict):
+    """Reach the MCP server over HTTP."""
+
+    type: Literal["http"] = Field(description="Always `http`.")
+    server_url: str = Field(description="The MCP server's URL.")
+    headers: dict[str, str] | None = Field(None, description="Non-secret HTTP headers.")
+
+
+class McpStdioTransport(Strict):
+    """Start the MCP server as a local process (api: agents)."""
+
+    type: Literal["stdio"] = Field(description="Always `stdio`.")
+    command: str = Field(description="The command that starts the server.")
+    cwd: str = Field(description="Its working directory.")
+    args: list[str] | None = Field(None, description="Its arguments.")
+    env_vars: list[str] | None = Field(None, description="Environment variables it inherits.")
+
+
+def _tagged(*models: type[Strict], key: str = "type") -> Any:
+    """A union told apart by its `type` field, with branch tags that never look like keys."""
+
+    def pick(value: Any) -> str | None:
+        if isinstance(value, dict):
+            return f"{TAG_PREFIX}{value.get(key)}"
+        return getattr(value, key, None) and f"{TAG_PREFIX}{getattr(value, key)}"
+
+    branches = [
+        Annotated[m, Tag(TAG_PREFIX + m.model_fields[key].annotation.__args__[0])]  # type: ignore[union-attr]
+        for m in models
+    ]
+    return Annotated[Union[tuple(branches)], Discriminator(pick)]
+
+
+McpTransport = _tagged(McpHttpTransport, McpStdioTransport)
+
+
+class McpTool(Strict):
+    """Tools of a remote MCP server (api: agents; api: responses over HTTP)."""
+
+    type: Literal["mcp"] = Field(description="Always `mcp`.")
+    server_label: str = Field(description="A label for the server in tool calls.")
+    transport: McpTransport = Field(description="How to reach the server: http or stdio.")
+    allowed_tools: list[str] | None = Field(None, description="Only these tools of the server.")
+    connection_origin: Literal["service", "environment"] | None = Field(
+        None, description="Where connections originate."
+    )
+    credential_id: str | None = Field(None, description="The vault credential to use.")
+    request_metadata: dict[str, Any] | None = Field(None, description="Sent with each request.")
+    required: bool | None = Field(None, description="Must initialize before the first turn.")
+
+
+class ToolSearchTool(Strict):
+    """Discovers deferred function tools (api: agents or responses)."""
+
+    type: Literal["tool_search"] = Field(description="Always `tool_search`.")
+
+
+TOOL_MODELS: dict[str, type[Strict]] = {
+    m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
+    for m in (CodeInterpreterTool, FileSearchTool, FunctionTool, WebSearchTool, McpTool, ToolSearchTool)
+}
+Tool = _tagged(*TOOL_MODELS.values())
+
+# ---- response format ---------------------------------------------------------------------------
+
+
+class TextFormat(Strict):
+    """Plain text (the same as `auto`)."""
+
+    type: Literal["text"] = Field(description="Always `text`.")
+
+
+class JsonObjectFormat(Strict):
+    """Any JSON object (not with api: agents)."""
+
+    type: Literal["json_object"] = Field(description="Always `json_object`.")
+
+
+class JsonSchemaSpec(Strict):
+    """The JSON Schema the answer must follow."""
+
+    name: str = Field(pattern=FUNCTION_NAME_PATTERN, description="1-64 of a-z A-Z 0-9 _ -.")
+    description: str | None = Field(None, description="What the format is for.")
+    schema_: dict[str, Any] | None = Field(
+        None, alias="schema", description="The JSON Schema object of the answer."
+    )
+    strict: bool | None = Field(None, description="Follow the schema exactly.")
+
+
+class JsonSchemaFormat(Strict):
+    """Answers following a JSON Schema (structured outputs)."""
+
+    type: Literal["json_schema"] = Field(description="Always `json_schema`.")
+    json_schema: JsonSchemaSpec = Field(description="Name and schema of the format.")
+
+
+def _pick_format(value: Any) -> str | None:
+    if isinstance(value, str):
+        return f"{TAG_PREFIX}auto"
+    if isinstance(value, dict):
+        return f"{TAG_PREFIX}{value.get('type')}"
+    return getattr(value, "type", None) and f"{TAG_PREFIX}{value.type}"
+
+
+ResponseFormat = Annotated[
+    Union[
+        Annotated[Literal["auto"], Tag(TAG_PREFIX + "auto")],
+        Annotated[TextFormat, Tag(TAG_PREFIX + "text")],
+        Annotated[JsonObjectFormat, Tag(TAG_PREFIX + "json_object")],
+        Annotated[JsonSchemaFormat, Tag(TAG_PREFIX + "json_schema")],
+    ],
+    Discriminator(_pick_format),
+]
+RESPONSE_FORMAT_TYPES = ("auto", "text", "json_object", "json_schema")
+
+# ---- the manifest ------------------------------------------------------------------------------
+
+MetadataKey = Annotated[str, Field(max_length=MAX_METADATA_KEY)]
+MetadataValue = Annotated[str, Field(max_length=MAX_METADATA_VALUE)]
+
+
+class Manifest(Strict):
+    """One assistant, as declared in `assistants/*.yaml` (asst-deploy, DESIGN.md section 2).
+
+    Paths are relative to the project root (the folder holding asst-deploy.yaml).
+    """
+
+    model_config = ConfigDict(
+        title="asst-deploy assistant manifest", populate_by_name=True, protected_namespaces=()
+    )
+
+    name: str = Field(
+        pattern=NAME_PATTERN,
+        description="Logical key, unique in the project: lowercase letters, digits, - and _.",
+    )
+    display_name: str | None = Field(
+        None,
+        max_length=MAX_DISPLAY_NAME,
+        description="The name shown on the account (default: name); environments may add a prefix.",
+    )
+    model: str = Field(min_length=1, description="The model, e.g. gpt-4o.")
+    description: str | None = Field(
+        None, max_length=MAX_DESCRIPTION, description="What the assistant is for (at most 512 chars)."
+    )
+    instructions: str | None = Field(
+        None, max_length=MAX_INSTRUCTIONS, description="The system instructions (at most 256,000 chars)."
+    )
+    instructions_file: str | None = Field(
+        None, description="A UTF-8 file holding the instructions, instead of `instructions`."
+    )
+    tools: list[Tool] = Field(  # type: ignore[valid-type]
+        default_factory=list,
+        max_length=MAX_TOOLS,
+        description="code_interpreter, file_search, function; web_search, mcp, tool_search "
+        "with api: agents/responses. At most 128.",
+    )
+    files: list[str] = Field(
+        default_factory=list,
+        description="Retrieval files (paths or globs) for file_search, uploaded into a vector store.",
+    )
+    code_interpreter_files: list[str] = Field(
+        default_factory=list,
+        description="Files (paths or globs) given to code_interpreter; at most 20.",
+    )
+    temperature: float | None = Field(None, ge=0, le=2, description="Sampling temperature, 0..2.")
+    top_p: float | None = Field(None, ge=0, le=1, description="Nucleus sampling, 0..1.")
+    response_format: ResponseFormat | None = Field(  # type: ignore[valid-type]
+        None,
+        description="`auto`, {type: text}, {type: json_object} or "
+        "{type: json_schema, json_schema: {name, schema, strict}}.",
+    )
+    reasoning_effort: ReasoningEffort | None = Field(
+        None, description="Reasoning effort of reasoning models."
+    )
+    verbosity: Verbosity | None = Field(
+        None, description="How much text the model writes (api: agents or responses)."
+    )
+    service_tier: ServiceTier | None = Field(
+        None, description="Processing tier (api: agents or responses)."
+    )
+    metadata: dict[MetadataKey, MetadataValue] = Field(
+        default_factory=dict,
+        max_length=MAX_USER_METADATA_PAIRS,
+        description="Your own metadata: at most 15 pairs (asst-deploy reserves one of the API's 16), "
+        "keys <= 64 and values <= 512 chars.",
+    )
+
+
+MANIFEST_FIELDS: tuple[str, ...] = tuple(Manifest.model_fields)

@@ -1,0 +1,383 @@
+"""The planner: a pure function from (desired, observed, lock) to a Plan. No I/O.
+
+One comparator per kind of object (after alembic's autogenerate): files, vector stores, then the
+assistant itself, then everything owned that no manifest wants any more. Which API an assistant
+lives in is invisible here: specs are API-neutral (``spec.py``) and ``Desired`` names the kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..spec import SPEC_FIELDS, AssistantSpec, FileSpec
+from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
+from .types import Action, Change, FieldDiff, Kind, Plan
+
+FILE_ROLES = ("files", "code_interpreter_files")
+
+
+@dataclass(frozen=True)
+class Desired:
+    """What the manifests ask for, already normalized by the target backend's rules."""
+
+    project: str
+    environment: str
+    api: str
+    kind: Kind  # what an assistant becomes: assistant, agent or responses
+    specs: tuple[AssistantSpec, ...]
+    ignore_unset: frozenset[str] = frozenset()  # never diff these when the manifest leaves them unset
+    write_only: frozenset[str] = frozenset()  # the API never returns these: compare with the lock
+    targets: frozenset[str] | None = None  # --target: plan only these names
+
+    def fingerprint(self) -> str:
+        payload = [
+            self.project, self.environment, self.api, self.kind.value,
+            [spec.to_json() for spec in self.specs],
+        ]
+        return _digest(payload)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def lock_fingerprint(lock: Mapping[str, Any]) -> str:
+    return _digest(lock.get("assistants", {}))
+
+
+def plan(desired: Desired, observed: Observed, lock: Mapping[str, Any]) -> Plan:
+    """Compare manifests with what exists and list the changes that make them agree."""
+    planner = _Planner(desired, observed, lock.get("assistants", {}))
+    changes = planner.run()
+    return Plan(
+        project=desired.project,
+        environment=desired.environment,
+        api=desired.api,
+        changes=tuple(changes),
+        observed_fingerprint=observed.fingerprint(),
+        desired_fingerprint=desired.fingerprint(),
+        lock_fingerprint=lock_fingerprint(lock),
+        notes=tuple(planner.notes),
+        unchanged=tuple(planner.unchanged),
+    )
+
+
+def _oldest(items: Sequence[Any]) -> Any:
+    return min(items, key=lambda item: (item.created_at, item.id))
+
+
+@dataclass
+class _Current:
+    """What exists for one manifest name, reconciled from the account and the lock."""
+
+    assistant: ObservedAssistant | None = None
+    store: ObservedVectorStore | None = None
+    files: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {r: {} for r in FILE_ROLES})
+
+
+class _Planner:
+    def __init__(self, desired: Desired, observed: Observed, entries: Mapping[str, Any]) -> None:
+        self.desired = desired
+        self.observed = observed
+        self.entries = entries
+        self.notes: list[str] = []
+        self.unchanged: list[str] = []
+        self.assistants: dict[str, list[ObservedAssistant]] = defaultdict(list)
+        for item in observed.assistants:
+            self.assistants[item.name].append(item)
+        self.stores: dict[str, list[ObservedVectorStore]] = defaultdict(list)
+        for store in observed.vector_stores:
+            self.stores[store.name].append(store)
+        self.files_by_id: dict[str, ObservedFile] = {f.id: f for f in observed.files}
+        self.kept_file = self._kept_files()
+        self.specs = {spec.name: spec for spec in desired.specs}
+
+    def wanted(self, name: str) -> bool:
+        return self.desired.targets is None or name in self.desired.targets
+
+    # -- which object of several is ours -------------------------------------------------------
+    def _kept_files(self) -> dict[str, str]:
+        """For each sha256, the one file object to keep: the one the lock names, else the oldest."""
+        locked_ids = {
+            item["id"]
+            for entry in self.entries.values()
+            for role in FILE_ROLES
+            for item in (entry.get(role) or {}).values()
+            if isinstance(item, dict) and "id" in item
+        }
+        by_sha: dict[str, list[ObservedFile]] = defaultdict(list)
+        for item in self.observed.files:
+            by_sha[item.sha256].append(item)
+        kept = {}
+        for sha, items in by_sha.items():
+            named = [f for f in items if f.id in locked_ids]
+            kept[sha] = (named[0] if named else min(items, key=lambda f: f.id)).id
+        return kept
+
+    def _choose(self, candidates: list[Any], locked_id: str | None) -> tuple[Any, list[Any]]:
+        if not candidates:
+            return None, []
+        chosen = next((c for c in candidates if c.id == locked_id), None) or _oldest(candidates)
+        return chosen, [c for c in candidates if c is not chosen]
+
+    def current(self, name: str) -> tuple[_Current, list[Change]]:
+        """Reconcile the account with the lock for one name; extras (twins) become deletes."""
+        entry = self.entries.get(name) or {}
+        extras: list[Change] = []
+        mine = [a for a in self.assistants.get(name, []) if a.kind == self.desired.kind.value]
+        other_kind = [a for a in self.assistants.get(name, []) if a.kind != self.desired.kind.value]
+        assistant, twins = self._choose(mine, entry.get("id"))
+        for twin in twins:
+            extras.append(self._delete_assistant(name, twin, self._twin_reason(assistant)))
+        if name in self.specs:
+            for old in other_kind:
+                extras.append(self._delete_assistant(
+                    name, old, f"moving to api: {self.desired.api}; the {old.kind} it replaces is deleted"
+                ))
+        locked_store = entry.get("vector_store_id")
+        referenced = set(assistant.vector_store_ids) if assistant else set()
+        stores = self.stores.get(name, [])
+        preferred = locked_store or next((s.id for s in stores if s.id in referenced), None)
+        store, store_twins = self._choose(stores, preferred)
+        for twin in store_twins:
+            extras.append(Change(
+                Kind.VECTOR_STORE, name, Action.DELETE, id=twin.id, before={"id": twin.id},
+                reason=f"a second vector store for {name!r} (a retried create or an interrupted apply); keeping {store.id}",
+            ))
+        now = _Current(assistant=assistant, store=store)
+        now.files["files"] = self._store_files(entry, store)
+        now.files["code_interpreter_files"] = self._ci_files(name, entry, assistant)
+        return now, extras
+
+    def _twin_reason(self, kept: ObservedAssistant | None) -> str:
+        return (
+            "a second object with this marker (a create retried after a timeout, or an interrupted apply); "
+            f"keeping {kept.id}" if kept else "a duplicate with this marker"
+        )
+
+    def _store_files(self, entry: Mapping[str, Any], store: ObservedVectorStore | None) -> dict[str, dict[str, Any]]:
+        if store is None:
+            return {}
+        if store.files is not None:  # listed: the account is the truth
+            found = {}
+            for member in store.files:
+                sha = member.sha256 or self._sha_of(member.file_id)
+                path = member.path or self._path_for(entry, "files", member.file_id)
+                if path and sha:
+                    found[path] = {"id": member.file_id, "sha256": sha}
+            return found
+        # the counts agreed with the lock: trust it, but only for files that still exist
+        return {
+            path: dict(item)
+            for path, item in (entry.get("files") or {}).items()
+            if item.get("id") in self.files_by_id
+        }
+
+    def _ci_files(self, name: str, entry: Mapping[str, Any], assistant: ObservedAssistant | None) -> dict[str, dict[str, Any]]:
+        if assistant is None:
+            return {}
+        attached = set(assistant.code_interpreter_file_ids)
+        found = {
+            path: dict(item)
+            for path, item in (entry.get("code_interpreter_files") or {}).items()
+            if item.get("id") in attached and item.get("id") in self.files_by_id
+        }
+        known = {item["id"] for item in found.values()}
+        spec = self.specs.get(name)
+        for file_id in attached - known:  # lock lost or stale: recover paths by content hash
+            sha = self._sha_of(file_id)
+            match = next((f.path for f in (spec.code_interpreter_files if spec else ()) if f.sha256 == sha), None)
+            if sha and match and match not in found:
+                found[match] = {"id": file_id, "sha256": sha}
+        return found
+
+    def _sha_of(self, file_id: str) -> str | None:
+        item = self.files_by_id.get(file_id)
+        return item.sha256 if item else None
+
+    @staticmethod
+    def _path_for(entry: Mapping[str, Any], role: str, file_id: str) -> str | None:
+        return next((p for p, item in (entry.get(role) or {}).items() if item.get("id") == file_id), None)
+
+    # -- comparators -------------------------------------------------------------------------
+    def run(self) -> list[Change]:
+        changes: list[Change] = []
+        names = sorted(set(self.specs) | set(self.assistants) | set(self.stores) | set(self.entries))
+        for name in names:
+            if not self.wanted(name):
+                continue
+            now, extras = self.current(name)
+            spec = self.specs.get(name)
+            own = (self._plan_present(spec, now) if spec else self._plan_absent(name, now)) + extras
+            if not own and spec:
+                self.unchanged.append(name)
+            changes.extend(own)
+        if self.desired.targets is None:
+            changes.extend(self._unused_files(changes))
+        return changes
+
+    def _plan_present(self, spec: AssistantSpec, now: _Current) -> list[Change]:
+        changes: list[Change] = []
+        name = spec.name
+        needs_store = bool(spec.files)
+        if needs_store and now.store is None:
+            changes.append(Change(
+                Kind.VECTOR_STORE, name, Action.CREATE, after={"name": name, "files": len(spec.files)},
+                reason="the manifest lists retrieval files" if not self.entries.get(name, {}).get("vector_store_id")
+                else "the vector store in the lockfile no longer exists; it will be created again",
+            ))
+        elif not needs_store and now.store is not None:
+            changes.append(Change(
+                Kind.VECTOR_STORE, name, Action.DELETE, id=now.store.id, before={"id": now.store.id},
+                reason="the manifest lists no retrieval files any more",
+            ))
+        file_changes = []
+        for role in FILE_ROLES:
+            have = {} if (role == "files" and now.store is None) else now.files[role]
+            file_changes += self._diff_files(name, role, getattr(spec, role), have)
+        changes += file_changes
+        changes += self._diff_assistant(spec, now, file_changes, changes)
+        return changes
+
+    def _diff_files(self, name: str, role: str, wanted: Iterable[FileSpec], have: Mapping[str, Mapping[str, Any]]) -> list[Change]:
+        changes = []
+        wanted_by_path = {f.path: f for f in wanted}
+        for path, local in wanted_by_path.items():
+            after = {"sha256": local.sha256, "size": local.size, "file_id": self.kept_file.get(local.sha256)}
+            old = have.get(path)
+            if old is None:
+                changes.append(Change(Kind.FILE, name, Action.CREATE, path=path, role=role, after=after,
+                                      reason=self._file_reason(after)))
+            elif old.get("sha256") != local.sha256:
+                changes.append(Change(
+                    Kind.FILE, name, Action.UPDATE, id=old.get("id"), path=path, role=role,
+                    before={"sha256": old.get("sha256"), "file_id": old.get("id")}, after=after,
+                    reason="the file's content changed",
+                ))
+        for path, old in have.items():
+            if path not in wanted_by_path:
+                changes.append(Change(
+                    Kind.FILE, name, Action.DELETE, id=old.get("id"), path=path, role=role,
+                    before={"sha256": old.get("sha256"), "file_id": old.get("id")},
+                    reason="no longer listed in the manifest",
+                ))
+        return changes
+
+    @staticmethod
+    def _file_reason(after: Mapping[str, Any]) -> str:
+        return "already uploaded (same content); will be attached" if after["file_id"] else "new file"
+
+    def _diff_assistant(self, spec: AssistantSpec, now: _Current, file_changes: list[Change], so_far: list[Change]) -> list[Change]:
+        kind = self.desired.kind
+        entry = self.entries.get(spec.name) or {}
+        after = spec.comparable()
+        if kind is Kind.RESPONSES:
+            before = entry.get("spec") if entry.get("responses") else None
+            current_id = None
+        else:
+            before = now.assistant.spec.comparable() if now.assistant else None
+            current_id = now.assistant.id if now.assistant else None
+        if before is None:
+            reason = "new manifest"
+            if kind is not Kind.RESPONSES and entry.get("id") and entry.get("api", self.desired.api) == self.desired.api:
+                reason = f"{entry['id']} (named in the lockfile) no longer exists on the account; it will be created again"
+            return [Change(kind, spec.name, Action.CREATE, after=after, reason=reason)]
+        diffs = self._field_diffs(before, after, entry)
+        resources_moved = any(c.type is Kind.VECTOR_STORE for c in so_far) or any(
+            c.role == "code_interpreter_files" for c in file_changes
+        )
+        store_ok = (now.store is None and not spec.files) or (
+            now.store is not None and now.assistant is not None and now.assistant.vector_store_ids == (now.store.id,)
+        )
+        if kind is not Kind.AGENT and (resources_moved or (kind is Kind.ASSISTANT and not store_ok)):
+            diffs.append(FieldDiff("tool_resources", "(current)", "(updated to the planned files and vector store)"))
+        if kind is Kind.RESPONSES and any(c.type in (Kind.VECTOR_STORE, Kind.FILE) for c in so_far):
+            diffs.append(FieldDiff("tool_resources", "(current)", "(updated to the planned files and vector store)"))
+        if not diffs:
+            return []
+        reason = "the manifest changed, or the assistant was edited outside asst-deploy"
+        return [Change(kind, spec.name, Action.UPDATE, id=current_id, before=before, after=after,
+                       fields=tuple(diffs), reason=reason)]
+
+    def _field_diffs(self, before: Mapping[str, Any], after: Mapping[str, Any], entry: Mapping[str, Any]) -> list[FieldDiff]:
+        diffs: list[FieldDiff] = []
+        for name in SPEC_FIELDS:
+            want, have = after.get(name), before.get(name)
+            if name in self.desired.ignore_unset and want in (None, {}, []):
+                continue
+            if name in self.desired.write_only:
+                have = entry.get(name, want)  # what we last sent; unknown after a lost lock
+            if want == have:
+                continue
+            diffs.extend(_leaf_diffs(name, have, want))
+        return diffs
+
+    def _plan_absent(self, name: str, now: _Current) -> list[Change]:
+        """A manifest removed from the folder: delete what it owned."""
+        reason = "no manifest named it any more"
+        changes = []
+        if now.assistant is not None:
+            changes.append(self._delete_assistant(name, now.assistant, reason))
+        elif self.desired.kind is Kind.RESPONSES and (self.entries.get(name) or {}).get("responses"):
+            changes.append(Change(Kind.RESPONSES, name, Action.DELETE, before=self.entries[name].get("spec"), reason=reason))
+        if now.store is not None:
+            changes.append(Change(Kind.VECTOR_STORE, name, Action.DELETE, id=now.store.id,
+                                  before={"id": now.store.id}, reason=reason))
+        for role in FILE_ROLES:
+            for path, old in sorted(now.files[role].items()):
+                changes.append(Change(Kind.FILE, name, Action.DELETE, id=old.get("id"), path=path, role=role,
+                                      before={"sha256": old.get("sha256"), "file_id": old.get("id")}, reason=reason))
+        return changes
+
+    def _delete_assistant(self, name: str, item: ObservedAssistant, reason: str) -> Change:
+        return Change(Kind(item.kind), name, Action.DELETE, id=item.id, before=item.spec.comparable(), reason=reason)
+
+    def _unused_files(self, changes: list[Change]) -> list[Change]:
+        """File objects that no manifest uses any more, and duplicate uploads of the same content."""
+        wanted_shas = {f.sha256 for spec in self.desired.specs for role in FILE_ROLES for f in getattr(spec, role)}
+        mentioned = {c.id for c in changes if c.type is Kind.FILE and c.action is Action.DELETE}
+        owner_of = {
+            item.get("id"): (name, path)
+            for name, entry in self.entries.items()
+            for role in FILE_ROLES
+            for path, item in (entry.get(role) or {}).items()
+        }
+        extra = []
+        for item in sorted(self.observed.files, key=lambda f: f.id):
+            duplicate = self.kept_file.get(item.sha256) != item.id
+            if item.sha256 in wanted_shas and not duplicate:
+                continue
+            if item.id in mentioned:
+                continue
+            name, path = owner_of.get(item.id, ("-", None))
+            reason = ("a second upload of the same content; keeping " + self.kept_file[item.sha256]) if duplicate \
+                else "no manifest uses this content any more"
+            extra.append(Change(Kind.FILE, name, Action.DELETE, id=item.id, path=path or item.filename.rsplit("~", 1)[-1],
+                                role=None, before={"sha256": item.sha256, "file_id": item.id}, reason=reason))
+        return extra
+
+
+def _leaf_diffs(field_name: str, before: Any, after: Any) -> list[FieldDiff]:
+    """Field-level differences; nested structures are split into their changed leaves by deepdiff."""
+    if not (isinstance(before, (dict, list)) and isinstance(after, (dict, list)) and type(before) is type(after)):
+        return [FieldDiff(field_name, before, after)]
+    from deepdiff import DeepDiff  # imported only when something differs: it costs ~0.2 s
+
+    report = DeepDiff(before, after, verbose_level=2, view="tree")
+    diffs = []
+    for level_list in report.values():
+        for level in level_list:
+            path = level.path(output_format="list")
+            dotted = field_name + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+            old = None if _missing(level.t1) else level.t1
+            new = None if _missing(level.t2) else level.t2
+            diffs.append(FieldDiff(dotted, old, new))
+    return sorted(diffs, key=lambda d: d.field) or [FieldDiff(field_name, before, after)]
+
+
+def _missing(value: Any) -> bool:
+    return type(value).__name__ == "NotPresent"
