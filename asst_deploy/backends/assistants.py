@@ -1,0 +1,124 @@
+"""The Assistants v2 API: a spec becomes an ``asst_...`` object (DESIGN.md section 9)."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Mapping
+
+from ..plan.types import Kind
+from ..spec import AssistantSpec, Defaults
+from .base import Deployed, RemoteAssistant, Resources
+from .errors import SUNSET, api_error, is_not_found
+from ..errors import ApiError
+
+PAGE = 100
+# The SDK marks every Assistants method deprecated and warns on each call; the CLI prints one
+# notice of its own instead (see commands), so these per-call warnings are silenced here.
+warnings.filterwarnings("ignore", category=DeprecationWarning, module=__name__)
+
+
+def tool_to_api(tool: Mapping[str, Any]) -> dict[str, Any]:
+    kind = tool["type"]
+    if kind == "function":
+        function = {k: tool[k] for k in ("name", "description", "parameters", "strict") if k in tool}
+        return {"type": "function", "function": function}
+    if kind == "file_search":
+        options = {k: tool[k] for k in ("max_num_results", "ranking_options") if tool.get(k) is not None}
+        return {"type": "file_search", "file_search": options} if options else {"type": "file_search"}
+    return dict(tool)
+
+
+def response_format_to_api(value: Any) -> Any:
+    return "auto" if value in (None, "auto") else value
+
+
+class AssistantsTarget:
+    kind = Kind.ASSISTANT
+    api = "assistants"
+    defaults = Defaults(temperature=1.0, top_p=1.0, response_format="auto")
+    ignore_unset: frozenset[str] = frozenset({"settings"})
+    write_only = frozenset({"reasoning_effort"})
+    holds_objects = True
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def list(self) -> list[RemoteAssistant]:
+        try:
+            return [self._remote(item) for item in self.client.beta.assistants.list(limit=PAGE, order="asc")]
+        except Exception as exc:
+            if is_not_found(exc):
+                raise ApiError(SUNSET) from None
+            raise api_error(exc, "list assistants") from exc
+
+    @staticmethod
+    def _remote(item: Any) -> RemoteAssistant:
+        resources = item.tool_resources
+        stores = tuple(resources.file_search.vector_store_ids or ()) if resources and resources.file_search else ()
+        ci = tuple(resources.code_interpreter.file_ids or ()) if resources and resources.code_interpreter else ()
+        response_format = item.response_format
+        if response_format is not None and not isinstance(response_format, str):
+            response_format = response_format.model_dump(exclude_none=True)
+        spec = AssistantSpec(
+            name="",
+            display_name=item.name or "",
+            model=item.model,
+            description=item.description,
+            instructions=item.instructions,
+            tools=tuple(t.model_dump(exclude_none=True) for t in item.tools or ()),
+            temperature=item.temperature,
+            top_p=item.top_p,
+            response_format=response_format,
+            metadata=dict(item.metadata or {}),
+        )
+        return RemoteAssistant(item.id, dict(item.metadata or {}), spec, stores, ci, item.created_at)
+
+    def _params(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "name": spec.display_name,
+            "model": spec.model,
+            "description": spec.description,
+            "instructions": spec.instructions,
+            "tools": [tool_to_api(t) for t in spec.tools],
+            "temperature": spec.temperature,
+            "top_p": spec.top_p,
+            "response_format": response_format_to_api(spec.response_format),
+            "metadata": dict(metadata),
+            "tool_resources": {
+                "code_interpreter": {"file_ids": list(resources.code_interpreter_file_ids)},
+                "file_search": {"vector_store_ids": [resources.vector_store_id] if resources.vector_store_id else []},
+            },
+        }
+        if spec.reasoning_effort is not None:
+            params["reasoning_effort"] = spec.reasoning_effort
+        return params
+
+    def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
+        try:
+            created = self.client.beta.assistants.create(**self._params(spec, metadata, resources))
+        except Exception as exc:
+            raise api_error(exc, f"create assistant {spec.name}") from exc
+        return Deployed(created.id, self._remembered(spec))
+
+    def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
+               metadata: Mapping[str, str], resources: Resources) -> Deployed:
+        # every field is sent: the API treats tools and metadata as replaced wholesale anyway,
+        # and one full update is one request whatever changed
+        params = self._params(spec, metadata, resources)
+        try:
+            self.client.beta.assistants.update(object_id, **params)
+        except Exception as exc:
+            raise api_error(exc, f"update assistant {spec.name} ({object_id})") from exc
+        return Deployed(object_id, self._remembered(spec))
+
+    @staticmethod
+    def _remembered(spec: AssistantSpec) -> dict[str, Any]:
+        return {"reasoning_effort": spec.reasoning_effort} if spec.reasoning_effort else {}
+
+    def delete(self, object_id: str) -> None:
+        try:
+            self.client.beta.assistants.delete(object_id)
+        except Exception as exc:
+            if is_not_found(exc):
+                return
+            raise api_error(exc, f"delete assistant {object_id}") from exc

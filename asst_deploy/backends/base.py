@@ -1,0 +1,73 @@
+"""The small protocol every target API implements, and the neutral records it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol
+
+from ..plan.types import Kind
+from ..spec import AssistantSpec, Defaults
+
+
+@dataclass(frozen=True)
+class Resources:
+    """What an assistant's tools point at, resolved to ids at apply time."""
+
+    vector_store_id: str | None = None
+    code_interpreter_file_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemoteAssistant:
+    """An assistant or agent as listed, before the ownership filter."""
+
+    id: str
+    metadata: Mapping[str, str]
+    spec: AssistantSpec  # name is "" until the marker is read
+    vector_store_ids: tuple[str, ...] = ()
+    code_interpreter_file_ids: tuple[str, ...] = ()
+    created_at: int = 0
+
+
+@dataclass(frozen=True)
+class RemoteStore:
+    id: str
+    metadata: Mapping[str, str]
+    usable_files: int  # completed + in progress: what the lock should account for
+    created_at: int = 0
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    id: str
+    filename: str
+    bytes: int = 0
+    created_at: int = 0
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What the lockfile should remember about a deployed assistant beyond its id."""
+
+    id: str | None
+    lock_extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Target(Protocol):
+    """One API an assistant can become: Assistants, Agents, or Responses settings."""
+
+    kind: Kind
+    api: str
+    defaults: Defaults
+    ignore_unset: frozenset[str]
+    write_only: frozenset[str]
+    holds_objects: bool  # False for responses: the lockfile is the only state
+
+    def list(self) -> list[RemoteAssistant]: ...
+
+    def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed: ...
+
+    def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
+               metadata: Mapping[str, str], resources: Resources) -> Deployed: ...
+
+    def delete(self, object_id: str) -> None: ...

@@ -1,0 +1,107 @@
+"""Builds the one ``openai`` client a command uses: OpenAI (or any compatible server), Azure, or
+the embedded emulator. Retries, timeouts and pagination are the SDK's own."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, TextIO
+
+from ..errors import AsstDeployError
+
+LOCAL_API_KEY = "sk-local-emulator"
+_KEYLIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-]{4})[A-Za-z0-9_\-]{4,}")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where and how to talk to an API; built from flags, config and the environment."""
+
+    backend: str = "openai"  # openai | azure | local
+    base_url: str | None = None
+    azure_endpoint: str | None = None
+    api_version: str | None = None
+    max_retries: int = 2
+    timeout: float = 60.0
+    project_dir: Path | None = None  # local: the emulator's state lives under .asst-deploy/
+    verbose: bool = False
+
+
+def secrets() -> list[str]:
+    """Every credential this process could send, so that no output ever shows one."""
+    names = ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "OPENAI_ADMIN_KEY")
+    return [v for v in (os.environ.get(n) for n in names) if v and len(v) >= 4]
+
+
+def redact(text: str) -> str:
+    """Remove API keys from a message, including ones an API echoes back in an error."""
+    for secret in secrets():
+        text = text.replace(secret, "***")
+    return _KEYLIKE.sub(r"\1***", text)
+
+
+def _verbose_hooks(stream: TextIO) -> dict[str, list[Callable[[Any], None]]]:
+    started: dict[int, float] = {}
+
+    def on_request(request: Any) -> None:
+        started[id(request)] = time.perf_counter()
+
+    def on_response(response: Any) -> None:
+        request = response.request
+        ms = (time.perf_counter() - started.pop(id(request), time.perf_counter())) * 1000
+        path = request.url.raw_path.decode("ascii", "replace")
+        print(f"  {request.method} {path} {response.status_code} {ms:.0f} ms", file=stream)
+
+    return {"request": [on_request], "response": [on_response]}
+
+
+@contextmanager
+def open_client(conn: Connection, *, log: TextIO = sys.stderr) -> Iterator[Any]:
+    """The client for a command; the embedded emulator (``local``) runs only as long as it."""
+    import openai  # lazily: it costs about half a second
+
+    http_client = openai.DefaultHttpxClient(event_hooks=_verbose_hooks(log)) if conn.verbose else None
+    common = dict(max_retries=conn.max_retries, timeout=conn.timeout, http_client=http_client)
+    if conn.backend == "local":
+        from ..emulator import Emulator, EmulatorConfig
+
+        state = (conn.project_dir or Path.cwd()) / ".asst-deploy"
+        state.mkdir(parents=True, exist_ok=True)
+        emulator = Emulator(EmulatorConfig(data=str(state / "emulator.sqlite3"))).start()
+        try:
+            client = openai.OpenAI(base_url=emulator.base_url, api_key=LOCAL_API_KEY, **common)
+            yield client
+            client.close()
+        finally:
+            emulator.stop()
+        return
+    try:
+        if conn.backend == "azure":
+            endpoint = conn.azure_endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
+            if not endpoint:
+                raise AsstDeployError("AZURE_OPENAI_ENDPOINT is not set (or azure_endpoint in asst-deploy.yaml)")
+            if not os.environ.get("AZURE_OPENAI_API_KEY"):
+                raise AsstDeployError("AZURE_OPENAI_API_KEY is not set: export it to use --backend azure")
+            version = conn.api_version or os.environ.get("OPENAI_API_VERSION")
+            if not version:
+                raise AsstDeployError("OPENAI_API_VERSION is not set: Azure needs an api version (e.g. 2025-04-01-preview)")
+            client = openai.AzureOpenAI(azure_endpoint=endpoint, api_version=version, **common)
+        else:
+            if not os.environ.get("OPENAI_API_KEY"):
+                raise AsstDeployError(
+                    "OPENAI_API_KEY is not set: export it, or use --backend local to try asst-deploy "
+                    "with the embedded emulator and no account"
+                )
+            base_url = conn.base_url or os.environ.get("OPENAI_BASE_URL") or None
+            client = openai.OpenAI(base_url=base_url, **common)
+    except openai.OpenAIError as exc:
+        raise AsstDeployError(redact(str(exc))) from None
+    try:
+        yield client
+    finally:
+        client.close()

@@ -1,0 +1,52 @@
+"""Turns the SDK's exceptions into one clear line naming the object and quoting the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import ApiError
+from .client import redact
+
+SUNSET = (
+    "this server answers 404 for the Assistants API: OpenAI sunset it on 2026-08-26. "
+    "The same manifests deploy with `api: agents` or `api: responses` in asst-deploy.yaml "
+    "(or --api agents / --api responses)"
+)
+
+
+def api_error(exc: BaseException, what: str) -> ApiError:
+    """An ApiError for ``exc`` raised while doing ``what`` (e.g. "create assistant support-bot")."""
+    import openai
+
+    if isinstance(exc, openai.AuthenticationError):
+        return ApiError(f"{what}: the API key was rejected (401); check OPENAI_API_KEY "
+                        "(or AZURE_OPENAI_API_KEY for --backend azure)")
+    if isinstance(exc, openai.PermissionDeniedError):
+        return ApiError(f"{what}: permission denied (403): {redact(_message(exc))}")
+    if isinstance(exc, openai.APITimeoutError):
+        return ApiError(f"{what}: the request timed out (raise --timeout, or check the server)")
+    if isinstance(exc, openai.APIConnectionError):
+        url = getattr(getattr(exc, "request", None), "url", None)
+        host = f"{url.scheme}://{url.host}:{url.port or ''}".rstrip(":") if url else "the server"
+        return ApiError(f"{what}: cannot reach {host} ({redact(str(exc.__cause__ or exc))}); "
+                        "check OPENAI_BASE_URL / the network")
+    if isinstance(exc, openai.APIStatusError):
+        return ApiError(f"{what}: the API answered {exc.status_code}: {redact(_message(exc))}")
+    if isinstance(exc, openai.OpenAIError):
+        return ApiError(f"{what}: {redact(str(exc))}")
+    return ApiError(f"{what}: {redact(str(exc))}")
+
+
+def _message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+    return str(getattr(exc, "message", exc))
+
+
+def is_not_found(exc: BaseException) -> bool:
+    import openai
+
+    return isinstance(exc, openai.NotFoundError)

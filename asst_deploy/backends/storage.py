@@ -1,0 +1,144 @@
+"""Files and vector stores: the same on every target API, and not deprecated anywhere."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Mapping
+
+from ..errors import ApiError
+from ..state import StoreFile
+from .base import RemoteFile, RemoteStore
+from .errors import api_error, is_not_found
+
+FILES_PAGE = 10_000  # the files list allows up to 10,000 per page
+PAGE = 100
+
+
+class Storage:
+    """Uploads files and keeps vector stores; every method is one or a few requests."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    # -- reading ------------------------------------------------------------------------------
+    def list_vector_stores(self) -> list[RemoteStore]:
+        try:
+            return [
+                RemoteStore(
+                    id=store.id,
+                    metadata=dict(store.metadata or {}),
+                    usable_files=store.file_counts.completed + store.file_counts.in_progress,
+                    created_at=store.created_at,
+                )
+                for store in self.client.vector_stores.list(limit=PAGE)
+            ]
+        except Exception as exc:
+            raise api_error(exc, "list vector stores") from exc
+
+    def list_store_files(self, store_id: str) -> tuple[StoreFile, ...]:
+        try:
+            members = []
+            for item in self.client.vector_stores.files.list(store_id, limit=PAGE):
+                if item.status in ("failed", "cancelled"):
+                    continue
+                attributes = item.attributes or {}
+                members.append(StoreFile(
+                    file_id=item.id,
+                    path=_str_or_none(attributes.get("path")),
+                    sha256=_str_or_none(attributes.get("sha256")),
+                    status=item.status,
+                ))
+            return tuple(members)
+        except Exception as exc:
+            raise api_error(exc, f"list the files of vector store {store_id}") from exc
+
+    def list_files(self) -> list[RemoteFile]:
+        try:
+            return [
+                RemoteFile(id=f.id, filename=f.filename, bytes=f.bytes or 0, created_at=f.created_at)
+                for f in self.client.files.list(purpose="assistants", limit=FILES_PAGE)
+            ]
+        except Exception as exc:
+            raise api_error(exc, "list files") from exc
+
+    # -- writing ------------------------------------------------------------------------------
+    def upload(self, filename: str, content: bytes) -> str:
+        try:
+            return self.client.files.create(file=(filename, content), purpose="assistants").id
+        except Exception as exc:
+            raise api_error(exc, f"upload {filename}") from exc
+
+    def create_store(self, name: str, metadata: Mapping[str, str]) -> str:
+        try:
+            return self.client.vector_stores.create(name=name, metadata=dict(metadata)).id
+        except Exception as exc:
+            raise api_error(exc, f"create vector store {name}") from exc
+
+    def attach(self, store_id: str, members: list[tuple[str, Mapping[str, str]]]) -> None:
+        """Attach files in one batch, each with its own attributes (path, sha256)."""
+        if not members:
+            return
+        try:
+            for start in range(0, len(members), 500):
+                chunk = members[start:start + 500]
+                self.client.vector_stores.file_batches.create(
+                    store_id, files=[{"file_id": fid, "attributes": dict(attrs)} for fid, attrs in chunk]
+                )
+        except Exception as exc:
+            raise api_error(exc, f"attach files to vector store {store_id}") from exc
+
+    def wait(self, store_id: str, deadline: float, label: str) -> None:
+        """Wait until the store has processed its files; the SDK's own poll has no deadline."""
+        delay = 0.05
+        while True:
+            try:
+                store = self.client.vector_stores.retrieve(store_id)
+            except Exception as exc:
+                raise api_error(exc, f"check vector store {store_id}") from exc
+            counts = store.file_counts
+            if counts.failed:
+                failed = self.failures(store_id)
+                raise ApiError(f"vector store for {label}: {counts.failed} file(s) failed processing: {failed}")
+            if counts.in_progress == 0:
+                return
+            if time.monotonic() > deadline:
+                raise ApiError(
+                    f"vector store for {label} still processing {counts.in_progress} file(s) at the "
+                    "deadline; raise --wait-timeout, or run apply again later (nothing is lost)"
+                )
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+    def failures(self, store_id: str) -> str:
+        try:
+            items = self.client.vector_stores.files.list(store_id, filter="failed", limit=PAGE)
+            return "; ".join(
+                f"{(i.attributes or {}).get('path', i.id)}: {getattr(i.last_error, 'message', 'unknown reason')}"
+                for i in items
+            )
+        except Exception:  # the failure itself is what matters; its detail is best effort
+            return "(details unavailable)"
+
+    def detach(self, store_id: str, file_id: str) -> None:
+        self._gone_ok(lambda: self.client.vector_stores.files.delete(file_id, vector_store_id=store_id),
+                      f"detach {file_id} from {store_id}")
+
+    def delete_store(self, store_id: str) -> None:
+        self._gone_ok(lambda: self.client.vector_stores.delete(store_id), f"delete vector store {store_id}")
+
+    def delete_file(self, file_id: str) -> None:
+        self._gone_ok(lambda: self.client.files.delete(file_id), f"delete file {file_id}")
+
+    @staticmethod
+    def _gone_ok(call: Any, what: str) -> None:
+        """Deleting what is already gone is success: a rerun after a crash must converge."""
+        try:
+            call()
+        except Exception as exc:
+            if is_not_found(exc):
+                return
+            raise api_error(exc, what) from exc
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

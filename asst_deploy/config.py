@@ -1,0 +1,209 @@
+"""The project config ``asst-deploy.yaml`` (DESIGN.md section 3): project, defaults, environments.
+
+Every key is optional and a missing file means all defaults. The config only says which
+environment, API and lockfile apply and what is merged under the manifests; merging and the
+manifests' own checks are the loader's job (:mod:`asst_deploy.manifest.loader`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import AsstDeployError, ManifestProblem, ValidationFailed
+from .manifest.messages import did_you_mean, problems_from
+from .manifest.models import MANIFEST_FIELDS
+from .manifest.yamlpos import Located, load_documents, read_text
+from .ownership import IDENT_PATTERN, IDENT_RE
+
+CONFIG_FILE = "asst-deploy.yaml"
+DEFAULT_ENV = "default"
+Api = Literal["assistants", "agents", "responses"]
+Backend = Literal["openai", "azure", "local"]
+Ident = Annotated[str, Field(pattern=f"^{IDENT_PATTERN}$")]
+# Manifest fields that defaults and environments may set (a name is each manifest's own).
+OVERRIDABLE = tuple(f for f in MANIFEST_FIELDS if f != "name")
+
+
+class _Settings(BaseModel):
+    """Connection settings a project or an environment may set."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    backend: Backend | None = Field(None, description="openai, azure or local (the emulator).")
+    base_url: str | None = Field(None, description="A compatible server's URL.")
+    azure_endpoint: str | None = Field(None, description="Azure OpenAI endpoint.")
+    api_version: str | None = Field(None, description="Azure OpenAI api-version.")
+    parallelism: int | None = Field(None, ge=1, description="Concurrent API writes in apply.")
+    max_retries: int | None = Field(None, ge=0, description="SDK retries per request.")
+    timeout: float | None = Field(None, gt=0, description="Seconds per request.")
+    lockfile: str | None = Field(None, description="Lockfile path, relative to the project root.")
+
+
+class EnvironmentConfig(_Settings):
+    """One environment: manifest-field overrides for every assistant, plus its own settings.
+
+    Manifest fields (model, temperature, metadata, tools, ...) are kept as extras and exposed by
+    :attr:`overrides`; their values are checked when merged into each manifest.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    name_prefix: str = Field("", description="Added before every display name, e.g. '[dev] '.")
+    name_suffix: str = Field("", description="Added after every display name.")
+    api: Api | None = Field(None, description="assistants, agents or responses in this environment.")
+    assistants: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Per-assistant overrides: {name: {field: value}}."
+    )
+
+    @property
+    def overrides(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class ProjectConfig(_Settings):
+    """The whole ``asst-deploy.yaml``."""
+
+    project: Ident = Field(description="Project name, part of the ownership marker.")
+    manifests: str = Field("assistants/", description="Folder of the manifests.")
+    default_environment: str | None = Field(None, description="Environment used without --env.")
+    api: Api = Field("assistants", description="Target API: assistants, agents or responses.")
+    defaults: dict[str, Any] = Field(
+        default_factory=dict, description="Manifest fields merged under every manifest."
+    )
+    environments: dict[Ident, EnvironmentConfig] = Field(
+        default_factory=dict, description="Named environments and their overrides."
+    )
+
+
+def default_project_name(project_dir: Path) -> str:
+    """The folder's name made a valid identifier: lowercased, other characters -> '-'."""
+    name = re.sub(r"[^a-z0-9_.-]", "-", project_dir.resolve().name.lower()).lstrip("-_.")[:64]
+    return name if IDENT_RE.match(name) else "project"
+
+
+def read_config(project_dir: Path) -> tuple[ProjectConfig | None, Located | None, list[ManifestProblem]]:
+    """The config, the located YAML it came from (for merge positions), and its problems."""
+    path = project_dir / CONFIG_FILE
+    if not path.is_file():
+        return ProjectConfig(project=default_project_name(project_dir)), None, []
+    text, problems = read_text(path, CONFIG_FILE)
+    if text is None:
+        return None, None, problems
+    docs, problems = load_documents(text, CONFIG_FILE)
+    if problems:
+        return None, None, problems
+    if len(docs) > 1:
+        return None, None, [docs[1].problem((), "asst-deploy.yaml holds one document; remove the ---")]
+    doc = docs[0] if docs else Located({})
+    if not isinstance(doc.data, dict):
+        return None, None, [doc.problem((), "asst-deploy.yaml must be a mapping of settings")]
+    data = {"project": default_project_name(project_dir), **doc.data}
+    try:
+        config = ProjectConfig.model_validate(data)
+    except ValidationError as exc:
+        return None, doc, problems_from(exc, ProjectConfig, doc)
+    return config, doc, _semantic_problems(config, doc)
+
+
+def _semantic_problems(config: ProjectConfig, doc: Located) -> list[ManifestProblem]:
+    """What one value cannot tell: override keys, the default environment, lockfile placement."""
+    problems = _override_key_problems(config.defaults, ("defaults",), doc, set())
+    for env_name, env in config.environments.items():
+        base = ("environments", env_name)
+        problems += _override_key_problems(
+            env.overrides, base, doc, set(EnvironmentConfig.model_fields)
+        )
+        for name, fields in env.assistants.items():
+            problems += _override_key_problems(fields, base + ("assistants", name), doc, set())
+    if config.default_environment is not None and config.default_environment not in config.environments:
+        known = ", ".join(config.environments) or "none declared"
+        problems.append(doc.problem(
+            ("default_environment",),
+            f"no environment {config.default_environment!r} under environments: (known: {known})",
+        ))
+    if config.lockfile and config.environments:
+        problems.append(doc.problem(
+            ("lockfile",),
+            "a top-level lockfile names the single 'default' environment's lockfile; "
+            "with environments, set lockfile under each environment",
+        ))
+    return problems
+
+
+def _override_key_problems(
+    fields: dict[str, Any], base: tuple, doc: Located, own: set[str]
+) -> list[ManifestProblem]:
+    problems = []
+    for key in fields:
+        if key in OVERRIDABLE:
+            continue
+        if key == "name":
+            message = "each manifest names itself: name cannot be set here"
+        else:
+            message = "unknown key" + (did_you_mean(key, [*OVERRIDABLE, *own]) or
+                                       "; use a manifest field (model, temperature, tools, ...)")
+        problems.append(doc.problem(base + (key,), message, key=True))
+    return problems
+
+
+def load_config(project_dir: Path) -> ProjectConfig:
+    """``asst-deploy.yaml`` of a project; all defaults if there is none."""
+    config, _, problems = read_config(project_dir)
+    if problems or config is None:
+        raise ValidationFailed(problems)
+    return config
+
+
+def resolve_environment(config: ProjectConfig, env: str | None) -> str:
+    """The environment to use: explicit > default_environment; 'default' when none are declared."""
+    if not config.environments:
+        if env in (None, DEFAULT_ENV):
+            return DEFAULT_ENV
+        raise AsstDeployError(
+            f"unknown environment {env!r}: this project declares no environments",
+            hint="drop --env (and ASST_DEPLOY_ENV), or declare it under environments: in asst-deploy.yaml",
+        )
+    known = ", ".join(config.environments)
+    chosen = env or config.default_environment
+    if chosen is None:
+        raise AsstDeployError(
+            f"choose an environment: {known}",
+            hint="pass --env NAME (or set ASST_DEPLOY_ENV), or set default_environment in asst-deploy.yaml",
+        )
+    if chosen not in config.environments:
+        raise AsstDeployError(f"unknown environment {chosen!r}; known environments: {known}")
+    return chosen
+
+
+def environment(config: ProjectConfig, env: str) -> EnvironmentConfig:
+    """The environment's config (an empty one for 'default' without environments)."""
+    return config.environments.get(env) or EnvironmentConfig()
+
+
+def lockfile_path(project_dir: Path, config: ProjectConfig, env: str) -> Path:
+    """assistants.lock.json for 'default', assistants.<env>.lock.json otherwise; config may override."""
+    override = environment(config, env).lockfile or (config.lockfile if env == DEFAULT_ENV else None)
+    if override:
+        return project_dir / override
+    return project_dir / ("assistants.lock.json" if env == DEFAULT_ENV else f"assistants.{env}.lock.json")
+
+
+def api_for(config: ProjectConfig, env: str, override: str | None = None) -> str:
+    """--api > the environment's api > the project's api."""
+    return override or environment(config, env).api or config.api
+
+
+_SETTINGS = ("backend", "base_url", "azure_endpoint", "api_version", "parallelism", "max_retries", "timeout")
+
+
+def environment_settings(config: ProjectConfig, env: str) -> dict[str, Any]:
+    """Connection settings for ``env``: the environment's value, else the project's, else None."""
+    env_config = environment(config, env)
+    return {
+        key: getattr(env_config, key) if getattr(env_config, key) is not None else getattr(config, key)
+        for key in _SETTINGS
+    }

@@ -1,0 +1,124 @@
+"""Fault injection and request counting: what tests and benchmarks turn on to see the tool cope.
+
+Decided per request before any route runs, so an injected failure never touches the store.
+Injected failures carry ``Retry-After`` (whole seconds, at least 1, as the spec requires) and
+``retry-after-ms`` (which the SDK reads first), so retries in tests cost ``retry_after_s``, not the
+SDK's 0.5 s+ exponential backoff.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+from .config import FAULT_FIELDS, EmulatorConfig, check_faults
+from .errors import ApiError
+
+
+class Faults:
+    """Thread-safe fault settings, the outage state and the request counter."""
+
+    def __init__(self, config: EmulatorConfig) -> None:
+        self._lock = threading.Lock()
+        self.settings: dict[str, Any] = {name: getattr(config, name) for name in FAULT_FIELDS}
+        self._rng = random.Random(config.seed)
+        self._requests = 0  # requests seen by the fault logic (for rate_limit_every)
+        self._writes = 0
+        self._outage = False
+        self._counter: Counter[str] = Counter()
+
+    # -- settings ------------------------------------------------------------------------
+
+    def set(self, **values: Any) -> dict[str, Any]:
+        checked = check_faults(values)
+        with self._lock:
+            self.settings.update(checked)
+            if "seed" in checked:
+                self._rng = random.Random(checked["seed"])
+            if "outage_after_writes" in checked:  # re-arming starts a fresh count
+                self._writes = 0
+                self._outage = False
+            if "rate_limit_every" in checked:
+                self._requests = 0
+            return dict(self.settings)
+
+    def heal(self) -> None:
+        """End an outage and disarm it: the outage is one event, not a recurring one."""
+        with self._lock:
+            self._outage = False
+            self._writes = 0
+            self.settings["outage_after_writes"] = None
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            return {**self.settings, "outage": self._outage, "writes": self._writes}
+
+    @property
+    def processing_seconds(self) -> float:
+        return float(self.settings["processing_seconds"])
+
+    # -- counting ------------------------------------------------------------------------
+
+    def count(self, key: str) -> None:
+        with self._lock:
+            self._counter[key] += 1
+
+    def counter(self) -> dict[str, int]:
+        with self._lock:
+            return dict(sorted(self._counter.items()))
+
+    def total(self) -> int:
+        with self._lock:
+            return sum(self._counter.values())
+
+    def reset_counter(self) -> None:
+        with self._lock:
+            self._counter.clear()
+
+    # -- per request ---------------------------------------------------------------------
+
+    def before(self) -> None:
+        """Sleep the configured latency, then raise the injected failure if this request gets one."""
+        latency = self.settings["latency_ms"]
+        if latency:
+            time.sleep(latency / 1000.0)
+        with self._lock:
+            s = self.settings
+            limit = s["outage_after_writes"]
+            if self._outage or (limit is not None and self._writes >= limit):
+                self._outage = True
+                raise self._error(503, "The server is temporarily unavailable (emulated outage).", "service_unavailable")
+            self._requests += 1
+            every = s["rate_limit_every"]
+            if every and self._requests % every == 0:
+                raise self._error(
+                    429,
+                    "Rate limit reached for requests (emulated). Please try again in "
+                    f"{max(s['retry_after_s'], 0.001):g}s.",
+                    "rate_limit_exceeded",
+                    type="requests",
+                )
+            if s["error_rate"] and self._rng.random() < s["error_rate"]:
+                if self._rng.random() < 0.5:
+                    raise self._error(
+                        500,
+                        "The server had an error while processing your request. Sorry about that!",
+                        None,
+                        type="server_error",
+                    )
+                raise self._error(503, "The engine is currently overloaded, please try again later.", None)
+
+    def after_write(self) -> None:
+        """Count a successful write; once N have succeeded, every later request fails."""
+        with self._lock:
+            if self.settings["outage_after_writes"] is not None:
+                self._writes += 1
+
+    def _error(self, status: int, message: str, code: str | None, *, type: str = "server_error") -> ApiError:
+        wait = float(self.settings["retry_after_s"])
+        headers = {"Retry-After": str(max(1, math.ceil(wait))), "retry-after-ms": str(max(1, round(wait * 1000)))}
+        return ApiError(status, message, type=type, code=code, headers=headers)

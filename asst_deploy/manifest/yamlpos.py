@@ -1,0 +1,241 @@
+"""YAML that remembers where every value came from.
+
+PyYAML's constructor forgets positions, silently keeps the last of two equal keys and turns
+``name: no`` into ``False``. We compose nodes (with the C parser when available) and build plain
+values ourselves, recording for every path the position of its value and of its key, so that any
+later error (pydantic's included) can name ``file:line:col`` and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, NamedTuple
+
+import yaml
+
+from ..errors import ManifestProblem
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALARS = {
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+Path_ = tuple  # a data path: keys and list indexes
+
+
+class Pos(NamedTuple):
+    """Where a node is: its file, 1-based line and column, and its field path in that file."""
+
+    file: str
+    line: int
+    col: int
+    path: Path_
+
+
+@dataclass
+class Located:
+    """A plain value plus the positions of its parts, by data path relative to the value."""
+
+    data: Any
+    values: dict[Path_, Pos] = field(default_factory=dict)
+    keys: dict[Path_, Pos] = field(default_factory=dict)
+    raw: dict[Path_, str] = field(default_factory=dict)  # source text of unquoted non-strings
+
+    def sub(self, prefix: Path_) -> "Located":
+        """The part under ``prefix``, re-keyed relative to it (positions keep their own paths)."""
+        n = len(prefix)
+        data = self.data
+        for part in prefix:
+            data = data[part]
+        return Located(
+            data,
+            {p[n:]: v for p, v in self.values.items() if p[:n] == prefix},
+            {p[n:]: v for p, v in self.keys.items() if p[:n] == prefix and len(p) > n},
+            {p[n:]: v for p, v in self.raw.items() if p[:n] == prefix},
+        )
+
+    def where(self, path: Path_, *, key: bool = False) -> tuple[Pos, Path_]:
+        """The closest known position for ``path``, and the field path to show for it."""
+        if key and path in self.keys:
+            return self.keys[path], self.keys[path].path
+        for n in range(len(path), -1, -1):
+            pos = self.values.get(path[:n])
+            if pos is not None:
+                return pos, pos.path + path[n:]
+        return Pos("", 0, 0, ()), path
+
+    def problem(self, path: Path_, message: str, *, key: bool = False) -> ManifestProblem:
+        pos, shown = self.where(path, key=key)
+        return ManifestProblem(pos.file, pos.line, pos.col, format_path(shown), message)
+
+
+def format_path(path: Iterable[Any]) -> str:
+    """``("tools", 2, "function", "name")`` -> ``tools[2].function.name``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, list[ManifestProblem]]:
+    """A file's text, refusing what is not UTF-8 with the place of the first bad byte."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [ManifestProblem(shown, message=f"cannot read the file: {exc.strerror}")]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            ManifestProblem(
+                shown, line, col, "",
+                f"not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
+            )
+        ]
+
+
+def load_documents(text: str, shown: str) -> tuple[list[Located], list[ManifestProblem]]:
+    """Every non-empty document of a YAML text, with positions; or the syntax error."""
+    builder = _Builder(shown)
+    docs: list[Located] = []
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            located = Located(None)
+            located.data = builder.build(node, (), located)
+            if located.data is not None:
+                docs.append(located)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = exc.problem or exc.context or "invalid YAML"
+        ctx = f" ({exc.context})" if exc.context and exc.problem else ""
+        return [], [
+            ManifestProblem(
+                shown,
+                mark.line + 1 if mark else 0,
+                mark.column + 1 if mark else 0,
+                "",
+                f"YAML syntax error: {what}{ctx}; check indentation, colons and quoting",
+            )
+        ]
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        return [], [ManifestProblem(shown, message=f"YAML error: {exc}")]
+    finally:
+        loader.dispose()
+    return docs, builder.problems
+
+
+class _Builder:
+    """Turns composed nodes into plain values, recording positions and refusing surprises."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.problems: list[ManifestProblem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def _pos(self, node: yaml.Node, path: Path_) -> Pos:
+        return Pos(self.shown, node.start_mark.line + 1, node.start_mark.column + 1, path)
+
+    def _error(self, node: yaml.Node, path: Path_, message: str) -> None:
+        self.problems.append(
+            ManifestProblem(
+                self.shown, node.start_mark.line + 1, node.start_mark.column + 1,
+                format_path(path), message,
+            )
+        )
+
+    def build(self, node: yaml.Node, path: Path_, out: Located) -> Any:
+        out.values[path] = self._pos(node, path)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path, out)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self._error(node, path, f"unsupported YAML tag {node.tag}: remove it")
+            return [self.build(item, path + (i,), out) for i, item in enumerate(node.value)]
+        if node.tag != _MAP:
+            self._error(node, path, f"unsupported YAML tag {node.tag}: remove it")
+        return self._mapping(node, path, out)
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path_, out: Located) -> Any:
+        if node.tag == _STR:
+            return node.value
+        if node.tag in _SCALARS:
+            out.raw[path] = node.value
+            value = self._constructor.yaml_constructors[node.tag](self._constructor, node)
+            return value
+        self._error(node, path, f"unsupported YAML tag {node.tag}: remove it or quote the value")
+        return node.value
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_, out: Located) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        merged: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                text = getattr(key_node, "value", "")
+                hint = (
+                    f"; quote it: \"{text}\" (YAML 1.1 reads unquoted {text} as "
+                    f"{self._describe(key_node)})"
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else ""
+                )
+                self._error(key_node, path, f"keys must be strings{hint}")
+                continue
+            key = key_node.value
+            if key in first_line:
+                self._error(
+                    key_node, path + (key,),
+                    f"duplicate key (first at line {first_line[key]}); keep only one",
+                )
+            first_line[key] = key_node.start_mark.line + 1
+            out.keys[path + (key,)] = self._pos(key_node, path + (key,))
+            result[key] = self.build(value_node, path + (key,), out)
+        for source in merged:  # YAML merge keys (<<: *anchor): explicit keys win
+            if not isinstance(source, yaml.MappingNode):
+                self._error(source, path, "<< must merge a mapping")
+                continue
+            extra = Located(None)
+            values = self._mapping(source, path, extra)
+            for key, value in values.items():
+                if key not in result:
+                    result[key] = value
+                    for table, other in ((out.values, extra.values), (out.keys, extra.keys), (out.raw, extra.raw)):
+                        table.update({p: v for p, v in other.items() if p[: len(path) + 1] == path + (key,)})
+        return result
+
+    def _describe(self, node: yaml.ScalarNode) -> str:
+        value = self._constructor.yaml_constructors[node.tag](self._constructor, node) if node.tag in _SCALARS else node.value
+        return describe_value(value)
+
+
+def describe_value(value: Any) -> str:
+    """How YAML read a value, in YAML's own words: true, 4, null..."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return repr(value) if isinstance(value, str) else str(value)
