@@ -7,13 +7,14 @@ which file. This module joins the two and words the message for a person editing
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ManifestProblem
-from .models import TAG_PREFIX, TOOL_MODELS
+from .models import FUNCTION_NAME_PATTERN, NAME_PATTERN, TAG_PREFIX, TOOL_MODELS
 from .yamlpos import Located, Path_, describe_value
 
 # Keys from older APIs or from other tools, and what to write instead.
@@ -143,7 +144,7 @@ def _message(err: dict, path: Path_, tags: list[str], model: type[BaseModel], do
         )
         return f"must be one of {expected}, got {describe_value(value)}{hint}"
     if kind == "string_pattern_mismatch":
-        return _pattern_message(path, value)
+        return _pattern_message(path, value, ctx.get("pattern", ""))
     if kind == "string_too_long":
         what = "key" if "[key]" in err["loc"] else "value"
         return f"is {len(value)} characters; the API allows at most {ctx['max_length']}" + (
@@ -179,13 +180,16 @@ def _union_message(path: Path_, value: Any) -> str:
     )
 
 
-def _pattern_message(path: Path_, value: str) -> str:
-    if path == ("name",):
-        suggestion = "".join(c if c.isalnum() or c in "-_" else "-" for c in value.lower()).strip("-_")
+def _pattern_message(path: Path_, value: str, pattern: str) -> str:
+    if pattern == NAME_PATTERN:
+        suggestion = re.sub(r"[^a-z0-9_-]+", "-", value.lower()).strip("-_")
         return (f"{value!r} must match [a-z0-9][a-z0-9_-]* (lowercase letters, digits, - and _)"
                 + (f": e.g. {suggestion!r}" if suggestion else "")
                 + "; put a free-form name in display_name")
-    return f"{value!r} must match [a-zA-Z0-9_-]{{1,64}} (letters, digits, _ and -, at most 64)"
+    if pattern == FUNCTION_NAME_PATTERN:
+        return f"{value!r} must match [a-zA-Z0-9_-]{{1,64}} (letters, digits, _ and -, at most 64)"
+    return (f"{value!r} must start with a letter or digit and hold only letters, digits, . _ and -"
+            " (at most 64)")
 
 
 def _kind_of(value: Any) -> str:

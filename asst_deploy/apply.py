@@ -1,0 +1,364 @@
+"""Carries out a Plan: ordered, concurrent, and with the lockfile saved after every step.
+
+The plan's changes become a small graph of steps (upload, create store, attach and wait, create or
+update the assistant, then deletes) run by a bounded pool. A failed or interrupted step stops new
+steps from starting, lets running ones finish, saves the lockfile and raises, so the next apply
+finishes the job: no duplicates (objects are found again by their markers) and no orphans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from .backends.base import Resources, Target
+from .backends.storage import Storage
+from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
+from .lockfile import write_lock
+from .ownership import MARKER_KEY, Owner
+from .plan.types import Action, Change, Kind, Plan
+from .spec import AssistantSpec
+
+FILE_ROLES = ("files", "code_interpreter_files")
+
+
+@dataclass
+class Step:
+    key: str
+    run: Callable[[], None]
+    deps: set[str] = field(default_factory=set)
+    label: str = ""
+
+
+class LockState:
+    """The lockfile in memory, saved atomically after every change to it."""
+
+    def __init__(self, path: Path, lock: dict[str, Any]) -> None:
+        self.path = path
+        self.lock = lock
+        self._mutex = threading.Lock()
+
+    def entry(self, name: str) -> dict[str, Any]:
+        return self.lock["assistants"].setdefault(name, {})
+
+    def update(self, change: Callable[[dict[str, Any]], None]) -> None:
+        with self._mutex:
+            change(self.lock["assistants"])
+            write_lock(self.path, self.lock)
+
+    def get(self, name: str) -> dict[str, Any]:
+        with self._mutex:
+            return dict(self.lock["assistants"].get(name) or {})
+
+
+@dataclass
+class ApplyOptions:
+    parallelism: int = 8
+    wait_timeout: float = 600.0
+    progress: Callable[[str], None] = lambda line: None
+
+
+class Applier:
+    def __init__(self, plan: Plan, specs: Mapping[str, AssistantSpec], target: Target, storage: Storage,
+                 owner: Owner, state: LockState, root: Path, options: ApplyOptions,
+                 previous_targets: tuple[Target, ...] = ()) -> None:
+        self.plan = plan
+        self.specs = specs
+        self.target = target
+        self.targets = {t.kind.value: t for t in (*previous_targets, target)}
+        self.storage = storage
+        self.owner = owner
+        self.state = state
+        self.root = root
+        self.options = options
+        self.uploaded: dict[str, str] = {}  # sha256 -> file id, for this run
+        self.steps: dict[str, Step] = {}
+        self.done: list[str] = []
+
+    # -- building the graph ---------------------------------------------------------------------
+    def build(self) -> dict[str, Step]:
+        by_name: dict[str, list[Change]] = {}
+        for change in self.plan.changes:
+            by_name.setdefault(change.name, []).append(change)
+        for name, changes in sorted(by_name.items()):
+            self._steps_for(name, changes)
+        writes = {k for k in self.steps if not k.startswith("delete")}
+        for key, step in self.steps.items():  # deletes come last, and file objects after all else
+            if key.startswith("delete-assistant") or key.startswith("delete-store"):
+                step.deps |= writes
+        files_last = {k for k in self.steps if not k.startswith("delete-file")}
+        for key, step in self.steps.items():
+            if key.startswith("delete-file"):
+                step.deps |= files_last
+        return self.steps
+
+    def _add(self, step: Step) -> None:
+        if step.key not in self.steps:
+            self.steps[step.key] = step
+
+    def _steps_for(self, name: str, changes: list[Change]) -> None:
+        spec = self.specs.get(name)
+        store_create = any(c.type is Kind.VECTOR_STORE and c.action is Action.CREATE for c in changes)
+        retrieval = [c for c in changes if c.type is Kind.FILE and c.role == "files"]
+        ci_changes = [c for c in changes if c.type is Kind.FILE and c.role == "code_interpreter_files"]
+        uploads = set()
+        for change in retrieval + ci_changes:
+            if change.action in (Action.CREATE, Action.UPDATE) and not (change.after or {}).get("file_id"):
+                uploads.add(self._upload_step(name, change))
+        if store_create:
+            self._add(Step(f"store:{name}", lambda: self._create_store(name), label=f"vector_store.{name}"))
+        if retrieval and spec is not None:
+            deps = {k for k in uploads if self._role_of_upload(k, retrieval)} | ({f"store:{name}"} if store_create else set())
+            self._add(Step(f"attach:{name}", lambda: self._sync_store(name, retrieval), deps, f"vector_store.{name}"))
+        for change in changes:
+            if change.type in (Kind.ASSISTANT, Kind.AGENT, Kind.RESPONSES):
+                if change.action is Action.DELETE:
+                    self._add(Step(f"delete-assistant:{name}:{change.id}", lambda c=change: self._delete_assistant(c),
+                                   label=change.address))
+                else:
+                    deps = set(uploads) | {k for k in (f"store:{name}", f"attach:{name}") if k in self.steps}
+                    self._add(Step(f"assistant:{name}", lambda c=change: self._put_assistant(c, ci_changes), deps,
+                                   change.address))
+            elif change.type is Kind.VECTOR_STORE and change.action is Action.DELETE:
+                deps = {f"assistant:{name}"} if f"assistant:{name}" in self.steps else set()
+                self._add(Step(f"delete-store:{change.id}", lambda c=change: self._delete_store(c), deps, change.address))
+            elif change.type is Kind.FILE and change.action in (Action.DELETE, Action.UPDATE):
+                old = (change.before or {}).get("file_id") or change.id
+                if old and self._object_unused(change):
+                    self._add(Step(f"delete-file:{old}", lambda c=change, i=old: self._delete_file(c, i),
+                                   label=change.address))
+        if ci_changes and not any(c.type in (Kind.ASSISTANT, Kind.AGENT, Kind.RESPONSES) for c in changes):
+            raise AsstDeployError(f"internal: code-interpreter file changes for {name} without an assistant update")
+
+    @staticmethod
+    def _role_of_upload(key: str, retrieval: list[Change]) -> bool:
+        sha = key.split(":", 1)[1]
+        return any((c.after or {}).get("sha256") == sha for c in retrieval)
+
+    def _object_unused(self, change: Change) -> bool:
+        """Delete a file object only if no manifest still wants its content (or it is a duplicate)."""
+        if change.role is None:
+            return True
+        sha = (change.before or {}).get("sha256")
+        return not any(f.sha256 == sha for s in self.specs.values() for r in FILE_ROLES for f in getattr(s, r))
+
+    def _upload_step(self, name: str, change: Change) -> str:
+        sha = change.after["sha256"]
+        key = f"upload:{sha}"
+        self._add(Step(key, lambda: self._upload(name, change), label=f"file.{name}:{change.path}"))
+        return key
+
+    # -- steps ----------------------------------------------------------------------------------
+    def _upload(self, name: str, change: Change) -> None:
+        path, sha = change.path, change.after["sha256"]
+        content = (self.root / path).read_bytes()
+        if hashlib.sha256(content).hexdigest() != sha:
+            raise StalePlanError(f"{path} changed since the plan was made; run plan again")
+        file_id = self.storage.upload(self.owner.filename(sha, path), content)
+        self.uploaded[sha] = file_id
+        role = change.role
+
+        def record(entries: dict[str, Any]) -> None:  # named at once, so a crash leaves no orphan
+            entries.setdefault(name, {}).setdefault(role, {})[path] = {"id": file_id, "sha256": sha}
+
+        if role == "code_interpreter_files":
+            self.state.update(record)  # attached by the assistant's update; until then the lock names it
+        else:
+            self.state.update(lambda e: e.setdefault(name, {}).setdefault("pending_files", {}).__setitem__(path, {"id": file_id, "sha256": sha}))
+        self.options.progress(f"uploaded {path} ({file_id})")
+
+    def _file_id(self, change: Change) -> str:
+        return (change.after or {}).get("file_id") or self.uploaded[change.after["sha256"]]
+
+    def _create_store(self, name: str) -> None:
+        metadata = {MARKER_KEY: self.owner.marker(name)}
+        store_id = self.storage.create_store(f"{self.owner.project}/{self.owner.environment}/{name}", metadata)
+        self.state.update(lambda e: e.setdefault(name, {}).update(vector_store_id=store_id, files={}))
+        self.options.progress(f"created vector_store.{name} ({store_id})")
+
+    def _sync_store(self, name: str, changes: list[Change]) -> None:
+        store_id = self.state.get(name).get("vector_store_id")
+        if not store_id:
+            raise ApiError(f"vector store for {name} is missing from the lockfile; run plan again")
+        adds = [c for c in changes if c.action in (Action.CREATE, Action.UPDATE)]
+        members = [(self._file_id(c), {"path": c.path, "sha256": c.after["sha256"]}) for c in adds]
+        self.storage.attach(store_id, members)
+
+        def attached(entries: dict[str, Any]) -> None:
+            entry = entries.setdefault(name, {})
+            for (file_id, attrs) in members:
+                entry.setdefault("files", {})[attrs["path"]] = {"id": file_id, "sha256": attrs["sha256"]}
+                (entry.get("pending_files") or {}).pop(attrs["path"], None)
+            if not entry.get("pending_files"):
+                entry.pop("pending_files", None)
+
+        self.state.update(attached)
+        self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, name)
+        removed = [c for c in changes if c.action in (Action.DELETE, Action.UPDATE)]
+        for change in removed:
+            old = (change.before or {}).get("file_id") or change.id
+            if old:
+                self.storage.detach(store_id, old)
+            if change.action is Action.DELETE:
+                self.state.update(lambda e, p=change.path: (e.get(name) or {}).get("files", {}).pop(p, None))
+        self.options.progress(f"vector_store.{name}: {len(adds)} attached, {len(removed)} detached")
+
+    def _put_assistant(self, change: Change, ci_changes: list[Change]) -> None:
+        name = change.name
+        spec = self.specs[name]
+        entry = self.state.get(name)
+        store_id = entry.get("vector_store_id") if spec.files else None
+        ci = dict(entry.get("code_interpreter_files") or {})
+        for c in ci_changes:
+            if c.action is Action.DELETE:
+                ci.pop(c.path, None)
+            else:
+                ci[c.path] = {"id": self._file_id(c), "sha256": c.after["sha256"]}
+        ci = {f.path: ci[f.path] for f in spec.code_interpreter_files if f.path in ci}
+        resources = Resources(store_id, tuple(item["id"] for item in ci.values()))
+        metadata = {**spec.metadata, MARKER_KEY: self.owner.marker(name)}
+        if change.action is Action.CREATE:
+            deployed = self.target.create(spec, metadata, resources)
+        else:
+            changed = frozenset(f.field.split(".")[0].split("[")[0] for f in change.fields)
+            deployed = self.target.update(change.id, spec, changed, metadata, resources)
+
+        def record(entries: dict[str, Any]) -> None:
+            entry = entries.setdefault(name, {})
+            if deployed.id:
+                entry["id"] = deployed.id
+            entry["api"] = self.target.api
+            entry["code_interpreter_files"] = ci
+            for key in ("reasoning_effort", "responses", "spec"):
+                entry.pop(key, None)
+            entry.update(deployed.lock_extra)
+
+        self.state.update(record)
+        verb = "created" if change.action is Action.CREATE else "updated"
+        self.options.progress(f"{verb} {change.address}" + (f" ({deployed.id})" if deployed.id else ""))
+
+    def _delete_assistant(self, change: Change) -> None:
+        if change.id:
+            target = self.targets.get(change.type.value)
+            if target is None:
+                raise AsstDeployError(f"internal: no backend to delete {change.address}")
+            target.delete(change.id)
+
+        def forget(entries: dict[str, Any]) -> None:
+            entry = entries.get(change.name) or {}
+            if entry.get("id") == change.id or change.type is Kind.RESPONSES:
+                for key in ("id", "responses", "spec", "reasoning_effort", "api"):
+                    entry.pop(key, None)
+            _drop_if_empty(entries, change.name)
+
+        self.state.update(forget)
+        self.options.progress(f"deleted {change.address}" + (f" ({change.id})" if change.id else ""))
+
+    def _delete_store(self, change: Change) -> None:
+        self.storage.delete_store(change.id)
+
+        def forget(entries: dict[str, Any]) -> None:
+            entry = entries.get(change.name) or {}
+            if entry.get("vector_store_id") == change.id:
+                entry.pop("vector_store_id", None)
+                entry.pop("files", None)
+            _drop_if_empty(entries, change.name)
+
+        self.state.update(forget)
+        self.options.progress(f"deleted {change.address} ({change.id})")
+
+    def _delete_file(self, change: Change, file_id: str) -> None:
+        self.storage.delete_file(file_id)
+
+        def forget(entries: dict[str, Any]) -> None:
+            for name in list(entries):
+                entry = entries[name]
+                for role in (*FILE_ROLES, "pending_files"):
+                    members = entry.get(role) or {}
+                    for path in [p for p, item in members.items() if item.get("id") == file_id]:
+                        members.pop(path)
+                _drop_if_empty(entries, name)
+
+        self.state.update(forget)
+        self.options.progress(f"deleted file {change.path or file_id} ({file_id})")
+
+    # -- running --------------------------------------------------------------------------------
+    def run(self) -> None:
+        steps = self.build()
+        pending = dict(steps)
+        finished: set[str] = set()
+        errors: list[BaseException] = []
+        stop = threading.Event()
+        running: dict[Future[None], str] = {}
+        previous = _install_sigterm()
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism)) as pool:
+                try:
+                    while pending or running:
+                        if not stop.is_set():
+                            for key in [k for k, s in pending.items() if s.deps <= finished]:
+                                if len(running) >= self.options.parallelism:
+                                    break
+                                running[pool.submit(pending.pop(key).run)] = key
+                        if not running:
+                            if pending and not stop.is_set():
+                                raise AsstDeployError("internal: apply steps wait on each other: " + ", ".join(pending))
+                            break
+                        done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            key = running.pop(future)
+                            error = future.exception()
+                            if error is None:
+                                finished.add(key)
+                                self.done.append(key)
+                            else:
+                                errors.append(error)
+                                stop.set()
+                except KeyboardInterrupt:
+                    stop.set()
+                    pending.clear()
+                    wait(running)  # steps in flight finish and record themselves
+                    raise Interrupted(
+                        f"interrupted: {len(self.done)} step(s) done and saved in {self.state.path.name}; "
+                        "run apply again to finish"
+                    ) from None
+        finally:
+            _restore_sigterm(previous)
+        if errors:
+            first = errors[0]
+            more = f" ({len(errors) - 1} more step(s) failed)" if len(errors) > 1 else ""
+            left = len(pending)
+            tail = (f"; {len(self.done)} step(s) done and saved in the lockfile, {left} not started: "
+                    "run apply again to finish")
+            if isinstance(first, AsstDeployError):
+                raise type(first)(str(first) + more + tail) from first
+            raise ApiError(f"{type(first).__name__}: {first}{more}{tail}") from first
+
+
+def _drop_if_empty(entries: dict[str, Any], name: str) -> None:
+    entry = entries.get(name)
+    if entry is not None and not any(entry.get(k) for k in ("id", "vector_store_id", "files",
+                                                             "code_interpreter_files", "pending_files", "responses")):
+        entries.pop(name, None)
+
+
+def _install_sigterm() -> Any:
+    """SIGTERM behaves like Ctrl-C: finish what is in flight, save, exit 130."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,129 @@
+"""What each target API can express (DESIGN.md section 10), checked before any request.
+
+A manifest describes an assistant, not an endpoint; a field the chosen API cannot express is an
+error naming the field and the API that would accept it, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator
+
+from ..errors import ManifestProblem
+from . import models as m
+from .resolve import display_name_path
+from .yamlpos import Located, Path_
+
+AGENTS_MAX_NAME = 128
+REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
+
+# Tools each API knows, and who else knows a tool an API lacks.
+API_TOOLS = {
+    "assistants": {"code_interpreter", "file_search", "function"},
+    "agents": {"function", "web_search", "mcp", "tool_search"},
+    "responses": {"code_interpreter", "file_search", "function", "web_search", "mcp", "tool_search"},
+}
+RANKERS = {
+    "assistants": "default_2024_08_21",
+    "responses": "default-2024-11-15",
+}
+
+Rule = Callable[[m.Manifest, Located, str], Iterator[tuple[Path_, str]]]
+
+
+def _others(api: str, supported: Callable[[str], bool]) -> str:
+    names = [a for a in ("responses", "assistants", "agents") if a != api and supported(a)]
+    return " or ".join(f"api: {a}" for a in names) + (" supports it" if len(names) == 1 else " support it")
+
+
+def _unavailable(what: str, api: str, supported: Callable[[str], bool]) -> str:
+    return f"{what} is not available with api: {api}; {_others(api, supported)}"
+
+
+def _tools(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    for i, tool in enumerate(man.tools):
+        if tool.type not in API_TOOLS[api]:
+            yield ("tools", i, "type"), _unavailable(
+                f"the {tool.type} tool", api, lambda a, t=tool.type: t in API_TOOLS[a]
+            )
+
+
+# Manifest fields only some APIs have: field -> APIs that accept it.
+FIELD_APIS = {
+    "files": {"assistants", "responses"},
+    "code_interpreter_files": {"assistants", "responses"},
+    "temperature": {"assistants", "responses"},
+    "top_p": {"assistants", "responses"},
+    "verbosity": {"agents", "responses"},
+    "service_tier": {"agents", "responses"},
+}
+
+
+def _fields(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    for field, apis in FIELD_APIS.items():
+        if api in apis or getattr(man, field) in (None, []):
+            continue
+        yield (field,), _unavailable(field, api, apis.__contains__)
+
+
+def _agents(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    if api != "agents":
+        return
+    if isinstance(man.response_format, m.JsonObjectFormat):
+        yield ("response_format", "type"), _unavailable(
+            "response_format json_object", api, lambda a: a != "agents"
+        ) + " (agents accept {type: json_schema})"
+    for i, tool in enumerate(man.tools):
+        if isinstance(tool, m.FunctionTool) and tool.function.strict:
+            yield ("tools", i, "function", "strict"), _unavailable(
+                "function strict", api, lambda a: a != "agents"
+            ) + " (remove it for agents)"
+    if man.service_tier == "scale":
+        yield ("service_tier",), _unavailable("service_tier scale", api, lambda a: a == "responses")
+
+
+def _rankers(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    for i, tool in enumerate(man.tools):
+        ranker = isinstance(tool, m.FileSearchTool) and tool.ranking_options and tool.ranking_options.ranker
+        if ranker and ranker != "auto" and api in RANKERS and ranker != RANKERS[api]:
+            yield ("tools", i, "ranking_options", "ranker"), (
+                f"{ranker} is not a ranker of api: {api}: write {RANKERS[api]}, "
+                "or auto (which works with every API)"
+            )
+
+
+def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    if api != "responses":
+        return
+    if REASONING_MODEL.match(man.model) and man.reasoning_effort != "none":
+        for field in ("temperature", "top_p"):
+            if getattr(man, field) is not None:
+                yield (field,), (
+                    f"{man.model} is a reasoning model: api: responses refuses {field} unless "
+                    "reasoning_effort is none; remove it or set reasoning_effort: none"
+                )
+    for i, tool in enumerate(man.tools):
+        if isinstance(tool, m.McpTool) and isinstance(tool.transport, m.McpStdioTransport):
+            yield ("tools", i, "transport", "type"), (
+                "api: responses reaches MCP servers over HTTP only: use transport type http, or api: agents"
+            )
+
+
+RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _rankers, _responses)
+
+
+def api_problems(
+    man: m.Manifest, doc: Located, api: str, display_name: str | None = None
+) -> list[ManifestProblem]:
+    """Every field of ``man`` that ``api`` cannot express, placed in its file.
+
+    ``display_name`` is the name as deployed (with the environment's prefix and suffix).
+    """
+    problems = [doc.problem(path, message) for rule in RULES for path, message in rule(man, doc, api)]
+    name = display_name or man.display_name or man.name
+    if api == "agents" and len(name) > AGENTS_MAX_NAME:
+        problems.append(doc.problem(display_name_path(doc), (
+            f"the display name {name[:30]!r}... is {len(name)} characters; api: agents allows at most "
+            f"{AGENTS_MAX_NAME}: shorten it"
+        )))
+    return problems

@@ -1,0 +1,255 @@
+"""From a validated manifest to an :class:`AssistantSpec`: files read, globs expanded, hashes taken.
+
+Checks here need the file system or several fields at once (a file_search tool for ``files``,
+unique function names); each problem is placed through the manifest's :class:`Located` map.
+One :class:`Resolver` serves a whole project, so a file shared by many manifests is read and
+hashed once.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+from ..errors import ManifestProblem
+from ..ownership import MARKER_KEY
+from ..spec import AssistantSpec, FileSpec
+from . import models as m
+from .yamlpos import Located, Path_, read_text
+
+
+class Resolver:
+    """Reads project files for manifests, with caches shared by every manifest of a load."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+        self._globs: dict[str, tuple[list[str], str | None]] = {}
+        self._hashes: dict[str, FileSpec] = {}
+        self._texts: dict[str, tuple[str | None, str | None]] = {}
+        self._schemas: dict[str, tuple[Any, str | None]] = {}
+
+    # ---- paths -------------------------------------------------------------------------------
+
+    def _escapes(self, pattern: str) -> str | None:
+        if PurePosixPath(pattern).is_absolute() or PureWindowsPath(pattern).drive:
+            return f"{pattern!r} is absolute: write it relative to the project root"
+        if ".." in PurePosixPath(pattern.replace("\\", "/")).parts:
+            return f"{pattern!r} leaves the project ('..'): keep files inside the project folder"
+        return None
+
+    def _inside(self, rel: str) -> bool:
+        real = os.path.realpath(os.path.join(self.root, rel))
+        return real == self.real_root or real.startswith(self.real_root + os.sep)
+
+    def expand(self, pattern: str) -> tuple[list[str], str | None]:
+        """Project-relative POSIX paths a path or glob names, or why it names none."""
+        if pattern not in self._globs:
+            self._globs[pattern] = self._expand(pattern)
+        return self._globs[pattern]
+
+    def _expand(self, pattern: str) -> tuple[list[str], str | None]:
+        problem = self._escapes(pattern)
+        if problem:
+            return [], problem
+        if glob.has_magic(pattern):
+            found = glob.glob(pattern, root_dir=self.root, recursive=True)
+            paths = sorted({PurePosixPath(Path(p).as_posix()).as_posix() for p in found
+                            if os.path.isfile(os.path.join(self.root, p))})
+            if not paths:
+                return [], f"{pattern!r} matches no file (paths are relative to the project root)"
+        else:
+            full = self.root / pattern
+            if full.is_dir():
+                return [], f"{pattern!r} is a folder: name files, e.g. '{pattern.rstrip('/')}/*'"
+            if not full.is_file():
+                return [], f"file {pattern!r} not found (paths are relative to the project root)"
+            paths = [PurePosixPath(Path(pattern).as_posix()).as_posix()]
+        outside = [p for p in paths if not self._inside(p)]
+        if outside:
+            return [], f"{outside[0]!r} resolves outside the project (a symlink?): copy the file in"
+        return paths, None
+
+    def one_file(self, rel: str) -> tuple[str | None, str | None]:
+        """A single named file (no globs), checked to stay inside the project."""
+        if glob.has_magic(rel):
+            return None, f"{rel!r}: name one file, not a glob"
+        paths, problem = self.expand(rel)
+        return (paths[0] if paths else None), problem
+
+    # ---- contents ----------------------------------------------------------------------------
+
+    def file_spec(self, rel: str) -> FileSpec:
+        if rel not in self._hashes:
+            data = (self.root / rel).read_bytes()
+            self._hashes[rel] = FileSpec(rel, hashlib.sha256(data).hexdigest(), len(data))
+        return self._hashes[rel]
+
+    def text(self, rel: str) -> tuple[str | None, str | None]:
+        """A UTF-8 file's text, or why it cannot be read."""
+        if rel not in self._texts:
+            text, problems = read_text(self.root / rel, rel)
+            why = None
+            if problems:
+                p = problems[0]
+                why = f"{rel}" + (f" line {p.line}" if p.line else "") + f": {p.message}"
+            self._texts[rel] = (text, why)
+        return self._texts[rel]
+
+    def json_schema(self, rel: str) -> tuple[Any, str | None]:
+        """A parameters file's JSON, or why it is not a JSON Schema object."""
+        if rel not in self._schemas:
+            text, why = self.text(rel)
+            if text is None:
+                self._schemas[rel] = (None, why)
+            else:
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    self._schemas[rel] = (
+                        None, f"{rel} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+                    )
+                else:
+                    problem = schema_problem(value)
+                    self._schemas[rel] = (value, problem and f"{rel}: {problem}")
+        return self._schemas[rel]
+
+
+def schema_problem(schema: Any) -> str | None:
+    """Why a value is not a JSON Schema object (type: object), checked against the meta-schema."""
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        return "parameters must be a JSON Schema object: {type: object, properties: {...}}"
+    try:
+        from jsonschema.exceptions import SchemaError
+        from jsonschema.validators import Draft202012Validator, validator_for
+    except ImportError:  # optional: the type check above is the minimum
+        return None
+    try:
+        validator_for(schema, default=Draft202012Validator).check_schema(schema)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path)
+        return f"not a valid JSON Schema{' at ' + where if where else ''}: {exc.message}"
+    return None
+
+
+def to_spec(
+    manifest: m.Manifest, doc: Located, resolver: Resolver, *, source: str,
+    name_prefix: str = "", name_suffix: str = "",
+) -> tuple[AssistantSpec | None, list[ManifestProblem]]:
+    """The spec of one validated manifest, or the problems that prevent it."""
+    problems: list[ManifestProblem] = []
+
+    def fail(path: Path_, message: str, *, key: bool = False) -> None:
+        problems.append(doc.problem(path, message, key=key))
+
+    instructions = manifest.instructions
+    if manifest.instructions_file is not None:
+        if manifest.instructions is not None:
+            fail(("instructions_file",), "give instructions or instructions_file, not both")
+        rel, why = resolver.one_file(manifest.instructions_file)
+        text, why = resolver.text(rel) if rel else (None, why)
+        if why:
+            fail(("instructions_file",), why)
+        elif text is not None and len(text) > m.MAX_INSTRUCTIONS:
+            fail(("instructions_file",), f"{rel} is {len(text):,} characters; the API allows at most "
+                 f"{m.MAX_INSTRUCTIONS:,}: shorten it")
+        instructions = text
+
+    tools = [_tool(t, i, resolver, fail) for i, t in enumerate(manifest.tools)]
+    _check_function_names(manifest, fail)
+    kinds = {t.type for t in manifest.tools}
+    files = _files(manifest.files, "files", resolver, fail)
+    ci_files = _files(manifest.code_interpreter_files, "code_interpreter_files", resolver, fail)
+    if manifest.files and "file_search" not in kinds:
+        fail(("files",), "files need a file_search tool: add `- type: file_search` to tools")
+    if manifest.code_interpreter_files and "code_interpreter" not in kinds:
+        fail(("code_interpreter_files",),
+             "code_interpreter_files need a code_interpreter tool: add `- type: code_interpreter` to tools")
+    if len(ci_files) > m.MAX_CODE_INTERPRETER_FILES:
+        fail(("code_interpreter_files",), f"names {len(ci_files)} files; the API allows at most "
+             f"{m.MAX_CODE_INTERPRETER_FILES} code-interpreter files")
+    if MARKER_KEY in manifest.metadata:
+        fail(("metadata", MARKER_KEY), f"the key {MARKER_KEY!r} is reserved for asst-deploy "
+             "(its ownership marker): use another key", key=True)
+
+    display_name = name_prefix + (manifest.display_name or manifest.name) + name_suffix
+    if len(display_name) > m.MAX_DISPLAY_NAME:
+        fail(display_name_path(doc), f"display name {display_name[:40]!r}... is {len(display_name)} "
+             f"characters with the environment's prefix/suffix; the API allows at most {m.MAX_DISPLAY_NAME}")
+    if problems:
+        return None, problems
+    settings = {k: v for k, v in (("verbosity", manifest.verbosity),
+                                  ("service_tier", manifest.service_tier)) if v is not None}
+    response_format = manifest.response_format
+    if isinstance(response_format, m.Strict):
+        response_format = response_format.model_dump(by_alias=True, exclude_none=True)
+    return AssistantSpec(
+        name=manifest.name,
+        display_name=display_name,
+        model=manifest.model,
+        description=manifest.description,
+        instructions=instructions,
+        tools=tuple(tools),
+        temperature=manifest.temperature,
+        top_p=manifest.top_p,
+        response_format=response_format,
+        reasoning_effort=manifest.reasoning_effort,
+        metadata=dict(manifest.metadata),
+        settings=settings,
+        files=tuple(resolver.file_spec(p) for p in files),
+        code_interpreter_files=tuple(resolver.file_spec(p) for p in ci_files),
+        source=source,
+    ), []
+
+
+def display_name_path(doc: Located) -> Path_:
+    """Where a too-long display name is best shown: display_name if written, else name."""
+    return ("display_name",) if isinstance(doc.data, dict) and "display_name" in doc.data else ("name",)
+
+
+def _tool(tool: Any, index: int, resolver: Resolver, fail: Any) -> dict[str, Any]:
+    """One tool in the spec's neutral flat shape, parameters_file inlined."""
+    if not isinstance(tool, m.FunctionTool):
+        return tool.model_dump(exclude_none=True)
+    fn = tool.function
+    path: Path_ = ("tools", index, "function")
+    parameters = fn.parameters
+    if fn.parameters_file is not None:
+        if fn.parameters is not None:
+            fail(path + ("parameters_file",), "give parameters or parameters_file, not both")
+        rel, why = resolver.one_file(fn.parameters_file)
+        parameters, why = resolver.json_schema(rel) if rel else (None, why)
+        if why:
+            fail(path + ("parameters_file",), why)
+    elif parameters is not None:
+        why = schema_problem(parameters)
+        if why:
+            fail(path + ("parameters",), why)
+    flat = {"type": "function", "name": fn.name, "description": fn.description,
+            "parameters": parameters, "strict": fn.strict}
+    return {k: v for k, v in flat.items() if v is not None}
+
+
+def _check_function_names(manifest: m.Manifest, fail: Any) -> None:
+    seen: dict[str, int] = {}
+    for i, tool in enumerate(manifest.tools):
+        if isinstance(tool, m.FunctionTool):
+            name = tool.function.name
+            if name in seen:
+                fail(("tools", i, "function", "name"),
+                     f"function {name!r} is already defined in tools[{seen[name]}]: rename or remove one")
+            seen.setdefault(name, i)
+
+
+def _files(patterns: list[str], field: str, resolver: Resolver, fail: Any) -> list[str]:
+    out: set[str] = set()
+    for i, pattern in enumerate(patterns):
+        paths, why = resolver.expand(pattern)
+        if why:
+            fail((field, i), why)
+        out.update(paths)
+    return sorted(out)

@@ -1,0 +1,79 @@
+"""Reads the account into ``Observed``: paginated lists, then the ownership filter.
+
+A no-op plan costs a few list requests whatever the number of assistants (DESIGN.md section 8):
+a vector store's own file count and the files list tell whether the lock's files are still
+there, and a store's files are listed only when they disagree or the lock does not know it.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any, Iterable, Mapping
+
+from .backends.base import Target
+from .backends.storage import Storage
+from .ownership import MARKER_KEY, Owner
+from .spec import normalize
+from .state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
+
+
+def observe(
+    targets: Iterable[Target],
+    storage: Storage,
+    owner: Owner,
+    lock: Mapping[str, Any],
+    *,
+    parallelism: int = 8,
+) -> Observed:
+    """Everything this project and environment own on the account, and nothing else.
+
+    ``targets`` is the API being deployed to, plus any API the lock says was used before, so that
+    a change of ``api`` sees the objects it must replace."""
+    entries = lock.get("assistants", {})
+    assistants = [a for target in targets if target.holds_objects for a in _assistants(target, owner)]
+    files = [
+        ObservedFile(id=f.id, sha256=sha, filename=f.filename, bytes=f.bytes)
+        for f in storage.list_files()
+        if (sha := owner.owns_file(f.filename))
+    ]
+    stores = []
+    for remote in storage.list_vector_stores():
+        name = owner.owns(dict(remote.metadata))
+        if name is not None:
+            stores.append(ObservedVectorStore(remote.id, name, remote.usable_files, created_at=remote.created_at))
+    stores = _list_where_unsure(stores, entries, storage, parallelism)
+    return Observed(tuple(assistants), tuple(stores), tuple(files))
+
+
+def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
+    found = []
+    for remote in target.list():
+        name = owner.owns(dict(remote.metadata))
+        if name is None:
+            continue
+        user_metadata = {k: v for k, v in remote.metadata.items() if k != MARKER_KEY}
+        spec = normalize(replace(remote.spec, name=name, metadata=user_metadata), target.defaults)
+        found.append(ObservedAssistant(
+            id=remote.id, name=name, spec=spec, vector_store_ids=remote.vector_store_ids,
+            code_interpreter_file_ids=remote.code_interpreter_file_ids, created_at=remote.created_at,
+            kind=target.kind.value,
+        ))
+    return found
+
+
+def _list_where_unsure(
+    stores: list[ObservedVectorStore], entries: Mapping[str, Any], storage: Storage, parallelism: int
+) -> list[ObservedVectorStore]:
+    """List a store's files only when its count disagrees with the lock, or the lock lacks it."""
+
+    def unsure(store: ObservedVectorStore) -> bool:
+        entry = entries.get(store.name) or {}
+        return entry.get("vector_store_id") != store.id or len(entry.get("files") or {}) != store.file_count
+
+    todo = [s for s in stores if unsure(s)]
+    if not todo:
+        return stores
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        listed = dict(zip((s.id for s in todo), pool.map(lambda s: storage.list_store_files(s.id), todo)))
+    return [replace(s, files=listed[s.id]) if s.id in listed else s for s in stores]
