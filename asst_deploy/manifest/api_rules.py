@@ -37,14 +37,14 @@ def _others(api: str, supported: Callable[[str], bool]) -> str:
 
 
 def _unavailable(what: str, api: str, supported: Callable[[str], bool]) -> str:
-    return f"{what} is not available with api: {api}; {_others(api, supported)}"
+    return f"{what + ' is ' if what else ''}not available with api: {api}; {_others(api, supported)}"
 
 
 def _tools(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
     for i, tool in enumerate(man.tools):
         if tool.type not in API_TOOLS[api]:
             yield ("tools", i, "type"), _unavailable(
-                f"the {tool.type} tool", api, lambda a, t=tool.type: t in API_TOOLS[a]
+                tool.type, api, lambda a, t=tool.type: t in API_TOOLS[a]
             )
 
 
@@ -63,7 +63,7 @@ def _fields(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, st
     for field, apis in FIELD_APIS.items():
         if api in apis or getattr(man, field) in (None, []):
             continue
-        yield (field,), _unavailable(field, api, apis.__contains__)
+        yield (field,), _unavailable("", api, apis.__contains__)
 
 
 def _agents(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
@@ -71,15 +71,15 @@ def _agents(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, st
         return
     if isinstance(man.response_format, m.JsonObjectFormat):
         yield ("response_format", "type"), _unavailable(
-            "response_format json_object", api, lambda a: a != "agents"
-        ) + " (agents accept {type: json_schema})"
+            "json_object", api, lambda a: a != "agents"
+        ) + " (api: agents accepts json_schema)"
     for i, tool in enumerate(man.tools):
         if isinstance(tool, m.FunctionTool) and tool.function.strict:
             yield ("tools", i, "function", "strict"), _unavailable(
-                "function strict", api, lambda a: a != "agents"
-            ) + " (remove it for agents)"
+                "", api, lambda a: a != "agents"
+            ) + " (agents' function tools take no strict: remove it)"
     if man.service_tier == "scale":
-        yield ("service_tier",), _unavailable("service_tier scale", api, lambda a: a == "responses")
+        yield ("service_tier",), _unavailable("scale", api, lambda a: a == "responses")
 
 
 def _rankers(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:

@@ -1,0 +1,30 @@
+"""``asst-deploy schema``: the JSON Schema of a manifest, for editors.
+
+Point an editor at it with ``# yaml-language-server: $schema=../schema/manifest.schema.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from ..errors import EXIT_OK
+from ..manifest.models import Manifest
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def manifest_schema() -> dict[str, Any]:
+    """The manifest's JSON Schema, generated from the pydantic model (one source of truth)."""
+    schema = Manifest.model_json_schema(by_alias=True)
+    return {"$schema": SCHEMA_DIALECT, **schema}
+
+
+def render_schema() -> str:
+    return json.dumps(manifest_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def run_schema(out: TextIO) -> int:
+    """Print the schema as JSON."""
+    out.write(render_schema())
+    return EXIT_OK
