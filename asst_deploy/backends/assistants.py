@@ -43,6 +43,9 @@ class AssistantsTarget:
     def __init__(self, client: Any) -> None:
         self.client = client
 
+    def canonical(self, spec: AssistantSpec) -> AssistantSpec:
+        return spec
+
     def list(self) -> list[RemoteAssistant]:
         try:
             return [self._remote(item) for item in self.client.beta.assistants.list(limit=PAGE, order="asc")]

@@ -63,6 +63,9 @@ class Target(Protocol):
     write_only: frozenset[str]
     holds_objects: bool  # False for responses: the lockfile is the only state
 
+    def canonical(self, spec: AssistantSpec) -> AssistantSpec:
+        """Strip what this API fills in by itself; applied to both sides before a diff."""
+
     def list(self) -> list[RemoteAssistant]: ...
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed: ...

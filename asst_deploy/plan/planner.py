@@ -307,8 +307,11 @@ class _Planner:
         diffs: list[FieldDiff] = []
         for name in SPEC_FIELDS:
             want, have = after.get(name), before.get(name)
-            if name in self.desired.ignore_unset and want in (None, {}, []):
-                continue
+            if name in self.desired.ignore_unset:
+                if want in (None, {}, []):
+                    continue
+                if isinstance(want, dict) and isinstance(have, dict):  # only the keys the manifest sets
+                    have = {k: have.get(k) for k in want}
             if name in self.desired.write_only:
                 have = entry.get(name, want)  # what we last sent; unknown after a lost lock
             if want == have:

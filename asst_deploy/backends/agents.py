@@ -1,0 +1,157 @@
+"""The beta Agents API (``client.beta.agents``): a spec becomes a reusable agent (DESIGN.md 10).
+
+The API echoes tools and settings with its defaults filled in; ``canonical`` strips those
+defaults from both sides so that a plan right after an apply is empty, and the planner never
+diffs a setting the manifest leaves unset (``ignore_unset``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Mapping
+
+from ..plan.types import Kind
+from ..spec import AssistantSpec, Defaults
+from .base import Deployed, RemoteAssistant, Resources
+from .errors import api_error, is_not_found
+
+PAGE = 100
+# Values the API fills into a tool it echoes when the request left them out.
+TOOL_DEFAULTS: dict[str, dict[str, Any]] = {
+    "function": {"defer_loading": False, "async": None, "strict": False},
+    "web_search": {"mode": "live", "context_size": "medium", "location": None, "allowed_domains": None},
+    "mcp": {"required": False, "connection_origin": "service", "request_metadata": {}, "allowed_tools": None,
+            "credential_id": None},
+    "programmatic_tool_calling": {"enabled": True},
+    "computer_use": {"include_screenshots": True},
+}
+
+
+def strip_tool_defaults(tool: Mapping[str, Any]) -> dict[str, Any]:
+    defaults = TOOL_DEFAULTS.get(tool.get("type", ""), {})
+    return {k: v for k, v in tool.items() if not (k in defaults and defaults[k] == v) and v is not None}
+
+
+def text_format(response_format: Any) -> dict[str, Any] | None:
+    """The manifest's response_format as the Agents/Responses ``text.format`` (flattened)."""
+    if response_format in (None, "auto"):
+        return None
+    kind = response_format.get("type")
+    if kind == "json_schema":
+        inner = dict(response_format.get("json_schema") or {})
+        return {"type": "json_schema", **inner}
+    return {"type": kind}
+
+
+def response_format_from(fmt: Mapping[str, Any] | None) -> Any:
+    if not fmt or fmt.get("type") == "text":
+        return "auto"
+    if fmt.get("type") == "json_schema":
+        inner = {k: v for k, v in fmt.items() if k != "type" and v is not None}
+        return {"type": "json_schema", "json_schema": inner}
+    return {"type": fmt["type"]}
+
+
+class AgentsTarget:
+    kind = Kind.AGENT
+    api = "agents"
+    defaults = Defaults(temperature=None, top_p=None, response_format="auto")
+    ignore_unset = frozenset({"description", "reasoning_effort", "settings", "temperature", "top_p"})
+    write_only: frozenset[str] = frozenset()
+    holds_objects = True
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def canonical(self, spec: AssistantSpec) -> AssistantSpec:
+        return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in spec.tools))
+
+    def list(self) -> list[RemoteAssistant]:
+        try:
+            return [self._remote(item) for item in self.client.beta.agents.list(limit=PAGE, order="asc")]
+        except Exception as exc:
+            raise api_error(exc, "list agents") from exc
+
+    def _remote(self, item: Any) -> RemoteAssistant:
+        text = item.text.model_dump(exclude_none=True) if item.text else {}
+        settings = {"verbosity": text.get("verbosity"), "service_tier": item.service_tier}
+        spec = AssistantSpec(
+            name="",
+            display_name=item.name or "",
+            model=item.model,
+            instructions=item.instructions,
+            tools=tuple(t.model_dump(by_alias=True, exclude_none=True) for t in item.tools or ()),
+            response_format=response_format_from(text.get("format")),
+            reasoning_effort=item.reasoning.effort if item.reasoning else None,
+            metadata=dict(item.metadata or {}),
+            settings=settings,
+        )
+        return RemoteAssistant(item.id, dict(item.metadata or {}), self.canonical(spec), created_at=item.created_at)
+
+    def _params(self, spec: AssistantSpec, metadata: Mapping[str, str]) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "name": spec.display_name,
+            "model": spec.model,
+            "instructions": spec.instructions,
+            "metadata": dict(metadata),
+            "tools": [_agent_tool(t) for t in spec.tools],
+        }
+        text: dict[str, Any] = {}
+        if (fmt := text_format(spec.response_format)) is not None:
+            text["format"] = fmt
+        if spec.settings.get("verbosity"):
+            text["verbosity"] = spec.settings["verbosity"]
+        if text:
+            params["text"] = text
+        if spec.reasoning_effort:
+            params["reasoning"] = {"effort": spec.reasoning_effort}
+        if spec.settings.get("service_tier"):
+            params["service_tier"] = spec.settings["service_tier"]
+        return params
+
+    def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
+        try:
+            created = self.client.beta.agents.create(**self._params(spec, metadata))
+        except Exception as exc:
+            raise api_error(exc, f"create agent {spec.name}") from exc
+        return Deployed(created.id)
+
+    def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
+               metadata: Mapping[str, str], resources: Resources) -> Deployed:
+        """A partial update: only what changed is sent (an empty update would still bump updated_at)."""
+        full = self._params(spec, metadata)
+        sent = {"metadata": full["metadata"]}
+        mapping = {"display_name": "name", "model": "model", "instructions": "instructions", "tools": "tools",
+                   "response_format": "text", "reasoning_effort": "reasoning", "settings": "text"}
+        for field_name in changed:
+            key = mapping.get(field_name)
+            if key and key in full:
+                sent[key] = full[key]
+            elif key in ("instructions", "name"):
+                sent[key] = None
+        if "settings" in changed and "service_tier" in full:
+            sent["service_tier"] = full["service_tier"]
+        try:
+            self.client.beta.agents.update(object_id, **sent)
+        except Exception as exc:
+            raise api_error(exc, f"update agent {spec.name} ({object_id})") from exc
+        return Deployed(object_id)
+
+    def delete(self, object_id: str) -> None:
+        try:
+            self.client.beta.agents.delete(object_id)
+        except Exception as exc:
+            if is_not_found(exc):
+                return
+            raise api_error(exc, f"delete agent {object_id}") from exc
+
+
+def _agent_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
+    if tool.get("type") == "function":  # flat, description and parameters required, no strict
+        return {
+            "type": "function",
+            "name": tool["name"],
+            "description": tool.get("description") or "",
+            "parameters": tool.get("parameters") or {"type": "object", "properties": {}},
+        }
+    return dict(tool)

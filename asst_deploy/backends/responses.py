@@ -1,0 +1,80 @@
+"""``api: responses``: no server-side assistant. Files and vector stores deploy as usual and the
+lockfile records ready request settings for ``client.responses.create`` (DESIGN.md section 10)."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..plan.types import Kind
+from ..spec import AssistantSpec, Defaults
+from .agents import text_format
+from .base import Deployed, RemoteAssistant, Resources
+
+
+def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any]:
+    tools = []
+    for tool in spec.tools:
+        kind = tool.get("type")
+        if kind == "function":
+            tools.append({"type": "function", "name": tool["name"], "description": tool.get("description"),
+                          "parameters": tool.get("parameters"), "strict": bool(tool.get("strict", False))})
+        elif kind == "file_search":
+            item: dict[str, Any] = {"type": "file_search",
+                                    "vector_store_ids": [resources.vector_store_id] if resources.vector_store_id else []}
+            for key in ("max_num_results", "ranking_options"):
+                if tool.get(key) is not None:
+                    item[key] = tool[key]
+            tools.append(item)
+        elif kind == "code_interpreter":
+            tools.append({"type": "code_interpreter",
+                          "container": {"type": "auto", "file_ids": list(resources.code_interpreter_file_ids)}})
+        else:
+            tools.append(dict(tool))
+    kwargs: dict[str, Any] = {"model": spec.model}
+    if spec.instructions:
+        kwargs["instructions"] = spec.instructions
+    if tools:
+        kwargs["tools"] = tools
+    for key in ("temperature", "top_p"):
+        if getattr(spec, key) is not None:
+            kwargs[key] = getattr(spec, key)
+    text: dict[str, Any] = {}
+    if (fmt := text_format(spec.response_format)) is not None:
+        text["format"] = fmt
+    if spec.settings.get("verbosity"):
+        text["verbosity"] = spec.settings["verbosity"]
+    if text:
+        kwargs["text"] = text
+    if spec.reasoning_effort:
+        kwargs["reasoning"] = {"effort": spec.reasoning_effort}
+    if spec.settings.get("service_tier"):
+        kwargs["service_tier"] = spec.settings["service_tier"]
+    return kwargs
+
+
+class ResponsesTarget:
+    kind = Kind.RESPONSES
+    api = "responses"
+    defaults = Defaults(temperature=None, top_p=None, response_format="auto")
+    ignore_unset: frozenset[str] = frozenset()
+    write_only: frozenset[str] = frozenset()
+    holds_objects = False  # the lockfile is the only state
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def canonical(self, spec: AssistantSpec) -> AssistantSpec:
+        return spec
+
+    def list(self) -> list[RemoteAssistant]:
+        return []
+
+    def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
+        return Deployed(None, {"responses": responses_kwargs(spec, resources), "spec": spec.comparable()})
+
+    def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
+               metadata: Mapping[str, str], resources: Resources) -> Deployed:
+        return self.create(spec, metadata, resources)
+
+    def delete(self, object_id: str) -> None:
+        return None

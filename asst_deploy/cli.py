@@ -1,0 +1,239 @@
+"""The command line: click options in, text out. No logic of its own: each command calls one
+function in ``asst_deploy.commands`` that returns an exit code. Heavy modules load lazily so that
+``asst-deploy --help`` stays fast."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from .errors import EXIT_ERROR, EXIT_INTERRUPTED, AsstDeployError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _common(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--env", "env", envvar="ASST_DEPLOY_ENV", help="Environment (default: default_environment)."),
+        click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+                     show_default=True, help="The folder holding asst-deploy.yaml and assistants/."),
+        click.option("--backend", type=click.Choice(["openai", "azure", "local"]), envvar="ASST_DEPLOY_BACKEND",
+                     help="openai (any compatible server via OPENAI_BASE_URL), azure, or local (the emulator)."),
+        click.option("--api", type=click.Choice(["assistants", "agents", "responses"]),
+                     help="What an assistant becomes (overrides asst-deploy.yaml)."),
+        click.option("-v", "--verbose", is_flag=True, help="One line per API request: method, path, status, time."),
+        click.option("--debug", is_flag=True, help="Show tracebacks."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _tuning(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--target", "targets", multiple=True, metavar="NAME", help="Only this assistant (repeatable)."),
+        click.option("--parallelism", type=click.IntRange(1, 64), help="Concurrent requests (default 8)."),
+        click.option("--max-retries", type=click.IntRange(0, 20), help="SDK retries per request (default 2)."),
+        click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (default 60)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _options(kw: dict[str, Any]) -> Any:
+    from .commands.session import Options
+
+    return Options(
+        project_dir=kw.pop("project_dir").resolve(),
+        env=kw.pop("env", None),
+        backend=kw.pop("backend", None),
+        api=kw.pop("api", None),
+        verbose=kw.pop("verbose", False),
+        max_retries=kw.pop("max_retries", None),
+        timeout=kw.pop("timeout", None),
+        parallelism=kw.pop("parallelism", None),
+        targets=tuple(kw.pop("targets", ()) or ()),
+    )
+
+
+def _run(debug: bool, call: Callable[[], int]) -> None:
+    """Map errors to exit codes in one place; a user error never shows a traceback."""
+    from .backends.client import redact
+
+    try:
+        code = call()
+    except AsstDeployError as exc:
+        if debug:
+            raise
+        click.echo(f"error: {redact(str(exc))}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: say so briefly, and how to see more
+        if debug:
+            raise
+        click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))} (run with --debug for details)",
+                   err=True)
+        code = EXIT_ERROR
+    sys.exit(code)
+
+
+def _color() -> bool:
+    from .render import use_color
+
+    return use_color(sys.stdout)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="asst-deploy")
+def main() -> None:
+    """Declarative OpenAI assistants: manifests in git, plan, apply, ids in a lockfile."""
+
+
+@main.command()
+@_common
+def validate(debug: bool, **kw: Any) -> None:
+    """Check every manifest and asst-deploy.yaml; send nothing anywhere."""
+    from .commands.validate import run_validate
+
+    options = _options(kw)
+    _run(debug, lambda: run_validate(options.project_dir, options.env, options.api, sys.stdout))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save the plan for `apply PLANFILE`.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error.")
+@_common
+@_tuning
+def plan(fmt: str, out_file: Path | None, detailed_exitcode: bool, debug: bool, **kw: Any) -> None:
+    """Show what apply would create, update and delete. Changes nothing."""
+    from .commands.plan import run_plan
+
+    options = _options(kw)
+    _run(debug, lambda: run_plan(options, fmt=fmt, out_file=out_file, detailed_exitcode=detailed_exitcode,
+                                 color=fmt == "text" and _color()))
+
+
+def _apply_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for option in reversed([
+        click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation."),
+        click.option("--wait-timeout", type=click.FloatRange(min=0), default=600, show_default=True,
+                     help="Seconds to wait for vector stores to process files."),
+        click.option("--lock-timeout", type=click.FloatRange(min=0), default=0, show_default=True,
+                     help="Seconds to wait for another apply on this environment to finish."),
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command()
+@click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@_apply_options
+@_common
+@_tuning
+def apply(plan_file: Path | None, auto_approve: bool, wait_timeout: float, lock_timeout: float, debug: bool,
+          **kw: Any) -> None:
+    """Create, update and delete so the account matches the manifests."""
+    from .commands.apply import ApplyFlags, run_apply
+
+    options = _options(kw)
+    flags = ApplyFlags(auto_approve, wait_timeout, lock_timeout, plan_file, _color())
+    _run(debug, lambda: run_apply(options, flags))
+
+
+@main.command()
+@_apply_options
+@_common
+@_tuning
+def destroy(auto_approve: bool, wait_timeout: float, lock_timeout: float, debug: bool, **kw: Any) -> None:
+    """Delete everything this project and environment own; nothing else."""
+    from .commands.apply import ApplyFlags, run_apply
+
+    options = _options(kw)
+    flags = ApplyFlags(auto_approve, wait_timeout, lock_timeout, None, _color())
+    _run(debug, lambda: run_apply(options, flags, destroy=True))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "env"]), default="json", show_default=True)
+@_common
+def ids(fmt: str, debug: bool, **kw: Any) -> None:
+    """Print name -> id from the lockfile, for other tools and languages."""
+    from .commands.ids import run_ids
+
+    options = _options(kw)
+    _run(debug, lambda: run_ids(options, fmt=fmt))
+
+
+@main.command()
+@click.argument("name", required=False)
+@_common
+def show(name: str | None, debug: bool, **kw: Any) -> None:
+    """Show the lockfile and the account side by side."""
+    from .commands.show import run_show
+
+    options = _options(kw)
+    _run(debug, lambda: run_show(options, name))
+
+
+@main.command(name="import")
+@click.argument("assistant_id")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Adopt an object another project owns.")
+@_common
+def import_(assistant_id: str, name: str, force: bool, debug: bool, **kw: Any) -> None:
+    """Adopt an existing assistant: write its manifest and mark it as ours."""
+    from .commands.adopt import run_import
+
+    options = _options(kw)
+    _run(debug, lambda: run_import(options, assistant_id, name, force=force))
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the manifests (default: the manifests folder).")
+@click.option("--all", "include_all", is_flag=True, help="Also export assistants asst-deploy manages.")
+@_common
+def export(out_dir: Path | None, include_all: bool, debug: bool, **kw: Any) -> None:
+    """Write manifests for assistants that exist on the account."""
+    from .commands.adopt import run_export
+
+    options = _options(kw)
+    _run(debug, lambda: run_export(options, out_dir, include_all=include_all))
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a manifest (for editors)."""
+    from .commands.schema import run_schema
+
+    _run(False, lambda: run_schema(sys.stdout))
+
+
+@main.command()
+@click.option("--port", type=int, default=8765, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--data", type=click.Path(dir_okay=False), default=None, help="SQLite file (default: in memory).")
+@click.option("--latency-ms", type=float, default=0.0, help="Added to every request.")
+@click.option("--rate-limit-every", type=int, default=0, help="Answer 429 to every Nth request.")
+@click.option("--error-rate", type=float, default=0.0, help="Fraction of requests answered 500/503.")
+@click.option("--outage-after-writes", type=int, default=None, help="Fail everything after N writes.")
+@click.option("--processing-seconds", type=float, default=0.0, help="How long files stay in_progress.")
+@click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, like api.openai.com now.")
+def emulator(port: int, host: str, data: str | None, no_assistants: bool, **faults: Any) -> None:
+    """Run the local API emulator (Assistants, Files, Vector Stores, Agents, Responses)."""
+    from .commands.emulator import run_emulator
+
+    _run(False, lambda: run_emulator(port=port, data=data, host=host, serve_assistants=not no_assistants,
+                                     **faults))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""``asst-deploy apply [PLANFILE]`` and ``asst-deploy destroy``."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, TextIO
+
+from ..apply import Applier, ApplyOptions, LockState
+from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError, LockHeld, StalePlanError
+from ..plan.planner import lock_fingerprint
+from ..plan.types import Plan
+from .plan import compute_plan, load_saved_plan, targeted
+from .session import Options, Session, load, open_session
+
+
+@dataclass(frozen=True)
+class ApplyFlags:
+    auto_approve: bool = False
+    wait_timeout: float = 600.0
+    lock_timeout: float = 0.0
+    plan_file: Path | None = None
+    color: bool = False
+
+
+@contextmanager
+def apply_lock(project_root: Path, environment: str, timeout: float) -> Iterator[None]:
+    """One apply per project and environment at a time; the loser names the holder."""
+    from filelock import FileLock, Timeout
+
+    folder = project_root / ".asst-deploy" / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    holder = folder / f"{environment}.holder.json"
+    lock = FileLock(str(folder / f"{environment}.lock"))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        try:
+            info = json.loads(holder.read_text())
+            who = f"pid {info['pid']} on {info['host']} since {info['since']}"
+        except (OSError, ValueError, KeyError):
+            who = "another process"
+        raise LockHeld(
+            f"another apply is running for environment {environment!r} ({who}); "
+            f"waited {timeout:g}s (--lock-timeout)"
+        ) from None
+    try:
+        holder.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                      "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
+        yield
+    finally:
+        try:
+            holder.unlink()
+        except FileNotFoundError:
+            pass
+        lock.release()
+
+
+def _confirm(text: str, out: TextIO, ask: Callable[[str], str]) -> bool:
+    out.write(text)
+    out.flush()
+    return ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ").strip() == "yes"
+
+
+def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out: TextIO = sys.stdout,
+              err: TextIO = sys.stderr, interactive: bool | None = None,
+              ask: Callable[[str], str] = input) -> int:
+    from ..render import render
+
+    saved = None
+    if flags.plan_file is not None:
+        saved_plan, saved = load_saved_plan(flags.plan_file)
+        options = targeted(options, saved)
+    project, owner, _, _ = load(options)
+    interactive = sys.stdin.isatty() if interactive is None else interactive
+    with apply_lock(project.root, owner.environment, flags.lock_timeout):
+        with open_session(options, err=err) as session:
+            result, desired = compute_plan(session, destroy=destroy)
+            if saved is not None:
+                _refuse_stale(saved_plan, result)
+                result = saved_plan
+            else:
+                shown = render(result.to_json(), "text", color=flags.color)
+                if result.empty:
+                    out.write(shown)
+                    return EXIT_OK
+                if not flags.auto_approve:
+                    if not interactive:
+                        out.write(shown)
+                        err.write("error: apply needs --auto-approve when there is no terminal to confirm on "
+                                  "(or apply a saved plan: plan --out FILE, then apply FILE)\n")
+                        return EXIT_ERROR
+                    if not _confirm(shown, out, ask):
+                        out.write("Apply cancelled; nothing was changed.\n")
+                        return EXIT_ERROR
+                else:
+                    out.write(shown)
+            if result.empty:
+                out.write("No changes. Your assistants match the manifests.\n")
+                return EXIT_OK
+            _execute(session, result, {s.name: s for s in desired.specs}, flags, out)
+    counts = result.summary()
+    out.write(f"\nApply complete! Resources: {counts['create']} created, {counts['update']} updated, "
+              f"{counts['delete']} deleted. Lockfile: {project.lockfile.name}\n")
+    return EXIT_OK
+
+
+def _refuse_stale(saved: Plan, fresh: Plan) -> None:
+    for what, a, b in (("the account", saved.observed_fingerprint, fresh.observed_fingerprint),
+                       ("the manifests", saved.desired_fingerprint, fresh.desired_fingerprint),
+                       ("the lockfile", saved.lock_fingerprint, fresh.lock_fingerprint)):
+        if a != b:
+            raise StalePlanError(f"saved plan is stale: {what} changed since it was made; run plan again")
+    if (saved.project, saved.environment, saved.api) != (fresh.project, fresh.environment, fresh.api):
+        raise StalePlanError("saved plan is stale: it was made for another project, environment or api")
+
+
+def _execute(session: Session, result: Plan, specs: dict, flags: ApplyFlags, out: TextIO) -> None:
+    state = LockState(session.project.lockfile, session.lock)
+    options = ApplyOptions(parallelism=session.parallelism, wait_timeout=flags.wait_timeout,
+                           progress=lambda line: (out.write(f"  {line}\n"), out.flush()))
+    out.write("\n")
+    Applier(result, specs, session.target, session.storage, session.owner, state, session.project.root,
+            options, session.previous_targets).run()
+    if not session.project.lockfile.exists():  # a no-write apply (deletes of nothing) still leaves a lock
+        from ..lockfile import write_lock
+
+        write_lock(session.project.lockfile, state.lock)
+
+
+__all__ = ["ApplyFlags", "run_apply", "apply_lock", "lock_fingerprint"]

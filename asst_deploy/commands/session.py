@@ -1,0 +1,127 @@
+"""What every command that touches an account needs: the project, the client, the target API,
+the lockfile. Built here once so the commands stay short."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterator, TextIO
+
+from ..backends.base import Target
+from ..backends.client import Connection, open_client
+from ..backends.storage import Storage
+from ..errors import AsstDeployError
+from ..lockfile import LockfileError, read_lock
+from ..ownership import Owner
+
+
+@dataclass(frozen=True)
+class Options:
+    """The common options of DESIGN.md section 5, as the CLI parsed them."""
+
+    project_dir: Path = field(default_factory=Path.cwd)
+    env: str | None = None
+    backend: str | None = None
+    api: str | None = None
+    verbose: bool = False
+    max_retries: int | None = None
+    timeout: float | None = None
+    parallelism: int | None = None
+    targets: tuple[str, ...] = ()
+
+
+@dataclass
+class Session:
+    options: Options
+    project: Any  # manifest.loader.Project
+    owner: Owner
+    connection: Connection
+    lock: dict[str, Any]
+    parallelism: int
+    client: Any = None
+    target: Target | None = None
+    previous_targets: tuple[Target, ...] = ()
+    storage: Storage | None = None
+
+
+def load(options: Options) -> tuple[Any, Owner, Connection, int]:
+    """The project (manifests validated), its owner marker, and how to connect: no I/O to an API."""
+    from ..config import environment_settings
+    from ..manifest.loader import load_project
+
+    env = options.env or os.environ.get("ASST_DEPLOY_ENV") or None
+    project = load_project(options.project_dir, env, options.api)
+    settings = environment_settings(project.config, project.environment)
+    backend = options.backend or os.environ.get("ASST_DEPLOY_BACKEND") or settings["backend"] or "openai"
+    if backend not in ("openai", "azure", "local"):
+        raise AsstDeployError(f"unknown backend {backend!r}; use openai, azure or local")
+    connection = Connection(
+        backend=backend,
+        base_url=settings["base_url"],
+        azure_endpoint=settings["azure_endpoint"],
+        api_version=settings["api_version"],
+        max_retries=_first(options.max_retries, settings["max_retries"], 2),
+        timeout=_first(options.timeout, settings["timeout"], 60.0),
+        project_dir=project.root,
+        verbose=options.verbose,
+    )
+    parallelism = _first(options.parallelism, settings["parallelism"], 8)
+    return project, Owner(project.config.project, project.environment), connection, parallelism
+
+
+def _first(*values: Any) -> Any:
+    return next(v for v in values if v is not None)
+
+
+def read_lockfile(project: Any, owner: Owner) -> dict[str, Any]:
+    try:
+        lock = read_lock(project.lockfile, owner.project, owner.environment)
+    except LockfileError as exc:
+        raise AsstDeployError(str(exc)) from None
+    if (lock.get("project"), lock.get("environment")) != (owner.project, owner.environment):
+        raise AsstDeployError(
+            f"{project.lockfile.name} belongs to project {lock.get('project')!r}, environment "
+            f"{lock.get('environment')!r}, not {owner.project!r}/{owner.environment!r}; "
+            "check --env and the lockfile path"
+        )
+    return lock
+
+
+def make_target(api: str, client: Any) -> Target:
+    if api == "assistants":
+        from ..backends.assistants import AssistantsTarget
+
+        return AssistantsTarget(client)
+    if api == "agents":
+        from ..backends.agents import AgentsTarget
+
+        return AgentsTarget(client)
+    if api == "responses":
+        from ..backends.responses import ResponsesTarget
+
+        return ResponsesTarget(client)
+    raise AsstDeployError(f"unknown api {api!r}; use assistants, agents or responses")
+
+
+@contextmanager
+def open_session(options: Options, *, err: TextIO = sys.stderr) -> Iterator[Session]:
+    project, owner, connection, parallelism = load(options)
+    lock = read_lockfile(project, owner)
+    session = Session(options, project, owner, connection, lock, parallelism)
+    with open_client(connection, log=err) as client:
+        session.client = client
+        session.storage = Storage(client)
+        session.target = make_target(project.api, client)
+        earlier = {e.get("api") for e in lock["assistants"].values()} - {project.api, None}
+        session.previous_targets = tuple(make_target(api, client) for api in sorted(earlier))
+        if project.api == "assistants" and connection.backend != "local":
+            print("note: the Assistants API is deprecated (OpenAI sunset it on its platform on 2026-08-26); "
+                  "`api: agents` or `api: responses` deploy the same manifests", file=err)
+        yield session
+
+
+def with_lock(session: Session, lock: dict[str, Any]) -> Session:
+    return replace(session, lock=lock)

@@ -1,0 +1,50 @@
+"""``asst-deploy show [NAME]``: what the lockfile and the account say, side by side."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, TextIO
+
+from ..errors import EXIT_OK, AsstDeployError
+from ..observe import observe
+from .session import Options, open_session
+
+
+def run_show(options: Options, name: str | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    with open_session(options, err=err) as session:
+        observed = observe((session.target, *session.previous_targets), session.storage, session.owner,
+                           session.lock, parallelism=session.parallelism)
+    entries = session.lock["assistants"]
+    remote = {a.name: a for a in observed.assistants}
+    stores = {s.name: s for s in observed.vector_stores}
+    names = sorted(set(entries) | set(remote) | {s.name for s in session.project.specs})
+    if name is not None:
+        if name not in names:
+            raise AsstDeployError(f"no assistant named {name!r}; known: {', '.join(names) or '(none)'}")
+        names = [name]
+    out.write(f"project {session.owner.project}, environment {session.owner.environment}, "
+              f"api {session.project.api}, lockfile {session.project.lockfile.name}\n")
+    for item in names:
+        entry: dict[str, Any] = entries.get(item) or {}
+        account = remote.get(item)
+        store = stores.get(item)
+        out.write(f"\n{item}\n")
+        _row(out, "id", entry.get("id"), account.id if account else None)
+        _row(out, "vector_store_id", entry.get("vector_store_id"), store.id if store else None)
+        _row(out, "retrieval files", len(entry.get("files") or {}), store.file_count if store else None)
+        _row(out, "code interpreter files", len(entry.get("code_interpreter_files") or {}),
+             len(account.code_interpreter_file_ids) if account else None)
+        if account:
+            for key, value in account.spec.comparable().items():
+                if value not in (None, {}, []):
+                    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+                    first = text.splitlines()[0] if text else ""
+                    out.write(f"  {key:<24} {first[:100]}{' ...' if len(text) > len(first[:100]) else ''}\n")
+    return EXIT_OK
+
+
+def _row(out: TextIO, label: str, locked: Any, actual: Any) -> None:
+    mark = "" if locked == actual else "   <- differs"
+    out.write(f"  {label:<24} lockfile: {locked if locked is not None else '-'}   "
+              f"account: {actual if actual is not None else '-'}{mark}\n")
