@@ -84,7 +84,7 @@ def _read_manifest_file(path: Path, source: str) -> tuple[list[Located], list[Ma
     if text is None:
         return [], problems
     docs, problems = load_documents(text, source)
-    if problems:
+    if not docs and problems:
         return [], problems
     if not docs:
         return [], [ManifestProblem(source, 1, 0, "", "the file is empty: write a manifest (name: ..., model: ...) or delete it")]

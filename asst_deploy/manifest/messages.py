@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ManifestProblem
 from .models import FUNCTION_NAME_PATTERN, NAME_PATTERN, TAG_PREFIX, TOOL_MODELS
-from .yamlpos import Located, Path_, describe_value
+from .yamlpos import Located, Path_, describe_value, quote_hint
 
 # Keys from older APIs or from other tools, and what to write instead.
 RENAMED_KEYS = {
@@ -42,6 +42,8 @@ def problems_from(exc: ValidationError, model: type[BaseModel], doc: Located) ->
     for err in exc.errors(include_url=False):
         path, tags = _split_loc(err["loc"])
         message = _message(err, path, tags, model, doc)
+        if err["type"] == "union_tag_invalid" and isinstance(err.get("input"), dict):
+            path += ("type",)  # point at the unknown type itself
         out.append(doc.problem(path, message, key=err["type"] == "extra_forbidden" or "[key]" in err["loc"]))
     return out
 
@@ -103,9 +105,7 @@ def _unwrap(tp: Any, tags: list[str]) -> Any:
 
 def _quote_hint(doc: Located, path: Path_, value: Any) -> str:
     raw = doc.raw.get(path)
-    if raw is None:
-        return ""
-    return f'; quote it: "{raw}" (YAML 1.1 reads unquoted {raw} as {describe_value(value)})'
+    return "" if raw is None else quote_hint(raw, value)
 
 
 def _message(err: dict, path: Path_, tags: list[str], model: type[BaseModel], doc: Located) -> str:
@@ -128,7 +128,9 @@ def _message(err: dict, path: Path_, tags: list[str], model: type[BaseModel], do
         want = {"float_type": "a number", "int_type": "an integer", "bool_type": "true or false",
                 "dict_type": "a mapping", "list_type": "a list", "model_type": "a mapping"}[kind]
         hint = ""
-        if kind == "list_type" and isinstance(value, str):
+        if kind == "list_type" and path == ("tools",):
+            hint = "; write a list of tools: [{type: ...}]"
+        elif kind == "list_type" and isinstance(value, str):
             hint = f"; write it as a list: [{value}]"
         elif kind == "int_type" and isinstance(value, float):
             hint = "; use a whole number"
@@ -137,6 +139,8 @@ def _message(err: dict, path: Path_, tags: list[str], model: type[BaseModel], do
         return f"expected {want}, got {_kind_of(value)}{hint}"
     if kind == "int_from_float":
         return f"expected an integer, got {value}; use a whole number"
+    if kind == "literal_error" and path == ("response_format",):
+        return _union_message(path, value)
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         hint = _quote_hint(doc, path, value) if not isinstance(value, str) else did_you_mean(

@@ -182,8 +182,7 @@ class _Builder:
             return node.value
         if node.tag in _SCALARS:
             out.raw[path] = node.value
-            value = self._constructor.yaml_constructors[node.tag](self._constructor, node)
-            return value
+            return self._construct(node)
         self._error(node, path, f"unsupported YAML tag {node.tag}: remove it or quote the value")
         return node.value
 
@@ -196,10 +195,8 @@ class _Builder:
                 merged.extend(value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node])
                 continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                text = getattr(key_node, "value", "")
                 hint = (
-                    f"; quote it: \"{text}\" (YAML 1.1 reads unquoted {text} as "
-                    f"{self._describe(key_node)})"
+                    quote_hint(key_node.value, self._construct(key_node))
                     if isinstance(key_node, yaml.ScalarNode)
                     else ""
                 )
@@ -227,9 +224,10 @@ class _Builder:
                         table.update({p: v for p, v in other.items() if p[: len(path) + 1] == path + (key,)})
         return result
 
-    def _describe(self, node: yaml.ScalarNode) -> str:
-        value = self._constructor.yaml_constructors[node.tag](self._constructor, node) if node.tag in _SCALARS else node.value
-        return describe_value(value)
+    def _construct(self, node: yaml.ScalarNode) -> Any:
+        if node.tag in _SCALARS:
+            return self._constructor.yaml_constructors[node.tag](self._constructor, node)
+        return node.value
 
 
 def describe_value(value: Any) -> str:
@@ -239,3 +237,11 @@ def describe_value(value: Any) -> str:
     if value is None:
         return "null"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def quote_hint(raw: str, value: Any) -> str:
+    """'; quote it: "no"', explaining YAML 1.1's reading when it is a surprise (yes/no/on/off)."""
+    hint = f'; quote it: "{raw}"'
+    if isinstance(value, bool) or value is None:
+        hint += f" (YAML 1.1 reads unquoted {raw or '~'} as {describe_value(value)})"
+    return hint
