@@ -9,11 +9,13 @@ SDK's 0.5 s+ exponential backoff.
 from __future__ import annotations
 
 import math
-import random
 import threading
 import time
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import random
 
 from .config import FAULT_FIELDS, EmulatorConfig, check_faults
 from .errors import ApiError
@@ -25,7 +27,7 @@ class Faults:
     def __init__(self, config: EmulatorConfig) -> None:
         self._lock = threading.Lock()
         self.settings: dict[str, Any] = {name: getattr(config, name) for name in FAULT_FIELDS}
-        self._rng = random.Random(config.seed)
+        self._rng: random.Random | None = None  # made on first use: random is slow to import
         self._requests = 0  # requests seen by the fault logic (for rate_limit_every)
         self._writes = 0
         self._outage = False
@@ -38,7 +40,7 @@ class Faults:
         with self._lock:
             self.settings.update(checked)
             if "seed" in checked:
-                self._rng = random.Random(checked["seed"])
+                self._rng = None
             if "outage_after_writes" in checked:  # re-arming starts a fresh count
                 self._writes = 0
                 self._outage = False
@@ -102,8 +104,8 @@ class Faults:
                     "rate_limit_exceeded",
                     type="requests",
                 )
-            if s["error_rate"] and self._rng.random() < s["error_rate"]:
-                if self._rng.random() < 0.5:
+            if s["error_rate"] and self._coin() < s["error_rate"]:
+                if self._coin() < 0.5:
                     raise self._error(
                         500,
                         "The server had an error while processing your request. Sorry about that!",
@@ -111,6 +113,13 @@ class Faults:
                         type="server_error",
                     )
                 raise self._error(503, "The engine is currently overloaded, please try again later.", None)
+
+    def _coin(self) -> float:
+        if self._rng is None:
+            import random
+
+            self._rng = random.Random(self.settings["seed"])
+        return self._rng.random()
 
     def after_write(self) -> None:
         """Count a successful write; once N have succeeded, every later request fails."""

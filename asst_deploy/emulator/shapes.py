@@ -102,11 +102,16 @@ ASSISTANT_RESPONSE_FORMAT = OneOf(
 # References ----------------------------------------------------------------------------
 
 
+def require_file(req: Request, file_id: str, param: str) -> None:
+    """The id names an uploaded file, else 400 naming the field."""
+    if not req.store.exists("file", file_id):
+        raise invalid(f"No file found with id '{file_id}'.", param, "invalid_value")
+
+
 def require_files(req: Request, file_ids: list[str], param: str) -> None:
     """Every id names an uploaded file, else 400 naming the list item."""
     for i, fid in enumerate(file_ids):
-        if not req.store.exists("file", fid):
-            raise invalid(f"No file found with id '{fid}'.", f"{param}[{i}]", "invalid_value")
+        require_file(req, fid, f"{param}[{i}]")
 
 
 def require_vector_stores(req: Request, ids: list[str], param: str) -> None:

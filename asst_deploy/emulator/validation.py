@@ -298,18 +298,34 @@ class Tagged(Spec):
 
 
 class OneOf(Spec):
-    """A value that is either a string from an enum or one of the given object shapes."""
+    """A value of one of several JSON types (a string or an object, a string or an array...).
 
-    def __init__(self, string: Str | None, obj: Spec | None, *, nullable: bool = False) -> None:
-        self.string, self.obj, self.nullable = string, obj, nullable
-        self.expected = " or ".join(s.expected for s in (string, obj) if s is not None)
+    The first alternative whose JSON type fits the value checks it.
+    """
+
+    def __init__(self, *alternatives: Spec, nullable: bool = False) -> None:
+        self.alternatives, self.nullable = alternatives, nullable
+        self.expected = " or ".join(a.expected for a in alternatives)
 
     def _check(self, value: Any, path: str) -> Any:
-        if isinstance(value, str) and self.string is not None:
-            return self.string.check(value, path)
-        if isinstance(value, dict) and self.obj is not None:
-            return self.obj.check(value, path)
+        for alternative in self.alternatives:
+            if _fits(alternative, value):
+                return alternative.check(value, path)
         raise self.type_error(value, path)
+
+
+def _fits(spec: Spec, value: Any) -> bool:
+    if isinstance(spec, Str):
+        return isinstance(value, str)
+    if isinstance(spec, Bool):
+        return isinstance(value, bool)
+    if isinstance(spec, Num):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(spec, Arr):
+        return isinstance(value, list)
+    if isinstance(spec, (Obj, Map, Tagged)):
+        return isinstance(value, dict)
+    return True
 
 
 def check_body(spec: Obj, body: Any) -> dict[str, Any]:

@@ -1,0 +1,52 @@
+"""``/__emulator__/``: the control endpoints that the real API does not have.
+
+For other processes (subprocess tests, benchmarks) to read and reset the request counter, change
+faults and end an outage. Never counted, never faulted, no key needed.
+
+- ``GET  /__emulator__/counter``        -> ``{"counter": {...}, "total": N}``
+- ``POST /__emulator__/counter/reset``  -> the same, zeroed
+- ``GET  /__emulator__/faults``         -> current fault settings and outage state
+- ``POST /__emulator__/faults``         JSON body of fault fields -> the new settings
+- ``POST /__emulator__/heal``           -> ends an outage
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import App
+
+PREFIX = "/__emulator__/"
+
+
+def _error(status: int, message: str) -> tuple[int, dict[str, Any]]:
+    return status, {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": None}}
+
+
+def handle(app: App, method: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
+    action = (method, path[len(PREFIX):].rstrip("/"))
+    faults = app.faults
+    if action == ("GET", "counter"):
+        return 200, {"counter": faults.counter(), "total": faults.total()}
+    if action == ("POST", "counter/reset"):
+        faults.reset_counter()
+        return 200, {"counter": {}, "total": 0}
+    if action == ("GET", "faults"):
+        return 200, faults.snapshot()
+    if action == ("POST", "faults"):
+        try:
+            values = json.loads(body or b"{}")
+            if not isinstance(values, dict):
+                raise ValueError("expected a JSON object of fault settings")
+            faults.set(**values)
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return 200, faults.snapshot()
+    if action == ("POST", "heal"):
+        faults.heal()
+        return 200, faults.snapshot()
+    if action == ("GET", "health"):
+        return 200, {"ok": True}
+    return _error(404, f"Unknown control endpoint ({method} {path}).")
