@@ -1,0 +1,189 @@
+"""The planner is a pure function: these tests build its three inputs by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from asst_deploy.plan.planner import Desired, plan
+from asst_deploy.plan.types import Action, Kind
+from asst_deploy.spec import AssistantSpec, FileSpec, normalize
+from asst_deploy.state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
+
+SHA_A = "a" * 64
+SHA_B = "b" * 64
+
+
+def spec(name: str = "bot", **fields) -> AssistantSpec:
+    base = dict(name=name, display_name=name, model="gpt-4o", instructions="Help.",
+                tools=({"type": "file_search"},), files=(FileSpec("docs/a.md", SHA_A, 3),))
+    base.update(fields)
+    return normalize(AssistantSpec(**base))
+
+
+def desired(*specs: AssistantSpec, kind: Kind = Kind.ASSISTANT, **kw) -> Desired:
+    return Desired("proj", "dev", "assistants", kind, tuple(specs), write_only=frozenset({"reasoning_effort"}), **kw)
+
+
+def deployed(s: AssistantSpec, *, asst_id: str = "asst_1", vs_id: str = "vs_1", file_id: str = "file-1"):
+    """The account and lock exactly as an apply of ``s`` leaves them."""
+    observed = Observed(
+        assistants=(ObservedAssistant(asst_id, s.name, replace(s, files=(), source=""), (vs_id,) if s.files else ()),),
+        vector_stores=(ObservedVectorStore(vs_id, s.name, len(s.files)),) if s.files else (),
+        files=tuple(ObservedFile(file_id, f.sha256, f"x~{f.path}") for f in s.files),
+    )
+    entry = {"id": asst_id, "api": "assistants", "code_interpreter_files": {}}
+    if s.files:
+        entry["vector_store_id"] = vs_id
+        entry["files"] = {f.path: {"id": file_id, "sha256": f.sha256} for f in s.files}
+    return observed, {"version": 1, "assistants": {s.name: entry}}
+
+
+def actions(result) -> list[tuple[str, str]]:
+    return [(c.address, c.action.value) for c in result.changes]
+
+
+def test_new_manifest_creates_store_file_and_assistant():
+    result = plan(desired(spec()), Observed(), {"assistants": {}})
+    assert actions(result) == [
+        ("vector_store.bot", "create"),
+        ("file.bot:docs/a.md", "create"),
+        ("assistant.bot", "create"),
+    ]
+    assert result.summary() == {"create": 3, "update": 0, "delete": 0}
+    assert result.changes[1].after == {"sha256": SHA_A, "size": 3, "file_id": None}
+
+
+def test_deployed_state_plans_nothing():
+    s = spec()
+    observed, lock = deployed(s)
+    result = plan(desired(s), observed, lock)
+    assert result.changes == ()
+    assert result.unchanged == ("bot",)
+
+
+def test_drift_on_the_account_is_an_update_back_to_the_manifest():
+    s = spec()
+    observed, lock = deployed(s)
+    drifted = replace(observed.assistants[0], spec=replace(observed.assistants[0].spec, model="gpt-4o-mini"))
+    result = plan(desired(s), replace(observed, assistants=(drifted,)), lock)
+    assert actions(result) == [("assistant.bot", "update")]
+    (diff,) = result.changes[0].fields
+    assert (diff.field, diff.before, diff.after) == ("model", "gpt-4o-mini", "gpt-4o")
+
+
+def test_nested_tool_change_names_the_leaf():
+    tool = {"type": "function", "name": "f", "parameters": {"type": "object", "properties": {"n": {"type": "string"}}}}
+    old = spec(tools=({"type": "file_search"}, tool))
+    observed, lock = deployed(old)
+    new_tool = {**tool, "parameters": {"type": "object", "properties": {"n": {"type": "integer"}}}}
+    result = plan(desired(spec(tools=({"type": "file_search"}, new_tool))), observed, lock)
+    fields = [(f.field, f.before, f.after) for f in result.changes[0].fields]
+    assert fields == [("tools[1].parameters.properties.n.type", "string", "integer")]
+
+
+def test_assistant_deleted_elsewhere_is_created_again_with_a_reason():
+    s = spec()
+    observed, lock = deployed(s)
+    result = plan(desired(s), replace(observed, assistants=()), lock)
+    assert actions(result) == [("assistant.bot", "create")]
+    assert "asst_1" in result.changes[0].reason and "no longer exists" in result.changes[0].reason
+
+
+def test_a_twin_from_a_retried_create_is_deleted_and_the_locked_one_kept():
+    s = spec()
+    observed, lock = deployed(s)
+    twin = replace(observed.assistants[0], id="asst_0", created_at=-5)  # older, but not in the lock
+    result = plan(desired(s), replace(observed, assistants=(twin, *observed.assistants)), lock)
+    assert actions(result) == [("assistant.bot", "delete")]
+    assert result.changes[0].id == "asst_0"
+    assert "keeping asst_1" in result.changes[0].reason
+
+
+def test_lost_lockfile_adopts_by_marker_instead_of_creating():
+    s = spec()
+    observed, _ = deployed(s)
+    listed = replace(observed.vector_stores[0], files=(StoreFile("file-1", "docs/a.md", SHA_A),))
+    result = plan(desired(s), replace(observed, vector_stores=(listed,)), {"assistants": {}})
+    assert result.changes == ()
+
+
+def test_changed_file_content_is_a_file_update_and_the_old_object_goes():
+    s = spec()
+    observed, lock = deployed(s)
+    changed = spec(files=(FileSpec("docs/a.md", SHA_B, 4),))
+    result = plan(desired(changed), observed, lock)
+    assert ("file.bot:docs/a.md", "update") in actions(result)
+    update = next(c for c in result.changes if c.type is Kind.FILE)
+    assert update.before == {"sha256": SHA_A, "file_id": "file-1"}
+    assert update.after["sha256"] == SHA_B and update.after["file_id"] is None
+
+
+def test_removed_manifest_deletes_assistant_store_and_files():
+    s = spec()
+    observed, lock = deployed(s)
+    result = plan(desired(), observed, lock)
+    assert actions(result) == [
+        ("assistant.bot", "delete"),
+        ("vector_store.bot", "delete"),
+        ("file.bot:docs/a.md", "delete"),
+    ]
+    assert result.summary() == {"create": 0, "update": 0, "delete": 3}
+
+
+def test_same_content_in_two_assistants_is_uploaded_once_and_reused():
+    a, b = spec("a"), spec("b")
+    observed, lock = deployed(a)
+    result = plan(desired(a, b), observed, lock)
+    file_change = next(c for c in result.changes if c.type is Kind.FILE)
+    assert file_change.name == "b" and file_change.after["file_id"] == "file-1"
+
+
+def test_unused_and_duplicate_file_objects_are_deleted():
+    s = spec()
+    observed, lock = deployed(s)
+    extra = (ObservedFile("file-0", SHA_A, "dup"), ObservedFile("file-9", SHA_B, "x~old.md"))
+    result = plan(desired(s), replace(observed, files=observed.files + extra), lock)
+    deleted = {c.id: c.reason for c in result.changes if c.action is Action.DELETE}
+    assert set(deleted) == {"file-0", "file-9"}
+    assert "second upload" in deleted["file-0"] and "no manifest" in deleted["file-9"]
+
+
+def test_target_limits_the_plan_to_named_assistants():
+    result = plan(desired(spec("a"), spec("b"), targets=frozenset({"b"})), Observed(), {"assistants": {}})
+    assert {c.name for c in result.changes} == {"b"}
+
+
+def test_write_only_field_is_compared_with_what_the_lock_remembers():
+    s = spec(reasoning_effort="high")
+    observed, lock = deployed(s)  # the account never shows reasoning_effort
+    lock["assistants"]["bot"]["reasoning_effort"] = "low"
+    result = plan(desired(s), observed, lock)
+    assert [(f.field, f.before, f.after) for f in result.changes[0].fields] == [("reasoning_effort", "low", "high")]
+    lock["assistants"]["bot"]["reasoning_effort"] = "high"
+    assert plan(desired(s), observed, lock).changes == ()
+
+
+def test_ignore_unset_compares_only_what_the_manifest_sets():
+    s = spec(files=(), tools=(), settings={"verbosity": "low"})
+    observed, lock = deployed(s)
+    echoed = replace(observed.assistants[0].spec, settings={"verbosity": "low", "service_tier": "auto"},
+                     reasoning_effort="medium")
+    observed = replace(observed, assistants=(replace(observed.assistants[0], spec=echoed, kind="agent"),))
+    d = Desired("proj", "dev", "agents", Kind.AGENT, (s,), ignore_unset=frozenset({"settings", "reasoning_effort"}))
+    assert plan(d, observed, lock).changes == ()
+
+
+def test_switching_api_deletes_the_old_kind_and_creates_the_new():
+    s = spec(files=(), tools=())
+    observed, lock = deployed(s)
+    d = Desired("proj", "dev", "agents", Kind.AGENT, (s,))
+    assert actions(plan(d, observed, lock)) == [("agent.bot", "create"), ("assistant.bot", "delete")]
+
+
+def test_plan_document_round_trips():
+    from asst_deploy.plan.types import Plan
+
+    result = plan(desired(spec()), Observed(), {"assistants": {}})
+    assert Plan.from_json(result.to_json()) == result
+    doc = result.to_json()
+    assert doc["format_version"] == 1 and doc["summary"] == {"create": 3, "update": 0, "delete": 0}
