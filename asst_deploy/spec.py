@@ -120,7 +120,7 @@ def normalize_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
         tool.update(nested)
         ranking = tool.get("ranking_options") or {}
         ranking = _drop_none(ranking)
-        if ranking.get("ranker") in (None, "auto") and ranking.get("score_threshold") in (None, 0, 0.0):
+        if ranking.get("ranker") in (None, "auto", "default_2024_08_21") and ranking.get("score_threshold") in (None, 0, 0.0):
             ranking = {}
         tool["ranking_options"] = ranking or None
     return canonical_json(_drop_none(tool))
