@@ -54,6 +54,33 @@ class EmulatorConfig:
         check_faults({name: getattr(self, name) for name in FAULT_FIELDS})
 
 
+ENV_PREFIX = "ASST_DEPLOY_EMULATOR_"
+
+
+def settings_from_env(environ: dict[str, str]) -> dict[str, object]:
+    """Fault settings from ``ASST_DEPLOY_EMULATOR_<FIELD>`` variables (e.g. ``..._LATENCY_MS=50``).
+
+    Lets a wrapper script or CI job inject faults into ``asst-deploy emulator`` without flags.
+    An empty value or ``none`` clears ``outage_after_writes``.
+    """
+    out: dict[str, object] = {}
+    for name in FAULT_FIELDS:
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is None:
+            continue
+        raw = raw.strip()
+        try:
+            if name == "outage_after_writes":
+                out[name] = None if raw.lower() in ("", "none") else int(raw)
+            elif name in ("rate_limit_every", "seed"):
+                out[name] = int(raw)
+            else:
+                out[name] = float(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a number") from None
+    return check_faults(out)
+
+
 def check_faults(values: dict[str, object]) -> dict[str, object]:
     """Validate fault settings (names and ranges); return them coerced. Raises ValueError."""
     known = {f.name for f in fields(EmulatorConfig)}
