@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import types
 import typing
 from typing import Any, Iterable
 
@@ -86,7 +87,7 @@ def _unwrap(tp: Any, tags: list[str]) -> Any:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
-        elif origin is typing.Union or str(origin) == "<class 'types.UnionType'>":
+        elif origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
             if len(args) == 1:
                 tp = args[0]
