@@ -250,3 +250,20 @@ def test_errors_in_defaults_and_overrides_point_at_the_config(make_project) -> N
         "asst-deploy.yaml:6:18: environments.prod.assistants.a.top_p: must be between 0 and 1, got 7",
         "asst-deploy.yaml:7:7: environments.prod.assistants.ghost: no manifest is named 'ghost' (known: a, b)",
     ]
+
+
+def test_run_validate_output_and_exit_codes(make_project) -> None:
+    import io
+
+    from asst_deploy.commands.validate import run_validate
+
+    out = io.StringIO()
+    assert run_validate(REPO, None, None, out) == 0
+    assert out.getvalue() == "3 manifests valid (environments: dev (api: assistants), prod (api: assistants))\n"
+    root = make_project({"assistants/a.yaml": "name: a\nmodel: m\ntemperature: 9\n"})
+    out = io.StringIO()
+    assert run_validate(root, None, None, out) == 1
+    assert out.getvalue() == (
+        "assistants/a.yaml:3:14: temperature: must be between 0 and 2, got 9\n"
+        "1 error found; nothing was sent to the API.\n"
+    )
