@@ -1,0 +1,103 @@
+"""The plan as a pull-request comment (GitHub-flavoured markdown). Never any ANSI colour.
+
+Layout only: the content comes from :mod:`.walk`, the same walk the terminal text uses. A summary
+table, a table of changes, then one collapsed ``<details>`` per change with its fields in a
+```` ```diff ```` block, where GitHub colours removed and added lines.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any, Mapping
+
+from .textdiff import Span, plain, visible
+from .walk import ChangeView, Line, PlanView, walk
+
+ACTION_LABELS = {"create": "➕ create", "update": "✏️ update", "delete": "🗑️ delete", "replace": "♻️ replace"}
+# In a diff block a changed field's header gets "!", which GitHub's diff grammar shows as changed.
+_DIFF_SIGNS = {"~": "!"}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#~])")  # "|" is escaped by cell()
+
+
+def render_markdown(doc: Mapping[str, Any]) -> str:
+    """The whole plan as markdown, ending in a newline."""
+    view = walk(doc, pairs=True)
+    parts = [_title(view)]
+    parts += [f"> **Note:** {text(note)}" for note in view.notes]
+    if view.changes:
+        parts += [_summary_table(view), _changes_table(view)]
+        parts += [details for change in view.changes if (details := _details(change))]
+    if view.unchanged:
+        parts.append(text(view.unchanged))
+    parts.append(f"**{text(view.closing)}**")
+    return "\n\n".join(parts) + "\n"
+
+
+def _title(view: PlanView) -> str:
+    return (
+        f"### asst-deploy plan: project {code(view.project)}, environment {code(view.environment)}, "
+        f"api {code(view.api)}"
+    )
+
+
+def _summary_table(view: PlanView) -> str:
+    counts = [view.summary.get(key, 0) for key in ("create", "update", "delete")]
+    return "\n".join(["| To create | To update | To delete |", "|---:|---:|---:|", "| " + " | ".join(map(str, counts)) + " |"])
+
+
+def _changes_table(view: PlanView) -> str:
+    rows = ["| Action | Address | Id | Reason |", "|---|---|---|---|"]
+    for change in view.changes:
+        cells = [
+            ACTION_LABELS.get(change.action, text(change.action)),
+            code(change.address),
+            code(change.id) if change.id else "",
+            text(change.reason),
+        ]
+        rows.append("| " + " | ".join(cell(value) for value in cells) + " |")
+    return "\n".join(rows)
+
+
+def _details(change: ChangeView) -> str:
+    """A collapsed diff block of the change's fields; nothing when there are no fields to show."""
+    lines = [_diff_line(line) for line in change.body if line.sign != "#"]
+    if not lines:
+        return ""
+    body = "\n".join(lines)
+    fence = "`" * max(3, _longest_run(body, "`") + 1)
+    summary = html.escape(visible(f"{change.address} ({change.action})"))
+    return f"<details><summary>{summary}</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>"
+
+
+def _diff_line(line: Line) -> str:
+    """Sign in column one (what a diff block colours by), then the nesting, then the text."""
+    sign = _DIFF_SIGNS.get(line.sign, line.sign)
+    content = "".join(plain(span) for span in line.spans)
+    return f"{sign} {'  ' * line.depth}{content}" if content else sign.rstrip() or " "
+
+
+def text(value: str) -> str:
+    """Plain text safe in markdown and in a table cell: specials backslash-escaped, ``&`` as an entity,
+    one line."""
+    value = visible(" ".join(value.splitlines())).replace("&", "&amp;")
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", value)
+
+
+def code(value: str) -> str:
+    """An inline code span that survives backticks inside ``value`` (CommonMark: a longer fence)."""
+    value = visible(value)
+    if not value:
+        return ""
+    fence = "`" * (_longest_run(value, "`") + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def cell(value: str) -> str:
+    """A table cell: a ``|`` must be escaped even inside a code span (GFM splits cells first)."""
+    return value.replace("|", "\\|")
+
+
+def _longest_run(value: str, char: str) -> int:
+    return max((len(run) for run in re.findall(f"{re.escape(char)}+", value)), default=0)

@@ -1,0 +1,354 @@
+"""One walk over a plan's JSON document, shared by the text and markdown renderers.
+
+The walk decides *what* a reviewer sees: the order of changes, which fields changed and how (an
+inline ``before -> after``, or a line diff for long text and big structures), and the words of every
+sentence. A renderer only decides how a line looks (ANSI colour, or a markdown diff block), so the
+two can never disagree on content. Input is the document of ``Plan.to_json()``, never the Plan
+object: saved plan files and ``--format json`` are rendered by the very same code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping, Sequence
+
+from .textdiff import DiffLine, Span, diff_text, split_lines
+
+# Styles a line or span may carry besides textdiff's PLAIN / DELETE / INSERT.
+BOLD = "bold"
+DIM = "dim"
+
+INLINE_LIMIT = 60  # a string or structure longer than this is shown as a block, and diffed by line
+SHORT_SHA = 12
+
+class _Absent:
+    """A key one side of a comparison does not have (which is not the same as ``null``)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+
+SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
+HEADLINES = {
+    "create": "will be created",
+    "update": "will be updated in place",
+    "delete": "will be deleted",
+    "replace": "will be replaced",
+}
+# Display order within one manifest name: the assistant, then its store, then its files.
+_TYPE_RANK = {"assistant": 0, "agent": 0, "responses": 0, "vector_store": 1, "file": 2}
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One body line: a sign (``+ - ~`` or ``" "``; ``#`` for a comment), a nesting depth, spans."""
+
+    sign: str
+    spans: tuple[Span, ...]
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change as shown: its header facts and its body lines."""
+
+    address: str
+    action: str
+    symbol: str
+    id: str | None
+    reason: str
+    body: tuple[Line, ...]
+
+    @property
+    def headline(self) -> str:
+        return HEADLINES.get(self.action, f"({self.action})")
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The whole plan as shown."""
+
+    title: str
+    project: str
+    environment: str
+    api: str
+    notes: tuple[str, ...]
+    changes: tuple[ChangeView, ...]
+    summary: Mapping[str, int]
+    unchanged: str | None  # "3 assistants unchanged." or None
+    closing: str
+
+
+def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
+    """The view of a plan document.
+
+    ``pairs`` shows a changed scalar as a removed and an added line (what a markdown ``diff`` block
+    colours) instead of one ``before -> after`` line (what a terminal reader expects).
+    """
+    project, environment, api = (str(doc.get(key, "?")) for key in ("project", "environment", "api"))
+    changes = tuple(change_view(change, pairs=pairs) for change in sort_changes(doc.get("changes") or ()))
+    summary = doc.get("summary") or count(doc.get("changes") or ())
+    return PlanView(
+        title=f"asst-deploy plan: project {project}, environment {environment}, api {api}",
+        project=project,
+        environment=environment,
+        api=api,
+        notes=tuple(str(note) for note in doc.get("notes") or ()),
+        changes=changes,
+        summary=summary,
+        unchanged=unchanged_line(api, len(doc.get("unchanged") or ())),
+        closing=closing_line(summary) if changes else "No changes. Your assistants match the manifests.",
+    )
+
+
+def sort_changes(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """By manifest name; within a name the assistant, its vector store, then its files by path.
+
+    Stable, so equal keys keep the planner's order, and a plan reads the same every time.
+    """
+    indexed = list(enumerate(changes))
+    indexed.sort(
+        key=lambda item: (
+            str(item[1].get("name") or ""),
+            _TYPE_RANK.get(str(item[1].get("type")), 3),
+            str(item[1].get("path") or ""),
+            item[0],
+        )
+    )
+    return [change for _, change in indexed]
+
+
+def count(changes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """Counts when a document has no summary; a replace is one create and one delete, as in Terraform."""
+    counts = {"create": 0, "update": 0, "delete": 0}
+    for change in changes:
+        action = change.get("action")
+        for part in ("create", "delete") if action == "replace" else (action,):
+            if part in counts:
+                counts[part] += 1
+    return counts
+
+
+def closing_line(summary: Mapping[str, int]) -> str:
+    return (
+        f"Plan: {summary.get('create', 0)} to create, {summary.get('update', 0)} to update, "
+        f"{summary.get('delete', 0)} to delete."
+    )
+
+
+def unchanged_line(api: str, n: int) -> str | None:
+    if not n:
+        return None
+    noun = "agent" if api == "agents" else "assistant"
+    return f"{n} {noun}{'' if n == 1 else 's'} unchanged."
+
+
+def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView:
+    action = str(change.get("action"))
+    kind = change.get("type")
+    before, after = change.get("before"), change.get("after")
+    if kind == "file":
+        body = _file_lines(change, pairs) or _generic_lines(change, pairs)
+    else:
+        body = _generic_lines(change, pairs)
+    file_id = (before or {}).get("file_id") if isinstance(before, Mapping) else None
+    return ChangeView(
+        address=str(change.get("address") or f"{kind}.{change.get('name')}"),
+        action=action,
+        symbol=SYMBOLS.get(action, "?"),
+        id=change.get("id") or file_id,
+        reason=str(change.get("reason") or ""),
+        body=tuple(_comments(str(change.get("reason") or ""))) + tuple(body),
+    )
+
+
+def _comments(reason: str) -> Iterator[Line]:
+    for text in reason.splitlines():
+        yield Line("#", (Span(text, DIM),))
+
+
+def _generic_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
+    """Assistants, agents, responses settings and vector stores: all set fields on a create, the
+    changed fields on an update or replace, what was observed on a delete."""
+    action = change.get("action")
+    before, after, fields = change.get("before"), change.get("after"), change.get("fields")
+    if fields:
+        return [line for f in fields for line in _reported_field(f, pairs)]
+    if action in ("update", "replace") and isinstance(before, Mapping) and isinstance(after, Mapping):
+        return field_lines("", before, after, pairs=pairs)
+    if action in ("create", "replace") and isinstance(after, Mapping):
+        return [line for key, value in _shown(after, change) for line in value_lines(key, value, "+")]
+    if action == "delete" and isinstance(before, Mapping):
+        shown = _shown(before, change)
+        return [line for key, value in shown for line in value_lines(key, value, "-", summarize=True)]
+    return []
+
+
+def _shown(values: Mapping[str, Any], change: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """Fields worth a line: the object's own id is already in the header."""
+    return [(key, value) for key, value in values.items() if not (key == "id" and value == change.get("id"))]
+
+
+def _reported_field(entry: Mapping[str, Any], pairs: bool) -> list[Line]:
+    """A field the planner says changed. Shown even if both sides look alike (say ``1`` and ``1.0``
+    after JSON), so an update never renders with an empty body."""
+    path, before, after = str(entry.get("field")), entry.get("before"), entry.get("after")
+    lines = field_lines(path, before, after, pairs=pairs)
+    return lines or scalar_lines(path, _inline(before), _inline(after), pairs)
+
+
+def field_lines(path: str, before: Any, after: Any, *, pairs: bool = False) -> list[Line]:
+    """How one changed value reads, down to the changed leaves of nested structures.
+
+    Dicts, and lists whose length did not change, are walked so a reviewer sees
+    ``tools[2].parameters.properties.n.type``, not two walls of JSON. Long text and structures that
+    cannot be matched leaf by leaf become a line diff.
+    """
+    if _same(before, after):
+        return []
+    if isinstance(before, Mapping) and isinstance(after, Mapping):
+        keys = list(after) + [key for key in before if key not in after]
+        parts = [(_join(path, key), before.get(key, ABSENT), after.get(key, ABSENT)) for key in keys]
+        return [line for sub, old, new in parts for line in field_lines(sub, old, new, pairs=pairs)]
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        parts = [(f"{path}[{i}]", old, new) for i, (old, new) in enumerate(zip(before, after))]
+        return [line for sub, old, new in parts for line in field_lines(sub, old, new, pairs=pairs)]
+    if _is_block(before) or _is_block(after):
+        return text_lines(path, _block(before), _block(after), _side_note(before, after))
+    return scalar_lines(path, _inline(before), _inline(after), pairs)
+
+
+def scalar_lines(path: str, before: str, after: str, pairs: bool) -> list[Line]:
+    """``~ path: before -> after``, or as a removed and an added line."""
+    if pairs:
+        return [Line("-", (Span(f"{path}: {before}"),)), Line("+", (Span(f"{path}: {after}"),))]
+    return [Line("~", (Span(f"{path}: {before} -> {after}"),))]
+
+
+def text_lines(path: str, before: str, after: str, note: str = "") -> list[Line]:
+    """A header, then the unified diff of the two texts one level deeper."""
+    head = [Span(f"{path}:")] + ([Span(f" ({note})", DIM)] if note else [])
+    return [Line("~", tuple(head))] + [_diff_line(line) for line in diff_text(before, after)]
+
+
+def _diff_line(line: DiffLine) -> Line:
+    if line.sign == "...":
+        noun = "line" if line.skipped == 1 else "lines"
+        return Line(" ", (Span(f"... {line.skipped} unchanged {noun} ...", DIM),), depth=1)
+    return Line(line.sign, line.spans or (Span(""),), depth=1)
+
+
+def value_lines(path: str, value: Any, sign: str, *, summarize: bool = False) -> list[Line]:
+    """A whole value being created (``+``) or deleted (``-``); unset values are left out.
+
+    Long text is shown in full, one line per line, as written. On a delete (``summarize``) long text
+    is only counted and structures take one line each: the whole object goes, and its text is not
+    what the reviewer decides on.
+    """
+    if value is None or value == {} or value == [] or value == "":
+        return []
+    if isinstance(value, list) and _is_block(value):
+        items = [(f"{path}[{i}]", item) for i, item in enumerate(value)]
+        return [line for sub, item in items for line in value_lines(sub, item, sign, summarize=summarize)]
+    if isinstance(value, str) and _is_block(value):
+        lines = split_lines(value.removesuffix("\n"))
+        if summarize:
+            count = Span(f"({len(lines):,} lines, {len(value):,} characters)", DIM)
+            return [Line(sign, (Span(f"{path}: "), count))]
+        return [Line(sign, (Span(f"{path}: |"),))] + [Line(sign, (Span(text),), depth=1) for text in lines]
+    if _is_block(value) and not summarize:
+        json_lines = split_lines(_block(value))
+        return [Line(sign, (Span(f"{path}:"),))] + [Line(sign, (Span(text),), depth=1) for text in json_lines]
+    return [Line(sign, (Span(f"{path}: {_inline(value)}"),))]
+
+
+def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
+    """A file is its content: role, a short sha256 and the size. Its ids are in the header."""
+    action = change.get("action")
+    before = change.get("before") if isinstance(change.get("before"), Mapping) else {}
+    after = change.get("after") if isinstance(change.get("after"), Mapping) else {}
+    role = change.get("role")
+    lines: list[Line] = []
+    if action in ("update", "replace"):
+        for key, show in (("sha256", _short_sha), ("size", _size)):
+            old, new = before.get(key), after.get(key)
+            if old != new and (key == "sha256" or old is not None):  # an unrecorded old size is no news
+                lines += scalar_lines(key, show(old), show(new), pairs)
+        return lines
+    sign, side = ("+", after) if action == "create" else ("-", before)
+    if role:
+        lines.append(Line(sign, (Span(f"role: {role}"),)))
+    for key, show in (("sha256", _short_sha), ("size", _size)):
+        if side.get(key) is not None:
+            lines.append(Line(sign, (Span(f"{key}: {show(side.get(key))}"),)))
+    return lines
+
+
+def _short_sha(value: Any) -> str:
+    """The first 12 hex digits, as git shortens commits: enough to tell contents apart at a glance."""
+    if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value):
+        return value[:SHORT_SHA]
+    return "(unknown)" if value is None else _inline(value)
+
+
+def _size(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,} bytes"
+    return "(unknown)" if value is None else _inline(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON, where ``1``, ``1.0`` and ``true`` are three different values."""
+    if a is ABSENT or b is ABSENT:
+        return a is b
+    return json.dumps(a, sort_keys=True, default=str) == json.dumps(b, sort_keys=True, default=str)
+
+
+def _join(path: str, key: Any) -> str:
+    key = str(key)
+    if _IDENTIFIER.match(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _inline(value: Any) -> str:
+    """A value as one JSON literal (strings quoted, any script as written)."""
+    if value is ABSENT:
+        return "(absent)"
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _is_block(value: Any) -> bool:
+    """Too long or multi-line to read on one line."""
+    if value is ABSENT or value is None:
+        return False
+    if isinstance(value, str):
+        return "\n" in value or len(value) > INLINE_LIMIT
+    return isinstance(value, (Mapping, list)) and len(_inline(value)) > INLINE_LIMIT
+
+
+def _block(value: Any) -> str:
+    """A value as text to diff by line: strings as written, structures as indented JSON."""
+    if value is ABSENT or value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+
+
+def _side_note(before: Any, after: Any) -> str:
+    """Say so when one side of a line diff is null or missing: an empty diff side cannot."""
+    for side, value in (("was", before), ("now", after)):
+        if value is None:
+            return f"{side} null"
+        if value is ABSENT:
+            return f"{side} absent"
+    return ""
+
+
+__all__ = ["BOLD", "DIM", "ChangeView", "Line", "PlanView", "walk"]
