@@ -61,11 +61,11 @@ def _verbose_hooks(stream: TextIO) -> dict[str, list[Callable[[Any], None]]]:
 
 
 @contextmanager
-def open_client(conn: Connection, *, log: TextIO = sys.stderr) -> Iterator[Any]:
+def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Any]:
     """The client for a command; the embedded emulator (``local``) runs only as long as it."""
     import openai  # lazily: it costs about half a second
 
-    http_client = openai.DefaultHttpxClient(event_hooks=_verbose_hooks(log)) if conn.verbose else None
+    http_client = openai.DefaultHttpxClient(event_hooks=_verbose_hooks(log or sys.stderr)) if conn.verbose else None
     common = dict(max_retries=conn.max_retries, timeout=conn.timeout, http_client=http_client)
     if conn.backend == "local":
         from ..emulator import Emulator, EmulatorConfig

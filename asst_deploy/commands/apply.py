@@ -68,9 +68,11 @@ def _confirm(text: str, out: TextIO, ask: Callable[[str], str]) -> bool:
     return ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ").strip() == "yes"
 
 
-def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out: TextIO = sys.stdout,
-              err: TextIO = sys.stderr, interactive: bool | None = None,
+def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out: TextIO | None = None,
+              err: TextIO | None = None, interactive: bool | None = None,
               ask: Callable[[str], str] = input) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     from ..render import render
 
     saved = None

@@ -15,7 +15,8 @@ def env_var_name(name: str, suffix: str = "") -> str:
     return "ASST_DEPLOY_" + re.sub(r"[^A-Z0-9]", "_", name.upper()) + suffix
 
 
-def run_ids(options: Options, *, fmt: str = "json", out: TextIO = sys.stdout) -> int:
+def run_ids(options: Options, *, fmt: str = "json", out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     project, owner, _, _ = load(options)
     entries = read_lockfile(project, owner)["assistants"]
     if fmt == "env":

@@ -56,8 +56,10 @@ def save_plan(path: Path, result: Plan, session: Session) -> None:
 
 
 def run_plan(options: Options, *, fmt: str = "text", out_file: Path | None = None,
-             detailed_exitcode: bool = False, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+             detailed_exitcode: bool = False, out: TextIO | None = None, err: TextIO | None = None,
              color: bool = False) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     from ..render import render
 
     with open_session(options, err=err) as session:

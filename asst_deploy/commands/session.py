@@ -107,7 +107,8 @@ def make_target(api: str, client: Any) -> Target:
 
 
 @contextmanager
-def open_session(options: Options, *, err: TextIO = sys.stderr) -> Iterator[Session]:
+def open_session(options: Options, *, err: TextIO | None = None) -> Iterator[Session]:
+    err = err or sys.stderr
     project, owner, connection, parallelism = load(options)
     lock = read_lockfile(project, owner)
     session = Session(options, project, owner, connection, lock, parallelism)

@@ -11,7 +11,9 @@ from ..observe import observe
 from .session import Options, open_session
 
 
-def run_show(options: Options, name: str | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_show(options: Options, name: str | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     with open_session(options, err=err) as session:
         observed = observe((session.target, *session.previous_targets), session.storage, session.owner,
                            session.lock, parallelism=session.parallelism)
