@@ -61,7 +61,7 @@ class AssistantsTarget:
         ci = tuple(resources.code_interpreter.file_ids or ()) if resources and resources.code_interpreter else ()
         response_format = item.response_format
         if response_format is not None and not isinstance(response_format, str):
-            response_format = response_format.model_dump(exclude_none=True)
+            response_format = response_format.model_dump(by_alias=True, exclude_none=True)
         spec = AssistantSpec(
             name="",
             display_name=item.name or "",
