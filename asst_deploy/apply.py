@@ -231,6 +231,8 @@ class Applier:
 
         def record(entries: dict[str, Any]) -> None:
             entry = entries.setdefault(name, {})
+            if entry.get("api") not in (None, self.target.api) and entry.get("id") and entry["id"] != deployed.id:
+                entry["replaced_api"] = entry["api"]  # its old object is deleted later, even after a crash
             if deployed.id:
                 entry["id"] = deployed.id
             entry["api"] = self.target.api
@@ -252,9 +254,18 @@ class Applier:
 
         def forget(entries: dict[str, Any]) -> None:
             entry = entries.get(change.name) or {}
-            if entry.get("id") == change.id or change.type is Kind.RESPONSES:
-                for key in ("id", "responses", "spec", "reasoning_effort", "api"):
-                    entry.pop(key, None)
+            if change.type is Kind.RESPONSES:
+                keys: tuple[str, ...] = ("responses", "spec")
+            elif change.id and entry.get("id") == change.id:
+                keys = ("id", "reasoning_effort")
+            elif entry.get("replaced_api") == self.targets[change.type.value].api:
+                keys = ("replaced_api",)  # the object an api migration replaced is gone
+            else:
+                keys = ()  # a twin: the entry names the one kept
+            for key in keys:
+                entry.pop(key, None)
+            if not any(entry.get(k) for k in ("id", "responses")):
+                entry.pop("api", None)
             _drop_if_empty(entries, change.name)
 
         self.state.update(forget)

@@ -116,7 +116,8 @@ def open_session(options: Options, *, err: TextIO | None = None) -> Iterator[Ses
         session.client = client
         session.storage = Storage(client)
         session.target = make_target(project.api, client)
-        earlier = {e.get("api") for e in lock["assistants"].values()} - {project.api, None}
+        entries = lock["assistants"].values()
+        earlier = {e.get(k) for e in entries for k in ("api", "replaced_api")} - {project.api, None}
         session.previous_targets = tuple(make_target(api, client) for api in sorted(earlier))
         if project.api == "assistants" and connection.backend != "local":
             print("note: the Assistants API is deprecated (OpenAI sunset it on its platform on 2026-08-26); "

@@ -178,9 +178,12 @@ class _Planner:
         }
 
     def _ci_files(self, name: str, entry: Mapping[str, Any], assistant: ObservedAssistant | None) -> dict[str, dict[str, Any]]:
-        if assistant is None:
+        if self.desired.kind is Kind.RESPONSES:  # no server object: the lock's settings name the files
+            attached = {item.get("id") for item in (entry.get("code_interpreter_files") or {}).values()}
+        elif assistant is None:
             return {}
-        attached = set(assistant.code_interpreter_file_ids)
+        else:
+            attached = set(assistant.code_interpreter_file_ids)
         found = {
             path: dict(item)
             for path, item in (entry.get("code_interpreter_files") or {}).items()
@@ -293,9 +296,9 @@ class _Planner:
         store_ok = (now.store is None and not spec.files) or (
             now.store is not None and now.assistant is not None and now.assistant.vector_store_ids == (now.store.id,)
         )
+        if kind is Kind.RESPONSES:
+            resources_moved = resources_moved or any(c.type in (Kind.VECTOR_STORE, Kind.FILE) for c in so_far)
         if kind is not Kind.AGENT and (resources_moved or (kind is Kind.ASSISTANT and not store_ok)):
-            diffs.append(FieldDiff("tool_resources", "(current)", "(updated to the planned files and vector store)"))
-        if kind is Kind.RESPONSES and any(c.type in (Kind.VECTOR_STORE, Kind.FILE) for c in so_far):
             diffs.append(FieldDiff("tool_resources", "(current)", "(updated to the planned files and vector store)"))
         if not diffs:
             return []

@@ -1,0 +1,101 @@
+"""One set of manifests, three APIs: assistants, agents, responses, and moving between them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openai
+import pytest
+
+import asst_deploy
+
+from support_cli import REPO, Cli
+
+
+@pytest.fixture
+def hats(tmp_path: Path, asst_emulator, monkeypatch) -> Cli:
+    root = tmp_path / "six-hats"
+    shutil.copytree(REPO / "examples/six-hats", root)
+    return Cli(root, asst_emulator, monkeypatch)
+
+
+def sdk(cli: Cli) -> openai.OpenAI:
+    return openai.OpenAI(base_url=cli.emulator.base_url, api_key="sk-test")
+
+
+def test_agents_apply_then_plan_is_empty_and_sends_no_update(hats: Cli):
+    result = hats("apply", "--api", "agents", "--auto-approve", env=None)
+    assert "6 created" in result.output
+    hats.emulator.reset_counter()
+    hats("plan", "--api", "agents", "--detailed-exitcode", env=None)
+    assert not any(k.startswith("POST") for k in hats.emulator.counter())
+    agent = sdk(hats).beta.agents.retrieve(asst_deploy.agent_id("blue-hat", path=hats.project))
+    assert agent.metadata["asst-deploy"] == "six-hats/default/blue-hat"
+    assert "蓝色思考帽" in (agent.instructions or "") or agent.instructions
+
+
+def test_agents_update_is_partial_and_only_on_change(hats: Cli):
+    hats("apply", "--api", "agents", "--auto-approve", env=None)
+    manifest = hats.project / "assistants/red-hat.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.replace("display_name:", "display_name: Red Hat #", 1), encoding="utf-8")
+    doc = json.loads(hats("plan", "--api", "agents", "--format", "json", env=None).stdout)
+    (change,) = doc["changes"]
+    assert change["type"] == "agent" and change["action"] == "update"
+    assert [f["field"] for f in change["fields"]] == ["display_name"]
+    hats.emulator.reset_counter()
+    hats("apply", "--api", "agents", "--auto-approve", env=None)
+    assert hats.emulator.counter().get("POST /v1/agents/{id}") == 1
+    hats("plan", "--api", "agents", "--detailed-exitcode", env=None)
+
+
+def test_responses_kwargs_drive_the_real_sdk(hats: Cli, project: Path, monkeypatch):
+    # the support bot of the main example uses file_search with a vector store
+    cli = Cli(project, hats.emulator, monkeypatch)
+    cli("apply", "--api", "responses", "--auto-approve")
+    kwargs = asst_deploy.responses_kwargs("support-bot", env="dev", path=project)
+    store = asst_deploy.vector_store_id("support-bot", env="dev", path=project)
+    file_search = next(t for t in kwargs["tools"] if t["type"] == "file_search")
+    assert file_search["vector_store_ids"] == [store]
+    response = sdk(cli).responses.create(**kwargs, input="How do refunds work?")
+    assert response.output_text
+    math = asst_deploy.responses_kwargs("math-tutor", env="dev", path=project)
+    (interpreter,) = [t for t in math["tools"] if t["type"] == "code_interpreter"]
+    assert interpreter["container"]["type"] == "auto" and len(interpreter["container"]["file_ids"]) == 1
+    sdk(cli).responses.create(**math, input="What is the mean score?")
+    cli("plan", "--api", "responses", "--detailed-exitcode")
+
+
+def test_migrating_from_assistants_to_responses_reuses_files(project: Path, asst_emulator, monkeypatch):
+    cli = Cli(project, asst_emulator, monkeypatch)
+    cli("apply", "--auto-approve")
+    before = json.loads((project / "assistants.dev.lock.json").read_text())
+    doc = json.loads(cli("plan", "--api", "responses", "--format", "json").stdout)
+    actions = sorted((c["type"], c["action"]) for c in doc["changes"])
+    assert actions == [("assistant", "delete")] * 3 + [("responses", "create")] * 3
+    asst_emulator.reset_counter()
+    cli("apply", "--api", "responses", "--auto-approve")
+    assert "POST /v1/files" not in asst_emulator.counter()
+    after = json.loads((project / "assistants.dev.lock.json").read_text())
+    assert after["assistants"]["support-bot"]["files"] == before["assistants"]["support-bot"]["files"]
+    assert list(sdk(cli).beta.assistants.list()) == []
+    cli("plan", "--api", "responses", "--detailed-exitcode")
+
+
+def test_agents_refuse_what_they_cannot_express_at_validate_time(project: Path, asst_emulator, monkeypatch):
+    cli = Cli(project, asst_emulator, monkeypatch)
+    result = cli("plan", "--api", "agents", code=1)
+    assert "assistants/support-bot.yaml" in result.output and "api: responses" in result.output
+    assert asst_emulator.total_requests() == 0
+
+
+def test_sunset_server_gets_one_clear_line(project: Path, monkeypatch):
+    from asst_deploy.emulator import Emulator, EmulatorConfig
+
+    with Emulator(EmulatorConfig(serve_assistants=False)) as emulator:
+        cli = Cli(project, emulator, monkeypatch)
+        result = cli("plan", code=1)
+    assert "sunset it on 2026-08-26" in result.output and "api: agents" in result.output
+    assert "Traceback" not in result.output
