@@ -152,7 +152,7 @@ def normalize(spec: AssistantSpec, defaults: Defaults = Defaults()) -> Assistant
     """The canonical form of a spec: compare two specs only after this."""
     return replace(
         spec,
-        description=spec.description or None,
+        description=normalize_instructions(spec.description),
         instructions=normalize_instructions(spec.instructions),
         tools=tuple(normalize_tool(t) for t in spec.tools),
         temperature=_number(spec.temperature, defaults.temperature),

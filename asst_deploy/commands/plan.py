@@ -45,7 +45,16 @@ def compute_plan(session: Session, *, destroy: bool = False) -> tuple[Plan, Desi
         (session.target, *session.previous_targets), session.storage, session.owner, session.lock,
         parallelism=session.parallelism,
     )
-    return plan(desired, observed, session.lock), desired
+    result = plan(desired, observed, session.lock)
+    return replace(result, notes=result.notes + _api_notes(session)), desired
+
+
+def _api_notes(session: Session) -> tuple[str, ...]:
+    """What the chosen API keeps only in the manifest, so nobody thinks it was deployed."""
+    api = session.project.api
+    if api != "assistants" and any(s.description for s in session.project.specs):
+        return (f"api: {api} has no description field: descriptions stay in the manifests as documentation",)
+    return ()
 
 
 def save_plan(path: Path, result: Plan, session: Session) -> None:
