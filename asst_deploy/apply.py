@@ -199,7 +199,7 @@ class Applier:
                 entry.pop("pending_files", None)
 
         self.state.update(attached)
-        self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, name)
+        self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, name, self.options.progress)
         removed = [c for c in changes if c.action in (Action.DELETE, Action.UPDATE)]
         for change in removed:
             old = (change.before or {}).get("file_id") or change.id

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..errors import ApiError
 from ..state import StoreFile
@@ -87,9 +87,11 @@ class Storage:
         except Exception as exc:
             raise api_error(exc, f"attach files to vector store {store_id}") from exc
 
-    def wait(self, store_id: str, deadline: float, label: str) -> None:
+    def wait(self, store_id: str, deadline: float, label: str,
+             progress: Callable[[str], None] | None = None) -> None:
         """Wait until the store has processed its files; the SDK's own poll has no deadline."""
         delay = 0.05
+        last_said = time.monotonic()
         while True:
             try:
                 store = self.client.vector_stores.retrieve(store_id)
@@ -106,6 +108,9 @@ class Storage:
                     f"vector store for {label} still processing {counts.in_progress} file(s) at the "
                     "deadline; raise --wait-timeout, or run apply again later (nothing is lost)"
                 )
+            if progress is not None and time.monotonic() - last_said >= 5:
+                last_said = time.monotonic()
+                progress(f"vector_store.{label}: {counts.completed}/{counts.total} files processed, still waiting")
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
