@@ -16,7 +16,7 @@ from .resources import Resource
 from .routing import Request, Router
 from .shapes import CHUNKING_STRATEGY, require_files
 from .store import Row
-from .validation import ATTRIBUTES, METADATA, AnyValue, Arr, Bool, Num, Obj, OneOf, Str
+from .validation import METADATA, AnyValue, Arr, Bool, Num, Obj, OneOf, Str
 
 router = Router()
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from .errors import ApiError, invalid
 from .routing import Request
-from .validation import FUNCTION_NAME, JSON_SCHEMA, Arr, Bool, Num, Obj, OneOf, Str, Tagged
+from .validation import FUNCTION_NAME, JSON_SCHEMA, Bool, Num, Obj, OneOf, Str, Tagged
 
 TYPE = Str()
 

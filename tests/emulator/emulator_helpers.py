@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 RawResponse = tuple[int, dict[str, str], Any]
