@@ -22,6 +22,7 @@ from .backends.storage import Storage
 from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
 from .lockfile import write_lock
 from .ownership import MARKER_KEY, Owner
+from .plan.planner import spec_digest
 from .plan.types import Action, Change, Kind, Plan
 from .spec import AssistantSpec
 
@@ -240,6 +241,7 @@ class Applier:
             for key in ("reasoning_effort", "responses", "spec"):
                 entry.pop(key, None)
             entry.update(deployed.lock_extra)
+            entry["applied"] = spec_digest(spec.comparable(), self.target.ignore_unset, self.target.write_only)
 
         self.state.update(record)
         verb = "created" if change.action is Action.CREATE else "updated"

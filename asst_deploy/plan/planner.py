@@ -289,7 +289,7 @@ class _Planner:
             if kind is not Kind.RESPONSES and entry.get("id") and entry.get("api", self.desired.api) == self.desired.api:
                 reason = f"{entry['id']} (named in the lockfile) no longer exists on the account; it will be created again"
             return [Change(kind, spec.name, Action.CREATE, after=after, reason=reason)]
-        diffs = self._field_diffs(before, after, entry)
+        diffs, seen = self._field_diffs(before, after, entry)
         resources_moved = any(c.type is Kind.VECTOR_STORE for c in so_far) or any(
             c.role == "code_interpreter_files" for c in file_changes
         )
@@ -302,25 +302,33 @@ class _Planner:
             diffs.append(FieldDiff("tool_resources", "(current)", "(updated to the planned files and vector store)"))
         if not diffs:
             return []
-        reason = "the manifest changed, or the assistant was edited outside asst-deploy"
+        reason = _update_reason(entry.get("applied"), self._digest(seen), self._digest(after))
         return [Change(kind, spec.name, Action.UPDATE, id=current_id, before=before, after=after,
                        fields=tuple(diffs), reason=reason)]
 
-    def _field_diffs(self, before: Mapping[str, Any], after: Mapping[str, Any], entry: Mapping[str, Any]) -> list[FieldDiff]:
+    def _digest(self, comparable: Mapping[str, Any]) -> str:
+        return spec_digest(comparable, self.desired.ignore_unset, self.desired.write_only)
+
+    def _field_diffs(self, before: Mapping[str, Any], after: Mapping[str, Any],
+                     entry: Mapping[str, Any]) -> tuple[list[FieldDiff], dict[str, Any]]:
+        """The differences, and the account's side as it was compared (unset fields projected away)."""
         diffs: list[FieldDiff] = []
+        seen = dict(before)
         for name in SPEC_FIELDS:
             want, have = after.get(name), before.get(name)
             if name in self.desired.ignore_unset:
                 if want in (None, {}, []):
+                    seen[name] = want
                     continue
                 if isinstance(want, dict) and isinstance(have, dict):  # only the keys the manifest sets
                     have = {k: have.get(k) for k in want}
+            seen[name] = have
             if name in self.desired.write_only:
                 have = entry.get(name, want)  # what we last sent; unknown after a lost lock
             if want == have:
                 continue
             diffs.extend(_leaf_diffs(name, have, want))
-        return diffs
+        return diffs, seen
 
     def _plan_absent(self, name: str, now: _Current) -> list[Change]:
         """A manifest removed from the folder: delete what it owned."""
@@ -345,7 +353,7 @@ class _Planner:
     def _unused_files(self, changes: list[Change]) -> list[Change]:
         """File objects that no manifest uses any more, and duplicate uploads of the same content."""
         wanted_shas = {f.sha256 for spec in self.desired.specs for role in FILE_ROLES for f in getattr(spec, role)}
-        mentioned = {c.id for c in changes if c.type is Kind.FILE and c.action is Action.DELETE}
+        mentioned = {c.id for c in changes if c.type is Kind.FILE and c.action in (Action.DELETE, Action.UPDATE)}
         owner_of = {
             item.get("id"): (name, path)
             for name, entry in self.entries.items()
@@ -365,6 +373,27 @@ class _Planner:
             extra.append(Change(Kind.FILE, name, Action.DELETE, id=item.id, path=path or item.filename.rsplit("~", 1)[-1],
                                 role=None, before={"sha256": item.sha256, "file_id": item.id}, reason=reason))
         return extra
+
+
+def spec_digest(comparable: Mapping[str, Any], ignore_unset: frozenset[str] = frozenset(),
+                write_only: frozenset[str] = frozenset()) -> str:
+    """What the lockfile remembers of the last applied spec, to tell drift from a manifest edit.
+
+    Fields the API never shows, and unset fields the API fills in itself, are left out so that
+    the account's copy and the manifest's digest alike."""
+    view = {k: v for k, v in comparable.items()
+            if k not in write_only and not (k in ignore_unset and v in (None, {}, []))}
+    return _digest(view)[:16]
+
+
+def _update_reason(applied: str | None, before: str, after: str) -> str:
+    if applied is None:
+        return "the account differs from the manifest"
+    if applied == before:
+        return "the manifest changed"
+    if applied == after:
+        return "edited outside asst-deploy (drift): the account no longer matches the last apply"
+    return "the manifest changed, and the account was edited outside asst-deploy since the last apply"
 
 
 def _leaf_diffs(field_name: str, before: Any, after: Any) -> list[FieldDiff]:

@@ -187,3 +187,25 @@ def test_plan_document_round_trips():
     assert Plan.from_json(result.to_json()) == result
     doc = result.to_json()
     assert doc["format_version"] == 1 and doc["summary"] == {"create": 3, "update": 0, "delete": 0}
+
+
+def test_update_reason_tells_a_manifest_edit_from_drift():
+    from asst_deploy.plan.planner import spec_digest
+
+    s = spec()
+    observed, lock = deployed(s)
+    lock["assistants"]["bot"]["applied"] = spec_digest(s.comparable(), write_only=frozenset({"reasoning_effort"}))
+    edited = plan(desired(replace(s, model="gpt-4.1")), observed, lock)
+    assert edited.changes[0].reason == "the manifest changed"
+    drifted_spec = replace(observed.assistants[0].spec, model="gpt-4o-mini")
+    drifted = replace(observed, assistants=(replace(observed.assistants[0], spec=drifted_spec),))
+    assert plan(desired(s), drifted, lock).changes[0].reason.startswith("edited outside asst-deploy (drift)")
+    both = plan(desired(replace(s, model="gpt-4.1")), drifted, lock).changes[0].reason
+    assert "manifest changed, and the account was edited" in both
+
+
+def test_a_changed_file_is_one_update_not_also_a_delete():
+    s = spec()
+    observed, lock = deployed(s)
+    result = plan(desired(spec(files=(FileSpec("docs/a.md", SHA_B, 4),))), observed, lock)
+    assert [c.action for c in result.changes if c.type is Kind.FILE] == [Action.UPDATE]
