@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
 from .base import Deployed, RemoteAssistant, Resources
+from ..errors import ApiError
 from .errors import api_error, is_not_found
 
 PAGE = 100
@@ -71,6 +72,20 @@ class AgentsTarget:
             return [self._remote(item) for item in self.client.beta.agents.list(limit=PAGE, order="asc")]
         except Exception as exc:
             raise api_error(exc, "list agents") from exc
+
+    def retrieve(self, object_id: str) -> RemoteAssistant:
+        try:
+            return self._remote(self.client.beta.agents.retrieve(object_id))
+        except Exception as exc:
+            if is_not_found(exc):
+                raise ApiError(f"no agent {object_id} on this account (the API answered 404)") from None
+            raise api_error(exc, f"retrieve agent {object_id}") from exc
+
+    def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
+        try:  # partial update: only metadata is sent, so nothing else changes
+            self.client.beta.agents.update(object_id, metadata=dict(metadata))
+        except Exception as exc:
+            raise api_error(exc, f"mark agent {object_id} as managed") from exc
 
     def _remote(self, item: Any) -> RemoteAssistant:
         text = item.text.model_dump(exclude_none=True) if item.text else {}

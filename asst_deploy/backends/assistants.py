@@ -65,6 +65,20 @@ class AssistantsTarget:
                 raise ApiError(SUNSET) from None
             raise api_error(exc, "list assistants") from exc
 
+    def retrieve(self, object_id: str) -> RemoteAssistant:
+        try:
+            return self._remote(self._assistants.retrieve(object_id))
+        except Exception as exc:
+            if is_not_found(exc):
+                raise ApiError(f"no assistant {object_id} on this account (the API answered 404)") from None
+            raise api_error(exc, f"retrieve assistant {object_id}") from exc
+
+    def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
+        try:
+            self._assistants.update(object_id, metadata=dict(metadata))
+        except Exception as exc:
+            raise api_error(exc, f"mark assistant {object_id} as managed") from exc
+
     @staticmethod
     def _remote(item: Any) -> RemoteAssistant:
         resources = item.tool_resources

@@ -74,3 +74,9 @@ class Target(Protocol):
                metadata: Mapping[str, str], resources: Resources) -> Deployed: ...
 
     def delete(self, object_id: str) -> None: ...
+
+    def retrieve(self, object_id: str) -> RemoteAssistant:
+        """One object by id, whoever owns it; an ApiError naming the id when there is none."""
+
+    def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
+        """Set an existing object's metadata (``import``): the only field sent, nothing else changes."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..errors import AsstDeployError
 from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
 from .agents import text_format
@@ -78,3 +79,10 @@ class ResponsesTarget:
 
     def delete(self, object_id: str) -> None:
         return None
+
+    def retrieve(self, object_id: str) -> RemoteAssistant:
+        raise AsstDeployError("api: responses keeps no assistant on the server: there is nothing to import "
+                              "(import with --api assistants or --api agents)")
+
+    def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
+        self.retrieve(object_id)

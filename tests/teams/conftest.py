@@ -23,3 +23,12 @@ def api(asst_emulator: Any) -> Any:
     c = client(asst_emulator)
     yield c
     c.close()
+
+
+@pytest.fixture(autouse=True)
+def _quiet_sdk_deprecations() -> Any:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
