@@ -37,8 +37,8 @@ def run_emulator(port: int, data: str | None, host: str = "127.0.0.1", *, out: T
         raise AsstDeployError(f"invalid emulator setting: {exc}") from None
 
     def ready(emu: Emulator) -> None:
-        where = f"state in {data}" if data else "state in memory (use --data PATH to keep it)"
-        print(f"Emulator listening on {emu.url} ({where}); press Ctrl-C to stop.", file=stream)
+        where = f"state in {data}" if data else "state in memory: --data PATH keeps it"
+        print(f"Emulator listening on {emu.url} ({where}). Press Ctrl-C to stop.", file=stream)
         print(f"export OPENAI_BASE_URL={emu.base_url} OPENAI_API_KEY=sk-local", file=stream, flush=True)
 
     previous = signal.getsignal(signal.SIGTERM)

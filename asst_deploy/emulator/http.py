@@ -87,6 +87,9 @@ class _Connection(socketserver.StreamRequestHandler):
                                 b'"param":null,"code":null}}', close=True)
             return False
         keep_alive = version == "HTTP/1.1" and (headers.get("connection") or "").lower() != "close"
+        if (headers.get("expect") or "").lower() == "100-continue":  # curl, for bodies over 1 MB
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            self.wfile.flush()
         try:
             body = self._read_body(headers)
         except BodyTooLarge as exc:

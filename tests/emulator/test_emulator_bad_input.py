@@ -122,3 +122,18 @@ def test_handler_crash_is_a_500_and_rolls_back(asst_emulator, raw, monkeypatch, 
 def _upload() -> bytes:
     return (b"--b\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nassistants\r\n"
             b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello\r\n--b--\r\n")
+
+
+def test_expect_100_continue(asst_emulator):
+    """curl sends ``Expect: 100-continue`` for big uploads and waits for the go-ahead."""
+    body = b'{"name": "big"}'
+    head = (b"POST /v1/vector_stores HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nExpect: 100-continue\r\n"
+            b"Content-Type: application/json\r\nConnection: close\r\n" + f"Content-Length: {len(body)}\r\n\r\n".encode())
+    with socket.create_connection((asst_emulator.host, asst_emulator.port), timeout=5) as s:
+        s.sendall(head)
+        assert s.recv(64).startswith(b"HTTP/1.1 100 Continue")
+        s.sendall(body)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200") and b'"name":"big"' in answer
