@@ -1,0 +1,88 @@
+"""Bad input and bad surroundings: one clear line, exit 1, nothing written, no secret shown."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from asst_deploy.cli import main
+
+KEY = "sk-proj-SECRETSECRET0123456789abcdef"
+
+
+def run(project: Path, *args: str, env: dict[str, str] | None = None):
+    argv = [args[0], "--project-dir", str(project), "--env", "dev", *args[1:]]
+    return CliRunner().invoke(main, argv, env=env or {}, catch_exceptions=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_missing_api_key_names_the_variable(project: Path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    result = run(project, "plan", "--backend", "openai")
+    assert result.exit_code == 1
+    assert "OPENAI_API_KEY is not set" in result.output and "--backend local" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unreachable_server_is_one_line_without_the_key(project: Path):
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    result = run(project, "plan", "--backend", "openai", "--max-retries", "0",
+                 env={"OPENAI_BASE_URL": url, "OPENAI_API_KEY": KEY})
+    assert result.exit_code == 1
+    assert "cannot reach http://127.0.0.1" in result.output
+    assert KEY not in result.output and "Traceback" not in result.output
+    assert not (project / "assistants.dev.lock.json").exists()
+
+
+def test_lockfile_that_is_not_json_is_a_clear_error(project: Path, asst_emulator):
+    (project / "assistants.dev.lock.json").write_text('{"version": 1, "assistants": {', encoding="utf-8")
+    result = run(project, "plan", "--backend", "openai",
+                 env={"OPENAI_BASE_URL": asst_emulator.base_url, "OPENAI_API_KEY": KEY})
+    assert result.exit_code == 1
+    assert "assistants.dev.lock.json: not valid JSON" in result.output
+    assert "delete it to rebuild it from the account" in result.output
+    assert asst_emulator.total_requests() == 0
+
+
+def test_lockfile_of_unknown_version_is_refused(project: Path, asst_emulator):
+    lock = {"version": 9, "project": "acme-support", "environment": "dev", "assistants": {}}
+    (project / "assistants.dev.lock.json").write_text(json.dumps(lock), encoding="utf-8")
+    result = run(project, "apply", "--backend", "openai", "--auto-approve",
+                 env={"OPENAI_BASE_URL": asst_emulator.base_url, "OPENAI_API_KEY": KEY})
+    assert result.exit_code == 1 and "lockfile version 9 is not supported" in result.output
+    assert asst_emulator.counter().get("POST /v1/assistants", 0) == 0
+
+
+def test_verbose_prints_one_line_per_request_and_no_header(project: Path, asst_emulator):
+    result = run(project, "plan", "-v", "--backend", "openai",
+                 env={"OPENAI_BASE_URL": asst_emulator.base_url, "OPENAI_API_KEY": KEY})
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if line.startswith("  GET /v1/")]
+    assert len(lines) == asst_emulator.total_requests() == 3
+    assert all(line.split()[2] == "200" and line.endswith(" ms") for line in lines)
+    assert KEY not in result.output and "Bearer" not in result.output and "authorization" not in result.output.lower()
+
+
+def test_azure_needs_its_variables(project: Path, monkeypatch):
+    for name in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "OPENAI_API_VERSION"):
+        monkeypatch.delenv(name, raising=False)
+    result = run(project, "plan", "--backend", "azure")
+    assert result.exit_code == 1 and "AZURE_OPENAI_ENDPOINT is not set" in result.output
+    result = run(project, "plan", "--backend", "azure",
+                 env={"AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com", "AZURE_OPENAI_API_KEY": KEY})
+    assert result.exit_code == 1 and "OPENAI_API_VERSION is not set" in result.output
+    assert KEY not in result.output
+
+
+def test_unknown_environment_lists_the_known_ones(project: Path):
+    result = CliRunner().invoke(main, ["plan", "--project-dir", str(project), "--env", "qa", "--backend", "local"])
+    assert result.exit_code == 1
+    assert "unknown environment 'qa'; known environments: dev, prod" in result.output
