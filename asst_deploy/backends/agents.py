@@ -14,7 +14,7 @@ from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
 from .base import Deployed, RemoteAssistant, Resources
 from ..errors import ApiError
-from .errors import api_error, is_not_found
+from .errors import api_error, is_not_found, read_each
 
 PAGE = 100
 # Values the API fills into a tool it echoes when the request left them out.
@@ -69,7 +69,7 @@ class AgentsTarget:
 
     def list(self) -> list[RemoteAssistant]:
         try:
-            return [self._remote(item) for item in self.client.beta.agents.list(limit=PAGE, order="asc")]
+            return read_each(self.client.beta.agents.list(limit=PAGE, order="asc"), self._remote, "agent")
         except Exception as exc:
             raise api_error(exc, "list agents") from exc
 

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
 from .base import Deployed, RemoteAssistant, Resources
-from .errors import SUNSET, api_error, is_not_found
+from .errors import SUNSET, api_error, is_not_found, read_each
 from ..errors import ApiError
 
 PAGE = 100
@@ -59,7 +59,7 @@ class AssistantsTarget:
 
     def list(self) -> list[RemoteAssistant]:
         try:
-            return [self._remote(item) for item in self._assistants.list(limit=PAGE, order="asc")]
+            return read_each(self._assistants.list(limit=PAGE, order="asc"), self._remote, "assistant")
         except Exception as exc:
             if is_not_found(exc):
                 raise ApiError(SUNSET) from None

@@ -50,3 +50,18 @@ def is_not_found(exc: BaseException) -> bool:
     import openai
 
     return isinstance(exc, openai.NotFoundError)
+
+
+def read_each(items: Any, read: Any, kind: str) -> list[Any]:
+    """Map listed objects to neutral records; an object we cannot read is named, not a traceback."""
+    records = []
+    for item in items:
+        try:
+            records.append(read(item))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            object_id = getattr(item, "id", None) or "(no id)"
+            raise ApiError(
+                f"cannot read {kind} {object_id} from the account ({type(exc).__name__}: {exc}); "
+                "the server's objects do not have the shape the API documents"
+            ) from None
+    return records

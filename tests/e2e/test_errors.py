@@ -86,3 +86,35 @@ def test_unknown_environment_lists_the_known_ones(project: Path):
     result = CliRunner().invoke(main, ["plan", "--project-dir", str(project), "--env", "qa", "--backend", "local"])
     assert result.exit_code == 1
     assert "unknown environment 'qa'; known environments: dev, prod" in result.output
+
+
+def test_objects_the_client_cannot_read_are_named(project: Path):
+    """A 'compatible' server whose assistant has a malformed tools field."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    body = json.dumps({"object": "list", "has_more": False, "data": [
+        {"id": "asst_broken", "object": "assistant", "model": "gpt-4o", "created_at": 1,
+         "metadata": {"asst-deploy": "acme-support/dev/math-tutor"}, "tools": 5}]}).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run(project, "plan", "--backend", "openai", "--max-retries", "0",
+                     env={"OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1", "OPENAI_API_KEY": KEY})
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1
+    assert "cannot read assistant asst_broken from the account" in result.output
+    assert "Traceback" not in result.output
