@@ -310,8 +310,10 @@ def _owner_text(marker: Any) -> str:
 
 
 def run_import(options: Options, assistant_id: str, name: str, force: bool = False, *,
-               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+               out: TextIO | None = None, err: TextIO | None = None) -> int:
     from ..lockfile import read_lock, write_lock
+
+    out, err = out or sys.stdout, err or sys.stderr  # looked up per call: tests swap sys.stdout
     from .apply import apply_lock
     from .session import load
 
@@ -432,7 +434,8 @@ def slug(text: str) -> str:
 
 
 def run_export(options: Options, out_dir: Path | None, include_all: bool = False, *,
-               out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+               out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out, err = out or sys.stdout, err or sys.stderr
     options = _with_manifests_folder(options)
     with open_session(options, err=err) as session:
         target = _object_target(session)
