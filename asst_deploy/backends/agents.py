@@ -44,6 +44,23 @@ def text_format(response_format: Any) -> dict[str, Any] | None:
     return {"type": kind}
 
 
+def generation_settings(spec: AssistantSpec) -> dict[str, Any]:
+    """``text``, ``reasoning`` and ``service_tier`` as both the Agents and Responses APIs take them."""
+    settings: dict[str, Any] = {}
+    text: dict[str, Any] = {}
+    if (fmt := text_format(spec.response_format)) is not None:
+        text["format"] = fmt
+    if spec.settings.get("verbosity"):
+        text["verbosity"] = spec.settings["verbosity"]
+    if text:
+        settings["text"] = text
+    if spec.reasoning_effort:
+        settings["reasoning"] = {"effort": spec.reasoning_effort}
+    if spec.settings.get("service_tier"):
+        settings["service_tier"] = spec.settings["service_tier"]
+    return settings
+
+
 def response_format_from(fmt: Mapping[str, Any] | None) -> Any:
     if not fmt or fmt.get("type") == "text":
         return "auto"
@@ -111,17 +128,7 @@ class AgentsTarget:
             "metadata": dict(metadata),
             "tools": [_agent_tool(t) for t in spec.tools],
         }
-        text: dict[str, Any] = {}
-        if (fmt := text_format(spec.response_format)) is not None:
-            text["format"] = fmt
-        if spec.settings.get("verbosity"):
-            text["verbosity"] = spec.settings["verbosity"]
-        if text:
-            params["text"] = text
-        if spec.reasoning_effort:
-            params["reasoning"] = {"effort": spec.reasoning_effort}
-        if spec.settings.get("service_tier"):
-            params["service_tier"] = spec.settings["service_tier"]
+        params.update(generation_settings(spec))
         return params
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from ..errors import AsstDeployError
 from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
-from .agents import text_format
+from .agents import generation_settings
 from .base import Deployed, RemoteAssistant, Resources
 
 
@@ -39,17 +39,7 @@ def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any
     for key in ("temperature", "top_p"):
         if getattr(spec, key) is not None:
             kwargs[key] = getattr(spec, key)
-    text: dict[str, Any] = {}
-    if (fmt := text_format(spec.response_format)) is not None:
-        text["format"] = fmt
-    if spec.settings.get("verbosity"):
-        text["verbosity"] = spec.settings["verbosity"]
-    if text:
-        kwargs["text"] = text
-    if spec.reasoning_effort:
-        kwargs["reasoning"] = {"effort": spec.reasoning_effort}
-    if spec.settings.get("service_tier"):
-        kwargs["service_tier"] = spec.settings["service_tier"]
+    kwargs.update(generation_settings(spec))
     return kwargs
 
 
