@@ -8,7 +8,7 @@ diffs a setting the manifest leaves unset (``ignore_unset``).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
@@ -44,11 +44,19 @@ def text_format(response_format: Any) -> dict[str, Any] | None:
     return {"type": kind}
 
 
-def generation_settings(spec: AssistantSpec) -> dict[str, Any]:
+def agent_text_format(response_format: Any) -> dict[str, Any] | None:
+    """The Agents API's ``text.format`` holds only ``{type: json_schema, schema}``: no name, no strict."""
+    fmt = text_format(response_format)
+    if fmt is not None and fmt["type"] == "json_schema":
+        return {"type": "json_schema", "schema": fmt.get("schema", {})}
+    return fmt
+
+
+def generation_settings(spec: AssistantSpec, format_text: Callable[[Any], Any] = text_format) -> dict[str, Any]:
     """``text``, ``reasoning`` and ``service_tier`` as both the Agents and Responses APIs take them."""
     settings: dict[str, Any] = {}
     text: dict[str, Any] = {}
-    if (fmt := text_format(spec.response_format)) is not None:
+    if (fmt := format_text(spec.response_format)) is not None:
         text["format"] = fmt
     if spec.settings.get("verbosity"):
         text["verbosity"] = spec.settings["verbosity"]
@@ -82,7 +90,8 @@ class AgentsTarget:
         self.client = client
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
-        return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in spec.tools))
+        return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in spec.tools),
+                       response_format=response_format_from(agent_text_format(spec.response_format)))
 
     def list(self) -> list[RemoteAssistant]:
         try:
@@ -105,7 +114,7 @@ class AgentsTarget:
             raise api_error(exc, f"mark agent {object_id} as managed") from exc
 
     def _remote(self, item: Any) -> RemoteAssistant:
-        text = item.text.model_dump(exclude_none=True) if item.text else {}
+        text = item.text.model_dump(by_alias=True, exclude_none=True) if item.text else {}
         settings = {"verbosity": text.get("verbosity"), "service_tier": item.service_tier}
         spec = AssistantSpec(
             name="",
@@ -128,7 +137,7 @@ class AgentsTarget:
             "metadata": dict(metadata),
             "tools": [_agent_tool(t) for t in spec.tools],
         }
-        params.update(generation_settings(spec))
+        params.update(generation_settings(spec, agent_text_format))
         return params
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:

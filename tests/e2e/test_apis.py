@@ -99,3 +99,45 @@ def test_sunset_server_gets_one_clear_line(project: Path, monkeypatch):
         result = cli("plan", code=1)
     assert "sunset it on 2026-08-26" in result.output and "api: agents" in result.output
     assert "Traceback" not in result.output
+
+
+RESEARCHER = """\
+name: researcher
+model: gpt-5
+instructions: Find sources and cite them.
+reasoning_effort: high
+verbosity: low
+service_tier: flex
+response_format:
+  type: json_schema
+  json_schema:
+    name: answer
+    strict: true
+    schema: {type: object, properties: {text: {type: string}}, required: [text], additionalProperties: false}
+tools:
+  - type: web_search
+    context_size: high
+  - type: function
+    function:
+      name: lookup
+      description: Look something up
+      parameters: {type: object, properties: {q: {type: string}}, required: [q]}
+"""
+
+
+def test_agents_settings_round_trip_without_perpetual_diffs(tmp_path: Path, asst_emulator, monkeypatch):
+    (tmp_path / "assistants").mkdir()
+    (tmp_path / "asst-deploy.yaml").write_text("project: research\napi: agents\n")
+    manifest = tmp_path / "assistants/researcher.yaml"
+    manifest.write_text(RESEARCHER)
+    cli = Cli(tmp_path, asst_emulator, monkeypatch)
+    cli("apply", "--auto-approve", env=None)
+    agent = sdk(cli).beta.agents.retrieve(asst_deploy.agent_id("researcher", path=tmp_path))
+    assert agent.text.format.type == "json_schema" and agent.reasoning.effort == "high"
+    assert agent.service_tier == "flex" and agent.text.verbosity == "low"
+    cli("plan", "--detailed-exitcode", env=None)
+    manifest.write_text(RESEARCHER.replace("verbosity: low", "verbosity: high").replace("context_size: high", "context_size: low"))
+    doc = json.loads(cli("plan", "--format", "json", env=None, code=0).stdout)
+    assert sorted(f["field"] for f in doc["changes"][0]["fields"]) == ["settings.verbosity", "tools[0].context_size"]
+    cli("apply", "--auto-approve", env=None)
+    cli("plan", "--detailed-exitcode", env=None)
