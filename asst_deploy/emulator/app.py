@@ -8,6 +8,7 @@ unexpected becomes a 500 envelope instead of a dead server or a half-written sto
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -89,6 +90,13 @@ class App:
             status, payload = control.handle(self, method, path, body)
             return status, {}, _dump(payload)
         query = parse_qsl(parts.query, keep_blank_values=True)
+        if path.startswith(AZURE_PREFIX):  # Azure OpenAI: {endpoint}/openai/...?api-version=...
+            refusal = _azure_refusal(dict(query).get("api-version"))
+            if refusal is not None:
+                self.faults.count(f"{method} {path}")
+                return refusal[0], {}, _dump(refusal[1])
+            path = "/v1/" + path[len(AZURE_PREFIX):]
+            query = [(k, v) for k, v in query if k != "api-version"]
         match = self.router.match(method, path)
         self.faults.count(match.route.key if match else f"{method} {path}")
         try:
@@ -122,3 +130,16 @@ class App:
             raise ApiError(401, "Incorrect API key provided. The emulator expects 'Authorization: Bearer <any key>'.",
                            code="invalid_api_key")
         raise ApiError(401, _UNAUTHORIZED)
+
+
+AZURE_PREFIX = "/openai/"
+_AZURE_VERSION = re.compile(r"\d{4}-\d{2}-\d{2}(-preview)?")
+
+
+def _azure_refusal(version: str | None) -> tuple[int, dict[str, Any]] | None:
+    """What Azure answers without a usable api-version (it routes nothing without one)."""
+    if not version:
+        return 404, {"error": {"code": "404", "message": "Resource not found"}}
+    if not _AZURE_VERSION.fullmatch(version):
+        return 400, {"error": {"code": "BadRequest", "message": "API version not supported"}}
+    return None

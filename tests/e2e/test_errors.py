@@ -118,3 +118,15 @@ def test_objects_the_client_cannot_read_are_named(project: Path):
     assert result.exit_code == 1
     assert "cannot read assistant asst_broken from the account" in result.output
     assert "Traceback" not in result.output
+
+
+def test_azure_backend_deploys_and_a_bad_api_version_is_one_line(project: Path, asst_emulator):
+    endpoint = asst_emulator.base_url[: -len("/v1")]  # the emulator also serves Azure's {endpoint}/openai/...
+    env = {"AZURE_OPENAI_ENDPOINT": endpoint, "AZURE_OPENAI_API_KEY": KEY, "OPENAI_API_VERSION": "2025-04-01-preview"}
+    result = run(project, "apply", "--backend", "azure", "--auto-approve", env=env)
+    assert result.exit_code == 0, result.output
+    assert any(key.startswith("POST /v1/assistants") for key in asst_emulator.counter())
+    assert run(project, "plan", "--backend", "azure", "--detailed-exitcode", env=env).exit_code == 0
+    result = run(project, "plan", "--backend", "azure", env={**env, "OPENAI_API_VERSION": "latest"})
+    assert result.exit_code == 1
+    assert "API version not supported" in result.output and KEY not in result.output
