@@ -63,6 +63,7 @@ def plan(desired: Desired, observed: Observed, lock: Mapping[str, Any]) -> Plan:
         lock_fingerprint=lock_fingerprint(lock),
         notes=tuple(planner.notes),
         unchanged=tuple(planner.unchanged),
+        lock_repairs=planner.repairs,
     )
 
 
@@ -86,6 +87,7 @@ class _Planner:
         self.entries = entries
         self.notes: list[str] = []
         self.unchanged: list[str] = []
+        self.repairs: dict[str, dict[str, Any]] = {}
         self.assistants: dict[str, list[ObservedAssistant]] = defaultdict(list)
         for item in observed.assistants:
             self.assistants[item.name].append(item)
@@ -206,6 +208,22 @@ class _Planner:
     def _path_for(entry: Mapping[str, Any], role: str, file_id: str) -> str | None:
         return next((p for p, item in (entry.get(role) or {}).items() if item.get("id") == file_id), None)
 
+    def _repair(self, name: str, now: _Current) -> None:
+        """What the lockfile should say about ``name`` given what the markers found, where it differs."""
+        entry = self.entries.get(name) or {}
+        repair: dict[str, Any] = {}
+        if now.assistant is not None and self.desired.kind is not Kind.RESPONSES and entry.get("id") != now.assistant.id:
+            repair.update(id=now.assistant.id, api=self.desired.api)
+        if now.store is not None:
+            if entry.get("vector_store_id") != now.store.id:
+                repair["vector_store_id"] = now.store.id
+            if (entry.get("files") or {}) != now.files["files"]:
+                repair["files"] = now.files["files"]
+        if now.assistant is not None and (entry.get("code_interpreter_files") or {}) != now.files["code_interpreter_files"]:
+            repair["code_interpreter_files"] = now.files["code_interpreter_files"]
+        if repair:
+            self.repairs[name] = repair
+
     # -- comparators -------------------------------------------------------------------------
     def run(self) -> list[Change]:
         changes: list[Change] = []
@@ -215,12 +233,19 @@ class _Planner:
                 continue
             now, extras = self.current(name)
             spec = self.specs.get(name)
+            if spec is not None:
+                self._repair(name, now)
             own = (self._plan_present(spec, now) if spec else self._plan_absent(name, now)) + extras
             if not own and spec:
                 self.unchanged.append(name)
             changes.extend(own)
         if self.desired.targets is None:
             changes.extend(self._unused_files(changes))
+        if self.repairs:
+            names = sorted(self.repairs)
+            shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+            self.notes.append(f"the lockfile does not name everything found on the account by its markers "
+                              f"({shown}); apply records it, without changing the account")
         return changes
 
     def _plan_present(self, spec: AssistantSpec, now: _Current) -> list[Change]:
@@ -290,21 +315,38 @@ class _Planner:
                 reason = f"{entry['id']} (named in the lockfile) no longer exists on the account; it will be created again"
             return [Change(kind, spec.name, Action.CREATE, after=after, reason=reason)]
         diffs, seen = self._field_diffs(before, after, entry)
-        resources_moved = any(c.type is Kind.VECTOR_STORE for c in so_far) or any(
-            c.role == "code_interpreter_files" for c in file_changes
-        )
-        store_ok = (now.store is None and not spec.files) or (
-            now.store is not None and now.assistant is not None and now.assistant.vector_store_ids == (now.store.id,)
-        )
-        if kind is Kind.RESPONSES:
-            resources_moved = resources_moved or any(c.type in (Kind.VECTOR_STORE, Kind.FILE) for c in so_far)
-        if kind is not Kind.AGENT and (resources_moved or (kind is Kind.ASSISTANT and not store_ok)):
-            diffs.append(FieldDiff("tool_resources", "(current)", "(updated to the planned files and vector store)"))
+        if kind is not Kind.AGENT:
+            diffs += self._resource_diffs(spec, now, entry, so_far)
         if not diffs:
             return []
         reason = _update_reason(entry.get("applied"), self._digest(seen), self._digest(after))
         return [Change(kind, spec.name, Action.UPDATE, id=current_id, before=before, after=after,
                        fields=tuple(diffs), reason=reason)]
+
+    def _resource_diffs(self, spec: AssistantSpec, now: _Current, entry: Mapping[str, Any],
+                        so_far: list[Change]) -> list[FieldDiff]:
+        """What the assistant's tools point at: its vector store and code-interpreter files."""
+        if self.desired.kind is Kind.RESPONSES:
+            store_before = entry.get("vector_store_id") if entry.get("responses") else None
+        else:
+            ids = now.assistant.vector_store_ids if now.assistant else ()
+            store_before = ids[0] if len(ids) == 1 else (list(ids) or None)
+        store_deleted = any(c.type is Kind.VECTOR_STORE and c.action is Action.DELETE and c.id == getattr(now.store, "id", None)
+                            for c in so_far)
+        if not spec.files:
+            store_after = None
+        elif now.store is not None and not store_deleted:
+            store_after = now.store.id
+        else:
+            store_after = "(new vector store, known after apply)"
+        diffs = []
+        if store_before != store_after:
+            diffs.append(FieldDiff("tool_resources.vector_store", store_before, store_after))
+        ci_before = sorted(f"{p} ({item.get('sha256', '')[:12]})" for p, item in now.files["code_interpreter_files"].items())
+        ci_after = sorted(f"{f.path} ({f.sha256[:12]})" for f in spec.code_interpreter_files)
+        if ci_before != ci_after:
+            diffs.append(FieldDiff("tool_resources.code_interpreter_files", ci_before, ci_after))
+        return diffs
 
     def _digest(self, comparable: Mapping[str, Any]) -> str:
         return spec_digest(comparable, self.desired.ignore_unset, self.desired.write_only)

@@ -209,3 +209,30 @@ def test_a_changed_file_is_one_update_not_also_a_delete():
     observed, lock = deployed(s)
     result = plan(desired(spec(files=(FileSpec("docs/a.md", SHA_B, 4),))), observed, lock)
     assert [c.action for c in result.changes if c.type is Kind.FILE] == [Action.UPDATE]
+
+
+def test_adding_retrieval_files_points_the_assistant_at_the_new_store():
+    bare = spec(files=())
+    observed, lock = deployed(bare)
+    result = plan(desired(spec()), observed, lock)
+    assert actions(result) == [("vector_store.bot", "create"), ("file.bot:docs/a.md", "create"), ("assistant.bot", "update")]
+    (diff,) = result.changes[-1].fields
+    assert (diff.field, diff.before, diff.after) == (
+        "tool_resources.vector_store", None, "(new vector store, known after apply)")
+
+
+def test_code_interpreter_content_change_updates_the_assistant_file_ids():
+    ci = FileSpec("data/x.csv", SHA_A, 3)
+    old = spec(files=(), tools=({"type": "code_interpreter"},), code_interpreter_files=(ci,))
+    observed = Observed(
+        assistants=(ObservedAssistant("asst_1", "bot", replace(old, code_interpreter_files=()), (), ("file-1",)),),
+        files=(ObservedFile("file-1", SHA_A, "x"),),
+    )
+    lock = {"assistants": {"bot": {"id": "asst_1", "code_interpreter_files": {"data/x.csv": {"id": "file-1", "sha256": SHA_A}}}}}
+    assert plan(desired(old), observed, lock).changes == ()
+    new = replace(old, code_interpreter_files=(FileSpec("data/x.csv", SHA_B, 4),))
+    result = plan(desired(new), observed, lock)
+    assert actions(result) == [("file.bot:data/x.csv", "update"), ("assistant.bot", "update")]
+    (diff,) = result.changes[-1].fields
+    assert diff.field == "tool_resources.code_interpreter_files"
+    assert diff.before == [f"data/x.csv ({SHA_A[:12]})"] and diff.after == [f"data/x.csv ({SHA_B[:12]})"]
