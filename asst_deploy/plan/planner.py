@@ -453,7 +453,14 @@ def _leaf_diffs(field_name: str, before: Any, after: Any) -> list[FieldDiff]:
             old = None if _missing(level.t1) else level.t1
             new = None if _missing(level.t2) else level.t2
             diffs.append(FieldDiff(dotted, old, new))
-    return sorted(diffs, key=lambda d: d.field) or [FieldDiff(field_name, before, after)]
+    return sorted(diffs, key=lambda d: _natural(d.field)) or [FieldDiff(field_name, before, after)]
+
+
+def _natural(path: str) -> list[Any]:
+    """Sort key that puts tools[2] before tools[10]."""
+    import re
+
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", path)]
 
 
 def _missing(value: Any) -> bool:

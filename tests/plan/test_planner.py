@@ -236,3 +236,12 @@ def test_code_interpreter_content_change_updates_the_assistant_file_ids():
     (diff,) = result.changes[-1].fields
     assert diff.field == "tool_resources.code_interpreter_files"
     assert diff.before == [f"data/x.csv ({SHA_A[:12]})"] and diff.after == [f"data/x.csv ({SHA_B[:12]})"]
+
+
+def test_field_paths_sort_by_number_not_text():
+    from asst_deploy.plan.planner import _leaf_diffs
+
+    before = [{"type": "function", "name": f"f{i}"} for i in range(12)]
+    after = [{"type": "function", "name": f"g{i}"} for i in range(12)]
+    fields = [d.field for d in _leaf_diffs("tools", before, after)]
+    assert fields == [f"tools[{i}].name" for i in range(12)]
