@@ -10,7 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator, Mapping, TextIO
 
 from ..apply import Applier, ApplyOptions, LockState
 from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError, LockHeld, StalePlanError
@@ -87,7 +87,9 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
             if saved is not None:
                 _refuse_stale(saved_plan, result)
                 result = saved_plan
-            else:
+            if result.lock_repairs:
+                _record_repairs(session, result.lock_repairs, out)
+            if saved is None:
                 shown = render(result.to_json(), "text", color=flags.color)
                 if result.empty:
                     out.write(shown)
@@ -121,6 +123,18 @@ def _refuse_stale(saved: Plan, fresh: Plan) -> None:
             raise StalePlanError(f"saved plan is stale: {what} changed since it was made; run plan again")
     if (saved.project, saved.environment, saved.api) != (fresh.project, fresh.environment, fresh.api):
         raise StalePlanError("saved plan is stale: it was made for another project, environment or api")
+
+
+def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], out: TextIO) -> None:
+    """Name in the lockfile what the markers found and it lacks: a lost lockfile, or a kill between a
+    create and the lockfile write. Nothing on the account changes, so this needs no approval."""
+    from ..lockfile import write_lock
+
+    for name, repair in repairs.items():
+        session.lock["assistants"].setdefault(name, {}).update(repair)
+    write_lock(session.project.lockfile, session.lock)
+    out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
+              f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")
 
 
 def _execute(session: Session, result: Plan, specs: dict, flags: ApplyFlags, out: TextIO) -> None:

@@ -110,6 +110,10 @@ class Plan:
     lock_fingerprint: str = ""
     notes: tuple[str, ...] = ()  # things a reviewer should know that are not changes
     unchanged: tuple[str, ...] = field(default=())  # manifest names with nothing to do
+    # lockfile entries (id, vector_store_id, files...) found on the account by their markers that the
+    # lockfile lacks or has wrong (lost lockfile, a kill between a create and the lockfile write):
+    # apply records them even when nothing on the account changes
+    lock_repairs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -136,6 +140,7 @@ class Plan:
             "summary": self.summary(),
             "unchanged": list(self.unchanged),
             "notes": list(self.notes),
+            **({"lock_repairs": {k: dict(v) for k, v in self.lock_repairs.items()}} if self.lock_repairs else {}),
             "fingerprints": {
                 "observed": self.observed_fingerprint,
                 "desired": self.desired_fingerprint,
@@ -158,4 +163,5 @@ class Plan:
             lock_fingerprint=prints.get("lock", ""),
             notes=tuple(doc.get("notes", ())),
             unchanged=tuple(doc.get("unchanged", ())),
+            lock_repairs=dict(doc.get("lock_repairs") or {}),
         )
