@@ -329,7 +329,10 @@ class _Planner:
         if self.desired.kind is Kind.RESPONSES:
             store_before = entry.get("vector_store_id") if entry.get("responses") else None
         else:
-            ids = now.assistant.vector_store_ids if now.assistant else ()
+            # only stores this project owns count, as only its own code-interpreter files do: a store
+            # attached by hand (an imported assistant's) is left alone, not shown as a change
+            owned = {s.id for stores in self.stores.values() for s in stores}
+            ids = tuple(i for i in now.assistant.vector_store_ids if i in owned) if now.assistant else ()
             store_before = ids[0] if len(ids) == 1 else (list(ids) or None)
         store_deleted = any(c.type is Kind.VECTOR_STORE and c.action is Action.DELETE and c.id == getattr(now.store, "id", None)
                             for c in so_far)
