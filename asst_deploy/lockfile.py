@@ -62,9 +62,13 @@ def dump_lock(lock: dict[str, Any]) -> str:
 
 def write_lock(path: "Path | str", lock: dict[str, Any]) -> None:
     """Replace the lockfile atomically: it is either the old or the new content, never half."""
+    write_lock_text(path, dump_lock(lock))
+
+
+def write_lock_text(path: "Path | str", text: str) -> None:
+    """``write_lock`` of an already dumped lockfile (lets a caller dump under its own mutex)."""
     import tempfile  # not at module level: runtime readers never write
 
-    text = dump_lock(lock)
     folder, name = os.path.split(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
