@@ -1,0 +1,498 @@
+"""The fault suite's test bed: a generated project, the real commands (in process, or as a real
+``asst-deploy`` subprocess), the real ``openai`` SDK over real HTTP against the emulator, and the
+invariants checked after every run: nothing duplicated, nothing orphaned, nothing foreign changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import random
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+PROJECT = "faults"
+ENV = "default"
+MARKER_KEY = "asst-deploy"
+FILE_PREFIX = f"asst-deploy~{PROJECT}~{ENV}~"
+CLI = str(Path(sys.executable).parent / "asst-deploy")
+MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini")
+WORDS = ("refund", "invoice", "ledger", "parcel", "tutor", "glacier", "orbit", "harbor", "lantern", "quartz")
+
+
+# -- totals, printed by the slow suite and copied into bench/RESULTS.md ------------------------------
+@dataclass
+class Totals:
+    runs: int = 0  # apply/destroy runs (in process and subprocesses)
+    plans: int = 0
+    faults_injected: int = 0  # retried 429/5xx seen by the client + outages + kills + signals
+    kills: int = 0
+    checks: int = 0  # full invariant checks
+    duplicates: int = 0
+    orphans: int = 0
+    foreign_changed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+TOTALS = Totals()
+
+
+class _RetryCounter(logging.Handler):
+    """The SDK logs every retry it makes ("Retrying request to ..."): each is an injected fault it saw."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("Retrying request"):
+            TOTALS.faults_injected += 1
+
+
+_retry_logger = logging.getLogger("openai._base_client")
+_retry_logger.addHandler(_RetryCounter())
+_retry_logger.setLevel(logging.INFO)
+_retry_logger.propagate = False
+
+
+# -- a project on disk -----------------------------------------------------------------------------
+@dataclass
+class Manifest:
+    name: str
+    model: str = "gpt-4o-mini"
+    instructions: str = "Be helpful."
+    tools: list[dict[str, Any]] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> content
+    ci_files: dict[str, str] = field(default_factory=dict)
+
+    def doc(self) -> dict[str, Any]:
+        tools = [dict(t) for t in self.tools]
+        kinds = {t["type"] for t in tools}
+        if self.files and "file_search" not in kinds:
+            tools.append({"type": "file_search"})
+        if self.ci_files and "code_interpreter" not in kinds:
+            tools.append({"type": "code_interpreter"})
+        doc: dict[str, Any] = {"name": self.name, "model": self.model, "instructions": self.instructions}
+        if tools:
+            doc["tools"] = tools
+        if self.metadata:
+            doc["metadata"] = dict(self.metadata)
+        if self.files:
+            doc["files"] = sorted(self.files)
+        if self.ci_files:
+            doc["code_interpreter_files"] = sorted(self.ci_files)
+        return doc
+
+    def all_tools(self) -> list[dict[str, Any]]:
+        return self.doc().get("tools", [])
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Project:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.manifests: dict[str, Manifest] = {}
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "asst-deploy.yaml").write_text(f"project: {PROJECT}\nmanifests: assistants/\napi: assistants\n")
+
+    @property
+    def lockfile(self) -> Path:
+        return self.root / "assistants.lock.json"
+
+    def write(self) -> None:
+        for folder in ("assistants", "docs", "data"):
+            shutil.rmtree(self.root / folder, ignore_errors=True)
+        (self.root / "assistants").mkdir()
+        for m in self.manifests.values():
+            for rel, content in {**m.files, **m.ci_files}.items():
+                path = self.root / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(content)
+            (self.root / "assistants" / f"{m.name}.yaml").write_text(yaml.safe_dump(m.doc(), sort_keys=False))
+
+    def wanted_shas(self) -> set[str]:
+        return {sha(c) for m in self.manifests.values() for c in (*m.files.values(), *m.ci_files.values())}
+
+    def read_lock(self) -> dict[str, Any]:
+        return json.loads(self.lockfile.read_text())
+
+
+# -- random edits (the convergence walk) -----------------------------------------------------------
+class Walk:
+    """Random manifest edits from a seed: add, remove, rename, change model/instructions/tools/
+    metadata, add/remove/change retrieval and code-interpreter files."""
+
+    OPS = ("add", "add", "remove", "rename", "model", "instructions", "tools", "metadata",
+           "add_file", "remove_file", "change_file", "add_ci", "remove_ci", "change_ci", "share_file")
+
+    def __init__(self, project: Project, seed: int) -> None:
+        self.p = project
+        self.rng = random.Random(seed)
+        self.serial = 0
+
+    def text(self) -> str:
+        return " ".join(self.rng.choice(WORDS) for _ in range(self.rng.randint(3, 12))) + "\n"
+
+    def new_name(self) -> str:
+        self.serial += 1
+        return f"bot-{self.serial}-{self.rng.choice(WORDS)}"
+
+    def new_manifest(self) -> Manifest:
+        m = Manifest(self.new_name(), model=self.rng.choice(MODELS), instructions=self.text())
+        if self.rng.random() < 0.5:
+            m.files[f"docs/{m.name}/a.md"] = self.text()
+        if self.rng.random() < 0.3:
+            m.ci_files[f"data/{m.name}/a.csv"] = "x,y\n" + self.text()
+        if self.rng.random() < 0.4:
+            m.metadata = {"team": self.rng.choice(WORDS)}
+        return m
+
+    def step(self) -> str:
+        names = sorted(self.p.manifests)
+        op = self.rng.choice(self.OPS) if names else "add"
+        if op in ("remove", "rename") and len(names) < 2:
+            op = "add"
+        if op == "add":
+            m = self.new_manifest()
+            self.p.manifests[m.name] = m
+            return f"add {m.name}"
+        m = self.p.manifests[self.rng.choice(names)]
+        if op == "remove":
+            del self.p.manifests[m.name]
+        elif op == "rename":
+            del self.p.manifests[m.name]
+            old, m.name = m.name, self.new_name()
+            m.files = {p.replace(f"/{old}/", f"/{m.name}/"): c for p, c in m.files.items()}
+            m.ci_files = {p.replace(f"/{old}/", f"/{m.name}/"): c for p, c in m.ci_files.items()}
+            self.p.manifests[m.name] = m
+            return f"rename {old} -> {m.name}"
+        elif op == "model":
+            m.model = self.rng.choice([x for x in MODELS if x != m.model])
+        elif op == "instructions":
+            m.instructions = self.text()
+        elif op == "tools":
+            choice = self.rng.choice(["function", "code_interpreter", "file_search", "none"])
+            if choice == "function":
+                m.tools = [{"type": "function", "function": {
+                    "name": f"lookup_{self.rng.choice(WORDS)}", "description": self.text().strip(),
+                    "parameters": {"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]}}}]
+            elif choice == "none":
+                m.tools = []
+            else:
+                m.tools = [{"type": choice}]
+        elif op == "metadata":
+            m.metadata = {} if self.rng.random() < 0.3 else {self.rng.choice(WORDS): self.rng.choice(WORDS)}
+        elif op == "add_file":
+            m.files[f"docs/{m.name}/{self.rng.choice(WORDS)}-{self.serial}.md"] = self.text()
+        elif op == "remove_file" and m.files:
+            del m.files[self.rng.choice(sorted(m.files))]
+        elif op == "change_file" and m.files:
+            m.files[self.rng.choice(sorted(m.files))] = self.text()
+        elif op == "add_ci":
+            m.ci_files[f"data/{m.name}/{self.rng.choice(WORDS)}-{self.serial}.csv"] = "a,b\n" + self.text()
+        elif op == "remove_ci" and m.ci_files:
+            del m.ci_files[self.rng.choice(sorted(m.ci_files))]
+        elif op == "change_ci" and m.ci_files:
+            m.ci_files[self.rng.choice(sorted(m.ci_files))] = "c,d\n" + self.text()
+        elif op == "share_file":  # the same bytes used by two assistants: uploaded once
+            others = [o for o in self.p.manifests.values() if o.files and o is not m]
+            if others:
+                content = next(iter(self.rng.choice(others).files.values()))
+                m.files[f"docs/{m.name}/shared-{self.serial}.md"] = content
+        return f"{op} {m.name}"
+
+
+# -- running the real commands ---------------------------------------------------------------------
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def options(project: Project, **kw: Any) -> Any:
+    from asst_deploy.commands.session import Options
+
+    kw.setdefault("backend", "openai")
+    kw.setdefault("max_retries", 2)
+    kw.setdefault("timeout", 20.0)
+    return Options(project_dir=project.root, **kw)
+
+
+def apply(project: Project, *, destroy: bool = False, **kw: Any) -> Result:
+    """``asst-deploy apply --auto-approve`` in process, errors mapped to exit codes as the CLI does."""
+    from asst_deploy.commands.apply import ApplyFlags, run_apply
+    from asst_deploy.errors import AsstDeployError
+
+    out, err = io.StringIO(), io.StringIO()
+    TOTALS.runs += 1
+    try:
+        code = run_apply(options(project, **kw), ApplyFlags(auto_approve=True, wait_timeout=30), destroy=destroy,
+                         out=out, err=err, interactive=False)
+    except AsstDeployError as exc:
+        err.write(f"error: {exc}\n")
+        code = exc.exit_code
+    return Result(code, out.getvalue(), err.getvalue())
+
+
+def plan_doc(project: Project, **kw: Any) -> dict[str, Any]:
+    from asst_deploy.commands.plan import run_plan
+
+    out, err = io.StringIO(), io.StringIO()
+    TOTALS.plans += 1
+    code = run_plan(options(project, **kw), fmt="json", out=out, err=err)
+    assert code == 0, err.getvalue()
+    return json.loads(out.getvalue())
+
+
+def cli_env(base_url: str, key: str = "sk-faults-test-key") -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASST_DEPLOY_", "OPENAI_"))}
+    env.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY=key, ASST_DEPLOY_BACKEND="openai")
+    return env
+
+
+def spawn(project: Project, base_url: str, *args: str, key: str = "sk-faults-test-key") -> subprocess.Popen:
+    """A real ``asst-deploy`` process (its own interpreter), as a user or CI runs it."""
+    return subprocess.Popen([CLI, *args, "--project-dir", str(project.root)], env=cli_env(base_url, key),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+# -- the account, read through the SDK -------------------------------------------------------------
+def client_for(base_url: str) -> Any:
+    import openai
+
+    return openai.OpenAI(base_url=base_url, api_key="sk-faults-checker", max_retries=5, timeout=30)
+
+
+@dataclass
+class Account:
+    assistants: list[Any]
+    stores: list[Any]
+    store_files: dict[str, list[Any]]
+    files: list[Any]
+
+
+def read_account(client: Any) -> Account:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assistants = list(client.beta.assistants.list(limit=100))
+    stores = list(client.vector_stores.list(limit=100))
+    store_files = {s.id: list(client.vector_stores.files.list(s.id, limit=100)) for s in stores}
+    files = list(client.files.list(purpose="assistants"))
+    return Account(assistants, stores, store_files, files)
+
+
+def marker_name(obj: Any) -> str | None:
+    value = (obj.metadata or {}).get(MARKER_KEY)
+    prefix = f"{PROJECT}/{ENV}/"
+    return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else None
+
+
+def snapshot(objects: list[Any]) -> dict[str, Any]:
+    return {o.id: o.model_dump(mode="json") for o in objects}
+
+
+# -- foreign objects: present through every run, never changed --------------------------------------
+def make_foreign(client: Any) -> list[tuple[str, str]]:
+    """Objects asst-deploy must never touch: (kind, id)."""
+    import warnings
+
+    made = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for label, meta in (("unmanaged", {"team": "x"}),
+                            ("other project", {MARKER_KEY: f"other-project/{ENV}/bot-1-refund"}),
+                            ("other environment", {MARKER_KEY: f"{PROJECT}/prod/bot-1-refund"}),
+                            ("look-alike marker", {MARKER_KEY: f"{PROJECT}-x/{ENV}/bot-1-refund"})):
+            a = client.beta.assistants.create(model="gpt-4o", name=f"foreign {label}", instructions=label,
+                                              metadata=meta)
+            made.append(("assistant", a.id))
+    for project, env in (("other-project", ENV), (PROJECT, "prod")):
+        content = f"foreign content of {project}/{env}\n"
+        f = client.files.create(file=(f"asst-deploy~{project}~{env}~{sha(content)}~x.md", content.encode()),
+                                purpose="assistants")
+        made.append(("file", f.id))
+        s = client.vector_stores.create(name=f"foreign {project}/{env}", file_ids=[f.id],
+                                        metadata={MARKER_KEY: f"{project}/{env}/bot-1-refund"})
+        made.append(("store", s.id))
+    plain = client.files.create(file=("notes.md", b"someone's own upload\n"), purpose="assistants")
+    made.append(("file", plain.id))
+    return made
+
+
+def foreign_state(client: Any, foreign: list[tuple[str, str]]) -> dict[str, Any]:
+    import warnings
+
+    state = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for kind, oid in foreign:
+            try:
+                if kind == "assistant":
+                    state[oid] = client.beta.assistants.retrieve(oid).model_dump(mode="json")
+                elif kind == "store":
+                    s = client.vector_stores.retrieve(oid).model_dump(mode="json")
+                    s.pop("last_active_at", None)  # the API bumps it on reads too
+                    files = [f.model_dump(mode="json") for f in client.vector_stores.files.list(oid)]
+                    state[oid] = {"store": s, "files": files}
+                else:
+                    state[oid] = client.files.retrieve(oid).model_dump(mode="json")
+            except Exception as exc:  # gone is a change too
+                state[oid] = f"missing: {type(exc).__name__}"
+    return state
+
+
+# -- the invariants ----------------------------------------------------------------------------------
+def check_converged(project: Project, client: Any, foreign: list[tuple[str, str]] | None = None,
+                    foreign_before: dict[str, Any] | None = None, *, plan: bool = True) -> None:
+    """After a successful apply: the next plan is empty; the owned objects on the account are
+    exactly what the manifests say; the lockfile names all of them and nothing else; foreign
+    objects are unchanged."""
+    TOTALS.checks += 1
+    problems: list[str] = []
+    acct = read_account(client)
+    check_no_duplicates(acct, problems)
+    if foreign is not None:
+        now = foreign_state(client, foreign)
+        changed = [oid for oid in foreign_before or {} if now.get(oid) != foreign_before[oid]]
+        TOTALS.foreign_changed += len(changed)
+        problems += [f"foreign object {oid} changed: {foreign_before[oid]} -> {now.get(oid)}" for oid in changed]
+
+    wanted = project.manifests
+    owned = {}
+    for a in acct.assistants:
+        name = marker_name(a)
+        if name is not None:
+            owned[name] = a
+    stores = {marker_name(s): s for s in acct.stores if marker_name(s) is not None}
+    files = {f.id: f for f in acct.files if f.filename.startswith(FILE_PREFIX)}
+    sha_of = {fid: f.filename[len(FILE_PREFIX):].split("~")[0] for fid, f in files.items()}
+
+    if set(owned) != set(wanted):
+        problems.append(f"owned assistants {sorted(owned)} != manifests {sorted(wanted)}")
+    if set(stores) != {n for n, m in wanted.items() if m.files}:
+        problems.append(f"owned stores {sorted(stores)} != manifests with files "
+                        f"{sorted(n for n, m in wanted.items() if m.files)}")
+    if set(sha_of.values()) != project.wanted_shas():
+        TOTALS.orphans += len(set(sha_of.values()) - project.wanted_shas())
+        problems.append(f"owned file contents {len(set(sha_of.values()))} != wanted {len(project.wanted_shas())}: "
+                        f"extra {sorted(set(sha_of.values()) - project.wanted_shas())[:3]}, "
+                        f"missing {sorted(project.wanted_shas() - set(sha_of.values()))[:3]}")
+    for name, m in wanted.items():
+        a = owned.get(name)
+        if a is None:
+            continue
+        user_meta = {k: v for k, v in (a.metadata or {}).items() if k != MARKER_KEY}
+        if a.model != m.model or (a.instructions or "").strip() != m.instructions.strip() or user_meta != m.metadata:
+            problems.append(f"{name}: model/instructions/metadata differ: {a.model!r} {a.instructions!r} {user_meta}")
+        if sorted(t.type for t in a.tools) != sorted(t["type"] for t in m.all_tools()):
+            problems.append(f"{name}: tools {[t.type for t in a.tools]} != {[t['type'] for t in m.all_tools()]}")
+        res = a.tool_resources
+        vs_ids = list(res.file_search.vector_store_ids or []) if res and res.file_search else []
+        ci_ids = list(res.code_interpreter.file_ids or []) if res and res.code_interpreter else []
+        if m.files:
+            store = stores.get(name)
+            if store is None or vs_ids != [store.id]:
+                problems.append(f"{name}: vector_store_ids {vs_ids} != [{store.id if store else None}]")
+            else:
+                members = acct.store_files[store.id]
+                got = sorted(sha_of.get(x.id, "?" + x.id) for x in members)
+                if got != sorted({sha(c) for c in m.files.values()}) and sorted(set(got)) != sorted(
+                        {sha(c) for c in m.files.values()}):
+                    problems.append(f"{name}: store files {got} != {sorted(sha(c) for c in m.files.values())}")
+        elif vs_ids:
+            problems.append(f"{name}: has vector stores {vs_ids} but lists no files")
+        if sorted({sha_of.get(x, '?' + x) for x in ci_ids}) != sorted({sha(c) for c in m.ci_files.values()}):
+            problems.append(f"{name}: code interpreter files {ci_ids} != {sorted(m.ci_files)}")
+
+    # the lockfile: valid JSON, names every owned object and nothing else
+    try:
+        lock = project.read_lock()
+    except (OSError, ValueError) as exc:
+        problems.append(f"lockfile unreadable: {exc}")
+        lock = {"assistants": {}}
+    entries = lock.get("assistants", {})
+    if set(entries) != set(wanted):
+        problems.append(f"lockfile names {sorted(entries)} != manifests {sorted(wanted)}")
+    locked_files = set()
+    for name, entry in entries.items():
+        if name in owned and entry.get("id") != owned[name].id:
+            problems.append(f"lockfile {name}.id {entry.get('id')} != account {owned[name].id}")
+        if name in stores and entry.get("vector_store_id") != stores[name].id:
+            problems.append(f"lockfile {name}.vector_store_id {entry.get('vector_store_id')} != {stores[name].id}")
+        if entry.get("pending_files"):
+            problems.append(f"lockfile {name} still has pending files")
+        for role in ("files", "code_interpreter_files"):
+            for path, item in (entry.get(role) or {}).items():
+                locked_files.add(item["id"])
+                if item["id"] not in files:
+                    problems.append(f"lockfile {name}.{role}[{path}] names a missing file {item['id']}")
+    unlocked = set(files) - locked_files
+    if unlocked:
+        TOTALS.orphans += len(unlocked)
+        problems.append(f"owned files not named in the lockfile (orphans): {sorted(unlocked)}")
+    if plan:
+        doc = plan_doc(project)
+        if any(doc["summary"].get(k) for k in ("create", "update", "delete")):
+            problems.append("the next plan is not empty: " + json.dumps(doc["changes"], indent=1)[:3000])
+    assert not problems, "\n".join(problems)
+
+
+def check_no_duplicates(acct: Account, problems: list[str]) -> None:
+    """No two owned assistants or stores with one marker; no two owned files with one content."""
+    seen: dict[str, str] = {}
+    for kind, objs in (("assistant", acct.assistants), ("store", acct.stores)):
+        for o in objs:
+            name = marker_name(o)
+            if name is None:
+                continue
+            key = f"{kind}:{name}"
+            if key in seen:
+                TOTALS.duplicates += 1
+                problems.append(f"duplicate {kind} {name}: {seen[key]} and {o.id}")
+            seen[key] = o.id
+    for f in acct.files:
+        if f.filename.startswith(FILE_PREFIX):
+            key = "file:" + f.filename[len(FILE_PREFIX):].split("~")[0]
+            if key in seen:
+                TOTALS.duplicates += 1
+                problems.append(f"duplicate upload of {key}: {seen[key]} and {f.id}")
+            seen[key] = f.id
+
+
+@contextmanager
+def env_for(base_url: str, key: str = "sk-faults-test-key") -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "ASST_DEPLOY_BACKEND",
+                                            "ASST_DEPLOY_ENV")}
+    os.environ.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY=key)
+    os.environ.pop("ASST_DEPLOY_BACKEND", None)
+    os.environ.pop("ASST_DEPLOY_ENV", None)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def check_lock_is_json(project: Project) -> None:
+    """Whatever happened, the lockfile (if any) is whole, valid JSON of the right shape."""
+    if project.lockfile.exists():
+        lock = project.read_lock()
+        assert lock.get("version") == 1 and isinstance(lock.get("assistants"), dict), lock

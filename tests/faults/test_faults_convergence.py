@@ -1,0 +1,92 @@
+"""Convergence: random sequences of manifest edits, each followed by apply, with and without
+faults injected by the emulator. After every successful apply the account, the lockfile and the
+manifests agree exactly, the next plan is empty and no foreign object has changed."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+import faults_harness as h
+
+
+def walk(project: h.Project, client: Any, emu: Any, foreign: Any, seed: int, steps: int,
+         fault: str | None = None) -> list[str]:
+    made, before = foreign
+    w = h.Walk(project, seed)
+    rng = random.Random(seed * 7919)
+    history: list[str] = []
+    for _ in range(steps):
+        history.append(w.step())
+        project.write()
+        context = f"seed {seed}, steps: {history}"
+        if fault == "outage":
+            emu.set_faults(outage_after_writes=rng.randint(0, 8))
+            first = h.apply(project)
+            emu.heal()
+            if first.code != 0:
+                h.TOTALS.faults_injected += 1
+                assert first.code == 1, context + first.err
+                assert "unavailable" in first.err and "run apply again" in first.err, context + first.err
+                assert "Traceback" not in first.err, first.err
+                h.check_lock_is_json(project)
+                result = h.apply(project)
+            else:
+                result = first
+        elif fault in ("429", "5xx"):
+            settings = {"rate_limit_every": rng.randint(2, 4)} if fault == "429" else \
+                {"error_rate": rng.choice([0.1, 0.2, 0.3]), "seed": rng.randint(0, 10**6)}
+            emu.set_faults(**settings)
+            for _attempt in range(6):  # a run that exhausts its retries is finished by the next one
+                result = h.apply(project, max_retries=3)
+                if result.code == 0:
+                    break
+                assert result.code == 1 and "run apply again" in result.err, context + result.err
+                h.check_lock_is_json(project)
+            emu.set_faults(rate_limit_every=0, error_rate=0.0)
+        else:
+            result = h.apply(project)
+        assert result.code == 0, context + "\n" + result.out[-2000:] + result.err
+        try:
+            h.check_converged(project, client, made, before)
+        except AssertionError as exc:
+            raise AssertionError(f"{context}\n{exc}") from None
+    return history
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_converge(project, client, emu, foreign, seed):
+    walk(project, client, emu, foreign, seed, steps=6)
+
+
+@pytest.mark.parametrize("fault", ["429", "5xx", "outage"])
+def test_random_edits_converge_under_faults(project, client, emu, foreign, fault):
+    walk(project, client, emu, foreign, seed=100 + len(fault), steps=4, fault=fault)
+
+
+def test_destroy_leaves_only_foreign_objects(project, client, emu, foreign):
+    walk(project, client, emu, foreign, seed=5, steps=4)
+    result = h.apply(project, destroy=True)
+    assert result.code == 0, result.err
+    kept = dict(project.manifests)
+    project.manifests.clear()
+    h.check_converged(project, client, *foreign, plan=False)  # the manifests are still there: plan would create
+    assert project.read_lock()["assistants"] == {}
+    project.manifests.update(kept)
+    assert h.apply(project).code == 0  # and back again
+    h.check_converged(project, client, *foreign)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(10, 30))
+def test_long_random_edits_converge(project, client, emu, foreign, seed):
+    walk(project, client, emu, foreign, seed, steps=12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(40, 52))
+@pytest.mark.parametrize("fault", ["429", "5xx", "outage"])
+def test_long_random_edits_converge_under_faults(project, client, emu, foreign, fault, seed):
+    walk(project, client, emu, foreign, seed, steps=8, fault=fault)

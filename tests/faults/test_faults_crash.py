@@ -1,0 +1,187 @@
+"""A real ``asst-deploy apply`` process killed (SIGKILL) or stopped (SIGTERM, SIGINT) at random
+moments, then rerun: no duplicate, no orphan, the lockfile always whole. Plus two applies at once."""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+from typing import Any
+
+import pytest
+
+import faults_harness as h
+
+
+def seeded_project(project: h.Project, n: int, seed: int) -> h.Walk:
+    w = h.Walk(project, seed)
+    for _ in range(n):
+        m = w.new_manifest()
+        m.files.setdefault(f"docs/{m.name}/b.md", w.text())  # most assistants get a store
+        project.manifests[m.name] = m
+    project.write()
+    return w
+
+
+def wait_for_requests(emu: Any, proc: Any, at_least: int, timeout: float = 30) -> bool:
+    """True once the process has made ``at_least`` requests; False if it ended first."""
+    deadline = time.monotonic() + timeout
+    while emu.total_requests() < at_least:
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def interrupt_apply(project: h.Project, emu: Any, sig: int, after: int, *extra: str) -> tuple[int, str]:
+    """Start a real apply, send ``sig`` once it has made ``after`` requests; its exit code and stderr."""
+    emu.reset_counter()
+    proc = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "4", *extra)
+    reached = wait_for_requests(emu, proc, after)
+    if reached and proc.poll() is None:
+        proc.send_signal(sig)
+        h.TOTALS.faults_injected += 1
+        if sig == signal.SIGKILL:
+            h.TOTALS.kills += 1
+    out, err = proc.communicate(timeout=60)
+    h.TOTALS.runs += 1
+    return proc.returncode, err
+
+
+def kill_and_rerun(project: h.Project, client: Any, emu: Any, foreign: Any, rng: random.Random,
+                   phase: str, sig: int = signal.SIGKILL) -> None:
+    emu.set_faults(latency_ms=25)
+    code, err = interrupt_apply(project, emu, sig, rng.randint(1, 40))
+    emu.set_faults(latency_ms=0)
+    h.check_lock_is_json(project)  # whole, whatever the moment
+    if sig != signal.SIGKILL and code != 0:
+        assert code == 130, f"{phase}: exit {code}\n{err}"
+        assert "interrupted" in err, err
+        assert "Traceback" not in err, err
+        no_orphans_now(project, client)  # a graceful stop leaves the lockfile naming everything
+    result = h.apply(project)
+    assert result.code == 0, f"{phase}: the rerun failed\n{result.out[-2000:]}{result.err}"
+    h.check_converged(project, client, *foreign)
+
+
+def no_orphans_now(project: h.Project, client: Any) -> None:
+    """Every owned assistant, store and file on the account is named in the lockfile."""
+    acct = h.read_account(client)
+    lock = project.read_lock()["assistants"] if project.lockfile.exists() else {}
+    named = set()
+    for entry in lock.values():
+        named |= {entry.get("id"), entry.get("vector_store_id")}
+        for role in ("files", "code_interpreter_files", "pending_files"):
+            named |= {item["id"] for item in (entry.get(role) or {}).values()}
+    owned = [a.id for a in acct.assistants if h.marker_name(a)] + [s.id for s in acct.stores if h.marker_name(s)]
+    owned += [f.id for f in acct.files if f.filename.startswith(h.FILE_PREFIX)]
+    orphans = sorted(set(owned) - named)
+    h.TOTALS.orphans += len(orphans)
+    assert not orphans, f"owned objects the lockfile does not name after a graceful stop: {orphans}"
+
+
+def crash_walk(project: h.Project, client: Any, emu: Any, foreign: Any, seed: int, rounds: int,
+               signals: tuple[int, ...] = (signal.SIGKILL,)) -> None:
+    """First apply, then edits, then destroy: each interrupted once at a random moment, then rerun."""
+    rng = random.Random(seed)
+    w = seeded_project(project, 6, seed)
+    kill_and_rerun(project, client, emu, foreign, rng, "first apply", rng.choice(signals))
+    for i in range(rounds):
+        for _ in range(3):
+            w.step()
+        project.write()
+        kill_and_rerun(project, client, emu, foreign, rng, f"edit round {i}", rng.choice(signals))
+
+
+@pytest.mark.parametrize("seed", [1])
+def test_sigkill_at_random_moments_then_rerun(project, client, emu, foreign, seed):
+    crash_walk(project, client, emu, foreign, seed, rounds=1)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_and_sigint_exit_130_with_the_lockfile_saved(project, client, emu, foreign, sig):
+    seeded_project(project, 8, 3)
+    emu.set_faults(latency_ms=25)
+    code, err = interrupt_apply(project, emu, sig, 12)
+    emu.set_faults(latency_ms=0)
+    assert code == 130, err
+    assert "interrupted" in err and "Traceback" not in err, err
+    h.check_lock_is_json(project)
+    no_orphans_now(project, client)
+    assert h.apply(project).code == 0
+    h.check_converged(project, client, *foreign)
+
+
+def test_sigkill_between_create_and_lockfile_write_leaves_no_duplicate(project, client, emu, foreign):
+    """Kill right after the first assistant create is answered: the object exists, the lock may not name it."""
+    seeded_project(project, 4, 9)
+    for m in project.manifests.values():
+        m.files.clear()
+        m.ci_files.clear()
+    project.write()
+    emu.set_faults(latency_ms=25)
+    emu.reset_counter()
+    proc = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "1")
+    deadline = time.monotonic() + 30
+    while emu.counter().get("POST /v1/assistants", 0) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.001)
+    proc.kill()
+    proc.communicate()
+    h.TOTALS.kills += 1
+    h.TOTALS.faults_injected += 1
+    emu.set_faults(latency_ms=0)
+    h.check_lock_is_json(project)
+    assert h.apply(project).code == 0
+    h.check_converged(project, client, *foreign)
+
+
+def test_two_applies_at_once_one_refuses_naming_the_holder(project, client, emu, foreign):
+    seeded_project(project, 8, 4)
+    emu.set_faults(latency_ms=40)
+    emu.reset_counter()
+    first = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "2")
+    assert wait_for_requests(emu, first, 3)  # it holds the lock: it has planned and is writing
+    second = h.spawn(project, emu.base_url, "apply", "--auto-approve")
+    out2, err2 = second.communicate(timeout=60)
+    out1, err1 = first.communicate(timeout=120)
+    h.TOTALS.runs += 2
+    emu.set_faults(latency_ms=0)
+    assert first.returncode == 0, err1
+    assert second.returncode == 1, out2 + err2
+    assert f"pid {first.pid}" in err2 and "another apply is running" in err2, err2
+    h.check_converged(project, client, *foreign)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(20, 32))
+def test_long_sigkill_walk(project, client, emu, foreign, seed):
+    crash_walk(project, client, emu, foreign, seed, rounds=4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(60, 66))
+def test_long_signal_walk(project, client, emu, foreign, seed):
+    crash_walk(project, client, emu, foreign, seed, rounds=3,
+               signals=(signal.SIGKILL, signal.SIGTERM, signal.SIGINT))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(70, 74))
+def test_long_sigkill_during_destroy(project, client, emu, foreign, seed):
+    rng = random.Random(seed)
+    seeded_project(project, 6, seed)
+    assert h.apply(project).code == 0
+    emu.set_faults(latency_ms=25)
+    emu.reset_counter()
+    proc = h.spawn(project, emu.base_url, "destroy", "--auto-approve", "--parallelism", "4")
+    if wait_for_requests(emu, proc, rng.randint(3, 20)) and proc.poll() is None:
+        proc.kill()
+        h.TOTALS.kills += 1
+        h.TOTALS.faults_injected += 1
+    proc.communicate()
+    h.TOTALS.runs += 1
+    emu.set_faults(latency_ms=0)
+    h.check_lock_is_json(project)
+    assert h.apply(project, destroy=True).code == 0
+    project.manifests.clear()
+    h.check_converged(project, client, *foreign, plan=False)
