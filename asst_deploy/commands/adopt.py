@@ -24,7 +24,7 @@ from typing import Any, Mapping, TextIO
 import yaml
 
 from ..errors import EXIT_OK, AsstDeployError, ValidationFailed
-from ..ownership import MARKER_KEY, Owner, parse_marker
+from ..ownership import MARKER_KEY, parse_marker
 from ..spec import AssistantSpec, normalize
 from .session import Options, Session, open_session
 
@@ -275,7 +275,7 @@ def _check_id(assistant_id: str, api: str) -> None:
                 other = next(a for a, p in OWN_PREFIX.items() if p == prefix)
                 hint = f"this project deploys with api: {api}; import it with --api {other}"
             raise AsstDeployError(
-                f"{assistant_id} is {what} id, not {'an' if api == 'assistants' else 'an'} {NOUN[api]} id "
+                f"{assistant_id} is {what} id, not an {NOUN[api]} id "
                 f"({own}...); nothing was written", hint=hint,
             )
 
