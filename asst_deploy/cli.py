@@ -68,7 +68,7 @@ def _run(debug: bool, call: Callable[[], int]) -> None:
         code = call()
     except AsstDeployError as exc:
         if debug:
-            raise
+            _traceback(redact)
         click.echo(f"error: {redact(str(exc))}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
@@ -76,11 +76,18 @@ def _run(debug: bool, call: Callable[[], int]) -> None:
         code = EXIT_INTERRUPTED
     except Exception as exc:  # a bug: say so briefly, and how to see more
         if debug:
-            raise
+            _traceback(redact)
         click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))} (run with --debug for details)",
                    err=True)
         code = EXIT_ERROR
     sys.exit(code)
+
+
+def _traceback(redact: Callable[[str], str]) -> None:
+    """--debug: the traceback, with any API key an error message quoted removed."""
+    import traceback
+
+    click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
 
 
 def _color() -> bool:

@@ -1,0 +1,92 @@
+"""The API key never appears in output, plan files or the lockfile, even when a server echoes it."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator
+
+import pytest
+
+import faults_harness as h
+
+KEY = "sk-proj-FAKEKEYfaults0123456789abcdefRECOGNISABLE"
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """Answers everything as the real API answers a bad key: 401, quoting the key it was sent."""
+
+    def _answer(self) -> None:
+        sent = (self.headers.get("authorization") or "").partition(" ")[2]
+        body = json.dumps({"error": {"message": f"Incorrect API key provided: {sent}. You can find your API key "
+                                                f"at https://platform.openai.com/account/api-keys.",
+                                     "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}})
+        self.send_response(401)
+        self.send_header("content-type", "application/json")
+        self.send_header("x-echo-key", sent)
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    do_GET = do_POST = do_DELETE = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def echo_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+
+
+def run(project: h.Project, base_url: str, *args: str) -> tuple[int, str]:
+    proc = h.spawn(project, base_url, *args, key=KEY)
+    out, err = proc.communicate(timeout=120)
+    h.TOTALS.runs += 1
+    return proc.returncode, out + err
+
+
+def assert_no_key(text: str, where: str) -> None:
+    assert KEY not in text, f"the API key appears in {where}"
+    assert KEY[8:30] not in text, f"part of the API key appears in {where}"
+
+
+def test_key_echoed_in_a_401_never_shown(project, echo_server):
+    seeded = h.Walk(project, 1)
+    project.manifests["bot"] = seeded.new_manifest()
+    project.write()
+    for args in (("plan",), ("plan", "-v", "--format", "json"), ("apply", "--auto-approve", "-v"),
+                 ("apply", "--auto-approve", "--debug"), ("destroy", "--auto-approve")):
+        code, text = run(project, echo_server, *args)
+        assert code == 1, text
+        assert "Incorrect API key" in text or "401" in text, text
+        assert_no_key(text, " ".join(args))
+        h.TOTALS.faults_injected += 1
+
+
+def test_key_absent_from_plan_files_lockfile_and_verbose_output(project, emu, client):
+    w = h.Walk(project, 2)
+    for _ in range(3):
+        m = w.new_manifest()
+        project.manifests[m.name] = m
+    project.write()
+    plan_file = project.root / "plan.json"
+    texts = []
+    for args in (("plan", "-v", "--out", str(plan_file)), ("apply", "-v", str(plan_file)),
+                 ("plan", "--format", "markdown"), ("ids", "--format", "env"), ("show",)):
+        code, text = run(project, emu.base_url, *args)
+        assert code == 0, text
+        texts.append(text)
+    assert_no_key("\n".join(texts), "command output")
+    assert_no_key(plan_file.read_text(), "the saved plan")
+    assert_no_key(project.lockfile.read_text(), "the lockfile")
+    for path in project.root.rglob("*"):
+        if path.is_file():
+            assert_no_key(path.read_text(errors="replace"), str(path))
+    h.check_converged(project, client)
