@@ -285,6 +285,8 @@ class Applier:
                 entry.pop(key, None)
             if not any(entry.get(k) for k in ("id", "responses")):
                 entry.pop("api", None)
+            if change.name not in self.specs and keys:  # the manifest is gone: so are its attachments
+                self._release(entry, "code_interpreter_files")
             _drop_if_empty(entries, change.name)
 
         self.state.update(forget)
@@ -297,11 +299,21 @@ class Applier:
             entry = entries.get(change.name) or {}
             if entry.get("vector_store_id") == change.id:
                 entry.pop("vector_store_id", None)
-                entry.pop("files", None)
+                self._release(entry, "files")
             _drop_if_empty(entries, change.name)
 
         self.state.update(forget)
         self.options.progress(f"deleted {change.address} ({change.id})")
+
+    def _release(self, entry: dict[str, Any], role: str) -> None:
+        """Forget a detached role's files, except those a later step deletes: until then the lock
+        names them (no orphan if the apply stops here); that step forgets them. A file whose content
+        another manifest still uses is named by that manifest's entry, not this one."""
+        members = entry.get(role) or {}
+        for path in [p for p, item in members.items() if f"delete-file:{item.get('id')}" not in self.steps]:
+            members.pop(path)
+        if not members:
+            entry.pop(role, None)
 
     def _delete_file(self, change: Change, file_id: str) -> None:
         self.storage.delete_file(file_id)
