@@ -131,7 +131,10 @@ def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], 
     from ..lockfile import write_lock
 
     for name, repair in repairs.items():
-        session.lock["assistants"].setdefault(name, {}).update(repair)
+        entry = session.lock["assistants"].setdefault(name, {})
+        entry.update(repair)
+        if not entry.get("pending_files"):
+            entry.pop("pending_files", None)
     write_lock(session.project.lockfile, session.lock)
     out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
               f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")

@@ -219,6 +219,9 @@ class _Planner:
                 repair["vector_store_id"] = now.store.id
             if (entry.get("files") or {}) != now.files["files"]:
                 repair["files"] = now.files["files"]
+            pending = entry.get("pending_files") or {}
+            if any(path in now.files["files"] for path in pending):  # attached, but the apply stopped before saying so
+                repair["pending_files"] = {p: item for p, item in pending.items() if p not in now.files["files"]}
         if now.assistant is not None and (entry.get("code_interpreter_files") or {}) != now.files["code_interpreter_files"]:
             repair["code_interpreter_files"] = now.files["code_interpreter_files"]
         if repair:

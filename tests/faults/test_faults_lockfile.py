@@ -125,3 +125,18 @@ def test_twin_vector_store_and_duplicate_upload_are_removed(project, client, emu
     assert {store.id, dup.id} <= ids, doc["changes"]
     assert h.apply(project).code == 0
     h.check_converged(project, client, *foreign)
+
+
+def test_kill_after_attach_before_the_lockfile_said_so_leaves_no_pending_entry(project, client, emu, foreign):
+    """Regression (found by the SIGKILL walk): a kill after a file batch was accepted but before the lock
+    moved the upload from pending_files to files left pending_files in the lock for ever."""
+    deployed(project)
+    lock = project.read_lock()
+    name = sorted(n for n, e in lock["assistants"].items() if e.get("files"))[0]
+    entry = lock["assistants"][name]
+    path = sorted(entry["files"])[0]
+    entry["pending_files"] = {path: entry["files"].pop(path)}  # the lock as the kill left it
+    project.lockfile.write_text(json.dumps(lock))
+    assert h.apply(project).code == 0
+    assert "pending_files" not in project.read_lock()["assistants"][name]
+    h.check_converged(project, client, *foreign)
