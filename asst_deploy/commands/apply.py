@@ -133,8 +133,11 @@ def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], 
     for name, repair in repairs.items():
         entry = session.lock["assistants"].setdefault(name, {})
         entry.update(repair)
-        if not entry.get("pending_files"):
-            entry.pop("pending_files", None)
+        for key in [k for k, v in entry.items() if v is None or (k == "pending_files" and not v)]:
+            entry.pop(key)  # None: the object it named is gone
+        if not any(entry.get(k) for k in ("id", "vector_store_id", "files", "code_interpreter_files",
+                                          "pending_files", "responses")):
+            session.lock["assistants"].pop(name)
     write_lock(session.project.lockfile, session.lock)
     out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
               f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")

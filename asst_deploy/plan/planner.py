@@ -227,6 +227,19 @@ class _Planner:
         if repair:
             self.repairs[name] = repair
 
+    def _forget_gone(self, name: str) -> None:
+        """A removed manifest's lock entry naming objects no longer on the account (an apply killed
+        between a delete and the lockfile write): the lock forgets them (``None`` = remove the key)."""
+        entry = self.entries.get(name) or {}
+        repair: dict[str, Any] = {}
+        if entry.get("id") and self.desired.kind is not Kind.RESPONSES and entry["id"] not in {
+                a.id for a in self.assistants.get(name, [])}:
+            repair["id"] = None
+        if entry.get("vector_store_id") and entry["vector_store_id"] not in {s.id for s in self.stores.get(name, [])}:
+            repair["vector_store_id"] = None
+        if repair:
+            self.repairs[name] = repair
+
     # -- comparators -------------------------------------------------------------------------
     def run(self) -> list[Change]:
         changes: list[Change] = []
@@ -238,6 +251,8 @@ class _Planner:
             spec = self.specs.get(name)
             if spec is not None:
                 self._repair(name, now)
+            else:
+                self._forget_gone(name)
             own = (self._plan_present(spec, now) if spec else self._plan_absent(name, now)) + extras
             if not own and spec:
                 self.unchanged.append(name)

@@ -140,3 +140,19 @@ def test_kill_after_attach_before_the_lockfile_said_so_leaves_no_pending_entry(p
     assert h.apply(project).code == 0
     assert "pending_files" not in project.read_lock()["assistants"][name]
     h.check_converged(project, client, *foreign)
+
+
+def test_kill_after_deletes_before_the_lockfile_said_so_leaves_no_entry(project, client, emu, foreign):
+    """Regression (found by the SIGKILL-during-destroy walk): objects a killed destroy had deleted stayed
+    named in the lockfile after the next destroy, since nothing was left to delete for them."""
+    deployed(project)
+    lock = project.read_lock()["assistants"]
+    name = sorted(n for n, e in lock.items() if e.get("vector_store_id"))[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        client.beta.assistants.delete(lock[name]["id"])  # what the killed run had done
+    client.vector_stores.delete(lock[name]["vector_store_id"])
+    assert h.apply(project, destroy=True).code == 0
+    assert project.read_lock()["assistants"] == {}
+    project.manifests.clear()
+    h.check_converged(project, client, *foreign, plan=False)
