@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from typing import Any, Mapping
 
 # Fields an assistant has that the planner compares, in display order.
@@ -65,7 +66,11 @@ class AssistantSpec:
     source: str = ""  # the manifest file it came from, for messages
 
     def comparable(self) -> dict[str, Any]:
-        """The fields the planner diffs, as plain JSON-able values."""
+        """The fields the planner diffs, as plain JSON-able values (computed once: treat as read-only)."""
+        return self._comparable
+
+    @cached_property
+    def _comparable(self) -> dict[str, Any]:
         return {name: _plain(getattr(self, name)) for name in SPEC_FIELDS}
 
     def to_json(self) -> dict[str, Any]:
@@ -129,7 +134,14 @@ def normalize_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
 def normalize_response_format(value: Any) -> Any:
     if value in (None, "auto", {"type": "text"}):
         return "auto"
-    return canonical_json(value)
+    return canonical_json(_drop_none_deep(value))
+
+
+def _drop_none_deep(value: Any) -> Any:
+    """An API echoes unset optional fields as null; the manifest leaves them out."""
+    if isinstance(value, Mapping):
+        return {k: _drop_none_deep(v) for k, v in value.items() if v is not None}
+    return value
 
 
 def normalize_instructions(text: str | None) -> str | None:

@@ -15,6 +15,7 @@ from ..spec import AssistantSpec, Defaults
 from .base import Deployed, RemoteAssistant, Resources
 from ..errors import ApiError
 from .errors import api_error, is_not_found, read_each
+from .raw import RawResource
 
 PAGE = 100
 # Values the API fills into a tool it echoes when the request left them out.
@@ -88,6 +89,7 @@ class AgentsTarget:
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self._agents = RawResource(client, "/agents", beta="agents=v1")
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in spec.tools),
@@ -95,13 +97,13 @@ class AgentsTarget:
 
     def list(self) -> list[RemoteAssistant]:
         try:
-            return read_each(self.client.beta.agents.list(limit=PAGE, order="asc"), self._remote, "agent")
+            return read_each(self._agents.list(limit=PAGE), self._remote, "agent")
         except Exception as exc:
             raise api_error(exc, "list agents") from exc
 
     def retrieve(self, object_id: str) -> RemoteAssistant:
         try:
-            return self._remote(self.client.beta.agents.retrieve(object_id))
+            return self._remote(self._agents.retrieve(object_id))
         except Exception as exc:
             if is_not_found(exc):
                 raise ApiError(f"no agent {object_id} on this account (the API answered 404)") from None
@@ -109,25 +111,26 @@ class AgentsTarget:
 
     def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
         try:  # partial update: only metadata is sent, so nothing else changes
-            self.client.beta.agents.update(object_id, metadata=dict(metadata))
+            self._agents.update(object_id, {"metadata": dict(metadata)})
         except Exception as exc:
             raise api_error(exc, f"mark agent {object_id} as managed") from exc
 
-    def _remote(self, item: Any) -> RemoteAssistant:
-        text = item.text.model_dump(by_alias=True, exclude_none=True) if item.text else {}
-        settings = {"verbosity": text.get("verbosity"), "service_tier": item.service_tier}
+    def _remote(self, item: Mapping[str, Any]) -> RemoteAssistant:
+        text = item.get("text") or {}
+        settings = {"verbosity": text.get("verbosity"), "service_tier": item.get("service_tier")}
         spec = AssistantSpec(
             name="",
-            display_name=item.name or "",
-            model=item.model,
-            instructions=item.instructions,
-            tools=tuple(t.model_dump(by_alias=True, exclude_none=True) for t in item.tools or ()),
+            display_name=item.get("name") or "",
+            model=item["model"],
+            instructions=item.get("instructions"),
+            tools=tuple(item.get("tools") or ()),
             response_format=response_format_from(text.get("format")),
-            reasoning_effort=item.reasoning.effort if item.reasoning else None,
-            metadata=dict(item.metadata or {}),
+            reasoning_effort=(item.get("reasoning") or {}).get("effort"),
+            metadata=dict(item.get("metadata") or {}),
             settings=settings,
         )
-        return RemoteAssistant(item.id, dict(item.metadata or {}), self.canonical(spec), created_at=item.created_at)
+        return RemoteAssistant(item["id"], dict(item.get("metadata") or {}), self.canonical(spec),
+                               created_at=item.get("created_at") or 0)
 
     def _params(self, spec: AssistantSpec, metadata: Mapping[str, str]) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -142,10 +145,10 @@ class AgentsTarget:
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
         try:
-            created = self.client.beta.agents.create(**self._params(spec, metadata))
+            created = self._agents.create(self._params(spec, metadata))
         except Exception as exc:
             raise api_error(exc, f"create agent {spec.name}") from exc
-        return Deployed(created.id)
+        return Deployed(created["id"])
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:
@@ -163,14 +166,14 @@ class AgentsTarget:
         if "settings" in changed and "service_tier" in full:
             sent["service_tier"] = full["service_tier"]
         try:
-            self.client.beta.agents.update(object_id, **sent)
+            self._agents.update(object_id, sent)
         except Exception as exc:
             raise api_error(exc, f"update agent {spec.name} ({object_id})") from exc
         return Deployed(object_id)
 
     def delete(self, object_id: str) -> None:
         try:
-            self.client.beta.agents.delete(object_id)
+            self._agents.delete(object_id)
         except Exception as exc:
             if is_not_found(exc):
                 return

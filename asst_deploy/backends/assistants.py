@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any, Mapping
 
 from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
 from .base import Deployed, RemoteAssistant, Resources
 from .errors import SUNSET, api_error, is_not_found, read_each
+from .raw import RawResource
 from ..errors import ApiError
 
 PAGE = 100
-# The SDK marks every Assistants method deprecated and warns on each call; the CLI prints one
-# notice of its own instead (see commands), so these per-call warnings are silenced here.
-warnings.filterwarnings("ignore", category=DeprecationWarning, module=__name__)
+# The SDK marks every Assistants method deprecated and warns on each call; requests go through
+# the SDK's generic methods (raw.py), which do not warn, and the CLI prints one notice instead.
 
 
 def tool_to_api(tool: Mapping[str, Any]) -> dict[str, Any]:
@@ -42,24 +41,14 @@ class AssistantsTarget:
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self._resource: Any = None
-
-    @property
-    def _assistants(self) -> Any:
-        """``client.beta.assistants`` without ``client.beta``: the Beta resource imports agents, realtime,
-        chatkit and threads too (about 0.4 s of a no-op plan); the Assistants resource alone does not."""
-        if self._resource is None:
-            from openai.resources.beta.assistants import Assistants
-
-            self._resource = Assistants(self.client)
-        return self._resource
+        self._assistants = RawResource(client, "/assistants", beta="assistants=v2")
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         return spec
 
     def list(self) -> list[RemoteAssistant]:
         try:
-            return read_each(self._assistants.list(limit=PAGE, order="asc"), self._remote, "assistant")
+            return read_each(self._assistants.list(limit=PAGE), self._remote, "assistant")
         except Exception as exc:
             if is_not_found(exc):
                 raise ApiError(SUNSET) from None
@@ -75,31 +64,29 @@ class AssistantsTarget:
 
     def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
         try:
-            self._assistants.update(object_id, metadata=dict(metadata))
+            self._assistants.update(object_id, {"metadata": dict(metadata)})
         except Exception as exc:
             raise api_error(exc, f"mark assistant {object_id} as managed") from exc
 
     @staticmethod
-    def _remote(item: Any) -> RemoteAssistant:
-        resources = item.tool_resources
-        stores = tuple(resources.file_search.vector_store_ids or ()) if resources and resources.file_search else ()
-        ci = tuple(resources.code_interpreter.file_ids or ()) if resources and resources.code_interpreter else ()
-        response_format = item.response_format
-        if response_format is not None and not isinstance(response_format, str):
-            response_format = response_format.model_dump(by_alias=True, exclude_none=True)
+    def _remote(item: Mapping[str, Any]) -> RemoteAssistant:
+        resources = item.get("tool_resources") or {}
+        stores = tuple((resources.get("file_search") or {}).get("vector_store_ids") or ())
+        ci = tuple((resources.get("code_interpreter") or {}).get("file_ids") or ())
+        metadata = dict(item.get("metadata") or {})
         spec = AssistantSpec(
             name="",
-            display_name=item.name or "",
-            model=item.model,
-            description=item.description,
-            instructions=item.instructions,
-            tools=tuple(t.model_dump(exclude_none=True) for t in item.tools or ()),
-            temperature=item.temperature,
-            top_p=item.top_p,
-            response_format=response_format,
-            metadata=dict(item.metadata or {}),
+            display_name=item.get("name") or "",
+            model=item["model"],
+            description=item.get("description"),
+            instructions=item.get("instructions"),
+            tools=tuple(item.get("tools") or ()),
+            temperature=item.get("temperature"),
+            top_p=item.get("top_p"),
+            response_format=item.get("response_format"),
+            metadata=metadata,
         )
-        return RemoteAssistant(item.id, dict(item.metadata or {}), spec, stores, ci, item.created_at)
+        return RemoteAssistant(item["id"], metadata, spec, stores, ci, item.get("created_at") or 0)
 
     def _params(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> dict[str, Any]:
         params: dict[str, Any] = {
@@ -123,10 +110,10 @@ class AssistantsTarget:
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
         try:
-            created = self._assistants.create(**self._params(spec, metadata, resources))
+            created = self._assistants.create(self._params(spec, metadata, resources))
         except Exception as exc:
             raise api_error(exc, f"create assistant {spec.name}") from exc
-        return Deployed(created.id, self._remembered(spec))
+        return Deployed(created["id"], self._remembered(spec))
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:
@@ -134,7 +121,7 @@ class AssistantsTarget:
         # and one full update is one request whatever changed
         params = self._params(spec, metadata, resources)
         try:
-            self._assistants.update(object_id, **params)
+            self._assistants.update(object_id, params)
         except Exception as exc:
             raise api_error(exc, f"update assistant {spec.name} ({object_id})") from exc
         return Deployed(object_id, self._remembered(spec))

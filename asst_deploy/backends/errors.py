@@ -59,7 +59,7 @@ def read_each(items: Any, read: Any, kind: str) -> list[Any]:
         try:
             records.append(read(item))
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            object_id = getattr(item, "id", None) or "(no id)"
+            object_id = (item.get("id") if isinstance(item, dict) else getattr(item, "id", None)) or "(no id)"
             raise ApiError(
                 f"cannot read {kind} {object_id} from the account ({type(exc).__name__}: {exc}); "
                 "the server's objects do not have the shape the API documents"
