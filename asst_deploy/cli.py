@@ -64,6 +64,7 @@ def _run(debug: bool, call: Callable[[], int]) -> None:
     """Map errors to exit codes in one place; a user error never shows a traceback."""
     from .backends.client import redact
 
+    _sigterm_interrupts()
     try:
         code = call()
     except AsstDeployError as exc:
@@ -88,6 +89,17 @@ def _traceback(redact: Callable[[str], str]) -> None:
     import traceback
 
     click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
+
+
+def _sigterm_interrupts() -> None:
+    """SIGTERM (a CI job cancelled, a pod stopped) stops a command as Ctrl-C does: exit 130, and an
+    apply first lets its running steps finish and saves the lockfile."""
+    import signal
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _color() -> bool:

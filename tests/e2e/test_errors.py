@@ -130,3 +130,27 @@ def test_azure_backend_deploys_and_a_bad_api_version_is_one_line(project: Path, 
     result = run(project, "plan", "--backend", "azure", env={**env, "OPENAI_API_VERSION": "latest"})
     assert result.exit_code == 1
     assert "API version not supported" in result.output and KEY not in result.output
+
+
+def test_sigterm_while_planning_exits_130(project: Path):
+    """Before apply's own steps start (imports, listing), SIGTERM still means exit 130."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from asst_deploy.emulator import Emulator, EmulatorConfig
+
+    with Emulator(EmulatorConfig(latency_ms=3000)) as emulator:
+        env = {**os.environ, "OPENAI_BASE_URL": emulator.base_url, "OPENAI_API_KEY": KEY}
+        proc = subprocess.Popen([sys.executable, "-m", "asst_deploy.cli", "plan", "--project-dir", str(project),
+                                 "--env", "dev", "--backend", "openai"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 20
+        while emulator.total_requests() == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
