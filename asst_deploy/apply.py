@@ -27,6 +27,9 @@ from .plan.types import Action, Change, Kind, Plan
 from .spec import AssistantSpec
 
 FILE_ROLES = ("files", "code_interpreter_files")
+# Every lockfile map that names file objects: attached ones, uploads not yet attached, and replaced
+# ones that a later step of the same apply deletes (named until then, so a stop leaves no orphan).
+TRACKED_FILES = (*FILE_ROLES, "pending_files", "retired_files")
 
 
 @dataclass
@@ -264,6 +267,9 @@ class Applier:
         def attached(entries: dict[str, Any]) -> None:
             entry = entries.setdefault(name, {})
             for (file_id, attrs) in members:
+                old = (entry.get("files") or {}).get(attrs["path"])
+                if old and old.get("id") != file_id:
+                    self._retire(entry, old)
                 entry.setdefault("files", {})[attrs["path"]] = {"id": file_id, "sha256": attrs["sha256"]}
                 (entry.get("pending_files") or {}).pop(attrs["path"], None)
             if not entry.get("pending_files"):
@@ -277,7 +283,8 @@ class Applier:
             if old:
                 self.storage.detach(store_id, old)
             if change.action is Action.DELETE:
-                self.state.update(lambda e, p=change.path: (e.get(name) or {}).get("files", {}).pop(p, None), name)
+                self.state.update(lambda e, p=change.path: self._retire(
+                    e.get(name) or {}, (e.get(name) or {}).get("files", {}).pop(p, None)), name)
         self.options.progress(f"vector_store.{name}: {len(adds)} attached, {len(removed)} detached")
 
     def _put_assistant(self, change: Change, ci_changes: list[Change]) -> None:
@@ -307,6 +314,10 @@ class Applier:
             if deployed.id:
                 entry["id"] = deployed.id
             entry["api"] = self.target.api
+            kept = {item["id"] for item in ci.values()}
+            for item in (entry.get("code_interpreter_files") or {}).values():
+                if item.get("id") not in kept:
+                    self._retire(entry, item)
             entry["code_interpreter_files"] = ci
             for key in ("reasoning_effort", "responses", "spec"):
                 entry.pop(key, None)
@@ -358,6 +369,11 @@ class Applier:
         self.state.update(forget, change.name)
         self.options.progress(f"deleted {change.address} ({change.id})")
 
+    def _retire(self, entry: dict[str, Any], item: dict[str, Any] | None) -> None:
+        """A file object no longer attached here: named under retired_files until its delete step."""
+        if item and f"delete-file:{item.get('id')}" in self.steps:
+            entry.setdefault("retired_files", {})[item["id"]] = {"id": item["id"], "sha256": item.get("sha256")}
+
     def _release(self, entry: dict[str, Any], role: str) -> None:
         """Forget a detached role's files, except those a later step deletes: until then the lock
         names them (no orphan if the apply stops here); that step forgets them. A file whose content
@@ -374,10 +390,12 @@ class Applier:
         def forget(entries: dict[str, Any]) -> None:
             for name in list(entries):
                 entry = entries[name]
-                for role in (*FILE_ROLES, "pending_files"):
+                for role in TRACKED_FILES:
                     members = entry.get(role) or {}
                     for path in [p for p, item in members.items() if item.get("id") == file_id]:
                         members.pop(path)
+                if "retired_files" in entry and not entry["retired_files"]:
+                    del entry["retired_files"]
                 _drop_if_empty(entries, name)
 
         self.state.update(forget)
@@ -440,8 +458,7 @@ class Applier:
 
 def _drop_if_empty(entries: dict[str, Any], name: str) -> None:
     entry = entries.get(name)
-    if entry is not None and not any(entry.get(k) for k in ("id", "vector_store_id", "files",
-                                                             "code_interpreter_files", "pending_files", "responses")):
+    if entry is not None and not any(entry.get(k) for k in ("id", "vector_store_id", "responses", *TRACKED_FILES)):
         entries.pop(name, None)
 
 

@@ -107,7 +107,7 @@ class _Planner:
         locked_ids = {
             item["id"]
             for entry in self.entries.values()
-            for role in (*FILE_ROLES, "pending_files")
+            for role in (*FILE_ROLES, "pending_files", "retired_files")
             for item in (entry.get(role) or {}).values()
             if isinstance(item, dict) and "id" in item
         }

@@ -71,7 +71,7 @@ def no_orphans_now(project: h.Project, client: Any) -> None:
     named = set()
     for entry in lock.values():
         named |= {entry.get("id"), entry.get("vector_store_id")}
-        for role in ("files", "code_interpreter_files", "pending_files"):
+        for role in ("files", "code_interpreter_files", "pending_files", "retired_files"):
             named |= {item["id"] for item in (entry.get(role) or {}).values()}
     owned = [a.id for a in acct.assistants if h.marker_name(a)] + [s.id for s in acct.stores if h.marker_name(s)]
     owned += [f.id for f in acct.files if f.filename.startswith(h.FILE_PREFIX)]
@@ -159,9 +159,6 @@ def test_long_sigkill_walk(project, client, emu, foreign, seed):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="open: a SIGTERM before apply installs its handler (imports, planning) "
-                   "ends the process with -15, not 130; and a graceful stop can leave an uploaded file the "
-                   "lockfile does not name until the next apply (seeds 60, 61)")
 @pytest.mark.parametrize("seed", range(60, 66))
 def test_long_signal_walk(project, client, emu, foreign, seed):
     crash_walk(project, client, emu, foreign, seed, rounds=3,
@@ -188,3 +185,10 @@ def test_long_sigkill_during_destroy(project, client, emu, foreign, seed):
     assert h.apply(project, destroy=True).code == 0
     project.manifests.clear()
     h.check_converged(project, client, *foreign, plan=False)
+
+
+def test_signal_walk_that_once_left_a_replaced_file_unnamed(project, client, emu, foreign):
+    """Seed 60 stops an apply gracefully between attaching a file's new content and deleting the
+    old object; the lockfile must still name the old object (retired_files) until it is gone."""
+    crash_walk(project, client, emu, foreign, 60, rounds=3,
+               signals=(signal.SIGKILL, signal.SIGTERM, signal.SIGINT))
