@@ -13,11 +13,9 @@ from typing import Any, Callable, Mapping
 from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
 from .base import Deployed, RemoteAssistant, Resources
-from ..errors import ApiError
-from .errors import api_error, is_not_found, read_each
-from .raw import RawResource
+from .errors import api_error
+from .raw import ObjectTarget, RawResource
 
-PAGE = 100
 # Values the API fills into a tool it echoes when the request left them out.
 TOOL_DEFAULTS: dict[str, dict[str, Any]] = {
     "function": {"defer_loading": False, "async": None, "strict": False},
@@ -79,41 +77,22 @@ def response_format_from(fmt: Mapping[str, Any] | None) -> Any:
     return {"type": fmt["type"]}
 
 
-class AgentsTarget:
+class AgentsTarget(ObjectTarget):
     kind = Kind.AGENT
     api = "agents"
     defaults = Defaults(temperature=None, top_p=None, response_format="auto")
     ignore_unset = frozenset({"description", "reasoning_effort", "settings", "temperature", "top_p"})
     write_only: frozenset[str] = frozenset()
     holds_objects = True
+    noun = "agent"
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self._agents = RawResource(client, "/agents", beta="agents=v1")
+        self.objects = RawResource(client, "/agents", beta="agents=v1")
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in spec.tools),
                        response_format=response_format_from(agent_text_format(spec.response_format)))
-
-    def list(self) -> list[RemoteAssistant]:
-        try:
-            return read_each(self._agents.list(limit=PAGE), self._remote, "agent")
-        except Exception as exc:
-            raise api_error(exc, "list agents") from exc
-
-    def retrieve(self, object_id: str) -> RemoteAssistant:
-        try:
-            return self._remote(self._agents.retrieve(object_id))
-        except Exception as exc:
-            if is_not_found(exc):
-                raise ApiError(f"no agent {object_id} on this account (the API answered 404)") from None
-            raise api_error(exc, f"retrieve agent {object_id}") from exc
-
-    def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
-        try:  # partial update: only metadata is sent, so nothing else changes
-            self._agents.update(object_id, {"metadata": dict(metadata)})
-        except Exception as exc:
-            raise api_error(exc, f"mark agent {object_id} as managed") from exc
 
     def _remote(self, item: Mapping[str, Any]) -> RemoteAssistant:
         text = item.get("text") or {}
@@ -145,7 +124,7 @@ class AgentsTarget:
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
         try:
-            created = self._agents.create(self._params(spec, metadata))
+            created = self.objects.create(self._params(spec, metadata))
         except Exception as exc:
             raise api_error(exc, f"create agent {spec.name}") from exc
         return Deployed(created["id"])
@@ -166,18 +145,11 @@ class AgentsTarget:
         if "settings" in changed and "service_tier" in full:
             sent["service_tier"] = full["service_tier"]
         try:
-            self._agents.update(object_id, sent)
+            self.objects.update(object_id, sent)
         except Exception as exc:
             raise api_error(exc, f"update agent {spec.name} ({object_id})") from exc
         return Deployed(object_id)
 
-    def delete(self, object_id: str) -> None:
-        try:
-            self._agents.delete(object_id)
-        except Exception as exc:
-            if is_not_found(exc):
-                return
-            raise api_error(exc, f"delete agent {object_id}") from exc
 
 
 def _agent_tool(tool: Mapping[str, Any]) -> dict[str, Any]:

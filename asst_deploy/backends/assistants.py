@@ -7,11 +7,9 @@ from typing import Any, Mapping
 from ..plan.types import Kind
 from ..spec import AssistantSpec, Defaults
 from .base import Deployed, RemoteAssistant, Resources
-from .errors import SUNSET, api_error, is_not_found, read_each
-from .raw import RawResource
-from ..errors import ApiError
+from .errors import SUNSET, api_error
+from .raw import ObjectTarget, RawResource
 
-PAGE = 100
 # The SDK marks every Assistants method deprecated and warns on each call; requests go through
 # the SDK's generic methods (raw.py), which do not warn, and the CLI prints one notice instead.
 
@@ -31,42 +29,22 @@ def response_format_to_api(value: Any) -> Any:
     return "auto" if value in (None, "auto") else value
 
 
-class AssistantsTarget:
+class AssistantsTarget(ObjectTarget):
     kind = Kind.ASSISTANT
     api = "assistants"
     defaults = Defaults(temperature=1.0, top_p=1.0, response_format="auto")
     ignore_unset: frozenset[str] = frozenset({"settings"})
     write_only = frozenset({"reasoning_effort"})
     holds_objects = True
+    noun = "assistant"
+    gone_message = SUNSET
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self._assistants = RawResource(client, "/assistants", beta="assistants=v2")
+        self.objects = RawResource(client, "/assistants", beta="assistants=v2")
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         return spec
-
-    def list(self) -> list[RemoteAssistant]:
-        try:
-            return read_each(self._assistants.list(limit=PAGE), self._remote, "assistant")
-        except Exception as exc:
-            if is_not_found(exc):
-                raise ApiError(SUNSET) from None
-            raise api_error(exc, "list assistants") from exc
-
-    def retrieve(self, object_id: str) -> RemoteAssistant:
-        try:
-            return self._remote(self._assistants.retrieve(object_id))
-        except Exception as exc:
-            if is_not_found(exc):
-                raise ApiError(f"no assistant {object_id} on this account (the API answered 404)") from None
-            raise api_error(exc, f"retrieve assistant {object_id}") from exc
-
-    def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
-        try:
-            self._assistants.update(object_id, {"metadata": dict(metadata)})
-        except Exception as exc:
-            raise api_error(exc, f"mark assistant {object_id} as managed") from exc
 
     @staticmethod
     def _remote(item: Mapping[str, Any]) -> RemoteAssistant:
@@ -110,7 +88,7 @@ class AssistantsTarget:
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
         try:
-            created = self._assistants.create(self._params(spec, metadata, resources))
+            created = self.objects.create(self._params(spec, metadata, resources))
         except Exception as exc:
             raise api_error(exc, f"create assistant {spec.name}") from exc
         return Deployed(created["id"], self._remembered(spec))
@@ -121,7 +99,7 @@ class AssistantsTarget:
         # and one full update is one request whatever changed
         params = self._params(spec, metadata, resources)
         try:
-            self._assistants.update(object_id, params)
+            self.objects.update(object_id, params)
         except Exception as exc:
             raise api_error(exc, f"update assistant {spec.name} ({object_id})") from exc
         return Deployed(object_id, self._remembered(spec))
@@ -129,11 +107,3 @@ class AssistantsTarget:
     @staticmethod
     def _remembered(spec: AssistantSpec) -> dict[str, Any]:
         return {"reasoning_effort": spec.reasoning_effort} if spec.reasoning_effort else {}
-
-    def delete(self, object_id: str) -> None:
-        try:
-            self._assistants.delete(object_id)
-        except Exception as exc:
-            if is_not_found(exc):
-                return
-            raise api_error(exc, f"delete assistant {object_id}") from exc

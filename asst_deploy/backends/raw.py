@@ -61,3 +61,57 @@ class RawResource:
 
     def delete(self, object_id: str) -> None:
         self.client.delete(f"{self.path}/{object_id}", cast_to=_model(), options=self._options())
+
+
+class ObjectTarget:
+    """Reading, adopting and deleting assistant-like objects: the same for Assistants and Agents.
+
+    Subclasses set ``noun`` and ``objects`` and map one listed object with ``_remote``."""
+
+    noun = "object"
+    objects: RawResource
+    gone_message: str | None = None  # what a 404 on the list means (the Assistants sunset)
+
+    def _remote(self, item: Mapping[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def list(self) -> list[Any]:
+        from ..errors import ApiError
+        from .errors import api_error, is_not_found, read_each
+
+        try:
+            return read_each(self.objects.list(limit=100), self._remote, self.noun)
+        except Exception as exc:
+            if self.gone_message and is_not_found(exc):
+                raise ApiError(self.gone_message) from None
+            raise api_error(exc, f"list {self.noun}s") from exc
+
+    def retrieve(self, object_id: str) -> Any:
+        from ..errors import ApiError
+        from .errors import api_error, is_not_found
+
+        try:
+            return self._remote(self.objects.retrieve(object_id))
+        except Exception as exc:
+            if is_not_found(exc):
+                raise ApiError(f"no {self.noun} {object_id} on this account (the API answered 404)") from None
+            raise api_error(exc, f"retrieve {self.noun} {object_id}") from exc
+
+    def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
+        """Add the ownership marker: an update that sends only metadata, so nothing else changes."""
+        from .errors import api_error
+
+        try:
+            self.objects.update(object_id, {"metadata": dict(metadata)})
+        except Exception as exc:
+            raise api_error(exc, f"mark {self.noun} {object_id} as managed") from exc
+
+    def delete(self, object_id: str) -> None:
+        from .errors import api_error, is_not_found
+
+        try:
+            self.objects.delete(object_id)
+        except Exception as exc:
+            if is_not_found(exc):  # already gone: a rerun after a crash must converge
+                return
+            raise api_error(exc, f"delete {self.noun} {object_id}") from exc

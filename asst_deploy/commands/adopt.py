@@ -194,7 +194,7 @@ def file_notes(remote: Any, storage: Any, names: Mapping[str, str] | None) -> tu
     names = names or {}
     for store_id in remote.vector_store_ids:
         members = storage.list_store_files(store_id)
-        notes += [f"Retrieval files cannot be downloaded (purpose \"assistants\"), so `files:` lists none.",
+        notes += ["Retrieval files cannot be downloaded (purpose \"assistants\"), so `files:` lists none.",
                   f"Vector store {store_id} ({len(members)} file{'s' if len(members) != 1 else ''}) stays as it is:"]
         notes += [f"  {m.file_id}  {m.path or names.get(m.file_id, '(name unknown)')}" for m in members]
         warnings.append(f"{len(members)} retrieval file(s) in vector store {store_id} cannot be downloaded "

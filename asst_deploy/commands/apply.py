@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, TextIO
 
 from ..apply import Applier, ApplyOptions, LockState
-from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError, LockHeld, StalePlanError
+from ..errors import EXIT_ERROR, EXIT_OK, LockHeld, StalePlanError
 from ..plan.planner import lock_fingerprint
 from ..plan.types import Plan
 from .plan import compute_plan, load_saved_plan, targeted

@@ -45,7 +45,7 @@ def list_params(
             limit = int(raw_limit)
         except ValueError:
             raise invalid(
-                f"Invalid type for 'limit': expected an integer, but got a string instead.", "limit", "invalid_type"
+                "Invalid type for 'limit': expected an integer, but got a string instead.", "limit", "invalid_type"
             ) from None
         Num(1, max_limit, integer=True).check(limit, "limit")
     order = _ORDER.check(req.query.get("order", "desc"), "order")

@@ -11,7 +11,7 @@ import html
 import re
 from typing import Any, Mapping
 
-from .textdiff import Span, plain, visible
+from .textdiff import plain, visible
 from .walk import ChangeView, Line, PlanView, walk
 
 ACTION_LABELS = {"create": "➕ create", "update": "✏️ update", "delete": "🗑️ delete", "replace": "♻️ replace"}

@@ -151,7 +151,7 @@ def unchanged_line(api: str, n: int) -> str | None:
 def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView:
     action = str(change.get("action"))
     kind = change.get("type")
-    before, after = change.get("before"), change.get("after")
+    before = change.get("before")
     if kind == "file":
         body = _file_lines(change, pairs) or _generic_lines(change, pairs)
     else:

@@ -14,13 +14,6 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_PARTS = ("asst-deploy.yaml", "assistants", "prompts", "docs", "data", "schemas")
 
 
-@pytest.fixture(autouse=True)
-def _quiet_sdk_deprecations() -> None:
-    warnings.filterwarnings("ignore", category=DeprecationWarning)
-
-
-
-
 class Cli:
     """Runs asst-deploy against one emulator, as a user would with OPENAI_BASE_URL."""
 

@@ -88,6 +88,11 @@ def test_lost_lockfile_is_rebuilt_from_markers_without_duplicates(cli, project: 
     result = cli("apply", "--auto-approve")
     assert "No changes" in result.output
     assert not any(k.startswith("POST") or k.startswith("DELETE") for k in cli.emulator.counter())
+    rebuilt = json.loads(lockfile.read_text())
+    for name, entry in original["assistants"].items():  # the same objects, found by their markers
+        assert rebuilt["assistants"][name]["id"] == entry["id"]
+        assert rebuilt["assistants"][name].get("vector_store_id") == entry.get("vector_store_id")
+        assert rebuilt["assistants"][name].get("files") == entry.get("files")
     cli("plan", "--detailed-exitcode")
 
 
