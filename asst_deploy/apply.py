@@ -337,12 +337,16 @@ class Applier:
 
         def forget(entries: dict[str, Any]) -> None:
             entry = entries.get(change.name) or {}
+            # the object an api migration replaced is gone (its id may still be the entry's, when
+            # the new api keeps no server object)
+            replaced = ("replaced_api",) if change.type is not Kind.RESPONSES and \
+                entry.get("replaced_api") == self.targets[change.type.value].api else ()
             if change.type is Kind.RESPONSES:
                 keys: tuple[str, ...] = ("responses", "spec")
             elif change.id and entry.get("id") == change.id:
-                keys = ("id", "reasoning_effort")
-            elif entry.get("replaced_api") == self.targets[change.type.value].api:
-                keys = ("replaced_api",)  # the object an api migration replaced is gone
+                keys = ("id", "reasoning_effort", *replaced)
+            elif replaced:
+                keys = replaced
             else:
                 keys = ()  # a twin: the entry names the one kept
             for key in keys:

@@ -141,3 +141,24 @@ def test_agents_settings_round_trip_without_perpetual_diffs(tmp_path: Path, asst
     assert sorted(f["field"] for f in doc["changes"][0]["fields"]) == ["settings.verbosity", "tools[0].context_size"]
     cli("apply", "--auto-approve", env=None)
     cli("plan", "--detailed-exitcode", env=None)
+
+
+def test_api_migration_interrupted_after_the_new_settings_still_deletes_the_old_assistant(
+        project: Path, asst_emulator, monkeypatch):
+    """A crash after the Responses settings were recorded but before the old assistant's delete:
+    the lockfile's entry now says api: responses, and only `replaced_api` remembers the assistant."""
+    cli = Cli(project, asst_emulator, monkeypatch)
+    cli("apply", "--auto-approve")
+    lockfile = project / "assistants.dev.lock.json"
+    lock = json.loads(lockfile.read_text())
+    entry = lock["assistants"]["order-assistant"]
+    old_id = entry["id"]
+    entry.update(api="responses", replaced_api="assistants", responses={"model": "gpt-4o-mini"}, spec={})
+    lockfile.write_text(json.dumps(lock))
+    doc = json.loads(cli("plan", "--api", "responses", "--format", "json").stdout)
+    deletes = {(c["type"], c["id"]) for c in doc["changes"] if c["action"] == "delete"}
+    assert ("assistant", old_id) in deletes
+    cli("apply", "--api", "responses", "--auto-approve")
+    assert old_id not in {a.id for a in sdk(cli).beta.assistants.list()}
+    after = json.loads(lockfile.read_text())["assistants"]["order-assistant"]
+    assert "replaced_api" not in after and after["api"] == "responses" and after["responses"]
