@@ -16,6 +16,7 @@ from ..spec import normalize
 from .session import Options, Session, open_session
 
 SAVED_PLAN_KIND = "asst-deploy saved plan"
+COMMENT_LIMIT = 65_536  # characters in a GitHub pull-request comment
 
 
 def desired_state(session: Session, *, destroy: bool = False) -> Desired:
@@ -75,7 +76,11 @@ def run_plan(options: Options, *, fmt: str = "text", out_file: Path | None = Non
         result, _ = compute_plan(session)
         if out_file is not None:
             save_plan(out_file, result, session)
-    out.write(render(result.to_json(), fmt, color=color))
+    shown = render(result.to_json(), fmt, color=color)
+    out.write(shown)
+    if fmt == "markdown" and len(shown) > COMMENT_LIMIT:
+        err.write(f"warning: the markdown plan is {len(shown):,} characters; GitHub comments take at most "
+                  f"{COMMENT_LIMIT:,}: post the summary and attach the full plan (--out) as an artifact\n")
     if out_file is not None and fmt == "text":
         out.write(f"\nSaved the plan to {out_file}; `asst-deploy apply {out_file}` carries out exactly this plan.\n")
     if detailed_exitcode and not result.empty:

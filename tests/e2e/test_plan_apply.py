@@ -147,3 +147,15 @@ def test_no_op_plan_of_300_assistants_makes_few_requests(cli, project: Path):
     cli.emulator.reset_counter()
     cli("plan", "--detailed-exitcode")
     assert cli.emulator.total_requests() <= 7, cli.emulator.counter()
+
+
+def test_markdown_plan_too_long_for_a_pr_comment_says_so(cli, project: Path):
+    folder = project / "assistants"
+    for i in range(120):
+        (folder / f"long-{i:03}.yaml").write_text(
+            f"name: long-{i:03}\nmodel: gpt-4o\ninstructions: |\n" + "".join(f"  Rule {j} of bot {i}.\n" for j in range(40)))
+    result = cli("plan", "--format", "markdown")
+    assert len(result.stdout) > 65_536
+    assert "GitHub comments take at most 65,536" in result.stderr
+    small = cli("plan", "--format", "markdown", "--target", "math-tutor")
+    assert "GitHub comments" not in small.stderr
