@@ -9,9 +9,18 @@ trailing whitespace never show up as perpetual diffs.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 from typing import Any, Mapping
+
+# o-series and gpt-5 models reason; the APIs refuse temperature and top_p for them.
+REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
+
+
+def is_reasoning_model(model: str) -> bool:
+    return bool(REASONING_MODEL.match(model))
+
 
 # Fields an assistant has that the planner compares, in display order.
 SPEC_FIELDS: tuple[str, ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..plan.types import Kind
-from ..spec import AssistantSpec, Defaults
+from ..spec import AssistantSpec, Defaults, is_reasoning_model
 from .base import Deployed, RemoteAssistant, Resources
 from .errors import SUNSET, api_error
 from .raw import ObjectTarget, RawResource
@@ -84,6 +84,8 @@ class AssistantsTarget(ObjectTarget):
         }
         if spec.reasoning_effort is not None:
             params["reasoning_effort"] = spec.reasoning_effort
+        if is_reasoning_model(spec.model):  # refused for them, even at the defaults
+            del params["temperature"], params["top_p"]
         return params
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from . import ids
@@ -105,6 +106,11 @@ def _apply(req: Request, doc: dict[str, Any], body: dict[str, Any]) -> dict[str,
     """Apply given fields (partial update semantics); null resets a field to its default."""
     if "model" in body:
         require_model(req, body["model"])
+    model = body.get("model") or doc.get("model") or ""
+    for key in ("temperature", "top_p"):
+        if body.get(key) is not None and re.match(r"o\d", model):
+            raise invalid(f"Unsupported parameter: '{key}' is not supported with this model.", key,
+                          "unsupported_parameter")
     for key, value in body.items():
         if key == "tools":
             doc["tools"] = [_normalise_tool(t) for t in value]

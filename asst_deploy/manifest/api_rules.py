@@ -6,16 +6,15 @@ error naming the field and the API that would accept it, never silently dropped.
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Iterator
 
 from ..errors import ManifestProblem
 from . import models as m
 from .resolve import display_name_path
+from ..spec import is_reasoning_model
 from .yamlpos import Located, Path_
 
 AGENTS_MAX_NAME = 128
-REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
 
 # Tools each API knows, and who else knows a tool an API lacks.
 API_TOOLS = {
@@ -92,16 +91,20 @@ def _rankers(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, s
             )
 
 
+def _sampling(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    """Reasoning models take no temperature or top_p (Responses: unless reasoning_effort is none)."""
+    if not is_reasoning_model(man.model) or (api == "responses" and man.reasoning_effort == "none"):
+        return
+    unless = " unless reasoning_effort is none; remove it or set reasoning_effort: none" \
+        if api == "responses" else "; remove it"
+    for field in ("temperature", "top_p"):
+        if getattr(man, field) is not None:
+            yield (field,), f"{man.model} is a reasoning model: api: {api} refuses {field}{unless}"
+
+
 def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
     if api != "responses":
         return
-    if REASONING_MODEL.match(man.model) and man.reasoning_effort != "none":
-        for field in ("temperature", "top_p"):
-            if getattr(man, field) is not None:
-                yield (field,), (
-                    f"{man.model} is a reasoning model: api: responses refuses {field} unless "
-                    "reasoning_effort is none; remove it or set reasoning_effort: none"
-                )
     for i, tool in enumerate(man.tools):
         if isinstance(tool, m.McpTool) and isinstance(tool.transport, m.McpStdioTransport):
             yield ("tools", i, "transport", "type"), (
@@ -109,7 +112,7 @@ def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_,
             )
 
 
-RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _rankers, _responses)
+RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _rankers, _sampling, _responses)
 
 
 def api_problems(

@@ -162,3 +162,16 @@ def test_api_migration_interrupted_after_the_new_settings_still_deletes_the_old_
     assert old_id not in {a.id for a in sdk(cli).beta.assistants.list()}
     after = json.loads(lockfile.read_text())["assistants"]["order-assistant"]
     assert "replaced_api" not in after and after["api"] == "responses" and after["responses"]
+
+
+def test_reasoning_models_get_no_sampling_settings(tmp_path: Path, asst_emulator, monkeypatch):
+    (tmp_path / "assistants").mkdir()
+    manifest = tmp_path / "assistants/thinker.yaml"
+    manifest.write_text("name: thinker\nmodel: o3\ninstructions: Think.\ntemperature: 0.5\n")
+    cli = Cli(tmp_path, asst_emulator, monkeypatch)
+    result = cli("validate", env=None, code=1)
+    assert "assistants/thinker.yaml:4:14: temperature: o3 is a reasoning model: api: assistants refuses temperature" \
+        in result.output
+    manifest.write_text("name: thinker\nmodel: o3\ninstructions: Think.\n")
+    cli("apply", "--auto-approve", env=None)  # the emulator refuses temperature for o-series, as the API does
+    cli("plan", "--detailed-exitcode", env=None)
