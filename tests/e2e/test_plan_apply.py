@@ -159,3 +159,31 @@ def test_markdown_plan_too_long_for_a_pr_comment_says_so(cli, project: Path):
     assert "GitHub comments take at most 65,536" in result.stderr
     small = cli("plan", "--format", "markdown", "--target", "math-tutor")
     assert "GitHub comments" not in small.stderr
+
+
+def _apply_on_a_terminal(project: Path, answer: str) -> tuple[int, str]:
+    """Run apply with a pseudo-terminal as stdin, as a person at a shell would, and answer."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "asst_deploy.cli", "apply", "--project-dir", str(project),
+                             "--env", "dev", "--backend", "local"],
+                            stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    os.close(follower)
+    time.sleep(0.2)
+    os.write(leader, f"{answer}\n".encode())
+    out, _ = proc.communicate(timeout=60)
+    os.close(leader)
+    return proc.returncode, out
+
+
+def test_apply_on_a_terminal_asks_and_only_yes_proceeds(project: Path):
+    code, out = _apply_on_a_terminal(project, "y")
+    assert code == 1 and "Only 'yes' will be accepted" in out and "Apply cancelled; nothing was changed." in out
+    assert not (project / "assistants.dev.lock.json").exists()
+    code, out = _apply_on_a_terminal(project, "yes")
+    assert code == 0 and "Apply complete! Resources: 8 created" in out
