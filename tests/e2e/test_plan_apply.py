@@ -187,3 +187,16 @@ def test_apply_on_a_terminal_asks_and_only_yes_proceeds(project: Path):
     assert not (project / "assistants.dev.lock.json").exists()
     code, out = _apply_on_a_terminal(project, "yes")
     assert code == 0 and "Apply complete! Resources: 8 created" in out
+
+
+def test_show_puts_lockfile_and_account_side_by_side(cli, project: Path):
+    cli("apply", "--auto-approve")
+    bot = asst_deploy.assistant_id("support-bot", env="dev", path=project)
+    lock = json.loads((project / "assistants.dev.lock.json").read_text())["assistants"]["support-bot"]
+    out = cli("show", "support-bot").stdout
+    assert f"lockfile: {bot}   account: {bot}\n" in out
+    assert f"lockfile: {lock['vector_store_id']}   account: {lock['vector_store_id']}\n" in out
+    assert "retrieval files          lockfile: 3   account: 3\n" in out
+    client_for(cli).beta.assistants.delete(bot)
+    assert "account: -   <- differs" in cli("show", "support-bot").stdout
+    assert "no assistant named 'nobody'" in cli("show", "nobody", code=1).output
