@@ -8,6 +8,7 @@ finishes the job: no duplicates (objects are found again by their markers) and n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import signal
 import threading
@@ -193,19 +194,20 @@ class Applier:
         for change in changes:
             if change.type in (Kind.ASSISTANT, Kind.AGENT, Kind.RESPONSES):
                 if change.action is Action.DELETE:
-                    self._add(Step(f"delete-assistant:{name}:{change.id}", lambda c=change: self._delete_assistant(c),
-                                   label=change.address))
+                    self._add(Step(f"delete-assistant:{name}:{change.id}",
+                                   functools.partial(self._delete_assistant, change), label=change.address))
                 else:
                     deps = set(uploads) | {k for k in (f"store:{name}", f"attach:{name}") if k in self.steps}
-                    self._add(Step(f"assistant:{name}", lambda c=change: self._put_assistant(c, ci_changes), deps,
-                                   change.address))
+                    self._add(Step(f"assistant:{name}", functools.partial(self._put_assistant, change, ci_changes),
+                                   deps, change.address))
             elif change.type is Kind.VECTOR_STORE and change.action is Action.DELETE:
                 deps = {f"assistant:{name}"} if f"assistant:{name}" in self.steps else set()
-                self._add(Step(f"delete-store:{change.id}", lambda c=change: self._delete_store(c), deps, change.address))
+                self._add(Step(f"delete-store:{change.id}", functools.partial(self._delete_store, change), deps,
+                               change.address))
             elif change.type is Kind.FILE and change.action in (Action.DELETE, Action.UPDATE):
                 old = (change.before or {}).get("file_id") or change.id
                 if old and self._object_unused(change):
-                    self._add(Step(f"delete-file:{old}", lambda c=change, i=old: self._delete_file(c, i),
+                    self._add(Step(f"delete-file:{old}", functools.partial(self._delete_file, change, old),
                                    label=change.address))
         if ci_changes and not any(c.type in (Kind.ASSISTANT, Kind.AGENT, Kind.RESPONSES) for c in changes):
             raise AsstDeployError(f"internal: code-interpreter file changes for {name} without an assistant update")
@@ -223,14 +225,14 @@ class Applier:
         return not any(f.sha256 == sha for s in self.specs.values() for r in FILE_ROLES for f in getattr(s, r))
 
     def _upload_step(self, name: str, change: Change) -> str:
-        sha = change.after["sha256"]
+        sha = _after(change)["sha256"]
         key = f"upload:{sha}"
         self._add(Step(key, lambda: self._upload(name, change), label=f"file.{name}:{change.path}"))
         return key
 
     # -- steps ----------------------------------------------------------------------------------
     def _upload(self, name: str, change: Change) -> None:
-        path, sha = change.path, change.after["sha256"]
+        path, sha = _path(change), _after(change)["sha256"]
         content = (self.root / path).read_bytes()
         if hashlib.sha256(content).hexdigest() != sha:
             raise StalePlanError(f"{path} changed since the plan was made; run plan again")
@@ -248,7 +250,7 @@ class Applier:
         self.options.progress(f"uploaded {path} ({file_id})")
 
     def _file_id(self, change: Change) -> str:
-        return (change.after or {}).get("file_id") or self.uploaded[change.after["sha256"]]
+        return (change.after or {}).get("file_id") or self.uploaded[_after(change)["sha256"]]
 
     def _create_store(self, name: str) -> None:
         metadata = {MARKER_KEY: self.owner.marker(name)}
@@ -261,7 +263,7 @@ class Applier:
         if not store_id:
             raise ApiError(f"vector store for {name} is missing from the lockfile; run plan again")
         adds = [c for c in changes if c.action in (Action.CREATE, Action.UPDATE)]
-        members = [(self._file_id(c), {"path": c.path, "sha256": c.after["sha256"]}) for c in adds]
+        members = [(self._file_id(c), {"path": _path(c), "sha256": _after(c)["sha256"]}) for c in adds]
         self.storage.attach(store_id, members)
 
         def attached(entries: dict[str, Any]) -> None:
@@ -283,8 +285,7 @@ class Applier:
             if old:
                 self.storage.detach(store_id, old)
             if change.action is Action.DELETE:
-                self.state.update(lambda e, p=change.path: self._retire(
-                    e.get(name) or {}, (e.get(name) or {}).get("files", {}).pop(p, None)), name)
+                self.state.update(functools.partial(self._forget_file, name, change.path), name)
         self.options.progress(f"vector_store.{name}: {len(adds)} attached, {len(removed)} detached")
 
     def _put_assistant(self, change: Change, ci_changes: list[Change]) -> None:
@@ -297,7 +298,7 @@ class Applier:
             if c.action is Action.DELETE:
                 ci.pop(c.path, None)
             else:
-                ci[c.path] = {"id": self._file_id(c), "sha256": c.after["sha256"]}
+                ci[_path(c)] = {"id": self._file_id(c), "sha256": _after(c)["sha256"]}
         ci = {f.path: ci[f.path] for f in spec.code_interpreter_files if f.path in ci}
         resources = Resources(store_id, tuple(item["id"] for item in ci.values()))
         metadata = {**spec.metadata, MARKER_KEY: self.owner.marker(name)}
@@ -360,8 +361,12 @@ class Applier:
         self.state.update(forget, change.name)
         self.options.progress(f"deleted {change.address}" + (f" ({change.id})" if change.id else ""))
 
+    def _forget_file(self, name: str, path: str | None, entries: dict[str, Any]) -> None:
+        """A retrieval file detached from its store: retired if a later step deletes its object."""
+        self._retire(entries.get(name) or {}, (entries.get(name) or {}).get("files", {}).pop(path, None))
+
     def _delete_store(self, change: Change) -> None:
-        self.storage.delete_store(change.id)
+        self.storage.delete_store(_id(change))
 
         def forget(entries: dict[str, Any]) -> None:
             entry = entries.get(change.name) or {}
@@ -480,3 +485,24 @@ def _install_sigterm() -> Any:
 def _restore_sigterm(previous: Any) -> None:
     if previous is not None:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _after(change: Change) -> Mapping[str, Any]:
+    """The state a create or update leads to: every such change in a plan carries one."""
+    if change.after is None:
+        raise AsstDeployError(f"internal: {change.address} has no 'after' state")
+    return change.after
+
+
+def _path(change: Change) -> str:
+    """The project-relative path of a file change: every file change in a plan carries one."""
+    if change.path is None:
+        raise AsstDeployError(f"internal: {change.address} has no path")
+    return change.path
+
+
+def _id(change: Change) -> str:
+    """The object a delete acts on: a delete step is only built for a change with an id."""
+    if change.id is None:
+        raise AsstDeployError(f"internal: {change.address} has no id")
+    return change.id

@@ -132,6 +132,7 @@ class AgentsTarget(ObjectTarget):
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:
         """A partial update: only what changed is sent (an empty update would still bump updated_at)."""
+        object_id = self._existing(object_id, spec.name)
         full = self._params(spec, metadata)
         sent = {"metadata": full["metadata"]}
         mapping = {"display_name": "name", "model": "model", "instructions": "instructions", "tools": "tools",

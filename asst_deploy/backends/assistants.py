@@ -97,6 +97,7 @@ class AssistantsTarget(ObjectTarget):
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:
+        object_id = self._existing(object_id, spec.name)
         # every field is sent: the API treats tools and metadata as replaced wholesale anyway,
         # and one full update is one request whatever changed
         params = self._params(spec, metadata, resources)

@@ -10,7 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator, TextIO, TypedDict
 
 from ..errors import AsstDeployError
 
@@ -30,6 +30,14 @@ class Connection:
     timeout: float = 60.0
     project_dir: Path | None = None  # local: the emulator's state lives under .asst-deploy/
     verbose: bool = False
+
+
+class _ClientOptions(TypedDict):
+    """What every client gets, whichever backend: typed so mypy checks it against the SDK."""
+
+    max_retries: int
+    timeout: float
+    http_client: Any  # openai.DefaultHttpxClient or None: openai is imported lazily
 
 
 def secrets() -> list[str]:
@@ -66,7 +74,7 @@ def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Any]
     import openai  # lazily: it costs about half a second
 
     http_client = openai.DefaultHttpxClient(event_hooks=_verbose_hooks(log or sys.stderr)) if conn.verbose else None
-    common = dict(max_retries=conn.max_retries, timeout=conn.timeout, http_client=http_client)
+    common = _ClientOptions(max_retries=conn.max_retries, timeout=conn.timeout, http_client=http_client)
     if conn.backend == "local":
         from ..emulator import Emulator, EmulatorConfig
 

@@ -43,7 +43,7 @@ class RawResource:
     def list(self, limit: int = 100, order: str = "asc") -> Iterator[dict[str, Any]]:
         from openai.pagination import SyncCursorPage
 
-        model = _model()
+        model: Any = _model()  # a class made at run time (openai is imported lazily), not a static type
         page = self.client.get_api_list(self.path, model=model, page=SyncCursorPage[model],
                                         options=self._options(limit=limit, order=order))
         for item in page:  # the SDK fetches the next page (after=<last id>) while has_more
@@ -96,6 +96,14 @@ class ObjectTarget:
             if is_not_found(exc):
                 raise ApiError(f"no {self.noun} {object_id} on this account (the API answered 404)") from None
             raise api_error(exc, f"retrieve {self.noun} {object_id}") from exc
+
+    def _existing(self, object_id: str | None, name: str) -> str:
+        """The id an update acts on: the planner makes an update only for an object it found."""
+        if object_id is None:
+            from ..errors import AsstDeployError
+
+            raise AsstDeployError(f"internal: update {self.noun} {name} without an id")
+        return object_id
 
     def adopt(self, object_id: str, metadata: Mapping[str, str]) -> None:
         """Add the ownership marker: an update that sends only metadata, so nothing else changes."""

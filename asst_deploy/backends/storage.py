@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from ..errors import ApiError
 from ..state import StoreFile
@@ -74,7 +74,7 @@ class Storage:
         except Exception as exc:
             raise api_error(exc, f"create vector store {name}") from exc
 
-    def attach(self, store_id: str, members: list[tuple[str, Mapping[str, str]]]) -> None:
+    def attach(self, store_id: str, members: Sequence[tuple[str, Mapping[str, str]]]) -> None:
         """Attach files in one batch, each with its own attributes (path, sha256)."""
         if not members:
             return

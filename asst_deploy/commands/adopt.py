@@ -116,9 +116,9 @@ def render_manifest(
             doc["instructions"] = spec.instructions
     raw_parameters = {}
     for tool in remote.spec.tools:
-        function = tool.get("function", tool) if tool.get("type") == "function" else {}
-        if function.get("name") and isinstance(function.get("parameters"), dict):
-            raw_parameters[function["name"]] = function["parameters"]
+        raw_function = tool.get("function", tool) if tool.get("type") == "function" else {}
+        if raw_function.get("name") and isinstance(raw_function.get("parameters"), dict):
+            raw_parameters[raw_function["name"]] = raw_function["parameters"]
     tools = []
     for tool in spec.tools:
         if tool.get("type") == "function":
@@ -443,7 +443,7 @@ def run_export(options: Options, out_dir: Path | None, include_all: bool = False
         project = session.project
         manifests = (project.root / project.config.manifests).resolve()
         into_project = out_dir is None or out_dir.resolve() == manifests
-        root = project.root if into_project else out_dir.resolve()
+        root = project.root if into_project or out_dir is None else out_dir.resolve()
         manifests_rel = _manifests_rel(project) if into_project else "."
         remotes = [r for r in target.list() if include_all or MARKER_KEY not in r.metadata]
         prefix, suffix = _affixes(project)

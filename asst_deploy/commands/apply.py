@@ -146,7 +146,7 @@ def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], 
 def _execute(session: Session, result: Plan, specs: dict, flags: ApplyFlags, out: TextIO) -> None:
     state = LockState(session.project.lockfile, session.lock)
     options = ApplyOptions(parallelism=session.parallelism, wait_timeout=flags.wait_timeout,
-                           progress=lambda line: (out.write(f"  {line}\n"), out.flush()))
+                           progress=_progress_printer(out))
     out.write("\n")
     Applier(result, specs, session.target, session.storage, session.owner, state, session.project.root,
             options, session.previous_targets).run()
@@ -154,6 +154,16 @@ def _execute(session: Session, result: Plan, specs: dict, flags: ApplyFlags, out
         from ..lockfile import write_lock
 
         write_lock(session.project.lockfile, state.lock)
+
+
+def _progress_printer(out: TextIO) -> Callable[[str], None]:
+    """One indented line per step, flushed so a long apply shows where it is."""
+
+    def progress(line: str) -> None:
+        out.write(f"  {line}\n")
+        out.flush()
+
+    return progress
 
 
 __all__ = ["ApplyFlags", "run_apply", "apply_lock", "lock_fingerprint"]

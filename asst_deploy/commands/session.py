@@ -35,16 +35,18 @@ class Options:
 
 @dataclass
 class Session:
+    """Built whole by ``open_session`` once the client is open, so no field is ever missing."""
+
     options: Options
     project: Any  # manifest.loader.Project
     owner: Owner
     connection: Connection
     lock: dict[str, Any]
     parallelism: int
-    client: Any = None
-    target: Target | None = None
+    client: Any
+    target: Target
+    storage: Storage
     previous_targets: tuple[Target, ...] = ()
-    storage: Storage | None = None
 
 
 def load(options: Options) -> tuple[Any, Owner, Connection, int]:
@@ -111,14 +113,14 @@ def open_session(options: Options, *, err: TextIO | None = None) -> Iterator[Ses
     err = err or sys.stderr
     project, owner, connection, parallelism = load(options)
     lock = read_lockfile(project, owner)
-    session = Session(options, project, owner, connection, lock, parallelism)
     with open_client(connection, log=err) as client:
-        session.client = client
-        session.storage = Storage(client)
-        session.target = make_target(project.api, client)
+        storage = Storage(client)
+        target = make_target(project.api, client)
         entries = lock["assistants"].values()
         earlier = {e.get(k) for e in entries for k in ("api", "replaced_api")} - {project.api, None}
-        session.previous_targets = tuple(make_target(api, client) for api in sorted(earlier))
+        previous_targets = tuple(make_target(api, client) for api in sorted(earlier))
+        session = Session(options, project, owner, connection, lock, parallelism,
+                          client=client, target=target, storage=storage, previous_targets=previous_targets)
         if project.api == "assistants" and connection.backend != "local":
             print("note: the Assistants API is deprecated (OpenAI sunset it on its platform on 2026-08-26); "
                   "`api: agents` or `api: responses` deploy the same manifests", file=err)
