@@ -33,14 +33,14 @@ class _Settings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
-    backend: Backend | None = Field(None, description="openai, azure or local (the emulator).")
-    base_url: str | None = Field(None, description="A compatible server's URL.")
-    azure_endpoint: str | None = Field(None, description="Azure OpenAI endpoint.")
-    api_version: str | None = Field(None, description="Azure OpenAI api-version.")
-    parallelism: int | None = Field(None, ge=1, description="Concurrent API writes in apply.")
-    max_retries: int | None = Field(None, ge=0, description="SDK retries per request.")
-    timeout: float | None = Field(None, gt=0, description="Seconds per request.")
-    lockfile: str | None = Field(None, description="Lockfile path, relative to the project root.")
+    backend: Backend | None = Field(default=None, description="openai, azure or local (the emulator).")
+    base_url: str | None = Field(default=None, description="A compatible server's URL.")
+    azure_endpoint: str | None = Field(default=None, description="Azure OpenAI endpoint.")
+    api_version: str | None = Field(default=None, description="Azure OpenAI api-version.")
+    parallelism: int | None = Field(default=None, ge=1, description="Concurrent API writes in apply.")
+    max_retries: int | None = Field(default=None, ge=0, description="SDK retries per request.")
+    timeout: float | None = Field(default=None, gt=0, description="Seconds per request.")
+    lockfile: str | None = Field(default=None, description="Lockfile path, relative to the project root.")
 
 
 class EnvironmentConfig(_Settings):
@@ -52,9 +52,9 @@ class EnvironmentConfig(_Settings):
 
     model_config = ConfigDict(extra="allow")
 
-    name_prefix: str = Field("", description="Added before every display name, e.g. '[dev] '.")
-    name_suffix: str = Field("", description="Added after every display name.")
-    api: Api | None = Field(None, description="assistants, agents or responses in this environment.")
+    name_prefix: str = Field(default="", description="Added before every display name, e.g. '[dev] '.")
+    name_suffix: str = Field(default="", description="Added after every display name.")
+    api: Api | None = Field(default=None, description="assistants, agents or responses in this environment.")
     assistants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-assistant overrides: {name: {field: value}}."
     )
@@ -68,9 +68,9 @@ class ProjectConfig(_Settings):
     """The whole ``asst-deploy.yaml``."""
 
     project: Ident = Field(description="Project name, part of the ownership marker.")
-    manifests: str = Field("assistants/", description="Folder of the manifests.")
-    default_environment: str | None = Field(None, description="Environment used without --env.")
-    api: Api = Field("assistants", description="Target API: assistants, agents or responses.")
+    manifests: str = Field(default="assistants/", description="Folder of the manifests.")
+    default_environment: str | None = Field(default=None, description="Environment used without --env.")
+    api: Api = Field(default="assistants", description="Target API: assistants, agents or responses.")
     defaults: dict[str, Any] = Field(
         default_factory=dict, description="Manifest fields merged under every manifest."
     )

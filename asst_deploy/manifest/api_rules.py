@@ -42,9 +42,12 @@ def _unavailable(what: str, api: str, supported: Callable[[str], bool]) -> str:
 def _tools(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
     for i, tool in enumerate(man.tools):
         if tool.type not in API_TOOLS[api]:
-            yield ("tools", i, "type"), _unavailable(
-                tool.type, api, lambda a, t=tool.type: t in API_TOOLS[a]
-            )
+            yield ("tools", i, "type"), _unavailable(tool.type, api, _offers_tool(tool.type))
+
+
+def _offers_tool(tool_type: str) -> Callable[[str], bool]:
+    """Whether an API offers a tool type, with the type bound now (callers loop over tools)."""
+    return lambda api: tool_type in API_TOOLS[api]
 
 
 # Manifest fields only some APIs have: field -> APIs that accept it.

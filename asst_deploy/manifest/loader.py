@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, TypeVar
 
 from pydantic import ValidationError
 
@@ -22,7 +22,9 @@ from .api_rules import api_problems
 from .messages import problems_from
 from .models import Manifest
 from .resolve import Resolver, to_spec
-from .yamlpos import Located, load_documents, read_text
+from .yamlpos import Located, Path_, load_documents, read_text
+
+_V = TypeVar("_V")
 
 MERGED_MAPPINGS = ("metadata",)  # merged key by key; every other field is replaced wholesale
 MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -131,11 +133,17 @@ def merge(layers: list[Located]) -> Located:
                 owners[key] = [n]
     out = Located(data)
     for n, layer in enumerate(layers):
-        for table, mine in ((out.values, layer.values), (out.keys, layer.keys), (out.raw, layer.raw)):
-            for path, pos in mine.items():
-                if path and n in owners.get(path[0], ()):
-                    table[path] = pos
+        _take_owned(out.values, layer.values, n, owners)
+        _take_owned(out.keys, layer.keys, n, owners)
+        _take_owned(out.raw, layer.raw, n, owners)
     return out
+
+
+def _take_owned(table: dict[Path_, _V], mine: Mapping[Path_, _V], n: int, owners: Mapping[str, list[int]]) -> None:
+    """Copy layer ``n``'s entries for the top-level fields it owns after the merge."""
+    for path, pos in mine.items():
+        if path and n in owners.get(path[0], ()):
+            table[path] = pos
 
 
 def _layers(parsed: _Parsed, doc: Located, env: str) -> list[Located]:

@@ -10,13 +10,16 @@ import difflib
 import re
 import types
 import typing
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ManifestProblem
 from .models import FUNCTION_NAME_PATTERN, NAME_PATTERN, TAG_PREFIX, TOOL_MODELS
 from .yamlpos import Located, Path_, describe_value, quote_hint
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails  # part of pydantic, which validation errors come from
 
 # Keys from older APIs or from other tools, and what to write instead.
 RENAMED_KEYS = {
@@ -109,8 +112,9 @@ def _quote_hint(doc: Located, path: Path_, value: Any) -> str:
     return "" if raw is None else quote_hint(raw, value)
 
 
-def _message(err: dict, path: Path_, tags: list[str], model: type[BaseModel], doc: Located) -> str:
-    kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
+def _message(err: ErrorDetails, path: Path_, tags: list[str], model: type[BaseModel], doc: Located) -> str:
+    value: Any = err.get("input")  # whatever the YAML held: each kind below knows its shape
+    kind, ctx = err["type"], err.get("ctx") or {}
     key = path[-1] if path else ""
     if kind == "missing":
         return f"required: add `{key}: ...`"

@@ -9,7 +9,7 @@ error's location names the branch (stripped again by :mod:`.messages`) and never
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -151,7 +151,10 @@ def _tagged(*models: type[Strict], key: str = "type") -> Any:
     return Annotated[Union[tuple(branches)], Discriminator(pick)]
 
 
-McpTransport = _tagged(McpHttpTransport, McpStdioTransport)
+if TYPE_CHECKING:  # the static view of the tagged union built below
+    McpTransport = Union[McpHttpTransport, McpStdioTransport]
+else:
+    McpTransport = _tagged(McpHttpTransport, McpStdioTransport)
 
 
 class McpTool(Strict):
@@ -179,7 +182,10 @@ TOOL_MODELS: dict[str, type[Strict]] = {
     m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
     for m in (CodeInterpreterTool, FileSearchTool, FunctionTool, WebSearchTool, McpTool, ToolSearchTool)
 }
-Tool = _tagged(*TOOL_MODELS.values())
+if TYPE_CHECKING:  # the static view of the tagged union built below: the same models as TOOL_MODELS
+    Tool = Union[CodeInterpreterTool, FileSearchTool, FunctionTool, WebSearchTool, McpTool, ToolSearchTool]
+else:
+    Tool = _tagged(*TOOL_MODELS.values())
 
 # ---- response format ---------------------------------------------------------------------------
 
@@ -268,7 +274,7 @@ class Manifest(Strict):
     instructions_file: str | None = Field(
         None, description="A UTF-8 file holding the instructions, instead of `instructions`."
     )
-    tools: list[Tool] = Field(  # type: ignore[valid-type]
+    tools: list[Tool] = Field(
         default_factory=list,
         max_length=MAX_TOOLS,
         description="code_interpreter, file_search, function; web_search, mcp, tool_search "
@@ -284,7 +290,7 @@ class Manifest(Strict):
     )
     temperature: float | None = Field(None, ge=0, le=2, description="Sampling temperature, 0..2.")
     top_p: float | None = Field(None, ge=0, le=1, description="Nucleus sampling, 0..1.")
-    response_format: ResponseFormat | None = Field(  # type: ignore[valid-type]
+    response_format: ResponseFormat | None = Field(
         None,
         description="`auto`, {type: text}, {type: json_object} or "
         "{type: json_schema, json_schema: {name, schema, strict}}.",

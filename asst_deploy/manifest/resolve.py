@@ -184,9 +184,9 @@ def to_spec(
         return None, problems
     settings = {k: v for k, v in (("verbosity", manifest.verbosity),
                                   ("service_tier", manifest.service_tier)) if v is not None}
-    response_format = manifest.response_format
-    if isinstance(response_format, m.Strict):
-        response_format = response_format.model_dump(by_alias=True, exclude_none=True)
+    declared = manifest.response_format
+    response_format = (declared.model_dump(by_alias=True, exclude_none=True) if isinstance(declared, m.Strict)
+                       else declared)
     return AssistantSpec(
         name=manifest.name,
         display_name=display_name,

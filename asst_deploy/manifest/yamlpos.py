@@ -14,7 +14,7 @@ from typing import Any, Iterable, NamedTuple
 
 import yaml
 
-from ..errors import ManifestProblem
+from ..errors import AsstDeployError, ManifestProblem
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -175,6 +175,8 @@ class _Builder:
             return [self.build(item, path + (i,), out) for i, item in enumerate(node.value)]
         if node.tag != _MAP:
             self._error(node, path, f"unsupported YAML tag {node.tag}: remove it")
+        if not isinstance(node, yaml.MappingNode):  # PyYAML composes only these three kinds
+            raise AsstDeployError(f"internal: unexpected YAML node {type(node).__name__}")
         return self._mapping(node, path, out)
 
     def _scalar(self, node: yaml.ScalarNode, path: Path_, out: Located) -> Any:
