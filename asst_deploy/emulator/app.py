@@ -114,10 +114,10 @@ class App:
             reply = Reply(err.status, err.body(), err.headers)
         except Exception:  # noqa: BLE001 - the server must answer, whatever went wrong
             _report_crash(method, path)
-            err = server_error()
-            reply = Reply(err.status, err.body(), {})
-        payload = reply.body if isinstance(reply.body, bytes) else _dump(reply.body)
-        return reply.status, {"x-request-id": "req_emulator", **reply.headers}, payload
+            crash = server_error()
+            reply = Reply(crash.status, crash.body(), {})
+        content = reply.body if isinstance(reply.body, bytes) else _dump(reply.body)
+        return reply.status, {"x-request-id": "req_emulator", **reply.headers}, content
 
     def _authenticate(self, headers: Headers) -> None:
         if not self.config.api_key_required:

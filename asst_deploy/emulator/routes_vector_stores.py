@@ -213,7 +213,7 @@ def search_vector_store(req: Request) -> dict[str, Any]:
     queries = [body["query"]] if isinstance(body["query"], str) else body["query"]
     terms = {w.lower() for q in queries for w in _WORD.findall(q)}
     threshold = (body.get("ranking_options") or {}).get("score_threshold", 0.0)
-    results = []
+    results: list[dict[str, Any]] = []
     for row in req.store.rows("vs_file", vid):
         if row.effective_status(req.now) != "completed":
             continue

@@ -66,7 +66,7 @@ _COLUMNS = "seq, kind, parent, id, created_at, tag, status, ready_at, size, doc"
 
 
 def _row(raw: tuple[Any, ...]) -> Row:
-    return Row(*raw[:9], json.loads(raw[9]))
+    return Row._make((*raw[:9], json.loads(raw[9])))
 
 
 class Store:

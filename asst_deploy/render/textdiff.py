@@ -171,8 +171,8 @@ def _indent(text: str) -> int:
 
 def _changed_block(old: Sequence[str], new: Sequence[str]) -> list[DiffLine]:
     """Removed then added lines (as a unified diff has them), with marks on lines that were edited."""
-    removed = {i: (Span(text),) for i, text in enumerate(old)}
-    added = {j: (Span(text),) for j, text in enumerate(new)}
+    removed: dict[int, tuple[Span, ...]] = {i: (Span(text),) for i, text in enumerate(old)}
+    added: dict[int, tuple[Span, ...]] = {j: (Span(text),) for j, text in enumerate(new)}
     for i, j in _pair(old, new):
         removed[i], added[j] = _intraline(tokenize(old[i]), tokenize(new[j]))
     return [DiffLine("-", spans) for spans in removed.values()] + [DiffLine("+", spans) for spans in added.values()]
@@ -237,7 +237,7 @@ def _intraline(old: Sequence[str], new: Sequence[str]) -> tuple[tuple[Span, ...]
 Opcode = tuple[str, int, int, int, int]
 
 
-def _bridge_blanks(opcodes: list[Opcode], old: Sequence[str]) -> list[Opcode]:
+def _bridge_blanks(opcodes: Sequence[Opcode], old: Sequence[str]) -> list[Opcode]:
     """Join two changes separated only by spaces, so "a b" -> "x y" reads ``[-a b-]{+x y+}``,
     not ``[-a-]{+x+} [-b-]{+y+}``."""
     merged: list[Opcode] = []
@@ -274,7 +274,7 @@ def _elide(lines: list[DiffLine], context: int) -> list[DiffLine]:
     changed = [k for k, line in enumerate(lines) if line.sign != " "]
     if not changed:
         return []
-    keep = set()
+    keep: set[int] = set()
     for k in changed:
         keep.update(range(max(0, k - context), min(len(lines), k + context + 1)))
     out: list[DiffLine] = []

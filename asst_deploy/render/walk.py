@@ -270,8 +270,7 @@ def value_lines(path: str, value: Any, sign: str, *, summarize: bool = False) ->
 def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
     """A file is its content: role, a short sha256 and the size. Its ids are in the header."""
     action = change.get("action")
-    before = change.get("before") if isinstance(change.get("before"), Mapping) else {}
-    after = change.get("after") if isinstance(change.get("after"), Mapping) else {}
+    before, after = _state(change, "before"), _state(change, "after")
     role = change.get("role")
     lines: list[Line] = []
     if action in ("update", "replace"):
@@ -287,6 +286,12 @@ def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
         if side.get(key) is not None:
             lines.append(Line(sign, (Span(f"{key}: {show(side.get(key))}"),)))
     return lines
+
+
+def _state(change: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """A change's before or after; empty when it has none (a create's before, a delete's after)."""
+    value = change.get(key)
+    return value if isinstance(value, Mapping) else {}
 
 
 def _short_sha(value: Any) -> str:
