@@ -101,7 +101,7 @@ def test_sigkill_at_random_moments_then_rerun(project, client, emu, foreign, see
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_sigterm_and_sigint_exit_130_with_the_lockfile_saved(project, client, emu, foreign, sig):
     seeded_project(project, 8, 3)
-    emu.set_faults(latency_ms=25)
+    emu.set_faults(latency_ms=100)  # slow enough that the apply is still running when the signal lands
     code, err = interrupt_apply(project, emu, sig, 12)
     emu.set_faults(latency_ms=0)
     assert code == 130, err
@@ -137,7 +137,7 @@ def test_sigkill_between_create_and_lockfile_write_leaves_no_duplicate(project, 
 
 def test_two_applies_at_once_one_refuses_naming_the_holder(project, client, emu, foreign):
     seeded_project(project, 8, 4)
-    emu.set_faults(latency_ms=40)
+    emu.set_faults(latency_ms=250)  # the first apply holds the lock for seconds: longer than the second's start-up
     emu.reset_counter()
     first = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "2")
     assert wait_for_requests(emu, first, 3)  # it holds the lock: it has planned and is writing
