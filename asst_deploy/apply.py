@@ -13,6 +13,7 @@ import hashlib
 import signal
 import threading
 import time
+from collections import Counter, defaultdict, deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +34,27 @@ FILE_ROLES = ("files", "code_interpreter_files")
 TRACKED_FILES = (*FILE_ROLES, "pending_files", "retired_files")
 
 
+WRITE_INTERVAL = 0.02  # seconds a change may wait for the lockfile write that carries it
+
+# Phases, in order: creates and updates; then deletes of assistants and stores; then of files.
+WRITES, DELETES, FILE_DELETES = 0, 1, 2
+
+
 @dataclass
 class Step:
     key: str
     run: Callable[[], None]
     deps: set[str] = field(default_factory=set)
     label: str = ""
+    phase: int = WRITES  # a step starts only once every step of an earlier phase has finished
+
+
+def _phase(key: str) -> int:
+    if key.startswith("delete-file"):
+        return FILE_DELETES
+    if key.startswith(("delete-assistant", "delete-store")):
+        return DELETES
+    return WRITES
 
 
 class LockState:
@@ -112,6 +128,8 @@ class LockState:
                     self._changed.wait()
                 if self._saved == self._changes and self._closing:
                     return
+                # let a burst of changes gather into one write (closing writes at once)
+                self._changed.wait_for(lambda: self._closing, timeout=WRITE_INTERVAL)
             try:
                 self._write_pending()
             except OSError as exc:
@@ -163,14 +181,8 @@ class Applier:
             by_name.setdefault(change.name, []).append(change)
         for name, changes in sorted(by_name.items()):
             self._steps_for(name, changes)
-        writes = {k for k in self.steps if not k.startswith("delete")}
         for key, step in self.steps.items():  # deletes come last, and file objects after all else
-            if key.startswith("delete-assistant") or key.startswith("delete-store"):
-                step.deps |= writes
-        files_last = {k for k in self.steps if not k.startswith("delete-file")}
-        for key, step in self.steps.items():
-            if key.startswith("delete-file"):
-                step.deps |= files_last
+            step.phase = _phase(key)
         return self.steps
 
     def _add(self, step: Step) -> None:
@@ -412,9 +424,7 @@ class Applier:
 
     # -- running --------------------------------------------------------------------------------
     def run(self) -> None:
-        steps = self.build()
-        pending = dict(steps)
-        finished: set[str] = set()
+        schedule = _Schedule(self.build())
         errors: list[BaseException] = []
         stop = threading.Event()
         running: dict[Future[None], str] = {}
@@ -423,29 +433,29 @@ class Applier:
         try:
             with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism)) as pool:
                 try:
-                    while pending or running:
-                        if not stop.is_set():
-                            for key in [k for k, s in pending.items() if s.deps <= finished]:
-                                if len(running) >= self.options.parallelism:
-                                    break
-                                running[pool.submit(pending.pop(key).run)] = key
+                    while True:
+                        while not stop.is_set() and len(running) < self.options.parallelism:
+                            key = schedule.take()
+                            if key is None:
+                                break
+                            running[pool.submit(schedule.steps[key].run)] = key
                         if not running:
-                            if pending and not stop.is_set():
-                                raise AsstDeployError("internal: apply steps wait on each other: " + ", ".join(pending))
+                            if schedule.pending and not stop.is_set():
+                                raise AsstDeployError("internal: apply steps wait on each other: "
+                                                      + ", ".join(sorted(schedule.pending)))
                             break
                         done, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
                         for future in done:
                             key = running.pop(future)
                             error = future.exception()
                             if error is None:
-                                finished.add(key)
+                                schedule.finish(key)
                                 self.done.append(key)
                             else:
                                 errors.append(error)
                                 stop.set()
                 except KeyboardInterrupt:
                     stop.set()
-                    pending.clear()
                     wait(running)  # steps in flight finish and record themselves
                     raise Interrupted(
                         f"interrupted: {len(self.done)} step(s) done and saved in {self.state.path.name}; "
@@ -457,12 +467,51 @@ class Applier:
         if errors:
             first = errors[0]
             more = f" ({len(errors) - 1} more step(s) failed)" if len(errors) > 1 else ""
-            left = len(pending)
+            left = len(schedule.pending)
             tail = (f"; {len(self.done)} step(s) done and saved in the lockfile, {left} not started: "
                     "run apply again to finish")
             if isinstance(first, AsstDeployError):
                 raise type(first)(str(first) + more + tail) from first
             raise ApiError(f"{type(first).__name__}: {first}{more}{tail}") from first
+
+
+class _Schedule:
+    """Which step may start next: its dependencies done, and every earlier phase finished.
+
+    Dependency counts and per-phase queues make each decision O(1), so an apply of thousands of
+    steps spends no time rescanning what waits."""
+
+    def __init__(self, steps: dict[str, Step]) -> None:
+        self.steps = steps
+        self.pending = set(steps)  # not started yet
+        self.unfinished = Counter(step.phase for step in steps.values())
+        self.waiting: dict[str, int] = {}
+        self.dependents: dict[str, list[str]] = defaultdict(list)
+        self.ready: dict[int, deque[str]] = {phase: deque() for phase in (WRITES, DELETES, FILE_DELETES)}
+        for key, step in steps.items():
+            deps = [dep for dep in step.deps if dep in steps]
+            self.waiting[key] = len(deps)
+            for dep in deps:
+                self.dependents[dep].append(key)
+            if not deps:
+                self.ready[step.phase].append(key)
+
+    def take(self) -> str | None:
+        for phase in sorted(self.ready):
+            if self.ready[phase]:
+                key = self.ready[phase].popleft()
+                self.pending.discard(key)
+                return key
+            if self.unfinished[phase]:
+                return None  # later phases wait for this one
+        return None
+
+    def finish(self, key: str) -> None:
+        self.unfinished[self.steps[key].phase] -= 1
+        for dependent in self.dependents.pop(key, ()):
+            self.waiting[dependent] -= 1
+            if self.waiting[dependent] == 0:
+                self.ready[self.steps[dependent].phase].append(dependent)
 
 
 def _drop_if_empty(entries: dict[str, Any], name: str) -> None:
