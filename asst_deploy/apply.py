@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import signal
 import threading
 import time
 from collections import Counter, defaultdict, deque
@@ -428,7 +427,6 @@ class Applier:
         errors: list[BaseException] = []
         stop = threading.Event()
         running: dict[Future[None], str] = {}
-        previous = _install_sigterm()
         self.state.start()
         try:
             with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism)) as pool:
@@ -462,7 +460,6 @@ class Applier:
                         "run apply again to finish"
                     ) from None
         finally:
-            _restore_sigterm(previous)
             self.state.close()
         if errors:
             first = errors[0]
@@ -518,22 +515,6 @@ def _drop_if_empty(entries: dict[str, Any], name: str) -> None:
     entry = entries.get(name)
     if entry is not None and not any(entry.get(k) for k in ("id", "vector_store_id", "responses", *TRACKED_FILES)):
         entries.pop(name, None)
-
-
-def _install_sigterm() -> Any:
-    """SIGTERM behaves like Ctrl-C: finish what is in flight, save, exit 130."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def handler(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    return signal.signal(signal.SIGTERM, handler)
-
-
-def _restore_sigterm(previous: Any) -> None:
-    if previous is not None:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _after(change: Change) -> Mapping[str, Any]:

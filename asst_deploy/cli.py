@@ -63,10 +63,11 @@ def _options(kw: dict[str, Any]) -> Any:
 def _run(debug: bool, call: Callable[[], int]) -> None:
     """Map errors to exit codes in one place; a user error never shows a traceback."""
     from .backends.client import redact
+    from .interrupts import sigterm_as_interrupt
 
-    _sigterm_interrupts()
     try:
-        code = call()
+        with sigterm_as_interrupt():
+            code = call()
     except AsstDeployError as exc:
         if debug:
             _traceback(redact)
@@ -89,17 +90,6 @@ def _traceback(redact: Callable[[str], str]) -> None:
     import traceback
 
     click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
-
-
-def _sigterm_interrupts() -> None:
-    """SIGTERM (a CI job cancelled, a pod stopped) stops a command as Ctrl-C does: exit 130, and an
-    apply first lets its running steps finish and saves the lockfile."""
-    import signal
-
-    def interrupt(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _color() -> bool:

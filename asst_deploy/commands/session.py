@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, TextIO
 
@@ -125,7 +125,3 @@ def open_session(options: Options, *, err: TextIO | None = None) -> Iterator[Ses
             print("note: the Assistants API is deprecated (OpenAI sunset it on its platform on 2026-08-26); "
                   "`api: agents` or `api: responses` deploy the same manifests", file=err)
         yield session
-
-
-def with_lock(session: Session, lock: dict[str, Any]) -> Session:
-    return replace(session, lock=lock)
