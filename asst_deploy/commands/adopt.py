@@ -318,9 +318,10 @@ def run_import(options: Options, assistant_id: str, name: str, force: bool = Fal
     from .session import load
 
     assistant_id = assistant_id.strip()
-    project, owner, _, _ = load(options)
+    loaded = load(options)
+    project, owner = loaded[0], loaded[1]
     with apply_lock(project.root, owner.environment, 0):
-        with open_session(options, err=err) as session:
+        with open_session(options, err=err, loaded=loaded) as session:
             target = _object_target(session)
             noun = NOUN[session.project.api]
             _check_id(assistant_id, session.project.api)

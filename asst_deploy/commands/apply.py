@@ -79,10 +79,11 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
     if flags.plan_file is not None:
         saved_plan, saved = load_saved_plan(flags.plan_file)
         options = targeted(options, saved)
-    project, owner, _, _ = load(options)
+    loaded = load(options)
+    project, owner = loaded[0], loaded[1]
     interactive = sys.stdin.isatty() if interactive is None else interactive
     with apply_lock(project.root, owner.environment, flags.lock_timeout):
-        with open_session(options, err=err) as session:
+        with open_session(options, err=err, loaded=loaded) as session:
             result, desired = compute_plan(session, destroy=destroy)
             if saved is not None:
                 _refuse_stale(saved_plan, result)

@@ -49,7 +49,10 @@ class Session:
     previous_targets: tuple[Target, ...] = ()
 
 
-def load(options: Options) -> tuple[Any, Owner, Connection, int]:
+Loaded = tuple[Any, Owner, Connection, int]  # what load() returns: project, owner, connection, parallelism
+
+
+def load(options: Options) -> Loaded:
     """The project (manifests validated), its owner marker, and how to connect: no I/O to an API."""
     from ..config import environment_settings
     from ..manifest.loader import load_project
@@ -109,9 +112,11 @@ def make_target(api: str, client: Any) -> Target:
 
 
 @contextmanager
-def open_session(options: Options, *, err: TextIO | None = None) -> Iterator[Session]:
+def open_session(options: Options, *, err: TextIO | None = None,
+                 loaded: Loaded | None = None) -> Iterator[Session]:
+    """``loaded``: what ``load(options)`` returned already, so manifests are not read twice."""
     err = err or sys.stderr
-    project, owner, connection, parallelism = load(options)
+    project, owner, connection, parallelism = loaded or load(options)
     lock = read_lockfile(project, owner)
     with open_client(connection, log=err) as client:
         storage = Storage(client)
