@@ -170,6 +170,8 @@ class Applier:
         self.root = root
         self.options = options
         self.uploaded: dict[str, str] = {}  # sha256 -> file id, for this run
+        # every content a manifest still uses: its file objects are kept
+        self.wanted_shas = {f.sha256 for spec in specs.values() for role in FILE_ROLES for f in getattr(spec, role)}
         self.steps: dict[str, Step] = {}
         self.done: list[str] = []
 
@@ -232,8 +234,7 @@ class Applier:
         """Delete a file object only if no manifest still wants its content (or it is a duplicate)."""
         if change.role is None:
             return True
-        sha = (change.before or {}).get("sha256")
-        return not any(f.sha256 == sha for s in self.specs.values() for r in FILE_ROLES for f in getattr(s, r))
+        return (change.before or {}).get("sha256") not in self.wanted_shas
 
     def _upload_step(self, name: str, change: Change) -> str:
         sha = _after(change)["sha256"]

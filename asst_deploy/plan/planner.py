@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -479,8 +480,6 @@ def _leaf_diffs(field_name: str, before: Any, after: Any) -> list[FieldDiff]:
 
 def _natural(path: str) -> list[Any]:
     """Sort key that puts tools[2] before tools[10]."""
-    import re
-
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", path)]
 
 
