@@ -1,4 +1,4 @@
-"""Helpers for manifest tests: throwaway projects built in tmp_path."""
+"""Shared fixtures: throwaway projects built in tmp_path (manifests, config, files they point at)."""
 
 from __future__ import annotations
 

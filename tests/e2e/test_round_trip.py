@@ -1,0 +1,28 @@
+"""Fields the API hands back in another shape than the manifest wrote: apply, then plan is empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support_cli import Cli
+
+JSON_SCHEMA_BOT = """\
+name: a
+model: gpt-4o
+response_format:
+  type: json_schema
+  json_schema:
+    name: out
+    strict: true
+    schema: {type: object, properties: {a: {type: string}}}
+"""
+
+
+def test_json_schema_response_format_has_no_perpetual_diff(tmp_path: Path, asst_emulator, monkeypatch) -> None:
+    """The SDK names the field ``schema_`` (alias ``schema``): read back by alias, or every plan
+    after an apply showed response_format.json_schema.schema -> schema_ as a change."""
+    (tmp_path / "assistants").mkdir()
+    (tmp_path / "assistants/a.yaml").write_text(JSON_SCHEMA_BOT)
+    cli = Cli(tmp_path, asst_emulator, monkeypatch)
+    cli("apply", "--auto-approve", env=None)
+    cli("plan", "--detailed-exitcode", env=None)
