@@ -2,7 +2,8 @@
 
 Every key is optional and a missing file means all defaults. The config only says which
 environment, API and lockfile apply and what is merged under the manifests; merging and the
-manifests' own checks are the loader's job (:mod:`asst_deploy.manifest.loader`).
+manifests' own checks are the manifest package's job; :mod:`asst_deploy.project` puts the two
+together (this module never imports it).
 """
 
 from __future__ import annotations

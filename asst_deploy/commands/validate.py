@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import EXIT_ERROR, EXIT_OK
-from ..manifest.loader import checked_environments
+from ..project import check_project
 
 
 def run_validate(project_dir: Path, env: str | None, api: str | None, out: TextIO) -> int:
@@ -15,13 +15,14 @@ def run_validate(project_dir: Path, env: str | None, api: str | None, out: TextI
     Without ``env`` every declared environment is checked, each under its own api.
     Raises AsstDeployError for an unknown environment (the CLI maps it to exit 1).
     """
-    checked, problems, count = checked_environments(Path(project_dir), env, api)
+    result = check_project(Path(project_dir), env, api)
+    problems, count = result.problems, result.manifests
     if problems:
         for problem in problems:
             print(problem, file=out)
         n = len(problems)
         print(f"{n} error{'s' if n != 1 else ''} found; nothing was sent to the API.", file=out)
         return EXIT_ERROR
-    envs = ", ".join(f"{name} (api: {api_})" for name, api_ in checked.items())
+    envs = ", ".join(f"{name} (api: {api_})" for name, api_ in result.environments.items())
     print(f"{count} manifest{'s' if count != 1 else ''} valid (environments: {envs})", file=out)
     return EXIT_OK

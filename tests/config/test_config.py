@@ -16,7 +16,7 @@ from asst_deploy.config import (
     resolve_environment,
 )
 from asst_deploy.errors import AsstDeployError, ValidationFailed
-from asst_deploy.manifest import validate_project
+from asst_deploy.project import validate_project
 
 
 def config(**data) -> ProjectConfig:

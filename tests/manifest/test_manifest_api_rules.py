@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asst_deploy.manifest import validate_project
+from asst_deploy.project import validate_project
 
 AGENTS_REFUSED = """\
 name: a

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from asst_deploy.errors import ValidationFailed
-from asst_deploy.manifest import load_project, validate_project
+from asst_deploy.project import load_project, validate_project
 from asst_deploy.spec import AssistantSpec, FileSpec
 
 REPO = Path(__file__).resolve().parents[2]

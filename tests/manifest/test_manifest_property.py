@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asst_deploy.manifest import load_project
+from asst_deploy.project import load_project
 
 names = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}", fullmatch=True)
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)

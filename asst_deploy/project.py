@@ -1,0 +1,159 @@
+"""A project put together: config, every manifest merged per environment, the lockfile path.
+
+Merge order (DESIGN.md section 3): defaults < manifest < environment < environment's
+per-assistant override. This module sits above both :mod:`asst_deploy.config` (which environment,
+API and lockfile) and :mod:`asst_deploy.manifest` (what one manifest becomes), so neither of them
+imports the other upward. All problems of all files are collected before anything is raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config as cfg
+from .errors import ManifestProblem, ValidationFailed
+from .manifest.loader import Source, build_spec, read_manifests
+from .manifest.resolve import Resolver
+from .manifest.yamlpos import Located
+from .spec import AssistantSpec
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded project for one environment and API: what plan and apply work from."""
+
+    root: Path
+    config: cfg.ProjectConfig
+    environment: str
+    api: str
+    specs: tuple[AssistantSpec, ...]
+    lockfile: Path
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``validate`` reports: each environment checked (and its api), the problems, the count."""
+
+    environments: dict[str, str]
+    problems: list[ManifestProblem]
+    manifests: int
+
+
+@dataclass
+class _Parsed:
+    """Config and manifests read once, ready to be built for any environment."""
+
+    root: Path
+    config: cfg.ProjectConfig | None
+    config_doc: Located | None
+    resolver: Resolver
+    manifests: list[Source] = field(default_factory=list)
+    problems: list[ManifestProblem] = field(default_factory=list)
+
+
+def _parse(project_dir: Path) -> _Parsed:
+    root = Path(project_dir)
+    config, config_doc, problems = cfg.read_config(root)
+    parsed = _Parsed(root, config, config_doc, Resolver(root), problems=list(problems))
+    if config is None:
+        return parsed
+    folder = root / config.manifests
+    if not folder.is_dir():
+        where = config_doc.problem(("manifests",), "") if config_doc and "manifests" in config_doc.data else None
+        parsed.problems.append(ManifestProblem(
+            where.file if where else config.manifests.rstrip("/") or ".",
+            where.line if where else 0, where.column if where else 0,
+            "manifests" if where else "",
+            f"manifests folder {config.manifests!r} not found: create it or set manifests: in asst-deploy.yaml",
+        ))
+        return parsed
+    parsed.manifests, problems = read_manifests(root, folder)
+    parsed.problems += problems
+    return parsed
+
+
+def _layers(parsed: _Parsed, doc: Located, env: str) -> list[Located]:
+    """defaults < manifest < environment < per-assistant override, as located layers."""
+    config, config_doc = parsed.config, parsed.config_doc
+    assert config is not None
+    if config_doc is None:
+        return [doc]
+    layers = []
+    if config.defaults:
+        layers.append(config_doc.sub(("defaults",)))
+    layers.append(doc)
+    env_config = config.environments.get(env)
+    if env_config is not None:
+        own = set(cfg.EnvironmentConfig.model_fields)
+        env_doc = config_doc.sub(("environments", env))
+        overrides = {k: v for k, v in env_doc.data.items() if k not in own}
+        if overrides:
+            layers.append(Located(overrides, env_doc.values, env_doc.keys, env_doc.raw))
+        name = doc.data.get("name")
+        if isinstance(name, str) and name in env_config.assistants:
+            layers.append(env_doc.sub(("assistants", name)))
+    return layers
+
+
+def _build(parsed: _Parsed, env: str, api: str) -> tuple[list[AssistantSpec], list[ManifestProblem]]:
+    """Specs of every manifest for one environment and API, and every problem found."""
+    assert parsed.config is not None
+    env_config = cfg.environment(parsed.config, env)
+    specs, problems = [], []
+    for source in parsed.manifests:
+        spec, spec_problems = build_spec(
+            source, _layers(parsed, source.doc, env), parsed.resolver, api,
+            name_prefix=env_config.name_prefix, name_suffix=env_config.name_suffix,
+        )
+        problems += spec_problems
+        if spec is not None:
+            specs.append(spec)
+    names = {source.doc.data.get("name") for source in parsed.manifests}
+    if parsed.config_doc is not None and env in parsed.config.environments:
+        for name in env_config.assistants:
+            if name not in names:
+                known = ", ".join(sorted(n for n in names if isinstance(n, str))) or "none"
+                problems.append(parsed.config_doc.problem(
+                    ("environments", env, "assistants", name),
+                    f"no manifest is named {name!r} (known: {known})", key=True,
+                ))
+    return sorted(specs, key=lambda s: s.name), problems
+
+
+def load_project(project_dir: Path, env: str | None = None, api: str | None = None) -> Project:
+    """The project for one environment, or ValidationFailed with every problem of every file."""
+    parsed = _parse(project_dir)
+    if parsed.config is None:
+        raise ValidationFailed(parsed.problems)
+    chosen = cfg.resolve_environment(parsed.config, env)
+    chosen_api = cfg.api_for(parsed.config, chosen, api)
+    specs, problems = _build(parsed, chosen, chosen_api)
+    if parsed.problems or problems:
+        raise ValidationFailed(parsed.problems + problems)
+    return Project(
+        root=parsed.root, config=parsed.config, environment=chosen, api=chosen_api,
+        specs=tuple(specs), lockfile=cfg.lockfile_path(parsed.root, parsed.config, chosen),
+    )
+
+
+def validate_project(project_dir: Path, env: str | None = None, api: str | None = None) -> list[ManifestProblem]:
+    """Every problem, sorted; without ``env`` every declared environment is checked (each under its api)."""
+    return check_project(project_dir, env, api).problems
+
+
+def check_project(project_dir: Path, env: str | None = None, api: str | None = None) -> Checked:
+    """Every environment (or ``env``) built under its api, and every problem found, sorted."""
+    parsed = _parse(project_dir)
+    if parsed.config is None:
+        return Checked({}, sorted(set(parsed.problems)), 0)
+    if env is None and parsed.config.environments:
+        envs = list(parsed.config.environments)
+    else:
+        envs = [cfg.resolve_environment(parsed.config, env)]
+    problems = list(parsed.problems)
+    checked = {}
+    for name in envs:
+        checked[name] = cfg.api_for(parsed.config, name, api)
+        problems += _build(parsed, name, checked[name])[1]
+    return Checked(checked, sorted(set(problems)), len(parsed.manifests))
