@@ -45,7 +45,7 @@ def _tuning(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _options(kw: dict[str, Any]) -> Any:
-    from .commands.session import Options
+    from .session import Options
 
     return Options(
         project_dir=kw.pop("project_dir").resolve(),
@@ -199,7 +199,7 @@ def show(name: str | None, debug: bool, **kw: Any) -> None:
 @_common
 def import_(assistant_id: str, name: str, force: bool, debug: bool, **kw: Any) -> None:
     """Adopt an existing assistant: write its manifest and mark it as ours."""
-    from .commands.adopt import run_import
+    from .commands.import_ import run_import
 
     options = _options(kw)
     _run(debug, lambda: run_import(options, assistant_id, name, force=force))
@@ -212,7 +212,7 @@ def import_(assistant_id: str, name: str, force: bool, debug: bool, **kw: Any) -
 @_common
 def export(out_dir: Path | None, include_all: bool, debug: bool, **kw: Any) -> None:
     """Write manifests for assistants that exist on the account."""
-    from .commands.adopt import run_export
+    from .commands.export import run_export
 
     options = _options(kw)
     _run(debug, lambda: run_export(options, out_dir, include_all=include_all))

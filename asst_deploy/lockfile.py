@@ -2,7 +2,7 @@
 
 Stdlib only, because runtime code reads it through ``import asst_deploy``. Written atomically
 (temp file, fsync, ``os.replace``) so a reader or a killed apply never sees half a file.
-Mutual exclusion between two applies is the apply lock's job (``apply.py``), not this module's.
+Mutual exclusion between two applies is the apply lock's job (``apply_lock.py``), not this module's.
 """
 
 from __future__ import annotations

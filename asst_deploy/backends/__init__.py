@@ -2,5 +2,33 @@
 
 ``client.py`` builds the one ``openai`` client; ``storage.py`` drives files and vector stores (the
 same on every API); ``assistants.py``, ``agents.py`` and ``responses.py`` each map the neutral
-spec to one API and back. ``open_backend`` puts them together for a command.
+spec to one API and back. ``open_target`` picks the one for an ``api:`` value.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..errors import AsstDeployError
+
+if TYPE_CHECKING:
+    from .base import Target
+
+APIS = ("assistants", "agents", "responses")
+
+
+def open_target(api: str, client: Any) -> Target:
+    """The backend for ``api`` over an open ``openai`` client (each module loads only when used)."""
+    if api == "assistants":
+        from .assistants import AssistantsTarget
+
+        return AssistantsTarget(client)
+    if api == "agents":
+        from .agents import AgentsTarget
+
+        return AgentsTarget(client)
+    if api == "responses":
+        from .responses import ResponsesTarget
+
+        return ResponsesTarget(client)
+    raise AsstDeployError(f"unknown api {api!r}; use {', '.join(APIS)}")

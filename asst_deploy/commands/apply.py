@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import os
-import socket
 import sys
-import time
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, TextIO
+from typing import Any, Callable, Mapping, TextIO
 
 from ..apply import Applier, ApplyOptions, LockState
-from ..errors import EXIT_ERROR, EXIT_OK, LockHeld, StalePlanError
-from ..plan.planner import lock_fingerprint
+from ..apply_lock import apply_lock
+from ..errors import EXIT_ERROR, EXIT_OK
+from ..plan.saved import load_saved_plan, refuse_stale
 from ..plan.types import Plan
-from .plan import compute_plan, load_saved_plan, targeted
-from .session import Options, Session, load, open_session
+from ..session import Options, Session, load, open_session
 
 
 @dataclass(frozen=True)
@@ -27,39 +22,6 @@ class ApplyFlags:
     lock_timeout: float = 0.0
     plan_file: Path | None = None
     color: bool = False
-
-
-@contextmanager
-def apply_lock(project_root: Path, environment: str, timeout: float) -> Iterator[None]:
-    """One apply per project and environment at a time; the loser names the holder."""
-    from filelock import FileLock, Timeout
-
-    folder = project_root / ".asst-deploy" / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
-    holder = folder / f"{environment}.holder.json"
-    lock = FileLock(str(folder / f"{environment}.lock"))
-    try:
-        lock.acquire(timeout=timeout)
-    except Timeout:
-        try:
-            info = json.loads(holder.read_text())
-            who = f"pid {info['pid']} on {info['host']} since {info['since']}"
-        except (OSError, ValueError, KeyError):
-            who = "another process"
-        raise LockHeld(
-            f"another apply is running for environment {environment!r} ({who}); "
-            f"waited {timeout:g}s (--lock-timeout)"
-        ) from None
-    try:
-        holder.write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
-                                      "since": time.strftime("%Y-%m-%dT%H:%M:%S%z")}))
-        yield
-    finally:
-        try:
-            holder.unlink()
-        except FileNotFoundError:
-            pass
-        lock.release()
 
 
 def _confirm(text: str, out: TextIO, ask: Callable[[str], str]) -> bool:
@@ -77,17 +39,17 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
 
     saved = None
     if flags.plan_file is not None:
-        saved_plan, saved = load_saved_plan(flags.plan_file)
-        options = targeted(options, saved)
+        saved = load_saved_plan(flags.plan_file)
+        options = replace(options, targets=saved.targets)
     loaded = load(options)
-    project, owner = loaded[0], loaded[1]
+    project, owner = loaded.project, loaded.owner
     interactive = sys.stdin.isatty() if interactive is None else interactive
     with apply_lock(project.root, owner.environment, flags.lock_timeout):
         with open_session(options, err=err, loaded=loaded) as session:
-            result, desired = compute_plan(session, destroy=destroy)
+            result, desired = session.plan(destroy=destroy)
             if saved is not None:
-                _refuse_stale(saved_plan, result)
-                result = saved_plan
+                refuse_stale(saved.plan, result)
+                result = saved.plan
             if result.lock_repairs:
                 _record_repairs(session, result.lock_repairs, out)
             if saved is None:
@@ -114,16 +76,6 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
     out.write(f"\nApply complete! Resources: {counts['create']} created, {counts['update']} updated, "
               f"{counts['delete']} deleted. Lockfile: {project.lockfile.name}\n")
     return EXIT_OK
-
-
-def _refuse_stale(saved: Plan, fresh: Plan) -> None:
-    for what, a, b in (("the account", saved.observed_fingerprint, fresh.observed_fingerprint),
-                       ("the manifests", saved.desired_fingerprint, fresh.desired_fingerprint),
-                       ("the lockfile", saved.lock_fingerprint, fresh.lock_fingerprint)):
-        if a != b:
-            raise StalePlanError(f"saved plan is stale: {what} changed since it was made; run plan again")
-    if (saved.project, saved.environment, saved.api) != (fresh.project, fresh.environment, fresh.api):
-        raise StalePlanError("saved plan is stale: it was made for another project, environment or api")
 
 
 def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], out: TextIO) -> None:
@@ -167,4 +119,4 @@ def _progress_printer(out: TextIO) -> Callable[[str], None]:
     return progress
 
 
-__all__ = ["ApplyFlags", "run_apply", "apply_lock", "lock_fingerprint"]
+__all__ = ["ApplyFlags", "run_apply"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from typing import Any, TextIO
 
@@ -41,22 +40,10 @@ def run_emulator(port: int, data: str | None, host: str = "127.0.0.1", *, out: T
         print(f"Emulator listening on {emu.url} ({where}). Press Ctrl-C to stop.", file=stream)
         print(f"export OPENAI_BASE_URL={emu.base_url} OPENAI_API_KEY=sk-local", file=stream, flush=True)
 
-    previous = signal.getsignal(signal.SIGTERM)
-    try:
-        signal.signal(signal.SIGTERM, _interrupt)
-    except ValueError:  # not the main thread (embedded use): Ctrl-C still works
-        previous = None
-    try:
+    try:  # SIGTERM stops it as Ctrl-C does: the CLI runs every command under interrupts.sigterm_as_interrupt
         Emulator.serve_forever(config, host=host, port=port, ready=ready)
     except OSError as exc:
         raise AsstDeployError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
                               hint="pick another --port, or stop what is using it") from None
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
     print("Emulator stopped.", file=stream)
     return EXIT_OK
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt

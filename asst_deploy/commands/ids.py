@@ -8,7 +8,7 @@ import sys
 from typing import TextIO
 
 from ..errors import EXIT_OK
-from .session import Options, load, read_lockfile
+from ..session import Options, load, read_lockfile
 
 
 def env_var_name(name: str, suffix: str = "") -> str:
@@ -17,8 +17,8 @@ def env_var_name(name: str, suffix: str = "") -> str:
 
 def run_ids(options: Options, *, fmt: str = "json", out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    project, owner, _, _ = load(options)
-    entries = read_lockfile(project, owner)["assistants"]
+    loaded = load(options)
+    entries = read_lockfile(loaded.project, loaded.owner)["assistants"]
     if fmt == "env":
         for name, entry in sorted(entries.items()):
             if entry.get("id"):

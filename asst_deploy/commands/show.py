@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from ..errors import EXIT_OK, AsstDeployError
 from ..observe import observe
-from .session import Options, open_session
+from ..session import Options, open_session
 
 
 def run_show(options: Options, name: str | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:

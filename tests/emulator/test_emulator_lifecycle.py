@@ -118,10 +118,9 @@ def test_listing_1000_assistants_is_fast(capsys):
 
 
 def test_cli_command_serves_until_sigterm(tmp_path):
-    code = ("import sys; from asst_deploy.commands.emulator import run_emulator; "
-            "sys.exit(run_emulator(port=0, data=sys.argv[1], rate_limit_every=0, processing_seconds=0.0))")
     env = {**os.environ, "ASST_DEPLOY_EMULATOR_LATENCY_MS": "1"}
-    proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "cli.sqlite3")], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "asst_deploy.cli", "emulator", "--port", "0",
+                             "--data", str(tmp_path / "cli.sqlite3")], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
     try:
         proc.stdout.readline()

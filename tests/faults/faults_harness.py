@@ -223,7 +223,7 @@ class Result:
 
 
 def options(project: Project, **kw: Any) -> Any:
-    from asst_deploy.commands.session import Options
+    from asst_deploy.session import Options
 
     kw.setdefault("backend", "openai")
     kw.setdefault("max_retries", 2)

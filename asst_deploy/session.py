@@ -6,16 +6,25 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, TextIO
+from typing import TYPE_CHECKING, Any, Iterator, TextIO
 
-from ..backends.base import Target
-from ..backends.client import Connection, open_client
-from ..backends.storage import Storage
-from ..errors import AsstDeployError
-from ..lockfile import LockfileError, read_lock
-from ..ownership import Owner
+from .backends import open_target
+from .backends.base import Target
+from .backends.client import Connection, open_client
+from .backends.storage import Storage
+from .errors import AsstDeployError
+from .lockfile import LockfileError, read_lock
+from .observe import observe
+from .ownership import Owner
+from .plan.desired import api_notes, desired_state
+from .plan.planner import Desired, plan
+from .plan.types import Plan
+from .project import Project
+
+if TYPE_CHECKING:
+    from openai import OpenAI
 
 
 @dataclass(frozen=True)
@@ -38,24 +47,44 @@ class Session:
     """Built whole by ``open_session`` once the client is open, so no field is ever missing."""
 
     options: Options
-    project: Any  # manifest.loader.Project
+    project: Project
     owner: Owner
     connection: Connection
     lock: dict[str, Any]
     parallelism: int
-    client: Any
+    client: OpenAI
     target: Target
     storage: Storage
     previous_targets: tuple[Target, ...] = ()
 
+    def desired(self, *, destroy: bool = False) -> Desired:
+        """The manifests as this session's target holds them (nothing, to destroy), --target applied."""
+        return desired_state(self.project.specs, self.target, self.owner, self.project.api,
+                             locked=self.lock["assistants"], targets=self.options.targets, destroy=destroy)
 
-Loaded = tuple[Any, Owner, Connection, int]  # what load() returns: project, owner, connection, parallelism
+    def plan(self, *, destroy: bool = False) -> tuple[Plan, Desired]:
+        """The plan against the account as it is now, and the desired state it was made from."""
+        desired = self.desired(destroy=destroy)
+        observed = observe((self.target, *self.previous_targets), self.storage, self.owner, self.lock,
+                           parallelism=self.parallelism)
+        result = plan(desired, observed, self.lock)
+        return replace(result, notes=result.notes + api_notes(self.project.api, self.project.specs)), desired
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What ``load`` finds without any request: the project, its owner marker, how to connect."""
+
+    project: Project
+    owner: Owner
+    connection: Connection
+    parallelism: int
 
 
 def load(options: Options) -> Loaded:
     """The project (manifests validated), its owner marker, and how to connect: no I/O to an API."""
-    from ..config import environment_settings
-    from ..manifest.loader import load_project
+    from .config import environment_settings
+    from .project import load_project
 
     env = options.env or os.environ.get("ASST_DEPLOY_ENV") or None
     project = load_project(options.project_dir, env, options.api)
@@ -74,14 +103,14 @@ def load(options: Options) -> Loaded:
         verbose=options.verbose,
     )
     parallelism = _first(options.parallelism, settings["parallelism"], 8)
-    return project, Owner(project.config.project, project.environment), connection, parallelism
+    return Loaded(project, Owner(project.config.project, project.environment), connection, parallelism)
 
 
 def _first(*values: Any) -> Any:
     return next(v for v in values if v is not None)
 
 
-def read_lockfile(project: Any, owner: Owner) -> dict[str, Any]:
+def read_lockfile(project: Project, owner: Owner) -> dict[str, Any]:
     try:
         lock = read_lock(project.lockfile, owner.project, owner.environment)
     except LockfileError as exc:
@@ -95,35 +124,20 @@ def read_lockfile(project: Any, owner: Owner) -> dict[str, Any]:
     return lock
 
 
-def make_target(api: str, client: Any) -> Target:
-    if api == "assistants":
-        from ..backends.assistants import AssistantsTarget
-
-        return AssistantsTarget(client)
-    if api == "agents":
-        from ..backends.agents import AgentsTarget
-
-        return AgentsTarget(client)
-    if api == "responses":
-        from ..backends.responses import ResponsesTarget
-
-        return ResponsesTarget(client)
-    raise AsstDeployError(f"unknown api {api!r}; use assistants, agents or responses")
-
-
 @contextmanager
 def open_session(options: Options, *, err: TextIO | None = None,
                  loaded: Loaded | None = None) -> Iterator[Session]:
     """``loaded``: what ``load(options)`` returned already, so manifests are not read twice."""
     err = err or sys.stderr
-    project, owner, connection, parallelism = loaded or load(options)
+    loaded = loaded or load(options)
+    project, owner, connection, parallelism = loaded.project, loaded.owner, loaded.connection, loaded.parallelism
     lock = read_lockfile(project, owner)
     with open_client(connection, log=err) as client:
         storage = Storage(client)
-        target = make_target(project.api, client)
+        target = open_target(project.api, client)
         entries = lock["assistants"].values()
         earlier = {e.get(k) for e in entries for k in ("api", "replaced_api")} - {project.api, None}
-        previous_targets = tuple(make_target(api, client) for api in sorted(earlier))
+        previous_targets = tuple(open_target(api, client) for api in sorted(earlier))
         session = Session(options, project, owner, connection, lock, parallelism,
                           client=client, target=target, storage=storage, previous_targets=previous_targets)
         if project.api == "assistants" and connection.backend != "local":

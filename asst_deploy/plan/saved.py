@@ -1,0 +1,53 @@
+"""A saved plan (``plan --out FILE``): the plan JSON plus what it was made against.
+
+``apply FILE`` carries out exactly this plan, so it refuses one made for another project,
+environment, api or backend, or one the account, manifests or lockfile have moved away from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import AsstDeployError, StalePlanError
+from .types import Plan
+
+SAVED_PLAN_KIND = "asst-deploy saved plan"
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    plan: Plan
+    backend: str | None
+    targets: tuple[str, ...]
+
+
+def save_plan(path: Path, result: Plan, *, backend: str, targets: tuple[str, ...]) -> None:
+    doc = result.to_json()
+    doc["saved"] = {"kind": SAVED_PLAN_KIND, "backend": backend, "targets": list(targets)}
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def load_saved_plan(path: Path) -> SavedPlan:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        saved = doc.get("saved") or {}
+        if saved.get("kind") != SAVED_PLAN_KIND:
+            raise ValueError("not a plan saved by `asst-deploy plan --out`")
+        return SavedPlan(Plan.from_json(doc), saved.get("backend"), tuple(saved.get("targets") or ()))
+    except FileNotFoundError:
+        raise AsstDeployError(f"{path}: no such plan file") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise AsstDeployError(f"{path}: cannot read the saved plan ({exc})") from None
+
+
+def refuse_stale(saved: Plan, fresh: Plan) -> None:
+    """Raise StalePlanError naming the first thing that differs between the saved and a fresh plan."""
+    for what, a, b in (("the account", saved.observed_fingerprint, fresh.observed_fingerprint),
+                       ("the manifests", saved.desired_fingerprint, fresh.desired_fingerprint),
+                       ("the lockfile", saved.lock_fingerprint, fresh.lock_fingerprint)):
+        if a != b:
+            raise StalePlanError(f"saved plan is stale: {what} changed since it was made; run plan again")
+    if (saved.project, saved.environment, saved.api) != (fresh.project, fresh.environment, fresh.api):
+        raise StalePlanError("saved plan is stale: it was made for another project, environment or api")
