@@ -13,7 +13,8 @@ fixtures available in any test suite::
         assert asst_emulator.counter()["POST /v1/assistants"] == 2
 
 The marker's keyword arguments are ``EmulatorConfig`` fields. The state is in memory and gone
-after the test. This module stays light: openai is imported inside the fixture.
+after the test. Time is the emulator's own: ``asst_emulator.advance_clock(60)`` makes a minute pass
+for timestamps and vector-store file processing, with no sleep. This module stays light: openai is imported inside the fixture.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import control
+from .clock import Clock
 from .config import EmulatorConfig
 from .errors import ApiError, invalid, invalid_url, server_error
 from .faults import Faults
@@ -72,6 +73,7 @@ class App:
         self.config = config
         self.store = Store(config.data)
         self.faults = Faults(config)
+        self.clock = Clock()
         self.router = build_router()
 
     def close(self) -> None:

@@ -8,6 +8,8 @@ faults and end an outage. Never counted, never faulted, no key needed.
 - ``GET  /__emulator__/faults``         -> current fault settings and outage state
 - ``POST /__emulator__/faults``         JSON body of fault fields -> the new settings
 - ``POST /__emulator__/heal``           -> ends an outage
+- ``GET  /__emulator__/clock``          -> ``{"now": seconds, "offset": seconds}``
+- ``POST /__emulator__/clock``          ``{"advance": seconds}`` -> the same, moved forward
 """
 
 from __future__ import annotations
@@ -47,6 +49,17 @@ def handle(app: App, method: str, path: str, body: bytes) -> tuple[int, dict[str
     if action == ("POST", "heal"):
         faults.heal()
         return 200, faults.snapshot()
+    if action == ("GET", "clock"):
+        return 200, app.clock.snapshot()
+    if action == ("POST", "clock"):
+        try:
+            values = json.loads(body or b"{}")
+            if not isinstance(values, dict) or set(values) != {"advance"}:
+                raise ValueError('expected {"advance": seconds}')
+            app.clock.advance(values["advance"])
+        except ValueError as exc:
+            return _error(400, str(exc))
+        return 200, app.clock.snapshot()
     if action == ("GET", "health"):
         return 200, {"ok": True}
     return _error(404, f"Unknown control endpoint ({method} {path}).")

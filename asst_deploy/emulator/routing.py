@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Union
 
 from .errors import invalid
@@ -57,7 +56,7 @@ class Request:
         self.query = dict(query)
         self.headers = headers
         self.body = body
-        self.now = time.time()
+        self.now = app.clock.now()
         self._json: Any = None
 
     @property

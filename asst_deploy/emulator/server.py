@@ -142,3 +142,13 @@ class Emulator:
     def heal(self) -> None:
         """End an outage (and disarm ``outage_after_writes``)."""
         self._state().faults.heal()
+
+    # -- time ----------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """The emulator's time (seconds since the epoch): what ``created_at`` would be now."""
+        return self._state().clock.now()
+
+    def advance_clock(self, seconds: float) -> float:
+        """Let ``seconds`` pass for the emulator (timestamps, file processing) without sleeping."""
+        return self._state().clock.advance(seconds)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import openai
 import pytest
@@ -70,7 +69,7 @@ def test_update_semantics(openai_client):
 
 def test_empty_update_still_bumps_updated_at(openai_client, asst_emulator):
     a = openai_client.beta.agents.create(model="gpt-4.1")
-    time.sleep(1.05)
+    asst_emulator.advance_clock(1)
     b = openai_client.beta.agents.update(a.id)
     assert b.updated_at > a.updated_at and b.created_at == a.created_at
     assert asst_emulator.counter()["POST /v1/agents/{id}"] == 1

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import openai
 import pytest
 from emulator_helpers import assert_error
 
-pytestmark = pytest.mark.asst_emulator(processing_seconds=0.2)
+# Files stay in_progress until the test moves the emulator's clock past this (never by sleeping).
+PROCESSING = 60.0
+pytestmark = pytest.mark.asst_emulator(processing_seconds=PROCESSING)
 
 
 @pytest.fixture
@@ -17,13 +17,15 @@ def files(openai_client):
                                        purpose="assistants") for i in range(3)]
 
 
-def test_create_counts_and_processing(openai_client, files):
+def test_create_counts_and_processing(openai_client, asst_emulator, files):
     vs = openai_client.vector_stores.create(name="docs", file_ids=[f.id for f in files], metadata={"team": "b"})
     assert vs.id.startswith("vs_") and vs.object == "vector_store"
     assert vs.status == "in_progress"
     assert vs.file_counts.in_progress == 3 and vs.file_counts.total == 3 and vs.usage_bytes == 0
     assert vs.metadata == {"team": "b"} and vs.expires_at is None and vs.last_active_at == vs.created_at
-    time.sleep(0.25)
+    asst_emulator.advance_clock(PROCESSING / 2)
+    assert openai_client.vector_stores.retrieve(vs.id).status == "in_progress"
+    asst_emulator.advance_clock(PROCESSING / 2)
     done = openai_client.vector_stores.retrieve(vs.id)
     assert done.status == "completed"
     assert done.file_counts.completed == 3 and done.file_counts.in_progress == 0
@@ -53,7 +55,7 @@ def test_create_refuses_unknown_files(openai_client):
     assert_error(exc.value, param="file_ids[0]")
 
 
-def test_vector_store_files(openai_client, files):
+def test_vector_store_files(openai_client, asst_emulator, files):
     vs = openai_client.vector_stores.create(name="docs")
     raw = openai_client.vector_stores.files.with_raw_response.create(
         vs.id, file_id=files[0].id, attributes={"path": "docs/a.md", "size": 3, "ok": True})
@@ -62,6 +64,7 @@ def test_vector_store_files(openai_client, files):
     assert (vf.id, vf.object, vf.vector_store_id, vf.status) == (files[0].id, "vector_store.file", vs.id, "in_progress")
     assert vf.attributes == {"path": "docs/a.md", "size": 3, "ok": True} and vf.last_error is None
     assert vf.chunking_strategy.type == "static"
+    asst_emulator.advance_clock(PROCESSING)
     polled = openai_client.vector_stores.files.poll(files[0].id, vector_store_id=vs.id)
     assert polled.status == "completed" and polled.usage_bytes == files[0].bytes
     openai_client.vector_stores.files.create(vs.id, file_id=files[1].id,
@@ -110,12 +113,13 @@ def test_list_filter_is_validated(openai_client):
     assert_error(exc.value, param="filter", code="invalid_value")
 
 
-def test_file_batches(openai_client, files):
+def test_file_batches(openai_client, asst_emulator, files):
     vs = openai_client.vector_stores.create(name="docs")
     batch = openai_client.vector_stores.file_batches.create(vs.id, file_ids=[f.id for f in files[:2]],
                                                             attributes={"source": "docs"})
     assert batch.id.startswith("vsfb_") and batch.object == "vector_store.files_batch"
     assert batch.status == "in_progress" and batch.file_counts.in_progress == 2
+    asst_emulator.advance_clock(PROCESSING)
     done = openai_client.vector_stores.file_batches.poll(batch.id, vector_store_id=vs.id)
     assert done.status == "completed" and done.file_counts.completed == 2 and done.file_counts.total == 2
     listed = openai_client.vector_stores.file_batches.list_files(batch.id, vector_store_id=vs.id)
@@ -129,12 +133,12 @@ def test_file_batches(openai_client, files):
     assert openai_client.vector_stores.retrieve(vs.id).file_counts.total == 3
 
 
-def test_cancel_batch(openai_client, files):
+def test_cancel_batch(openai_client, asst_emulator, files):
     vs = openai_client.vector_stores.create(name="docs")
     batch = openai_client.vector_stores.file_batches.create(vs.id, file_ids=[f.id for f in files])
     cancelled = openai_client.vector_stores.file_batches.cancel(batch.id, vector_store_id=vs.id)
     assert cancelled.status == "cancelled" and cancelled.file_counts.cancelled == 3
-    time.sleep(0.25)
+    asst_emulator.advance_clock(PROCESSING)  # a cancelled file stays cancelled once it would have finished
     assert openai_client.vector_stores.file_batches.retrieve(batch.id, vector_store_id=vs.id).status == "cancelled"
     assert len(openai_client.vector_stores.files.list(vs.id, filter="cancelled").data) == 3
     counts = openai_client.vector_stores.retrieve(vs.id).file_counts
@@ -157,10 +161,10 @@ def test_batch_body_rules(openai_client, files):
         openai_client.vector_stores.file_batches.retrieve("vsfb_nope", vector_store_id=vs.id)
 
 
-def test_search(openai_client, files):
+def test_search(openai_client, asst_emulator, files):
     vs = openai_client.vector_stores.create(name="docs", file_ids=[f.id for f in files])
     assert list(openai_client.vector_stores.search(vs.id, query="invoice")) == []  # still processing
-    time.sleep(0.25)
+    asst_emulator.advance_clock(PROCESSING)
     hits = list(openai_client.vector_stores.search(vs.id, query="invoice number 2", max_num_results=2))
     assert len(hits) == 2 and hits[0].file_id == files[2].id and hits[0].score == 1.0
     assert hits[0].content[0].text.startswith("billing")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +133,7 @@ def scenario(client: openai.OpenAI, emu: Emulator) -> None:
     c.vector_stores.file_batches.retrieve(batch.id, vector_store_id=vs.id)
     c.vector_stores.file_batches.list_files(batch.id, vector_store_id=vs.id)
     c.vector_stores.file_batches.cancel(batch.id, vector_store_id=vs.id)
-    time.sleep(0.12)
+    emu.advance_clock(1)  # the files finish processing: search has something to find
     c.vector_stores.search(vs.id, query="shipping free", max_num_results=5,
                            filters={"type": "eq", "key": "path", "value": "faq2.md"})
     with pytest.raises(openai.NotFoundError):
@@ -180,7 +179,7 @@ def scenario(client: openai.OpenAI, emu: Emulator) -> None:
 
 def test_every_response_matches_the_official_spec(specs):
     capture = Capture()
-    with Emulator(EmulatorConfig(processing_seconds=0.1)) as emu:
+    with Emulator(EmulatorConfig(processing_seconds=1.0)) as emu:
         http_client = openai.DefaultHttpxClient(verify=False, event_hooks={"response": [capture]})
         client = openai.OpenAI(base_url=emu.base_url, api_key="sk-test", max_retries=0, http_client=http_client)
         scenario(client, emu)
