@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Collection, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Sequence
 
 from ..errors import AsstDeployError
-from ..spec import AssistantSpec, normalize
+from ..spec import SPEC_FIELDS, AssistantSpec, normalize
 from .planner import Desired
 
 if TYPE_CHECKING:
@@ -20,7 +20,8 @@ def desired_state(
     """What the manifests ask for (nothing, to destroy), normalized by the target's rules.
 
     ``targets`` (--target) must name manifests or lockfile entries (``locked``)."""
-    wanted = () if destroy else tuple(target.canonical(normalize(s, target.defaults)) for s in specs)
+    raw = () if destroy else tuple(specs)
+    wanted = tuple(target.canonical(normalize(s, target.defaults)) for s in raw)
     chosen = frozenset(targets) if targets else None
     if chosen:
         known = {s.name for s in specs} | set(locked)
@@ -36,7 +37,15 @@ def desired_state(
         ignore_unset=target.ignore_unset,
         write_only=target.write_only,
         targets=chosen,
+        defaulted={s.name: _defaulted(r, s) for r, s in zip(raw, wanted)},
     )
+
+
+def _defaulted(raw: AssistantSpec, normalized: AssistantSpec) -> frozenset[str]:
+    """Fields the manifest left unset that normalization filled with the API's defaults."""
+    empty: tuple[Any, ...] = (None, {}, [], ())
+    have = normalized.comparable()
+    return frozenset(f for f in SPEC_FIELDS if getattr(raw, f) in empty and have[f] not in empty)
 
 
 def api_notes(api: str, specs: Sequence[AssistantSpec]) -> tuple[str, ...]:

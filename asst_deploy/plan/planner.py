@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..spec import SPEC_FIELDS, AssistantSpec, FileSpec
 from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
-from .types import Action, Change, FieldDiff, Kind, Plan
+from .types import Action, Change, FieldDiff, Kind, Plan, display_order
 
 FILE_ROLES = ("files", "code_interpreter_files")
 
@@ -33,6 +33,8 @@ class Desired:
     ignore_unset: frozenset[str] = frozenset()  # never diff these when the manifest leaves them unset
     write_only: frozenset[str] = frozenset()  # the API never returns these: compare with the lock
     targets: frozenset[str] | None = None  # --target: plan only these names
+    # per name, the fields its manifest left unset that hold the API's defaults (a create shows them apart)
+    defaulted: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         payload = [
@@ -58,7 +60,7 @@ def plan(desired: Desired, observed: Observed, lock: Mapping[str, Any]) -> Plan:
         project=desired.project,
         environment=desired.environment,
         api=desired.api,
-        changes=tuple(changes),
+        changes=display_order(changes),
         observed_fingerprint=observed.fingerprint(),
         desired_fingerprint=desired.fingerprint(),
         lock_fingerprint=lock_fingerprint(lock),
@@ -332,7 +334,8 @@ class _Planner:
             reason = "new manifest"
             if kind is not Kind.RESPONSES and entry.get("id") and entry.get("api", self.desired.api) == self.desired.api:
                 reason = f"{entry['id']} (named in the lockfile) no longer exists on the account; it will be created again"
-            return [Change(kind, spec.name, Action.CREATE, after=after, reason=reason)]
+            defaulted = tuple(f for f in after if f in self.desired.defaulted.get(spec.name, ()))
+            return [Change(kind, spec.name, Action.CREATE, after=after, reason=reason, defaulted=defaulted)]
         diffs, seen = self._field_diffs(before, after, entry)
         if kind is not Kind.AGENT:
             diffs += self._resource_diffs(spec, now, entry, so_far)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 FORMAT_VERSION = 1
 
@@ -57,6 +57,8 @@ class Change:
     after: Mapping[str, Any] | None = None
     fields: tuple[FieldDiff, ...] = ()
     reason: str = ""  # for people only: the applier never reads it
+    # creates: fields of ``after`` the manifest left unset, holding the API's defaults (shown apart)
+    defaulted: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:
@@ -79,6 +81,8 @@ class Change:
             doc["role"] = self.role
         if self.fields:
             doc["fields"] = [{"field": f.field, "before": f.before, "after": f.after} for f in self.fields]
+        if self.defaulted:
+            doc["defaulted"] = list(self.defaulted)
         return doc
 
     @classmethod
@@ -94,7 +98,21 @@ class Change:
             after=doc.get("after"),
             fields=tuple(FieldDiff(f["field"], f["before"], f["after"]) for f in doc.get("fields", ())),
             reason=doc.get("reason", ""),
+            defaulted=tuple(doc.get("defaulted", ())),
         )
+
+
+# Display order within one manifest name: the assistant, then its store, then its files.
+_TYPE_RANK = {Kind.ASSISTANT: 0, Kind.AGENT: 0, Kind.RESPONSES: 0, Kind.VECTOR_STORE: 1, Kind.FILE: 2}
+
+
+def display_order(changes: Iterable[Change]) -> tuple[Change, ...]:
+    """By manifest name; within a name the assistant, its vector store, then its files by path.
+
+    The plan's own order, so the JSON document, the terminal and the pull-request comment list
+    changes alike. Stable: equal keys keep the planner's order. Files no manifest names (``-``) last.
+    """
+    return tuple(sorted(changes, key=lambda c: (c.name == "-", c.name, _TYPE_RANK.get(c.type, 3), c.path or "")))
 
 
 @dataclass(frozen=True)

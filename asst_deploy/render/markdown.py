@@ -1,8 +1,9 @@
 """The plan as a pull-request comment (GitHub-flavoured markdown). Never any ANSI colour.
 
 Layout only: the content comes from :mod:`.walk`, the same walk the terminal text uses. A summary
-table, a table of changes, then one collapsed ``<details>`` per change with its fields in a
-```` ```diff ```` block, where GitHub colours removed and added lines.
+table, a table of changes, then per change its fields in a ```` ```diff ```` block, where GitHub
+colours removed and added lines: open when short, folded in a ``<details>`` when long, so a reviewer
+sees a small edit without a click and a long one does not bury the rest of the comment.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ACTION_LABELS = {"create": "➕ create", "update": "✏️ update", "delete": "�
 # In a diff block a changed field's header gets "!", which GitHub's diff grammar shows as changed.
 _DIFF_SIGNS = {"~": "!"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#~])")  # "|" is escaped by cell()
+OPEN_LIMIT = 15  # diff lines shown open; a longer diff is folded
 
 
 def render_markdown(doc: Mapping[str, Any]) -> str:
@@ -60,14 +62,17 @@ def _changes_table(view: PlanView) -> str:
 
 
 def _details(change: ChangeView) -> str:
-    """A collapsed diff block of the change's fields; nothing when there are no fields to show."""
-    lines = [_diff_line(line) for line in change.body if line.sign != "#"]
+    """The diff block of the change's fields, open or folded; nothing when there are no fields."""
+    lines = [_diff_line(line) for line in change.body]
     if not lines:
         return ""
     body = "\n".join(lines)
     fence = "`" * max(3, _longest_run(body, "`") + 1)
-    summary = html.escape(visible(f"{change.address} ({change.action})"))
-    return f"<details><summary>{summary}</summary>\n\n{fence}diff\n{body}\n{fence}\n\n</details>"
+    block = f"{fence}diff\n{body}\n{fence}"
+    if len(lines) <= OPEN_LIMIT:
+        return f"{ACTION_LABELS.get(change.action, text(change.action))} {code(change.address)}\n\n{block}"
+    summary = html.escape(visible(f"{change.address} ({change.action}, {len(lines)} lines)"))
+    return f"<details><summary>{summary}</summary>\n\n{block}\n\n</details>"
 
 
 def _diff_line(line: Line) -> str:

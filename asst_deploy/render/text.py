@@ -36,7 +36,7 @@ def render_text(doc: Mapping[str, Any], *, color: bool = False) -> str:
         out.append("")
     for change in view.changes:
         out.append(_header(change, paint))
-        out += [_body_line(line, paint) for line in change.body]
+        out += [_body_line(line, paint) for line in change.comments + change.body]
         out.append("")
     if view.unchanged:
         out.append(view.unchanged)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
+from . import yamlish
 from .textdiff import DiffLine, Span, diff_text, split_lines
 
 # Styles a line or span may carry besides textdiff's PLAIN / DELETE / INSERT.
@@ -22,6 +23,7 @@ DIM = "dim"
 
 INLINE_LIMIT = 60  # a string or structure longer than this is shown as a block, and diffed by line
 SHORT_SHA = 12
+UNSET = "(unset)"  # the one way a plan writes "no value": null in the document, or a key not there
 
 class _Absent:
     """A key one side of a comparison does not have (which is not the same as ``null``)."""
@@ -39,8 +41,6 @@ HEADLINES = {
     "delete": "will be deleted",
     "replace": "will be replaced",
 }
-# Display order within one manifest name: the assistant, then its store, then its files.
-_TYPE_RANK = {"assistant": 0, "agent": 0, "responses": 0, "vector_store": 1, "file": 2}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
@@ -62,7 +62,8 @@ class ChangeView:
     symbol: str
     id: str | None
     reason: str
-    body: tuple[Line, ...]
+    body: tuple[Line, ...]  # what changes; the reason is not part of it (markdown shows it in its table)
+    comments: tuple[Line, ...] = ()  # the reason, as ``#`` lines for the terminal
 
     @property
     def headline(self) -> str:
@@ -91,7 +92,8 @@ def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
     colours) instead of one ``before -> after`` line (what a terminal reader expects).
     """
     project, environment, api = (str(doc.get(key, "?")) for key in ("project", "environment", "api"))
-    changes = tuple(change_view(change, pairs=pairs) for change in sort_changes(doc.get("changes") or ()))
+    # the document's order, which the planner chose: text, markdown and json list changes alike
+    changes = tuple(change_view(change, pairs=pairs) for change in doc.get("changes") or ())
     summary = doc.get("summary") or count(doc.get("changes") or ())
     return PlanView(
         title=f"asst-deploy plan: project {project}, environment {environment}, api {api}",
@@ -104,23 +106,6 @@ def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
         unchanged=unchanged_line(api, len(doc.get("unchanged") or ())),
         closing=closing_line(summary) if changes else "No changes. Your assistants match the manifests.",
     )
-
-
-def sort_changes(changes: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """By manifest name; within a name the assistant, its vector store, then its files by path.
-
-    Stable, so equal keys keep the planner's order, and a plan reads the same every time.
-    """
-    indexed = list(enumerate(changes))
-    indexed.sort(
-        key=lambda item: (
-            str(item[1].get("name") or ""),
-            _TYPE_RANK.get(str(item[1].get("type")), 3),
-            str(item[1].get("path") or ""),
-            item[0],
-        )
-    )
-    return [change for _, change in indexed]
 
 
 def count(changes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
@@ -163,7 +148,8 @@ def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView
         symbol=SYMBOLS.get(action, "?"),
         id=change.get("id") or file_id,
         reason=str(change.get("reason") or ""),
-        body=tuple(_comments(str(change.get("reason") or ""))) + tuple(body),
+        body=tuple(body),
+        comments=tuple(_comments(str(change.get("reason") or ""))),
     )
 
 
@@ -182,7 +168,10 @@ def _generic_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
     if action in ("update", "replace") and isinstance(before, Mapping) and isinstance(after, Mapping):
         return field_lines("", before, after, pairs=pairs)
     if action in ("create", "replace") and isinstance(after, Mapping):
-        return [line for key, value in _shown(after, change) for line in value_lines(key, value, "+")]
+        defaulted = [str(key) for key in change.get("defaulted") or () if key in after]
+        shown = [(key, value) for key, value in _shown(after, change) if key not in defaulted]
+        lines = [line for key, value in shown for line in value_lines(key, value, "+")]
+        return lines + _defaults_line(after, defaulted)
     if action == "delete" and isinstance(before, Mapping):
         shown = _shown(before, change)
         return [line for key, value in shown for line in value_lines(key, value, "-", summarize=True)]
@@ -192,6 +181,14 @@ def _generic_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
 def _shown(values: Mapping[str, Any], change: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """Fields worth a line: the object's own id is already in the header."""
     return [(key, value) for key, value in values.items() if not (key == "id" and value == change.get("id"))]
+
+
+def _defaults_line(after: Mapping[str, Any], defaulted: Sequence[str]) -> list[Line]:
+    """Values the manifest did not write (the API's own defaults): one quiet line, not changes."""
+    values = [f"{key} {_inline(after[key])}" for key in defaulted if after[key] not in (None, {}, [])]
+    if not values:
+        return []
+    return [Line("#", (Span("API defaults, not set in the manifest: " + ", ".join(values), DIM),))]
 
 
 def _reported_field(entry: Mapping[str, Any], pairs: bool) -> list[Line]:
@@ -252,18 +249,18 @@ def value_lines(path: str, value: Any, sign: str, *, summarize: bool = False) ->
     """
     if value is None or value == {} or value == [] or value == "":
         return []
-    if isinstance(value, list) and _is_block(value):
-        items = [(f"{path}[{i}]", item) for i, item in enumerate(value)]
-        return [line for sub, item in items for line in value_lines(sub, item, sign, summarize=summarize)]
-    if isinstance(value, str) and _is_block(value):
+    if isinstance(value, str) and "\n" in value.removesuffix("\n"):  # one line reads best as one line
         lines = split_lines(value.removesuffix("\n"))
         if summarize:
             count = Span(f"({len(lines):,} lines, {len(value):,} characters)", DIM)
             return [Line(sign, (Span(f"{path}: "), count))]
         return [Line(sign, (Span(f"{path}: |"),))] + [Line(sign, (Span(text),), depth=1) for text in lines]
-    if _is_block(value) and not summarize:
-        json_lines = split_lines(_block(value))
-        return [Line(sign, (Span(f"{path}:"),))] + [Line(sign, (Span(text),), depth=1) for text in json_lines]
+    if _is_block(value) and summarize:  # a deleted structure: one line per entry is enough
+        if isinstance(value, list):
+            return [Line(sign, (Span(f"{path}[{i}]: {_inline(item)}"),)) for i, item in enumerate(value)]
+        return [Line(sign, (Span(f"{path}: {_inline(value)}"),))]
+    if _is_block(value):
+        return [Line(sign, (Span(f"{path}:"),))] + [Line(sign, (Span(text),), depth=1) for text in yamlish.dump(value)]
     return [Line(sign, (Span(f"{path}: {_inline(value)}"),))]
 
 
@@ -322,37 +319,38 @@ def _join(path: str, key: Any) -> str:
 
 
 def _inline(value: Any) -> str:
-    """A value as one JSON literal (strings quoted, any script as written)."""
-    if value is ABSENT:
-        return "(absent)"
+    """A value on one line: a scalar as a JSON literal (strings quoted, any script as written), a
+    structure in YAML flow style (``{team: billing}``), no value as ``(unset)``."""
+    if value is ABSENT or value is None:
+        return UNSET
+    if isinstance(value, (Mapping, list)):
+        return yamlish.flow(value)
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _is_block(value: Any) -> bool:
-    """Too long or multi-line to read on one line."""
+    """Too long or multi-line to read on one line; any structure with structures inside."""
     if value is ABSENT or value is None:
         return False
     if isinstance(value, str):
         return "\n" in value or len(value) > INLINE_LIMIT
-    return isinstance(value, (Mapping, list)) and len(_inline(value)) > INLINE_LIMIT
+    return isinstance(value, (Mapping, list)) and not yamlish.is_flat(value)
 
 
 def _block(value: Any) -> str:
-    """A value as text to diff by line: strings as written, structures as indented JSON."""
+    """A value as text to diff by line: strings as written, structures as YAML (as in the manifest)."""
     if value is ABSENT or value is None:
         return ""
     if isinstance(value, str):
         return value
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return "\n".join(yamlish.dump(value))
 
 
 def _side_note(before: Any, after: Any) -> str:
-    """Say so when one side of a line diff is null or missing: an empty diff side cannot."""
+    """Say so when one side of a line diff has no value: an empty diff side cannot."""
     for side, value in (("was", before), ("now", after)):
-        if value is None:
-            return f"{side} null"
-        if value is ABSENT:
-            return f"{side} absent"
+        if value is None or value is ABSENT:
+            return f"{side} unset"
     return ""
 
 

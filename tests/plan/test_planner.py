@@ -44,13 +44,13 @@ def actions(result) -> list[tuple[str, str]]:
 
 def test_new_manifest_creates_store_file_and_assistant():
     result = plan(desired(spec()), Observed(), {"assistants": {}})
-    assert actions(result) == [
+    assert actions(result) == [  # the order every format shows: the assistant, its store, its files
+        ("assistant.bot", "create"),
         ("vector_store.bot", "create"),
         ("file.bot:docs/a.md", "create"),
-        ("assistant.bot", "create"),
     ]
     assert result.summary() == {"create": 3, "update": 0, "delete": 0}
-    assert result.changes[1].after == {"sha256": SHA_A, "size": 3, "file_id": None}
+    assert result.changes[2].after == {"sha256": SHA_A, "size": 3, "file_id": None}
 
 
 def test_deployed_state_plans_nothing():
@@ -215,8 +215,8 @@ def test_adding_retrieval_files_points_the_assistant_at_the_new_store():
     bare = spec(files=())
     observed, lock = deployed(bare)
     result = plan(desired(spec()), observed, lock)
-    assert actions(result) == [("vector_store.bot", "create"), ("file.bot:docs/a.md", "create"), ("assistant.bot", "update")]
-    (diff,) = result.changes[-1].fields
+    assert actions(result) == [("assistant.bot", "update"), ("vector_store.bot", "create"), ("file.bot:docs/a.md", "create")]
+    (diff,) = result.changes[0].fields
     assert (diff.field, diff.before, diff.after) == (
         "tool_resources.vector_store", None, "(new vector store, known after apply)")
 
@@ -232,8 +232,8 @@ def test_code_interpreter_content_change_updates_the_assistant_file_ids():
     assert plan(desired(old), observed, lock).changes == ()
     new = replace(old, code_interpreter_files=(FileSpec("data/x.csv", SHA_B, 4),))
     result = plan(desired(new), observed, lock)
-    assert actions(result) == [("file.bot:data/x.csv", "update"), ("assistant.bot", "update")]
-    (diff,) = result.changes[-1].fields
+    assert actions(result) == [("assistant.bot", "update"), ("file.bot:data/x.csv", "update")]
+    (diff,) = result.changes[0].fields
     assert diff.field == "tool_resources.code_interpreter_files"
     assert diff.before == [f"data/x.csv ({SHA_A[:12]})"] and diff.after == [f"data/x.csv ({SHA_B[:12]})"]
 

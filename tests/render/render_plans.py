@@ -3,7 +3,7 @@ not a conftest, so test files can import it by name)."""
 
 from __future__ import annotations
 
-from asst_deploy.plan.types import Action, Change, FieldDiff, Kind, Plan
+from asst_deploy.plan.types import Action, Change, FieldDiff, Kind, Plan, display_order
 
 SHA_A = "1a2b3c4d5e6f" + "0" * 52
 SHA_B = "9f8e7d6c5b4a" + "1" * 52
@@ -44,11 +44,12 @@ def sample_plan(**overrides) -> Plan:
                before={"sha256": SHA_A, "file_id": "file-old1"},
                after={"sha256": SHA_B, "size": 1350, "file_id": None},
                reason="the file's content changed"),
-        Change(Kind.ASSISTANT, "billing-bot", Action.CREATE, after=assistant(), reason="new manifest"),
+        Change(Kind.ASSISTANT, "billing-bot", Action.CREATE, after=assistant(), reason="new manifest",
+               defaulted=("response_format",)),
         Change(Kind.VECTOR_STORE, "old-bot", Action.DELETE, id="vs_old", before={"id": "vs_old"},
                reason="no manifest named it any more"),
     )
-    values = dict(project="acme-support", environment="dev", api="assistants", changes=changes,
+    values = dict(project="acme-support", environment="dev", api="assistants", changes=display_order(changes),
                   unchanged=("faq-bot", "sales-bot", "triage-bot"))
     values.update(overrides)
     return Plan(**values)

@@ -24,7 +24,7 @@ SAMPLE_MARKDOWN = """\
 | ✏️ update | `assistant.support-bot` | `asst_abc123` | the manifest changed, or the assistant was edited outside asst-deploy |
 | ✏️ update | `file.support-bot:docs/faq.md` | `file-old1` | the file's content changed |
 
-<details><summary>assistant.billing-bot (create)</summary>
+➕ create `assistant.billing-bot`
 
 ```diff
 + display_name: "Billing Bot"
@@ -33,14 +33,13 @@ SAMPLE_MARKDOWN = """\
 + instructions: |
 +   You are a billing assistant.
 +   Be brief.
-+ tools: [{"type": "code_interpreter"}]
++ tools:
++   - type: code_interpreter
 + temperature: 0.2
-+ response_format: "auto"
+# API defaults, not set in the manifest: response_format "auto"
 ```
 
-</details>
-
-<details><summary>assistant.support-bot (update)</summary>
+✏️ update `assistant.support-bot`
 
 ```diff
 - model: "gpt-4o"
@@ -52,16 +51,12 @@ SAMPLE_MARKDOWN = """\
     Never share secrets.
 ```
 
-</details>
-
-<details><summary>file.support-bot:docs/faq.md (update)</summary>
+✏️ update `file.support-bot:docs/faq.md`
 
 ```diff
 - sha256: 1a2b3c4d5e6f
 + sha256: 9f8e7d6c5b4a
 ```
-
-</details>
 
 3 assistants unchanged.
 
@@ -105,8 +100,13 @@ def test_summary_and_fences_survive_hostile_text():
     change = Change(Kind.ASSISTANT, "bot", Action.UPDATE, id="asst_1",
                     fields=(FieldDiff("instructions", "use code here\n</details>\n", "use ````code```` here\n</details>\n"),))
     out = markdown(change)
-    assert "<details><summary>assistant.bot (update)</summary>\n\n`````diff\n" in out
-    assert "-   use code here\n+   use ````code```` here\n    </details>\n`````\n\n</details>" in out
+    assert "✏️ update `assistant.bot`\n\n`````diff\n" in out
+    assert "-   use code here\n+   use ````code```` here\n    </details>\n`````\n" in out
+    long = Change(Kind.ASSISTANT, "bot", Action.UPDATE, id="asst_1",
+                  fields=(FieldDiff("instructions", "use code here\n</details>\n" * 9, "use ````code```` here\n</details>\n" * 9),))
+    out = markdown(long)
+    assert "<details><summary>assistant.bot (update, 28 lines)</summary>\n\n`````diff\n" in out
+    assert out.count("</details>\n`````") == 1 and out.count("`````\n\n</details>") == 1
 
 
 def test_code_span_and_text_helpers():

@@ -154,4 +154,4 @@ def test_text_and_markdown_show_the_same_diff_lines():
 def test_an_update_computed_from_before_and_after_when_fields_are_missing():
     change = Change(Kind.ASSISTANT, "bot", Action.UPDATE, id="asst_1", before=assistant(), after=assistant(temperature=0.7, metadata={"team": "billing"}))
     out = render(Plan("p", "e", "assistants", changes=(change,)).to_json())
-    assert "    ~ temperature: 0.2 -> 0.7\n    ~ metadata.team: (absent) -> \"billing\"\n" in out
+    assert "    ~ temperature: 0.2 -> 0.7\n    ~ metadata.team: (unset) -> \"billing\"\n" in out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from render_plans import NEW_INSTRUCTIONS, OLD_INSTRUCTIONS, SHA_A, SHA_B, assistant, sample_plan
 
-from asst_deploy.plan.types import Action, Change, FieldDiff, Kind, Plan
+from asst_deploy.plan.types import Action, Change, FieldDiff, Kind, Plan, display_order
 from asst_deploy.render import render
 
 SAMPLE_TEXT = """\
@@ -21,9 +21,10 @@ Note: the lockfile was rebuilt from ownership markers
     + instructions: |
       + You are a billing assistant.
       + Be brief.
-    + tools: [{"type": "code_interpreter"}]
+    + tools:
+      + - type: code_interpreter
     + temperature: 0.2
-    + response_format: "auto"
+    # API defaults, not set in the manifest: response_format "auto"
 
 - vector_store.old-bot (vs_old) will be deleted
     # no manifest named it any more
@@ -158,20 +159,27 @@ def test_file_create_update_delete():
 
 def test_order_is_by_name_then_assistant_store_files_and_stable():
     changes = (
+        Change(Kind.FILE, "-", Action.DELETE, id="file-9", path="stray.md", before={"sha256": SHA_B}),
         Change(Kind.FILE, "b", Action.CREATE, path="z.md", role="files", after={"sha256": SHA_A}),
         Change(Kind.FILE, "b", Action.CREATE, path="a.md", role="files", after={"sha256": SHA_A}),
         Change(Kind.VECTOR_STORE, "b", Action.CREATE, after={"name": "b"}),
         Change(Kind.ASSISTANT, "b", Action.CREATE, after={"model": "m"}),
         Change(Kind.ASSISTANT, "a", Action.DELETE, id="asst_9"),
     )
-    headers = [line for line in text(*changes).splitlines() if line and line[0] in "+-~"]
-    assert headers == [
+    expected = [
         "- assistant.a (asst_9) will be deleted",
         "+ assistant.b will be created",
         "+ vector_store.b will be created",
         "+ file.b:a.md will be created",
         "+ file.b:z.md will be created",
+        "- file.-:stray.md (file-9) will be deleted",
     ]
+    ordered = display_order(changes)
+    headers = [line for line in text(*ordered).splitlines() if line and line[0] in "+-~"]
+    assert headers == expected
+    # the renderers keep the document's order: the JSON's order is the one every format shows
+    shuffled = [line for line in text(*reversed(ordered)).splitlines() if line and line[0] in "+-~"]
+    assert shuffled == expected[::-1]
 
 
 def test_nested_tool_change_names_the_changed_path():
@@ -185,10 +193,10 @@ def test_nested_tool_change_names_the_changed_path():
 
 def test_planner_leaf_paths_are_shown_as_given():
     out = text(Change(Kind.ASSISTANT, "a", Action.UPDATE, id="asst_1",
-                      fields=(FieldDiff("tools[2].parameters", {"type": "object"}, {"type": "object", "required": ["n"]}),
+                      fields=(FieldDiff("tools[2].parameters", {"type": "object"}, {"type": "object", "required": ["order_number"]}),
                               FieldDiff("metadata.team", None, "billing"))))
-    assert '    ~ tools[2].parameters.required: (absent) -> ["n"]\n' in out
-    assert '    ~ metadata.team: null -> "billing"\n' in out
+    assert "    ~ tools[2].parameters.required: (unset) -> [order_number]\n" in out
+    assert '    ~ metadata.team: (unset) -> "billing"\n' in out
 
 
 def test_an_added_tool_is_a_line_diff_of_the_list():
@@ -197,16 +205,10 @@ def test_an_added_tool_is_a_line_diff_of_the_list():
     out = text(Change(Kind.ASSISTANT, "a", Action.UPDATE, id="asst_1", fields=(FieldDiff("tools", old, new),)))
     assert (
         "    ~ tools:\n"
-        "        [\n"
-        "      +   {\n"
-        '      +     "type": "code_interpreter"\n'
-        "      +   },\n"
-        "          {\n"
-        '            "type": "file_search",\n'
-        '      -     "max_num_results": [-5-]\n'
-        '      +     "max_num_results": {+8+}\n'
-        "          }\n"
-        "        ]\n"
+        "      + - type: code_interpreter\n"
+        "        - type: file_search\n"
+        "      -   max_num_results: [-5-]\n"
+        "      +   max_num_results: {+8+}\n"
     ) in out
 
 
@@ -217,7 +219,7 @@ def test_a_field_the_planner_reports_is_never_silently_dropped():
 
 def test_instructions_set_from_nothing_says_so():
     out = text(Change(Kind.ASSISTANT, "a", Action.UPDATE, id="asst_1", fields=(FieldDiff("instructions", None, "one\ntwo\n"),)))
-    assert "    ~ instructions: (was null)\n      + one\n      + two\n" in out
+    assert "    ~ instructions: (was unset)\n      + one\n      + two\n" in out
 
 
 def test_sample_update_instructions_diff_is_marked():
