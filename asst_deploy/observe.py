@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from .backends.base import Target
 from .backends.storage import Storage
+from .lockentry import LockDocument, LockEntry
 from .ownership import MARKER_KEY, Owner
 from .spec import normalize
 from .state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
@@ -22,7 +23,7 @@ def observe(
     targets: Iterable[Target],
     storage: Storage,
     owner: Owner,
-    lock: Mapping[str, Any],
+    lock: LockDocument,
     *,
     parallelism: int = 8,
 ) -> Observed:
@@ -30,8 +31,8 @@ def observe(
 
     ``targets`` is the API being deployed to, plus any API the lock says was used before, so that
     a change of ``api`` sees the objects it must replace."""
-    entries = lock.get("assistants", {})
-    assistants = [a for target in targets if target.holds_objects for a in _assistants(target, owner)]
+    entries = lock.entries
+    assistants = [a for target in targets if target.capabilities.server_object for a in _assistants(target, owner)]
     files = [
         ObservedFile(id=f.id, sha256=sha, filename=f.filename, bytes=f.bytes)
         for f in storage.list_files()
@@ -63,13 +64,13 @@ def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
 
 
 def _list_where_unsure(
-    stores: list[ObservedVectorStore], entries: Mapping[str, Any], storage: Storage, parallelism: int
+    stores: list[ObservedVectorStore], entries: Mapping[str, LockEntry], storage: Storage, parallelism: int
 ) -> list[ObservedVectorStore]:
     """List a store's files only when its count disagrees with the lock, or the lock lacks it."""
 
     def unsure(store: ObservedVectorStore) -> bool:
-        entry = entries.get(store.name) or {}
-        return entry.get("vector_store_id") != store.id or len(entry.get("files") or {}) != store.file_count
+        entry = entries.get(store.name) or LockEntry()
+        return entry.vector_store_id != store.id or len(entry.files) != store.file_count
 
     todo = [s for s in stores if unsure(s)]
     if not todo:

@@ -15,7 +15,8 @@ from .backends.base import Target
 from .backends.client import Connection, open_client
 from .backends.storage import Storage
 from .errors import AsstDeployError
-from .lockfile import LockfileError, read_lock
+from .lockentry import LockDocument, read_document
+from .lockfile import LockfileError
 from .observe import observe
 from .ownership import Owner
 from .plan.desired import api_notes, desired_state
@@ -50,7 +51,7 @@ class Session:
     project: Project
     owner: Owner
     connection: Connection
-    lock: dict[str, Any]
+    lock: LockDocument
     parallelism: int
     client: OpenAI
     target: Target
@@ -59,8 +60,8 @@ class Session:
 
     def desired(self, *, destroy: bool = False) -> Desired:
         """The manifests as this session's target holds them (nothing, to destroy), --target applied."""
-        return desired_state(self.project.specs, self.target, self.owner, self.project.api,
-                             locked=self.lock["assistants"], targets=self.options.targets, destroy=destroy)
+        return desired_state(self.project.specs, self.target, self.owner,
+                             locked=self.lock.entries, targets=self.options.targets, destroy=destroy)
 
     def plan(self, *, destroy: bool = False) -> tuple[Plan, Desired]:
         """The plan against the account as it is now, and the desired state it was made from."""
@@ -110,15 +111,15 @@ def _first(*values: Any) -> Any:
     return next(v for v in values if v is not None)
 
 
-def read_lockfile(project: Project, owner: Owner) -> dict[str, Any]:
+def read_lockfile(project: Project, owner: Owner) -> LockDocument:
     try:
-        lock = read_lock(project.lockfile, owner.project, owner.environment)
+        lock = read_document(project.lockfile, owner.project, owner.environment)
     except LockfileError as exc:
         raise AsstDeployError(str(exc)) from None
-    if (lock.get("project"), lock.get("environment")) != (owner.project, owner.environment):
+    if (lock.project, lock.environment) != (owner.project, owner.environment):
         raise AsstDeployError(
-            f"{project.lockfile.name} belongs to project {lock.get('project')!r}, environment "
-            f"{lock.get('environment')!r}, not {owner.project!r}/{owner.environment!r}; "
+            f"{project.lockfile.name} belongs to project {lock.project!r}, environment "
+            f"{lock.environment!r}, not {owner.project!r}/{owner.environment!r}; "
             "check --env and the lockfile path"
         )
     return lock
@@ -135,8 +136,7 @@ def open_session(options: Options, *, err: TextIO | None = None,
     with open_client(connection, log=err) as client:
         storage = Storage(client)
         target = open_target(project.api, client)
-        entries = lock["assistants"].values()
-        earlier = {e.get(k) for e in entries for k in ("api", "replaced_api")} - {project.api, None}
+        earlier = {api for e in lock.entries.values() for api in (e.api, e.replaced_api) if api} - {project.api}
         previous_targets = tuple(open_target(api, client) for api in sorted(earlier))
         session = Session(options, project, owner, connection, lock, parallelism,
                           client=client, target=target, storage=storage, previous_targets=previous_targets)

@@ -8,9 +8,11 @@ trailing whitespace never show up as perpetual diffs.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field, fields, replace
+from enum import Enum
 from functools import cached_property
 from typing import Any, Mapping
 
@@ -20,6 +22,19 @@ REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
 
 def is_reasoning_model(model: str) -> bool:
     return bool(REASONING_MODEL.match(model))
+
+
+class Kind(str, Enum):
+    """What a plan's change acts on. ``responses`` is a lockfile-only entry (``api: responses``)."""
+
+    ASSISTANT = "assistant"
+    AGENT = "agent"
+    RESPONSES = "responses"
+    VECTOR_STORE = "vector_store"
+    FILE = "file"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 # Fields an assistant has that the planner compares, in display order.
@@ -191,3 +206,36 @@ def normalize(spec: AssistantSpec, defaults: Defaults = Defaults()) -> Assistant
 def _number(value: float | None, default: float | None) -> float | None:
     value = default if value is None else value
     return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What one target API can hold, asked of the backend instead of checked by its name.
+
+    The planner, the applier and the commands read these flags; only the backend (and the
+    manifest's ``api_rules`` table) know which API has which, so a fourth API touches those two.
+    """
+
+    kind: Kind  # what a manifest becomes: an assistant, an agent, or lockfile-only settings
+    api: str  # the ``api:`` setting's value
+    server_object: bool  # an object on the account holds the settings (False: only the lockfile does)
+    tool_resources: bool  # a vector store and code-interpreter files attach to that object
+    defaults: Defaults = Defaults()
+    ignore_unset: frozenset[str] = frozenset()  # never diff these when the manifest leaves them unset
+    write_only: frozenset[str] = frozenset()  # the API never returns these: compare with the lockfile
+
+
+def digest(value: Any) -> str:
+    """A stable sha256 of a JSON-able value (keys sorted)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def spec_digest(comparable: Mapping[str, Any], ignore_unset: frozenset[str] = frozenset(),
+                write_only: frozenset[str] = frozenset()) -> str:
+    """What the lockfile remembers of the last applied spec, to tell drift from a manifest edit.
+
+    Fields the API never shows, and unset fields the API fills in itself, are left out so that
+    the account's copy and the manifest's digest alike."""
+    view = {k: v for k, v in comparable.items()
+            if k not in write_only and not (k in ignore_unset and v in (None, {}, []))}
+    return digest(view)[:16]

@@ -44,7 +44,7 @@ def manifests_rel(project: Project) -> str:
 def object_target(session: Session) -> Target:
     """The session's target, if its API keeps objects on the server (responses keeps none)."""
     target = session.target
-    if not getattr(target, "holds_objects", True) or session.project.api not in OWN_PREFIX:
+    if not target.capabilities.server_object or session.project.api not in OWN_PREFIX:
         raise AsstDeployError(
             f"api: {session.project.api} keeps no assistant on the server: there is nothing to import or export",
             hint="use --api assistants or --api agents for the API that holds the objects",

@@ -51,7 +51,7 @@ def export_objects(session: Session, out_dir: Path | None, *, include_all: bool 
     folder = manifests_rel(project) if into_project else "."
     remotes = [r for r in target.list() if include_all or MARKER_KEY not in r.metadata]
     env = environment(project.config, project.environment)
-    used = {s.name for s in project.specs} | set(session.lock["assistants"])
+    used = {s.name for s in project.specs} | set(session.lock.entries)
     need_names = any(r.vector_store_ids or r.code_interpreter_file_ids for r in remotes)
     names = {f.id: f.filename for f in session.storage.list_files()} if need_names else {}
     for remote in remotes:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..backends.base import RemoteAssistant, Target
 from ..errors import AsstDeployError, ValidationFailed
-from ..lockfile import read_lock, write_lock
+from ..lockentry import LockDocument, LockEntry, read_document, write_document
 from ..manifest.models import MAX_USER_METADATA_PAIRS, NAME_PATTERN
 from ..manifest.writer import Rendered
 from ..ownership import MARKER_KEY
@@ -85,9 +85,9 @@ def import_object(session: Session, assistant_id: str, name: str, *, force: bool
     except BaseException:
         remove_files(created)
         raise
-    lock = read_lock(project.lockfile, owner.project, owner.environment)
-    lock["assistants"][name] = {"id": assistant_id, "api": target.api, "code_interpreter_files": {}}
-    write_lock(project.lockfile, lock)
+    lock = read_document(project.lockfile, owner.project, owner.environment)
+    lock.entries[name] = _adopted(assistant_id, target)
+    write_document(project.lockfile, lock)
     return Imported(noun, created, owner.marker(name), rendered, taken_from, warnings, differences)
 
 
@@ -117,14 +117,19 @@ def _check_name(name: str, session: Session, files: list[str]) -> None:
     if name in sources:
         raise AsstDeployError(f"the name {name!r} is already used by {sources[name]}; choose another; "
                               "nothing was written")
-    if name in session.lock["assistants"]:
+    if name in session.lock.entries:
         raise AsstDeployError(f"the name {name!r} is already in {session.project.lockfile.name} "
-                              f"(id {session.lock['assistants'][name].get('id') or '-'}); choose another; "
+                              f"(id {session.lock.entries[name].id or '-'}); choose another; "
                               "nothing was written")
     existing = [rel for rel in files if (session.project.root / rel).exists()]
     if existing:
         raise AsstDeployError(f"{', '.join(existing)} already exist(s); import never rewrites a file: "
                               "choose another name or move the file; nothing was written")
+
+
+def _adopted(object_id: str, target: Target) -> LockEntry:
+    """The lockfile entry of an object import takes over: its id, nothing attached yet."""
+    return LockEntry(id=object_id, api=target.api)
 
 
 def _predict(session: Session, target: Target, remote: RemoteAssistant, name: str) -> list[str]:
@@ -140,13 +145,13 @@ def _predict(session: Session, target: Target, remote: RemoteAssistant, name: st
         raise AsstDeployError(f"the manifest written for {remote.id} does not validate, so it was removed again "
                               f"and nothing was changed:\n{exc}") from None
     spec = next(s for s in project.specs if s.name == name)
-    desired = desired_state((spec,), target, session.owner, project.api, targets=(name,))
+    desired = desired_state((spec,), target, session.owner, targets=(name,))
     observed = ObservedAssistant(
         id=remote.id, name=name, spec=neutral_spec(target, remote, name), vector_store_ids=remote.vector_store_ids,
-        code_interpreter_file_ids=remote.code_interpreter_file_ids, kind=target.kind.value,
+        code_interpreter_file_ids=remote.code_interpreter_file_ids, kind=target.kind,
     )
-    entry = {"id": remote.id, "api": target.api, "code_interpreter_files": {}}
-    result = plan(desired, Observed(assistants=(observed,)), {"assistants": {name: entry}})
+    lock = LockDocument(session.owner.project, session.owner.environment, {name: _adopted(remote.id, target)})
+    result = plan(desired, Observed(assistants=(observed,)), lock)
     fields = []
     for change in result.changes:
         if change.fields:

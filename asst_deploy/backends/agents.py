@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Callable, Mapping
 
-from ..plan.types import Kind
-from ..spec import AssistantSpec, Defaults
-from .base import Deployed, RemoteAssistant, Resources
+from ..spec import AssistantSpec, Capabilities, Defaults, Kind
+from .base import Capable, Deployed, RemoteAssistant, Resources
 from .errors import api_error
 from .raw import ObjectTarget, RawResource
 
@@ -77,13 +76,12 @@ def response_format_from(fmt: Mapping[str, Any] | None) -> Any:
     return {"type": fmt["type"]}
 
 
-class AgentsTarget(ObjectTarget):
-    kind = Kind.AGENT
-    api = "agents"
-    defaults = Defaults(temperature=None, top_p=None, response_format="auto")
-    ignore_unset = frozenset({"description", "reasoning_effort", "settings", "temperature", "top_p"})
-    write_only: frozenset[str] = frozenset()
-    holds_objects = True
+class AgentsTarget(ObjectTarget, Capable):
+    capabilities = Capabilities(
+        kind=Kind.AGENT, api="agents", server_object=True, tool_resources=False,
+        defaults=Defaults(temperature=None, top_p=None, response_format="auto"),
+        ignore_unset=frozenset({"description", "reasoning_effort", "settings", "temperature", "top_p"}),
+    )
     noun = "agent"
 
     def __init__(self, client: Any) -> None:

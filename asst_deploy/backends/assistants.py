@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from ..plan.types import Kind
-from ..spec import AssistantSpec, Defaults, is_reasoning_model
-from .base import Deployed, RemoteAssistant, Resources
+from ..spec import AssistantSpec, Capabilities, Defaults, Kind, is_reasoning_model
+from .base import Capable, Deployed, RemoteAssistant, Resources
 from .errors import SUNSET, api_error
 from .raw import ObjectTarget, RawResource
 
@@ -29,13 +28,12 @@ def response_format_to_api(value: Any) -> Any:
     return "auto" if value in (None, "auto") else value
 
 
-class AssistantsTarget(ObjectTarget):
-    kind = Kind.ASSISTANT
-    api = "assistants"
-    defaults = Defaults(temperature=1.0, top_p=1.0, response_format="auto")
-    ignore_unset: frozenset[str] = frozenset({"settings"})
-    write_only = frozenset({"reasoning_effort"})
-    holds_objects = True
+class AssistantsTarget(ObjectTarget, Capable):
+    capabilities = Capabilities(
+        kind=Kind.ASSISTANT, api="assistants", server_object=True, tool_resources=True,
+        defaults=Defaults(temperature=1.0, top_p=1.0, response_format="auto"),
+        ignore_unset=frozenset({"settings"}), write_only=frozenset({"reasoning_effort"}),
+    )
     noun = "assistant"
     gone_message = SUNSET
 
@@ -93,7 +91,7 @@ class AssistantsTarget(ObjectTarget):
             created = self.objects.create(self._params(spec, metadata, resources))
         except Exception as exc:
             raise api_error(exc, f"create assistant {spec.name}") from exc
-        return Deployed(created["id"], self._remembered(spec))
+        return Deployed(created["id"], reasoning_effort=spec.reasoning_effort)
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:
@@ -105,8 +103,5 @@ class AssistantsTarget(ObjectTarget):
             self.objects.update(object_id, params)
         except Exception as exc:
             raise api_error(exc, f"update assistant {spec.name} ({object_id})") from exc
-        return Deployed(object_id, self._remembered(spec))
+        return Deployed(object_id, reasoning_effort=spec.reasoning_effort)
 
-    @staticmethod
-    def _remembered(spec: AssistantSpec) -> dict[str, Any]:
-        return {"reasoning_effort": spec.reasoning_effort} if spec.reasoning_effort else {}

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol
 
-from ..plan.types import Kind
-from ..spec import AssistantSpec, Defaults
+from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 
 
 @dataclass(frozen=True)
@@ -47,21 +46,45 @@ class RemoteFile:
 
 @dataclass(frozen=True)
 class Deployed:
-    """What the lockfile should remember about a deployed assistant beyond its id."""
+    """What the lockfile should remember about a deployed assistant."""
 
-    id: str | None
-    lock_extra: Mapping[str, Any] = field(default_factory=dict)
+    id: str | None  # None: no server object (api: responses)
+    reasoning_effort: str | None = None  # sent, but the API never shows it back
+    responses: Mapping[str, Any] | None = None  # api: responses: kwargs for client.responses.create
+    spec: Mapping[str, Any] | None = None  # api: responses: the comparable spec, for the next plan
+
+
+class Capable:
+    """Shorthands for a target's most asked capabilities (``capabilities`` is the one source)."""
+
+    capabilities: Capabilities
+
+    @property
+    def kind(self) -> Kind:
+        return self.capabilities.kind
+
+    @property
+    def api(self) -> str:
+        return self.capabilities.api
+
+    @property
+    def defaults(self) -> Defaults:
+        return self.capabilities.defaults
 
 
 class Target(Protocol):
     """One API an assistant can become: Assistants, Agents, or Responses settings."""
 
-    kind: Kind
-    api: str
-    defaults: Defaults
-    ignore_unset: frozenset[str]
-    write_only: frozenset[str]
-    holds_objects: bool  # False for responses: the lockfile is the only state
+    capabilities: Capabilities
+
+    @property
+    def kind(self) -> Kind: ...
+
+    @property
+    def api(self) -> str: ...
+
+    @property
+    def defaults(self) -> Defaults: ...
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         """Strip what this API fills in by itself; applied to both sides before a diff."""

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..errors import AsstDeployError
-from ..plan.types import Kind
-from ..spec import AssistantSpec, Defaults
+from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 from .agents import generation_settings
-from .base import Deployed, RemoteAssistant, Resources
+from .base import Capable, Deployed, RemoteAssistant, Resources
 
 
 def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any]:
@@ -43,13 +42,11 @@ def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any
     return kwargs
 
 
-class ResponsesTarget:
-    kind = Kind.RESPONSES
-    api = "responses"
-    defaults = Defaults(temperature=None, top_p=None, response_format="auto")
-    ignore_unset: frozenset[str] = frozenset()
-    write_only: frozenset[str] = frozenset()
-    holds_objects = False  # the lockfile is the only state
+class ResponsesTarget(Capable):
+    capabilities = Capabilities(
+        kind=Kind.RESPONSES, api="responses", server_object=False, tool_resources=True,  # the lockfile is the only state
+        defaults=Defaults(temperature=None, top_p=None, response_format="auto"),
+    )
 
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -61,7 +58,7 @@ class ResponsesTarget:
         return []
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
-        return Deployed(None, {"responses": responses_kwargs(spec, resources), "spec": spec.comparable()})
+        return Deployed(None, responses=responses_kwargs(spec, resources), spec=spec.comparable())
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:

@@ -7,7 +7,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
-from ..apply import Applier, ApplyOptions, LockState
+from ..apply import Applier, ApplyOptions
+from ..lockentry import LockEntry, write_document
+from ..lockstate import LockState
 from ..apply_lock import apply_lock
 from ..errors import EXIT_ERROR, EXIT_OK
 from ..plan.saved import load_saved_plan, refuse_stale
@@ -81,17 +83,14 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
 def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], out: TextIO) -> None:
     """Name in the lockfile what the markers found and it lacks: a lost lockfile, or a kill between a
     create and the lockfile write. Nothing on the account changes, so this needs no approval."""
-    from ..lockfile import write_lock
-
+    entries = session.lock.entries
     for name, repair in repairs.items():
-        entry = session.lock["assistants"].setdefault(name, {})
-        entry.update(repair)
-        for key in [k for k, v in entry.items() if v is None or (k == "pending_files" and not v)]:
-            entry.pop(key)  # None: the object it named is gone
-        if not any(entry.get(k) for k in ("id", "vector_store_id", "files", "code_interpreter_files",
-                                          "pending_files", "responses")):
-            session.lock["assistants"].pop(name)
-    write_lock(session.project.lockfile, session.lock)
+        entry = (entries.get(name) or LockEntry()).merged(repair)  # None: the object it named is gone
+        if entry.is_empty():
+            entries.pop(name, None)
+        else:
+            entries[name] = entry
+    write_document(session.project.lockfile, session.lock)
     out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
               f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")
 
@@ -104,9 +103,7 @@ def _execute(session: Session, result: Plan, specs: dict, flags: ApplyFlags, out
     Applier(result, specs, session.target, session.storage, session.owner, state, session.project.root,
             options, session.previous_targets).run()
     if not session.project.lockfile.exists():  # a no-write apply (deletes of nothing) still leaves a lock
-        from ..lockfile import write_lock
-
-        write_lock(session.project.lockfile, state.lock)
+        write_document(session.project.lockfile, state.lock)
 
 
 def _progress_printer(out: TextIO) -> Callable[[str], None]:

@@ -18,14 +18,14 @@ def env_var_name(name: str, suffix: str = "") -> str:
 def run_ids(options: Options, *, fmt: str = "json", out: TextIO | None = None) -> int:
     out = out or sys.stdout
     loaded = load(options)
-    entries = read_lockfile(loaded.project, loaded.owner)["assistants"]
+    entries = read_lockfile(loaded.project, loaded.owner).entries
     if fmt == "env":
         for name, entry in sorted(entries.items()):
-            if entry.get("id"):
-                out.write(f"{env_var_name(name)}={entry['id']}\n")
-            if entry.get("vector_store_id"):
-                out.write(f"{env_var_name(name, '_VECTOR_STORE')}={entry['vector_store_id']}\n")
+            if entry.id:
+                out.write(f"{env_var_name(name)}={entry.id}\n")
+            if entry.vector_store_id:
+                out.write(f"{env_var_name(name, '_VECTOR_STORE')}={entry.vector_store_id}\n")
         return EXIT_OK
-    ids = {name: entry["id"] for name, entry in sorted(entries.items()) if entry.get("id")}
+    ids = {name: entry.id for name, entry in sorted(entries.items()) if entry.id}
     out.write(json.dumps(ids, indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK

@@ -7,6 +7,7 @@ import sys
 from typing import Any, TextIO
 
 from ..errors import EXIT_OK, AsstDeployError
+from ..lockentry import LockEntry
 from ..observe import observe
 from ..session import Options, open_session
 
@@ -17,7 +18,7 @@ def run_show(options: Options, name: str | None = None, *, out: TextIO | None = 
     with open_session(options, err=err) as session:
         observed = observe((session.target, *session.previous_targets), session.storage, session.owner,
                            session.lock, parallelism=session.parallelism)
-    entries = session.lock["assistants"]
+    entries = session.lock.entries
     remote = {a.name: a for a in observed.assistants}
     stores = {s.name: s for s in observed.vector_stores}
     names = sorted(set(entries) | set(remote) | {s.name for s in session.project.specs})
@@ -28,14 +29,14 @@ def run_show(options: Options, name: str | None = None, *, out: TextIO | None = 
     out.write(f"project {session.owner.project}, environment {session.owner.environment}, "
               f"api {session.project.api}, lockfile {session.project.lockfile.name}\n")
     for item in names:
-        entry: dict[str, Any] = entries.get(item) or {}
+        entry = entries.get(item) or LockEntry()
         account = remote.get(item)
         store = stores.get(item)
         out.write(f"\n{item}\n")
-        _row(out, "id", entry.get("id"), account.id if account else None)
-        _row(out, "vector_store_id", entry.get("vector_store_id"), store.id if store else None)
-        _row(out, "retrieval files", len(entry.get("files") or {}), store.file_count if store else None)
-        _row(out, "code interpreter files", len(entry.get("code_interpreter_files") or {}),
+        _row(out, "id", entry.id, account.id if account else None)
+        _row(out, "vector_store_id", entry.vector_store_id, store.id if store else None)
+        _row(out, "retrieval files", len(entry.files), store.file_count if store else None)
+        _row(out, "code interpreter files", len(entry.code_interpreter_files),
              len(account.code_interpreter_file_ids) if account else None)
         if account:
             for key, value in account.spec.comparable().items():

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def desired_state(
-    specs: Sequence[AssistantSpec], target: Target, owner: Owner, api: str, *,
+    specs: Sequence[AssistantSpec], target: Target, owner: Owner, *,
     locked: Collection[str] = (), targets: Collection[str] = (), destroy: bool = False,
 ) -> Desired:
     """What the manifests ask for (nothing, to destroy), normalized by the target's rules.
@@ -31,11 +31,8 @@ def desired_state(
     return Desired(
         project=owner.project,
         environment=owner.environment,
-        api=api,
-        kind=target.kind,
+        capabilities=target.capabilities,
         specs=wanted,
-        ignore_unset=target.ignore_unset,
-        write_only=target.write_only,
         targets=chosen,
         defaulted={s.name: _defaulted(r, s) for r, s in zip(raw, wanted)},
     )

@@ -7,18 +7,16 @@ lives in is invisible here: specs are API-neutral (``spec.py``) and ``Desired`` 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..spec import SPEC_FIELDS, AssistantSpec, FileSpec
+from ..lockentry import FILE_ROLES, LockDocument, LockEntry, entries_to_dict
+from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, FileSpec, Kind, digest, spec_digest
 from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
-from .types import Action, Change, FieldDiff, Kind, Plan, display_order
-
-FILE_ROLES = ("files", "code_interpreter_files")
+from .compile import compile_operations
+from .types import Action, Change, FieldDiff, Plan, display_order
 
 
 @dataclass(frozen=True)
@@ -27,40 +25,42 @@ class Desired:
 
     project: str
     environment: str
-    api: str
-    kind: Kind  # what an assistant becomes: assistant, agent or responses
+    capabilities: Capabilities  # of the target API: what an assistant becomes, what it can hold
     specs: tuple[AssistantSpec, ...]
-    ignore_unset: frozenset[str] = frozenset()  # never diff these when the manifest leaves them unset
-    write_only: frozenset[str] = frozenset()  # the API never returns these: compare with the lock
     targets: frozenset[str] | None = None  # --target: plan only these names
     # per name, the fields its manifest left unset that hold the API's defaults (a create shows them apart)
     defaulted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def api(self) -> str:
+        return self.capabilities.api
+
+    @property
+    def kind(self) -> Kind:
+        return self.capabilities.kind
 
     def fingerprint(self) -> str:
         payload = [
             self.project, self.environment, self.api, self.kind.value,
             [spec.to_json() for spec in self.specs],
         ]
-        return _digest(payload)
+        return digest(payload)
 
 
-def _digest(value: Any) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+def lock_fingerprint(lock: LockDocument) -> str:
+    return digest(entries_to_dict(lock.entries))
 
 
-def lock_fingerprint(lock: Mapping[str, Any]) -> str:
-    return _digest(lock.get("assistants", {}))
-
-
-def plan(desired: Desired, observed: Observed, lock: Mapping[str, Any]) -> Plan:
+def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
     """Compare manifests with what exists and list the changes that make them agree."""
-    planner = _Planner(desired, observed, lock.get("assistants", {}))
+    planner = _Planner(desired, observed, lock.entries)
     changes = planner.run()
     return Plan(
         project=desired.project,
         environment=desired.environment,
         api=desired.api,
         changes=display_order(changes),
+        operations=compile_operations(changes, desired.specs),
         observed_fingerprint=observed.fingerprint(),
         desired_fingerprint=desired.fingerprint(),
         lock_fingerprint=lock_fingerprint(lock),
@@ -84,8 +84,9 @@ class _Current:
 
 
 class _Planner:
-    def __init__(self, desired: Desired, observed: Observed, entries: Mapping[str, Any]) -> None:
+    def __init__(self, desired: Desired, observed: Observed, entries: Mapping[str, LockEntry]) -> None:
         self.desired = desired
+        self.caps = desired.capabilities
         self.observed = observed
         self.entries = entries
         self.notes: list[str] = []
@@ -107,13 +108,7 @@ class _Planner:
     # -- which object of several is ours -------------------------------------------------------
     def _kept_files(self) -> dict[str, str]:
         """For each sha256, the one file object to keep: the one the lock names, else the oldest."""
-        locked_ids = {
-            item["id"]
-            for entry in self.entries.values()
-            for role in (*FILE_ROLES, "pending_files", "retired_files")
-            for item in (entry.get(role) or {}).values()
-            if isinstance(item, dict) and "id" in item
-        }
+        locked_ids = {file_id for entry in self.entries.values() for file_id in entry.file_ids()}
         by_sha: dict[str, list[ObservedFile]] = defaultdict(list)
         for item in self.observed.files:
             by_sha[item.sha256].append(item)
@@ -131,11 +126,11 @@ class _Planner:
 
     def current(self, name: str) -> tuple[_Current, list[Change]]:
         """Reconcile the account with the lock for one name; extras (twins) become deletes."""
-        entry = self.entries.get(name) or {}
+        entry = self.entry(name)
         extras: list[Change] = []
         mine = [a for a in self.assistants.get(name, []) if a.kind == self.desired.kind.value]
         other_kind = [a for a in self.assistants.get(name, []) if a.kind != self.desired.kind.value]
-        assistant, twins = self._choose(mine, entry.get("id"))
+        assistant, twins = self._choose(mine, entry.id)
         for twin in twins:
             extras.append(self._delete_assistant(name, twin, self._twin_reason(assistant)))
         if name in self.specs:
@@ -143,7 +138,7 @@ class _Planner:
                 extras.append(self._delete_assistant(
                     name, old, f"moving to api: {self.desired.api}; the {old.kind} it replaces is deleted"
                 ))
-        locked_store = entry.get("vector_store_id")
+        locked_store = entry.vector_store_id
         referenced = set(assistant.vector_store_ids) if assistant else set()
         stores = self.stores.get(name, [])
         preferred = locked_store or next((s.id for s in stores if s.id in referenced), None)
@@ -164,7 +159,10 @@ class _Planner:
             f"keeping {kept.id}" if kept else "a duplicate with this marker"
         )
 
-    def _store_files(self, entry: Mapping[str, Any], store: ObservedVectorStore | None) -> dict[str, dict[str, Any]]:
+    def entry(self, name: str) -> LockEntry:
+        return self.entries.get(name) or LockEntry()
+
+    def _store_files(self, entry: LockEntry, store: ObservedVectorStore | None) -> dict[str, dict[str, Any]]:
         if store is None:
             return {}
         if store.files is not None:  # listed: the account is the truth
@@ -177,22 +175,22 @@ class _Planner:
             return found
         # the counts agreed with the lock: trust it, but only for files that still exist
         return {
-            path: dict(item)
-            for path, item in (entry.get("files") or {}).items()
-            if item.get("id") in self.files_by_id
+            path: item.to_dict()
+            for path, item in entry.files.items()
+            if item.id in self.files_by_id
         }
 
-    def _ci_files(self, name: str, entry: Mapping[str, Any], assistant: ObservedAssistant | None) -> dict[str, dict[str, Any]]:
-        if self.desired.kind is Kind.RESPONSES:  # no server object: the lock's settings name the files
-            attached = {item.get("id") for item in (entry.get("code_interpreter_files") or {}).values()}
+    def _ci_files(self, name: str, entry: LockEntry, assistant: ObservedAssistant | None) -> dict[str, dict[str, Any]]:
+        if not self.caps.server_object:  # the lock's settings name the files
+            attached = {item.id for item in entry.code_interpreter_files.values()}
         elif assistant is None:
             return {}
         else:
             attached = set(assistant.code_interpreter_file_ids)
         found = {
-            path: dict(item)
-            for path, item in (entry.get("code_interpreter_files") or {}).items()
-            if item.get("id") in attached and item.get("id") in self.files_by_id
+            path: item.to_dict()
+            for path, item in entry.code_interpreter_files.items()
+            if item.id in attached and item.id in self.files_by_id
         }
         known = {item["id"] for item in found.values()}
         spec = self.specs.get(name)
@@ -208,24 +206,24 @@ class _Planner:
         return item.sha256 if item else None
 
     @staticmethod
-    def _path_for(entry: Mapping[str, Any], role: str, file_id: str) -> str | None:
-        return next((p for p, item in (entry.get(role) or {}).items() if item.get("id") == file_id), None)
+    def _path_for(entry: LockEntry, role: str, file_id: str) -> str | None:
+        return next((p for p, item in entry.role(role).items() if item.id == file_id), None)
 
     def _repair(self, name: str, now: _Current) -> None:
         """What the lockfile should say about ``name`` given what the markers found, where it differs."""
-        entry = self.entries.get(name) or {}
+        entry = self.entry(name)
         repair: dict[str, Any] = {}
-        if now.assistant is not None and self.desired.kind is not Kind.RESPONSES and entry.get("id") != now.assistant.id:
+        if now.assistant is not None and self.caps.server_object and entry.id != now.assistant.id:
             repair.update(id=now.assistant.id, api=self.desired.api)
         if now.store is not None:
-            if entry.get("vector_store_id") != now.store.id:
+            if entry.vector_store_id != now.store.id:
                 repair["vector_store_id"] = now.store.id
-            if (entry.get("files") or {}) != now.files["files"]:
+            if _plain_files(entry.files) != now.files["files"]:
                 repair["files"] = now.files["files"]
-            pending = entry.get("pending_files") or {}
+            pending = entry.pending_files
             if any(path in now.files["files"] for path in pending):  # attached, but the apply stopped before saying so
-                repair["pending_files"] = {p: item for p, item in pending.items() if p not in now.files["files"]}
-        if now.assistant is not None and (entry.get("code_interpreter_files") or {}) != now.files["code_interpreter_files"]:
+                repair["pending_files"] = {p: item.to_dict() for p, item in pending.items() if p not in now.files["files"]}
+        if now.assistant is not None and _plain_files(entry.code_interpreter_files) != now.files["code_interpreter_files"]:
             repair["code_interpreter_files"] = now.files["code_interpreter_files"]
         if repair:
             self.repairs[name] = repair
@@ -233,12 +231,11 @@ class _Planner:
     def _forget_gone(self, name: str) -> None:
         """A removed manifest's lock entry naming objects no longer on the account (an apply killed
         between a delete and the lockfile write): the lock forgets them (``None`` = remove the key)."""
-        entry = self.entries.get(name) or {}
+        entry = self.entry(name)
         repair: dict[str, Any] = {}
-        if entry.get("id") and self.desired.kind is not Kind.RESPONSES and entry["id"] not in {
-                a.id for a in self.assistants.get(name, [])}:
+        if entry.id and self.caps.server_object and entry.id not in {a.id for a in self.assistants.get(name, [])}:
             repair["id"] = None
-        if entry.get("vector_store_id") and entry["vector_store_id"] not in {s.id for s in self.stores.get(name, [])}:
+        if entry.vector_store_id and entry.vector_store_id not in {s.id for s in self.stores.get(name, [])}:
             repair["vector_store_id"] = None
         if repair:
             self.repairs[name] = repair
@@ -276,7 +273,7 @@ class _Planner:
         if needs_store and now.store is None:
             changes.append(Change(
                 Kind.VECTOR_STORE, name, Action.CREATE, after={"name": name, "files": len(spec.files)},
-                reason="the manifest lists retrieval files" if not self.entries.get(name, {}).get("vector_store_id")
+                reason="the manifest lists retrieval files" if not self.entry(name).vector_store_id
                 else "the vector store in the lockfile no longer exists; it will be created again",
             ))
         elif not needs_store and now.store is not None:
@@ -322,34 +319,36 @@ class _Planner:
 
     def _diff_assistant(self, spec: AssistantSpec, now: _Current, file_changes: list[Change], so_far: list[Change]) -> list[Change]:
         kind = self.desired.kind
-        entry = self.entries.get(spec.name) or {}
+        entry = self.entry(spec.name)
         after = spec.comparable()
-        if kind is Kind.RESPONSES:
-            before = entry.get("spec") if entry.get("responses") else None
+        before: Mapping[str, Any] | None
+        if not self.caps.server_object:  # the lockfile holds the settings last applied
+            before = entry.spec if entry.responses else None
             current_id = None
         else:
             before = now.assistant.spec.comparable() if now.assistant else None
             current_id = now.assistant.id if now.assistant else None
         if before is None:
             reason = "new manifest"
-            if kind is not Kind.RESPONSES and entry.get("id") and entry.get("api", self.desired.api) == self.desired.api:
-                reason = f"{entry['id']} (named in the lockfile) no longer exists on the account; it will be created again"
+            if self.caps.server_object and entry.id and (entry.api or self.desired.api) == self.desired.api:
+                reason = f"{entry.id} (named in the lockfile) no longer exists on the account; it will be created again"
             defaulted = tuple(f for f in after if f in self.desired.defaulted.get(spec.name, ()))
             return [Change(kind, spec.name, Action.CREATE, after=after, reason=reason, defaulted=defaulted)]
         diffs, seen = self._field_diffs(before, after, entry)
-        if kind is not Kind.AGENT:
+        if self.caps.tool_resources:
             diffs += self._resource_diffs(spec, now, entry, so_far)
         if not diffs:
             return []
-        reason = _update_reason(entry.get("applied"), self._digest(seen), self._digest(after))
+        reason = _update_reason(entry.applied, self._digest(seen), self._digest(after))
         return [Change(kind, spec.name, Action.UPDATE, id=current_id, before=before, after=after,
                        fields=tuple(diffs), reason=reason)]
 
-    def _resource_diffs(self, spec: AssistantSpec, now: _Current, entry: Mapping[str, Any],
+    def _resource_diffs(self, spec: AssistantSpec, now: _Current, entry: LockEntry,
                         so_far: list[Change]) -> list[FieldDiff]:
         """What the assistant's tools point at: its vector store and code-interpreter files."""
-        if self.desired.kind is Kind.RESPONSES:
-            store_before = entry.get("vector_store_id") if entry.get("responses") else None
+        store_before: Any
+        if not self.caps.server_object:
+            store_before = entry.vector_store_id if entry.responses else None
         else:
             # only stores this project owns count, as only its own code-interpreter files do: a store
             # attached by hand (an imported assistant's) is left alone, not shown as a change
@@ -366,32 +365,32 @@ class _Planner:
             store_after = "(new vector store, known after apply)"
         diffs = []
         if store_before != store_after:
-            diffs.append(FieldDiff("tool_resources.vector_store", store_before, store_after))
+            diffs.append(FieldDiff("tool_resources.vector_store", store_before, store_after, "tool_resources"))
         ci_before = sorted(f"{p} ({item.get('sha256', '')[:12]})" for p, item in now.files["code_interpreter_files"].items())
         ci_after = sorted(f"{f.path} ({f.sha256[:12]})" for f in spec.code_interpreter_files)
         if ci_before != ci_after:
-            diffs.append(FieldDiff("tool_resources.code_interpreter_files", ci_before, ci_after))
+            diffs.append(FieldDiff("tool_resources.code_interpreter_files", ci_before, ci_after, "tool_resources"))
         return diffs
 
     def _digest(self, comparable: Mapping[str, Any]) -> str:
-        return spec_digest(comparable, self.desired.ignore_unset, self.desired.write_only)
+        return spec_digest(comparable, self.caps.ignore_unset, self.caps.write_only)
 
     def _field_diffs(self, before: Mapping[str, Any], after: Mapping[str, Any],
-                     entry: Mapping[str, Any]) -> tuple[list[FieldDiff], dict[str, Any]]:
+                     entry: LockEntry) -> tuple[list[FieldDiff], dict[str, Any]]:
         """The differences, and the account's side as it was compared (unset fields projected away)."""
         diffs: list[FieldDiff] = []
         seen = dict(before)
         for name in SPEC_FIELDS:
             want, have = after.get(name), before.get(name)
-            if name in self.desired.ignore_unset:
+            if name in self.caps.ignore_unset:
                 if want in (None, {}, []):
                     seen[name] = want
                     continue
                 if isinstance(want, dict) and isinstance(have, dict):  # only the keys the manifest sets
                     have = {k: have.get(k) for k in want}
             seen[name] = have
-            if name in self.desired.write_only:
-                have = entry.get(name, want)  # what we last sent; unknown after a lost lock
+            if name in self.caps.write_only:  # what we last sent; unknown after a lost lock
+                have = getattr(entry, name) if getattr(entry, name, None) is not None else want
             if want == have:
                 continue
             diffs.extend(_leaf_diffs(name, have, want))
@@ -403,8 +402,8 @@ class _Planner:
         changes = []
         if now.assistant is not None:
             changes.append(self._delete_assistant(name, now.assistant, reason))
-        elif self.desired.kind is Kind.RESPONSES and (self.entries.get(name) or {}).get("responses"):
-            changes.append(Change(Kind.RESPONSES, name, Action.DELETE, before=self.entries[name].get("spec"), reason=reason))
+        elif not self.caps.server_object and self.entry(name).responses:
+            changes.append(Change(self.desired.kind, name, Action.DELETE, before=self.entry(name).spec, reason=reason))
         if now.store is not None:
             changes.append(Change(Kind.VECTOR_STORE, name, Action.DELETE, id=now.store.id,
                                   before={"id": now.store.id}, reason=reason))
@@ -422,10 +421,10 @@ class _Planner:
         wanted_shas = {f.sha256 for spec in self.desired.specs for role in FILE_ROLES for f in getattr(spec, role)}
         mentioned = {c.id for c in changes if c.type is Kind.FILE and c.action in (Action.DELETE, Action.UPDATE)}
         owner_of = {
-            item.get("id"): (name, path)
+            item.id: (name, path)
             for name, entry in self.entries.items()
             for role in FILE_ROLES
-            for path, item in (entry.get(role) or {}).items()
+            for path, item in entry.role(role).items()
         }
         extra = []
         for item in sorted(self.observed.files, key=lambda f: f.id):
@@ -442,17 +441,6 @@ class _Planner:
         return extra
 
 
-def spec_digest(comparable: Mapping[str, Any], ignore_unset: frozenset[str] = frozenset(),
-                write_only: frozenset[str] = frozenset()) -> str:
-    """What the lockfile remembers of the last applied spec, to tell drift from a manifest edit.
-
-    Fields the API never shows, and unset fields the API fills in itself, are left out so that
-    the account's copy and the manifest's digest alike."""
-    view = {k: v for k, v in comparable.items()
-            if k not in write_only and not (k in ignore_unset and v in (None, {}, []))}
-    return _digest(view)[:16]
-
-
 def _update_reason(applied: str | None, before: str, after: str) -> str:
     if applied is None:
         return "the account differs from the manifest"
@@ -463,10 +451,14 @@ def _update_reason(applied: str | None, before: str, after: str) -> str:
     return "the manifest changed, and the account was edited outside asst-deploy since the last apply"
 
 
+def _plain_files(members: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {path: item.to_dict() for path, item in members.items()}
+
+
 def _leaf_diffs(field_name: str, before: Any, after: Any) -> list[FieldDiff]:
     """Field-level differences; nested structures are split into their changed leaves by deepdiff."""
     if not (isinstance(before, (dict, list)) and isinstance(after, (dict, list)) and type(before) is type(after)):
-        return [FieldDiff(field_name, before, after)]
+        return [FieldDiff(field_name, before, after, field_name)]
     from deepdiff import DeepDiff  # imported only when something differs: it costs ~0.2 s
 
     report = DeepDiff(before, after, verbose_level=2, view="tree")
@@ -477,8 +469,8 @@ def _leaf_diffs(field_name: str, before: Any, after: Any) -> list[FieldDiff]:
             dotted = field_name + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
             old = None if _missing(level.t1) else level.t1
             new = None if _missing(level.t2) else level.t2
-            diffs.append(FieldDiff(dotted, old, new))
-    return sorted(diffs, key=lambda d: _natural(d.field)) or [FieldDiff(field_name, before, after)]
+            diffs.append(FieldDiff(dotted, old, new, field_name))
+    return sorted(diffs, key=lambda d: _natural(d.field)) or [FieldDiff(field_name, before, after, field_name)]
 
 
 def _natural(path: str) -> list[Any]:

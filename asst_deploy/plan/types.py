@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from ..spec import Kind
+
+if TYPE_CHECKING:
+    from .ops import Operation
 
 FORMAT_VERSION = 1
 
@@ -19,20 +24,6 @@ class Action(str, Enum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
-    REPLACE = "replace"  # delete and create: an in-place update is impossible
-
-    def __str__(self) -> str:
-        return self.value
-
-
-class Kind(str, Enum):
-    """What a change acts on. ``responses`` is a lockfile-only entry (``api: responses``)."""
-
-    ASSISTANT = "assistant"
-    AGENT = "agent"
-    RESPONSES = "responses"
-    VECTOR_STORE = "vector_store"
-    FILE = "file"
 
     def __str__(self) -> str:
         return self.value
@@ -40,9 +31,19 @@ class Kind(str, Enum):
 
 @dataclass(frozen=True)
 class FieldDiff:
-    field: str  # dotted path, e.g. "tools[1].parameters" or "instructions"
+    field: str  # dotted path for people, e.g. "tools[1].parameters" or "instructions"
     before: Any
     after: Any
+    root: str = ""  # the spec field it lies in ("tools"), which is what an update sends
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "before": self.before, "after": self.after}
+
+    @classmethod
+    def from_json(cls, doc: Mapping[str, Any]) -> "FieldDiff":
+        # only people read a saved plan's changes (apply runs its operations), so the display
+        # path's first segment is the spec field
+        return cls(doc["field"], doc["before"], doc["after"], doc["field"].split(".")[0].split("[")[0])
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ class Change:
             doc["path"] = self.path
             doc["role"] = self.role
         if self.fields:
-            doc["fields"] = [{"field": f.field, "before": f.before, "after": f.after} for f in self.fields]
+            doc["fields"] = [f.to_json() for f in self.fields]
         if self.defaulted:
             doc["defaulted"] = list(self.defaulted)
         return doc
@@ -96,7 +97,7 @@ class Change:
             role=doc.get("role"),
             before=doc.get("before"),
             after=doc.get("after"),
-            fields=tuple(FieldDiff(f["field"], f["before"], f["after"]) for f in doc.get("fields", ())),
+            fields=tuple(FieldDiff.from_json(f) for f in doc.get("fields", ())),
             reason=doc.get("reason", ""),
             defaulted=tuple(doc.get("defaulted", ())),
         )
@@ -132,23 +133,23 @@ class Plan:
     # lockfile lacks or has wrong (lost lockfile, a kill between a create and the lockfile write):
     # apply records them even when nothing on the account changes
     lock_repairs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # what apply does, step by step (``plan.ops``): compiled from ``changes`` by a pure function, so
+    # a saved plan carries exactly what ``apply PLANFILE`` will run
+    operations: tuple["Operation", ...] = ()
 
     @property
     def empty(self) -> bool:
         return not self.changes
 
     def summary(self) -> dict[str, int]:
-        """Counts as Terraform does: a replace is one create and one delete."""
         counts = {"create": 0, "update": 0, "delete": 0}
         for change in self.changes:
-            if change.action is Action.REPLACE:
-                counts["create"] += 1
-                counts["delete"] += 1
-            else:
-                counts[change.action.value] += 1
+            counts[change.action.value] += 1
         return counts
 
     def to_json(self) -> dict[str, Any]:
+        from .ops import operation_to_json
+
         return {
             "format_version": FORMAT_VERSION,
             "project": self.project,
@@ -159,6 +160,7 @@ class Plan:
             "unchanged": list(self.unchanged),
             "notes": list(self.notes),
             **({"lock_repairs": {k: dict(v) for k, v in self.lock_repairs.items()}} if self.lock_repairs else {}),
+            "operations": [operation_to_json(op) for op in self.operations],
             "fingerprints": {
                 "observed": self.observed_fingerprint,
                 "desired": self.desired_fingerprint,
@@ -170,6 +172,8 @@ class Plan:
     def from_json(cls, doc: Mapping[str, Any]) -> "Plan":
         if doc.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"plan format_version {doc.get('format_version')!r} is not {FORMAT_VERSION}")
+        from .ops import operation_from_json
+
         prints = doc.get("fingerprints", {})
         return cls(
             project=doc["project"],
@@ -182,4 +186,5 @@ class Plan:
             notes=tuple(doc.get("notes", ())),
             unchanged=tuple(doc.get("unchanged", ())),
             lock_repairs=dict(doc.get("lock_repairs") or {}),
+            operations=tuple(operation_from_json(op) for op in doc.get("operations", ())),
         )

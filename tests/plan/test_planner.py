@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from asst_deploy.plan.planner import Desired, plan
+from typing import Any
+
+from asst_deploy.backends.agents import AgentsTarget
+from asst_deploy.backends.assistants import AssistantsTarget
+from asst_deploy.lockentry import LockDocument
+from asst_deploy.plan import planner
+from asst_deploy.plan.planner import Desired
 from asst_deploy.plan.types import Action, Kind
 from asst_deploy.spec import AssistantSpec, FileSpec, normalize
 from asst_deploy.state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
@@ -20,8 +26,13 @@ def spec(name: str = "bot", **fields) -> AssistantSpec:
     return normalize(AssistantSpec(**base))
 
 
-def desired(*specs: AssistantSpec, kind: Kind = Kind.ASSISTANT, **kw) -> Desired:
-    return Desired("proj", "dev", "assistants", kind, tuple(specs), write_only=frozenset({"reasoning_effort"}), **kw)
+def desired(*specs: AssistantSpec, **kw) -> Desired:
+    return Desired("proj", "dev", AssistantsTarget.capabilities, tuple(specs), **kw)
+
+
+def plan(d: Desired, observed: Observed, lock: dict[str, Any]):
+    """The planner, given the lockfile as it is written on disk."""
+    return planner.plan(d, observed, LockDocument.from_dict(lock))
 
 
 def deployed(s: AssistantSpec, *, asst_id: str = "asst_1", vs_id: str = "vs_1", file_id: str = "file-1"):
@@ -169,14 +180,14 @@ def test_ignore_unset_compares_only_what_the_manifest_sets():
     echoed = replace(observed.assistants[0].spec, settings={"verbosity": "low", "service_tier": "auto"},
                      reasoning_effort="medium")
     observed = replace(observed, assistants=(replace(observed.assistants[0], spec=echoed, kind="agent"),))
-    d = Desired("proj", "dev", "agents", Kind.AGENT, (s,), ignore_unset=frozenset({"settings", "reasoning_effort"}))
+    d = Desired("proj", "dev", AgentsTarget.capabilities, (s,))
     assert plan(d, observed, lock).changes == ()
 
 
 def test_switching_api_deletes_the_old_kind_and_creates_the_new():
     s = spec(files=(), tools=())
     observed, lock = deployed(s)
-    d = Desired("proj", "dev", "agents", Kind.AGENT, (s,))
+    d = Desired("proj", "dev", AgentsTarget.capabilities, (s,))
     assert actions(plan(d, observed, lock)) == [("agent.bot", "create"), ("assistant.bot", "delete")]
 
 
@@ -190,11 +201,12 @@ def test_plan_document_round_trips():
 
 
 def test_update_reason_tells_a_manifest_edit_from_drift():
-    from asst_deploy.plan.planner import spec_digest
+    from asst_deploy.spec import spec_digest
 
     s = spec()
     observed, lock = deployed(s)
-    lock["assistants"]["bot"]["applied"] = spec_digest(s.comparable(), write_only=frozenset({"reasoning_effort"}))
+    caps = AssistantsTarget.capabilities
+    lock["assistants"]["bot"]["applied"] = spec_digest(s.comparable(), caps.ignore_unset, caps.write_only)
     edited = plan(desired(replace(s, model="gpt-4.1")), observed, lock)
     assert edited.changes[0].reason == "the manifest changed"
     drifted_spec = replace(observed.assistants[0].spec, model="gpt-4o-mini")

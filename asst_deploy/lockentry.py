@@ -1,0 +1,202 @@
+"""One manifest's lockfile entry as a type: the only place that knows the entry's keys.
+
+The file format (``lockfile.py``, README "Sharing ids across teams") is a JSON object per manifest
+name. Everything that reads or writes an entry (planner, applier, repairs, import, show, ids)
+goes through ``LockEntry``, so the rules about it exist once: when an entry is empty, which
+file objects it names, how a file is attached, retired and forgotten. Stdlib only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+FILE_ROLES = ("files", "code_interpreter_files")
+# Every map of an entry that names file objects: attached ones, uploads not yet attached, and
+# replaced ones that a later step of the same apply deletes (named until then: no orphan on a stop).
+TRACKED_FILES = (*FILE_ROLES, "pending_files", "retired_files")
+_SCALARS = ("id", "api", "applied", "vector_store_id", "replaced_api", "reasoning_effort")
+
+
+@dataclass(frozen=True)
+class LockedFile:
+    id: str
+    sha256: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "sha256": self.sha256}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "LockedFile":
+        return cls(str(data["id"]), data.get("sha256"))
+
+
+@dataclass
+class LockEntry:
+    """What the lockfile records for one manifest name (see the README for each key's meaning)."""
+
+    id: str | None = None  # the assistant or agent
+    api: str | None = None  # the api it was deployed with
+    applied: str | None = None  # digest of the last applied settings: tells a manifest edit from drift
+    vector_store_id: str | None = None
+    files: dict[str, LockedFile] = field(default_factory=dict)  # path -> retrieval file
+    code_interpreter_files: dict[str, LockedFile] = field(default_factory=dict)  # path -> file
+    pending_files: dict[str, LockedFile] = field(default_factory=dict)  # uploaded, not yet attached
+    retired_files: dict[str, LockedFile] = field(default_factory=dict)  # file id -> replaced file
+    replaced_api: str | None = None  # an api migration whose old object is not deleted yet
+    reasoning_effort: str | None = None  # sent but never shown by the Assistants API
+    responses: dict[str, Any] | None = None  # api: responses: kwargs for client.responses.create
+    spec: dict[str, Any] | None = None  # api: responses: the comparable spec last applied
+    extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote: kept as they are
+
+    # -- the file format ---------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "LockEntry":
+        """Raises ``ValueError``/``TypeError``/``KeyError`` on a malformed entry (the reader names the file)."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"an entry must be an object, not {type(data).__name__}")
+        entry = cls(extra={k: v for k, v in data.items()
+                           if k not in (*_SCALARS, *TRACKED_FILES, "responses", "spec")})
+        for key in _SCALARS:
+            value = data.get(key)
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"{key!r} must be a string")
+            setattr(entry, key, value)
+        for role in TRACKED_FILES:
+            members = data.get(role) or {}
+            if not isinstance(members, Mapping):
+                raise TypeError(f"{role!r} must be an object")
+            setattr(entry, role, {str(k): LockedFile.from_dict(v) for k, v in members.items()})
+        entry.responses = data.get("responses")
+        entry.spec = data.get("spec")
+        return entry
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as written: empty keys left out, except the file maps a deployed object has."""
+        data: dict[str, Any] = dict(self.extra)
+        for key in _SCALARS:
+            if getattr(self, key) is not None:
+                data[key] = getattr(self, key)
+        for role in TRACKED_FILES:
+            members: dict[str, LockedFile] = getattr(self, role)
+            present = bool(members) or (role == "files" and self.vector_store_id is not None) or (
+                role == "code_interpreter_files" and (self.id is not None or self.responses is not None))
+            if present:
+                data[role] = {k: v.to_dict() for k, v in members.items()}
+        if self.responses is not None:
+            data["responses"] = self.responses
+        if self.spec is not None:
+            data["spec"] = self.spec
+        return data
+
+    # -- questions ---------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        """Names nothing on the account: the entry can leave the lockfile."""
+        return not (self.id or self.vector_store_id or self.responses
+                    or any(getattr(self, role) for role in TRACKED_FILES))
+
+    def file_ids(self) -> Iterator[str]:
+        """Every file object the entry names, in any role."""
+        for role in TRACKED_FILES:
+            for item in getattr(self, role).values():
+                yield item.id
+
+    def role(self, role: str) -> dict[str, LockedFile]:
+        members: dict[str, LockedFile] = getattr(self, role)
+        return members
+
+    # -- changes -----------------------------------------------------------------------------
+    def attach(self, path: str, item: LockedFile, *, deleting: frozenset[str] | set[str] = frozenset()) -> None:
+        """``path`` is now a member of the store as ``item``; an object it replaces is retired."""
+        old = self.files.get(path)
+        if old is not None and old.id != item.id:
+            self.retire(old, deleting)
+        self.files[path] = item
+        self.pending_files.pop(path, None)
+
+    def retire(self, item: LockedFile | None, deleting: frozenset[str] | set[str]) -> None:
+        """A file object no longer attached here: named under retired_files until its delete step."""
+        if item is not None and item.id in deleting:
+            self.retired_files[item.id] = item
+
+    def release(self, role: str, deleting: frozenset[str] | set[str]) -> None:
+        """Forget a detached role's files, except those a later step deletes: until then the lock
+        names them (no orphan if the apply stops here); that step forgets them. A file whose content
+        another manifest still uses is named by that manifest's entry, not this one."""
+        members = self.role(role)
+        for path in [p for p, item in members.items() if item.id not in deleting]:
+            members.pop(path)
+
+    def forget_file(self, file_id: str) -> None:
+        """The file object is deleted: no role names it any more."""
+        for role in TRACKED_FILES:
+            members = self.role(role)
+            for key in [k for k, item in members.items() if item.id == file_id]:
+                members.pop(key)
+
+    def merged(self, repair: Mapping[str, Any]) -> "LockEntry":
+        """This entry with ``repair``'s keys set (a planner's lock repair; ``None`` removes a key)."""
+        data = {**self.to_dict(), **repair}
+        return LockEntry.from_dict({k: v for k, v in data.items() if v is not None})
+
+    def copy(self) -> "LockEntry":
+        return LockEntry.from_dict(self.to_dict())
+
+
+@dataclass
+class LockDocument:
+    """The whole lockfile: whose it is, and one entry per manifest name."""
+
+    project: str
+    environment: str
+    entries: dict[str, LockEntry] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # top-level keys a newer version wrote
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], source: object = "lockfile") -> "LockDocument":
+        """``source`` names the file in the one-line error a malformed entry gives."""
+        from .lockfile import LockfileError
+
+        entries = {}
+        for name, raw in (data.get("assistants") or {}).items():
+            try:
+                entries[str(name)] = LockEntry.from_dict(raw)
+            except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                raise LockfileError(f"{source}: entry {name!r} is malformed ({exc}); restore the file from "
+                                    "git, or delete it to rebuild it from the account's markers") from None
+        extra = {k: v for k, v in data.items() if k not in ("version", "project", "environment", "assistants")}
+        return cls(str(data.get("project") or ""), str(data.get("environment") or ""), entries, extra)
+
+    def to_dict(self) -> dict[str, Any]:
+        from .lockfile import LOCK_VERSION
+
+        return {**self.extra, "version": LOCK_VERSION, "project": self.project, "environment": self.environment,
+                "assistants": entries_to_dict(self.entries)}
+
+    def get(self, name: str) -> LockEntry:
+        """The entry for ``name``, or an empty one (not added)."""
+        return self.entries.get(name) or LockEntry()
+
+
+def entries_from_dict(data: Mapping[str, Any]) -> dict[str, LockEntry]:
+    return {str(name): LockEntry.from_dict(entry) for name, entry in data.items()}
+
+
+def entries_to_dict(entries: Mapping[str, LockEntry]) -> dict[str, dict[str, Any]]:
+    return {name: entry.to_dict() for name, entry in entries.items() if not entry.is_empty()}
+
+
+def read_document(path: "Path | str", project: str, environment: str) -> LockDocument:
+    """The lockfile at ``path`` (an empty one when there is none); ``LockfileError`` names the file."""
+    from .lockfile import read_lock
+
+    return LockDocument.from_dict(read_lock(path, project, environment), path)
+
+
+def write_document(path: "Path | str", lock: LockDocument) -> None:
+    from .lockfile import write_lock
+
+    write_lock(path, lock.to_dict())

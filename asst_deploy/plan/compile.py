@@ -1,0 +1,113 @@
+"""Changes (what differs, for people) become operations (what apply sends): a pure function.
+
+After sqlmesh, where a frozen plan's executor and explainer are two walks over the same stages:
+the renderers walk ``Plan.changes``, the applier walks ``Plan.operations``, and both come from
+one planner run. The rules that decide *how* a change is carried out live here and only here:
+which uploads a store sync or an assistant update waits for, and when a file object may be
+deleted (only when no manifest still uses its content).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from ..errors import AsstDeployError
+from ..spec import AssistantSpec, Kind
+from .ops import (
+    CreateStore,
+    DeleteAssistant,
+    DeleteFile,
+    DeleteStore,
+    Detach,
+    FileRef,
+    Operation,
+    PutAssistant,
+    SyncStore,
+    UploadFile,
+)
+from .types import Action, Change
+
+FILE_ROLES = ("files", "code_interpreter_files")
+ASSISTANT_KINDS = (Kind.ASSISTANT, Kind.AGENT, Kind.RESPONSES)
+
+
+def compile_operations(changes: Iterable[Change], specs: Iterable[AssistantSpec]) -> tuple[Operation, ...]:
+    """The operations that carry ``changes`` out, each once, in a stable order."""
+    specs_by_name = {spec.name: spec for spec in specs}
+    wanted_shas = {f.sha256 for spec in specs_by_name.values() for role in FILE_ROLES for f in getattr(spec, role)}
+    by_name: dict[str, list[Change]] = {}
+    for change in changes:
+        by_name.setdefault(change.name, []).append(change)
+    ops: dict[str, Operation] = {}
+    for name, group in sorted(by_name.items()):
+        for op in _for_manifest(name, group, name in specs_by_name, wanted_shas):
+            ops.setdefault(op.key, op)  # the same upload or delete asked for twice is done once
+    return tuple(ops.values())
+
+
+def _for_manifest(name: str, changes: list[Change], has_manifest: bool, wanted_shas: set[str]) -> list[Operation]:
+    ops: list[Operation] = []
+    retrieval = [c for c in changes if c.type is Kind.FILE and c.role == "files"]
+    ci_changes = [c for c in changes if c.type is Kind.FILE and c.role == "code_interpreter_files"]
+    for change in retrieval + ci_changes:
+        if change.action is not Action.DELETE and not _after(change).get("file_id"):
+            ops.append(UploadFile(name, str(change.role), _path(change), _after(change)["sha256"],
+                                  int(_after(change).get("size") or 0)))
+    uploads = frozenset(op.key for op in ops)
+    creates_store = any(c.type is Kind.VECTOR_STORE and c.action is Action.CREATE for c in changes)
+    if creates_store:
+        ops.append(CreateStore(name))
+    if retrieval and has_manifest:
+        ops.append(SyncStore(
+            name,
+            attach=tuple(_ref(c) for c in retrieval if c.action is not Action.DELETE),
+            detach=tuple(Detach(_path(c), _old_id(c), forget=c.action is Action.DELETE)
+                         for c in retrieval if c.action is not Action.CREATE),
+            creates_store=creates_store,
+        ))
+    same_manifest = uploads | {op.key for op in ops if isinstance(op, (CreateStore, SyncStore))}
+    for change in changes:
+        if change.type in ASSISTANT_KINDS:
+            if change.action is Action.DELETE:
+                ops.append(DeleteAssistant(name, change.type, change.id))
+            else:
+                ops.append(PutAssistant(
+                    name, change.type, create=change.action is Action.CREATE, object_id=change.id,
+                    changed=frozenset(f.root for f in change.fields),
+                    code_interpreter_files=tuple(_ref(c) for c in ci_changes if c.action is not Action.DELETE),
+                    code_interpreter_removed=tuple(_path(c) for c in ci_changes if c.action is Action.DELETE),
+                    waits_for=same_manifest,
+                ))
+        elif change.type is Kind.VECTOR_STORE and change.action is Action.DELETE:
+            if change.id is None:
+                raise AsstDeployError(f"internal: {change.address} has no id")
+            ops.append(DeleteStore(name, change.id))  # phases order it after the assistant lets go
+        elif change.type is Kind.FILE and change.action is not Action.CREATE:
+            old = _old_id(change)
+            if old and (change.role is None or (change.before or {}).get("sha256") not in wanted_shas):
+                ops.append(DeleteFile(old, name, change.path))
+    if ci_changes and not any(c.type in ASSISTANT_KINDS for c in changes):
+        raise AsstDeployError(f"internal: code-interpreter file changes for {name} without an assistant update")
+    return ops
+
+
+def _ref(change: Change) -> FileRef:
+    after = _after(change)
+    return FileRef(_path(change), after["sha256"], after.get("file_id"))
+
+
+def _old_id(change: Change) -> str | None:
+    return (change.before or {}).get("file_id") or change.id
+
+
+def _after(change: Change) -> Mapping[str, Any]:
+    """The state a create or update leads to: every such change in a plan carries one."""
+    if change.after is None:
+        raise AsstDeployError(f"internal: {change.address} has no 'after' state")
+    return change.after
+
+
+def _path(change: Change) -> str:
+    if change.path is None:
+        raise AsstDeployError(f"internal: {change.address} has no path")
+    return change.path

@@ -1,0 +1,212 @@
+"""What apply does, as typed operations (after alembic's ``ops``): one class per kind of request.
+
+A plan's ``changes`` say what differs, for people; its ``operations`` say what apply will send,
+in which order, for the applier. ``compile.py`` turns the first into the second (a pure
+function), and the applier dispatches on the operation's type, so nothing is parsed back out of
+display strings. Every operation has a ``key`` (unique in a plan) and the keys it waits for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Mapping, Union
+
+from ..spec import Kind
+
+# Phases, in order: creates and updates; then deletes of assistants and stores; then of files.
+# A step starts only once every step of an earlier phase has finished.
+WRITES, DELETES, FILE_DELETES = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    """Upload one local file (by content) and name it in the lockfile at once."""
+
+    name: str  # the manifest that lists it
+    role: str  # "files" (retrieval) or "code_interpreter_files"
+    path: str  # project-relative
+    sha256: str
+    size: int = 0
+    op: ClassVar[str] = "upload_file"
+    phase: ClassVar[int] = WRITES
+
+    @property
+    def key(self) -> str:
+        return f"upload:{self.sha256}"
+
+    @property
+    def deps(self) -> frozenset[str]:
+        return frozenset()
+
+
+@dataclass(frozen=True)
+class CreateStore:
+    """Create the manifest's vector store, marked as ours."""
+
+    name: str
+    op: ClassVar[str] = "create_store"
+    phase: ClassVar[int] = WRITES
+
+    @property
+    def key(self) -> str:
+        return f"store:{self.name}"
+
+    @property
+    def deps(self) -> frozenset[str]:
+        return frozenset()
+
+
+@dataclass(frozen=True)
+class FileRef:
+    """One file as an operation uses it: where it lives in the project, and which object holds it."""
+
+    path: str
+    sha256: str
+    file_id: str | None = None  # None: the object ``UploadFile(sha256)`` creates in this apply
+
+    @property
+    def upload_key(self) -> str | None:
+        return None if self.file_id else f"upload:{self.sha256}"
+
+
+@dataclass(frozen=True)
+class Detach:
+    """A store member to remove; ``forget``: its path leaves the lockfile (not just its object)."""
+
+    path: str
+    file_id: str | None
+    forget: bool
+
+
+@dataclass(frozen=True)
+class SyncStore:
+    """Attach files to the store, wait for processing, then detach the ones it no longer lists."""
+
+    name: str
+    attach: tuple[FileRef, ...] = ()
+    detach: tuple[Detach, ...] = ()
+    creates_store: bool = False  # the store itself is created by this apply
+    op: ClassVar[str] = "sync_store"
+    phase: ClassVar[int] = WRITES
+
+    @property
+    def key(self) -> str:
+        return f"attach:{self.name}"
+
+    @property
+    def deps(self) -> frozenset[str]:
+        uploads = {ref.upload_key for ref in self.attach if ref.upload_key}
+        return frozenset(uploads | ({f"store:{self.name}"} if self.creates_store else set()))
+
+
+@dataclass(frozen=True)
+class PutAssistant:
+    """Create or update the assistant, agent or Responses settings, with its tool resources."""
+
+    name: str
+    kind: Kind
+    create: bool
+    object_id: str | None  # the object an update acts on (None under api: responses)
+    changed: frozenset[str] = frozenset()  # spec fields an update sends
+    code_interpreter_files: tuple[FileRef, ...] = ()  # changed or added ones
+    code_interpreter_removed: tuple[str, ...] = ()  # paths no longer listed
+    waits_for: frozenset[str] = frozenset()  # uploads, store creation and sync of the same manifest
+    op: ClassVar[str] = "put_assistant"
+    phase: ClassVar[int] = WRITES
+
+    @property
+    def key(self) -> str:
+        return f"assistant:{self.name}"
+
+    @property
+    def deps(self) -> frozenset[str]:
+        return self.waits_for
+
+
+@dataclass(frozen=True)
+class DeleteAssistant:
+    """Delete an assistant or agent (or forget a Responses entry, which has no server object)."""
+
+    name: str
+    kind: Kind
+    object_id: str | None
+    op: ClassVar[str] = "delete_assistant"
+    phase: ClassVar[int] = DELETES
+
+    @property
+    def key(self) -> str:
+        return f"delete-assistant:{self.name}:{self.object_id}"
+
+    @property
+    def deps(self) -> frozenset[str]:
+        return frozenset()
+
+
+@dataclass(frozen=True)
+class DeleteStore:
+    name: str
+    store_id: str
+    after_put: bool = False  # the manifest's assistant is updated first (it lets go of the store)
+    op: ClassVar[str] = "delete_store"
+    phase: ClassVar[int] = DELETES
+
+    @property
+    def key(self) -> str:
+        return f"delete-store:{self.store_id}"
+
+    @property
+    def deps(self) -> frozenset[str]:
+        return frozenset({f"assistant:{self.name}"}) if self.after_put else frozenset()
+
+
+@dataclass(frozen=True)
+class DeleteFile:
+    """Delete a file object no manifest uses any more (last, once nothing refers to it)."""
+
+    file_id: str
+    name: str  # the manifest it belonged to, or "-"
+    path: str | None
+    op: ClassVar[str] = "delete_file"
+    phase: ClassVar[int] = FILE_DELETES
+
+    @property
+    def key(self) -> str:
+        return f"delete-file:{self.file_id}"
+
+    @property
+    def deps(self) -> frozenset[str]:
+        return frozenset()
+
+
+Operation = Union[UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile]
+OPERATION_TYPES: dict[str, type] = {cls.op: cls for cls in (
+    UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile)}
+
+
+def operation_to_json(op: Operation) -> dict[str, Any]:
+    doc = {"op": op.op, **asdict(op)}
+    for key, value in doc.items():
+        if isinstance(value, frozenset):
+            doc[key] = sorted(value)
+        elif isinstance(value, Kind):
+            doc[key] = value.value
+    return doc
+
+
+def operation_from_json(doc: Mapping[str, Any]) -> Operation:
+    values = {k: v for k, v in doc.items() if k != "op"}
+    cls = OPERATION_TYPES[doc["op"]]
+    if "kind" in values:
+        values["kind"] = Kind(values["kind"])
+    for key in ("changed", "waits_for"):
+        if key in values:
+            values[key] = frozenset(values[key])
+    for key in ("attach", "code_interpreter_files"):
+        if key in values:
+            values[key] = tuple(FileRef(**ref) for ref in values[key])
+    if "detach" in values:
+        values["detach"] = tuple(Detach(**item) for item in values["detach"])
+    if "code_interpreter_removed" in values:
+        values["code_interpreter_removed"] = tuple(values["code_interpreter_removed"])
+    op: Operation = cls(**values)
+    return op
