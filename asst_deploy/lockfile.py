@@ -2,7 +2,8 @@
 
 Stdlib only, because runtime code reads it through ``import asst_deploy``. Written atomically
 (temp file, fsync, ``os.replace``) so a reader or a killed apply never sees half a file.
-Mutual exclusion between two applies is the apply lock's job (``apply_lock.py``), not this module's.
+Mutual exclusion between two applies is the apply lock's job (``apply_lock.py``), not this
+module's; the typed entry and the writer thread an apply uses are ``lockentry.py`` and ``lockstate.py``.
 """
 
 from __future__ import annotations

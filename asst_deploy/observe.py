@@ -58,7 +58,7 @@ def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
         found.append(ObservedAssistant(
             id=remote.id, name=name, spec=spec, vector_store_ids=remote.vector_store_ids,
             code_interpreter_file_ids=remote.code_interpreter_file_ids, created_at=remote.created_at,
-            kind=target.kind.value,
+            kind=target.kind,
         ))
     return found
 

@@ -6,9 +6,9 @@ nor the planner knows any API's object shapes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from .spec import AssistantSpec
+from .spec import AssistantSpec, Kind
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class ObservedAssistant:
     vector_store_ids: tuple[str, ...] = ()
     code_interpreter_file_ids: tuple[str, ...] = ()
     created_at: int = 0
-    kind: str = "assistant"  # "assistant" or "agent": which API holds it (api migrations see both)
+    kind: Kind = Kind.ASSISTANT  # which API holds it (api migrations see both)
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,6 @@ class Observed:
     assistants: tuple[ObservedAssistant, ...] = ()
     vector_stores: tuple[ObservedVectorStore, ...] = ()
     files: tuple[ObservedFile, ...] = ()
-    listed: frozenset[str] = field(default_factory=frozenset)  # kinds the backend actually listed
 
     def fingerprint(self) -> str:
         """A digest of what was observed, so a saved plan can tell the account moved on."""

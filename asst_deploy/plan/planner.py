@@ -128,8 +128,8 @@ class _Planner:
         """Reconcile the account with the lock for one name; extras (twins) become deletes."""
         entry = self.entry(name)
         extras: list[Change] = []
-        mine = [a for a in self.assistants.get(name, []) if a.kind == self.desired.kind.value]
-        other_kind = [a for a in self.assistants.get(name, []) if a.kind != self.desired.kind.value]
+        mine = [a for a in self.assistants.get(name, []) if a.kind is self.desired.kind]
+        other_kind = [a for a in self.assistants.get(name, []) if a.kind is not self.desired.kind]
         assistant, twins = self._choose(mine, entry.id)
         for twin in twins:
             extras.append(self._delete_assistant(name, twin, self._twin_reason(assistant)))
@@ -414,7 +414,7 @@ class _Planner:
         return changes
 
     def _delete_assistant(self, name: str, item: ObservedAssistant, reason: str) -> Change:
-        return Change(Kind(item.kind), name, Action.DELETE, id=item.id, before=item.spec.comparable(), reason=reason)
+        return Change(item.kind, name, Action.DELETE, id=item.id, before=item.spec.comparable(), reason=reason)
 
     def _unused_files(self, changes: list[Change]) -> list[Change]:
         """File objects that no manifest uses any more, and duplicate uploads of the same content."""

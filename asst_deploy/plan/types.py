@@ -34,7 +34,8 @@ class FieldDiff:
     field: str  # dotted path for people, e.g. "tools[1].parameters" or "instructions"
     before: Any
     after: Any
-    root: str = ""  # the spec field it lies in ("tools"), which is what an update sends
+    # the spec field it lies in ("tools"): what an update sends (derived from ``field``, so not compared)
+    root: str = field(default="", compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "before": self.before, "after": self.after}

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from .textdiff import plain, visible
 from .walk import ChangeView, Line, PlanView, walk
 
-ACTION_LABELS = {"create": "➕ create", "update": "✏️ update", "delete": "🗑️ delete", "replace": "♻️ replace"}
+ACTION_LABELS = {"create": "➕ create", "update": "✏️ update", "delete": "🗑️ delete"}
 # In a diff block a changed field's header gets "!", which GitHub's diff grammar shows as changed.
 _DIFF_SIGNS = {"~": "!"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#~])")  # "|" is escaped by cell()

@@ -34,12 +34,11 @@ class _Absent:
 
 ABSENT: Any = _Absent()
 
-SYMBOLS = {"create": "+", "update": "~", "delete": "-", "replace": "-/+"}
+SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
 HEADLINES = {
     "create": "will be created",
     "update": "will be updated in place",
     "delete": "will be deleted",
-    "replace": "will be replaced",
 }
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
@@ -109,13 +108,12 @@ def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
 
 
 def count(changes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Counts when a document has no summary; a replace is one create and one delete, as in Terraform."""
+    """Counts when a document has no summary."""
     counts = {"create": 0, "update": 0, "delete": 0}
     for change in changes:
         action = change.get("action")
-        for part in ("create", "delete") if action == "replace" else (action,):
-            if part in counts:
-                counts[part] += 1
+        if action in counts:
+            counts[action] += 1
     return counts
 
 
@@ -160,14 +158,14 @@ def _comments(reason: str) -> Iterator[Line]:
 
 def _generic_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
     """Assistants, agents, responses settings and vector stores: all set fields on a create, the
-    changed fields on an update or replace, what was observed on a delete."""
+    changed fields on an update, what was observed on a delete."""
     action = change.get("action")
     before, after, fields = change.get("before"), change.get("after"), change.get("fields")
     if fields:
         return [line for f in fields for line in _reported_field(f, pairs)]
-    if action in ("update", "replace") and isinstance(before, Mapping) and isinstance(after, Mapping):
+    if action == "update" and isinstance(before, Mapping) and isinstance(after, Mapping):
         return field_lines("", before, after, pairs=pairs)
-    if action in ("create", "replace") and isinstance(after, Mapping):
+    if action == "create" and isinstance(after, Mapping):
         defaulted = [str(key) for key in change.get("defaulted") or () if key in after]
         shown = [(key, value) for key, value in _shown(after, change) if key not in defaulted]
         lines = [line for key, value in shown for line in value_lines(key, value, "+")]
@@ -270,7 +268,7 @@ def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
     before, after = _state(change, "before"), _state(change, "after")
     role = change.get("role")
     lines: list[Line] = []
-    if action in ("update", "replace"):
+    if action == "update":
         for key, show in (("sha256", _short_sha), ("size", _size)):
             old, new = before.get(key), after.get(key)
             if old != new and (key == "sha256" or old is not None):  # an unrecorded old size is no news

@@ -179,7 +179,7 @@ def test_ignore_unset_compares_only_what_the_manifest_sets():
     observed, lock = deployed(s)
     echoed = replace(observed.assistants[0].spec, settings={"verbosity": "low", "service_tier": "auto"},
                      reasoning_effort="medium")
-    observed = replace(observed, assistants=(replace(observed.assistants[0], spec=echoed, kind="agent"),))
+    observed = replace(observed, assistants=(replace(observed.assistants[0], spec=echoed, kind=Kind.AGENT),))
     d = Desired("proj", "dev", AgentsTarget.capabilities, (s,))
     assert plan(d, observed, lock).changes == ()
 

@@ -123,9 +123,3 @@ def test_a_change_with_nothing_to_show_has_no_details_block():
     assert "| 🗑️ delete | `vector_store.bot` | `vs_1` | gone |" in out
 
 
-def test_replace_is_listed_and_counted():
-    out = markdown(Change(Kind.ASSISTANT, "bot", Action.REPLACE, id="asst_1", before=assistant(), after=assistant(model="o3"),
-                          reason="the api changed"))
-    assert "| ♻️ replace | `assistant.bot` | `asst_1` | the api changed |" in out
-    assert "| 1 | 0 | 1 |" in out
-    assert '- model: "gpt-4o"\n+ model: "o3"\n' in out

@@ -66,11 +66,6 @@ def test_no_changes():
     )
 
 
-def test_closing_line_counts_a_replace_as_create_and_delete():
-    out = text(Change(Kind.ASSISTANT, "a", Action.REPLACE, id="asst_1", before=assistant(), after=assistant(model="o3")))
-    assert out.splitlines()[-1] == "Plan: 1 to create, 0 to update, 1 to delete."
-
-
 def test_unchanged_agents_are_called_agents():
     assert "1 agent unchanged.\n" in text(api="agents", unchanged=("a",))
 
@@ -79,13 +74,11 @@ CHANGES = {
     "create": Change(Kind.ASSISTANT, "bot", Action.CREATE, after=assistant(), reason="new manifest"),
     "update": Change(Kind.ASSISTANT, "bot", Action.UPDATE, id="asst_1", fields=(FieldDiff("temperature", 0.2, 0.5),)),
     "delete": Change(Kind.ASSISTANT, "bot", Action.DELETE, id="asst_1", before=assistant(), reason="not in any manifest"),
-    "replace": Change(Kind.ASSISTANT, "bot", Action.REPLACE, id="asst_1", before=assistant(), after=assistant(model="o3")),
 }
 HEADERS = {
     "create": "+ {kind}.bot will be created",
     "update": "~ {kind}.bot (asst_1) will be updated in place",
     "delete": "- {kind}.bot (asst_1) will be deleted",
-    "replace": "-/+ {kind}.bot (asst_1) will be replaced",
 }
 
 
@@ -101,7 +94,6 @@ def test_every_action_of_every_assistant_kind(kind, action):
         "create": '    + model: "gpt-4o"',
         "update": "    ~ temperature: 0.2 -> 0.5",
         "delete": '    - model: "gpt-4o"',
-        "replace": '    ~ model: "gpt-4o" -> "o3"',
     }[action]
     assert body in lines
 
