@@ -8,6 +8,7 @@ never disagree.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -35,7 +36,7 @@ class FieldDiff:
     before: Any
     after: Any
     # the spec field it lies in ("tools"): what an update sends (derived from ``field``, so not compared)
-    root: str = field(default="", compare=False)
+    root: str = dataclasses.field(default="", compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "before": self.before, "after": self.after}
