@@ -31,7 +31,12 @@ class LockedFile:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "LockedFile":
-        return cls(str(data["id"]), data.get("sha256"))
+        if not isinstance(data, Mapping) or not isinstance(data.get("id"), str):
+            raise TypeError("a file must be an object with a string 'id'")
+        sha = data.get("sha256")
+        if sha is not None and not isinstance(sha, str):
+            raise TypeError("a file's 'sha256' must be a string")
+        return cls(data["id"], sha)
 
 
 @dataclass
@@ -66,7 +71,8 @@ class LockEntry:
                 raise TypeError(f"{key!r} must be a string")
             setattr(entry, key, value)
         for role in TRACKED_FILES:
-            members = data.get(role) or {}
+            members = data.get(role)
+            members = {} if members is None else members
             if not isinstance(members, Mapping):
                 raise TypeError(f"{role!r} must be an object")
             setattr(entry, role, {str(k): LockedFile.from_dict(v) for k, v in members.items()})
@@ -179,6 +185,16 @@ class LockDocument:
     def get(self, name: str) -> LockEntry:
         """The entry for ``name``, or an empty one (not added)."""
         return self.entries.get(name) or LockEntry()
+
+    def repair(self, repairs: Mapping[str, Mapping[str, Any]]) -> None:
+        """Record what a plan found on the account by its markers and the lockfile lacks or has
+        wrong (``Plan.lock_repairs``; ``None`` removes a key whose object is gone)."""
+        for name, repair in repairs.items():
+            entry = self.get(name).merged(repair)
+            if entry.is_empty():
+                self.entries.pop(name, None)
+            else:
+                self.entries[name] = entry
 
 
 def entries_from_dict(data: Mapping[str, Any]) -> dict[str, LockEntry]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
 from ..apply import Applier, ApplyOptions
-from ..lockentry import LockEntry, write_document
+from ..lockentry import write_document
 from ..lockstate import LockState
 from ..apply_lock import apply_lock
 from ..errors import EXIT_ERROR, EXIT_OK
@@ -83,13 +83,7 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
 def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], out: TextIO) -> None:
     """Name in the lockfile what the markers found and it lacks: a lost lockfile, or a kill between a
     create and the lockfile write. Nothing on the account changes, so this needs no approval."""
-    entries = session.lock.entries
-    for name, repair in repairs.items():
-        entry = (entries.get(name) or LockEntry()).merged(repair)  # None: the object it named is gone
-        if entry.is_empty():
-            entries.pop(name, None)
-        else:
-            entries[name] = entry
+    session.lock.repair(repairs)
     write_document(session.project.lockfile, session.lock)
     out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
               f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")
