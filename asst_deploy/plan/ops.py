@@ -18,8 +18,19 @@ from ..spec import Kind
 WRITES, DELETES, FILE_DELETES = 0, 1, 2
 
 
+class _Step:
+    """What every operation has besides its fields: a phase, and the keys it waits for (none by default)."""
+
+    phase: ClassVar[int] = WRITES
+
+
+    @property
+    def deps(self) -> frozenset[str]:
+        return frozenset()
+
+
 @dataclass(frozen=True)
-class UploadFile:
+class UploadFile(_Step):
     """Upload one local file (by content) and name it in the lockfile at once."""
 
     name: str  # the manifest that lists it
@@ -28,32 +39,22 @@ class UploadFile:
     sha256: str
     size: int = 0
     op: ClassVar[str] = "upload_file"
-    phase: ClassVar[int] = WRITES
 
     @property
     def key(self) -> str:
         return f"upload:{self.sha256}"
 
-    @property
-    def deps(self) -> frozenset[str]:
-        return frozenset()
-
 
 @dataclass(frozen=True)
-class CreateStore:
+class CreateStore(_Step):
     """Create the manifest's vector store, marked as ours."""
 
     name: str
     op: ClassVar[str] = "create_store"
-    phase: ClassVar[int] = WRITES
 
     @property
     def key(self) -> str:
         return f"store:{self.name}"
-
-    @property
-    def deps(self) -> frozenset[str]:
-        return frozenset()
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Detach:
 
 
 @dataclass(frozen=True)
-class SyncStore:
+class SyncStore(_Step):
     """Attach files to the store, wait for processing, then detach the ones it no longer lists."""
 
     name: str
@@ -87,7 +88,6 @@ class SyncStore:
     detach: tuple[Detach, ...] = ()
     creates_store: bool = False  # the store itself is created by this apply
     op: ClassVar[str] = "sync_store"
-    phase: ClassVar[int] = WRITES
 
     @property
     def key(self) -> str:
@@ -100,7 +100,7 @@ class SyncStore:
 
 
 @dataclass(frozen=True)
-class PutAssistant:
+class PutAssistant(_Step):
     """Create or update the assistant, agent or Responses settings, with its tool resources."""
 
     name: str
@@ -112,7 +112,6 @@ class PutAssistant:
     code_interpreter_removed: tuple[str, ...] = ()  # paths no longer listed
     waits_for: frozenset[str] = frozenset()  # uploads, store creation and sync of the same manifest
     op: ClassVar[str] = "put_assistant"
-    phase: ClassVar[int] = WRITES
 
     @property
     def key(self) -> str:
@@ -124,7 +123,7 @@ class PutAssistant:
 
 
 @dataclass(frozen=True)
-class DeleteAssistant:
+class DeleteAssistant(_Step):
     """Delete an assistant or agent (or forget a Responses entry, which has no server object)."""
 
     name: str
@@ -137,16 +136,13 @@ class DeleteAssistant:
     def key(self) -> str:
         return f"delete-assistant:{self.name}:{self.object_id}"
 
-    @property
-    def deps(self) -> frozenset[str]:
-        return frozenset()
-
 
 @dataclass(frozen=True)
-class DeleteStore:
+class DeleteStore(_Step):
+    """Delete a vector store; in the delete phase, so the assistant has let go of it already."""
+
     name: str
     store_id: str
-    after_put: bool = False  # the manifest's assistant is updated first (it lets go of the store)
     op: ClassVar[str] = "delete_store"
     phase: ClassVar[int] = DELETES
 
@@ -154,13 +150,9 @@ class DeleteStore:
     def key(self) -> str:
         return f"delete-store:{self.store_id}"
 
-    @property
-    def deps(self) -> frozenset[str]:
-        return frozenset({f"assistant:{self.name}"}) if self.after_put else frozenset()
-
 
 @dataclass(frozen=True)
-class DeleteFile:
+class DeleteFile(_Step):
     """Delete a file object no manifest uses any more (last, once nothing refers to it)."""
 
     file_id: str
@@ -172,10 +164,6 @@ class DeleteFile:
     @property
     def key(self) -> str:
         return f"delete-file:{self.file_id}"
-
-    @property
-    def deps(self) -> frozenset[str]:
-        return frozenset()
 
 
 Operation = Union[UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile]
