@@ -92,12 +92,13 @@ def test_public_api_surface():
 
 
 def test_import_is_light():
-    code = ("import sys, time; t = time.perf_counter(); import asst_deploy.emulator; "
-            "print(time.perf_counter() - t); print(sorted(m for m in sys.modules if m.split('.')[0] in "
+    """What the import pulls in, not how long it takes (a loaded machine makes any time bound flaky;
+    the import time is measured in bench/)."""
+    code = ("import sys; import asst_deploy.emulator; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('openai', 'httpx', 'httpx2', 'http', 'click', 'yaml', 'pydantic')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
-    assert out[1] == "[]"  # stdlib only: no SDK, no http.server
-    assert float(out[0]) < 0.25  # generous for a loaded CI machine; ~40 ms here
+    assert out[0] == "[]"  # stdlib only: no SDK, no http.server
 
 
 def test_listing_1000_assistants_is_fast(capsys):
