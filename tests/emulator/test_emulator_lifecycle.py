@@ -101,7 +101,7 @@ def test_import_is_light():
     assert out[0] == "[]"  # stdlib only: no SDK, no http.server
 
 
-def test_listing_1000_assistants_is_fast(capsys):
+def test_listing_1000_assistants_takes_ten_pages(capsys):
     with Emulator() as emu:
         c = client_for(emu, max_retries=0)
         with ThreadPoolExecutor(8) as pool:
@@ -113,9 +113,8 @@ def test_listing_1000_assistants_is_fast(capsys):
         elapsed = time.perf_counter() - start
         assert len(got) == 1000 and len(set(got)) == 1000
         assert emu.counter() == {"GET /v1/assistants": 10}
-        with capsys.disabled():
+        with capsys.disabled():  # a figure to read, not a bound: wall time on a shared machine is no test
             print(f"\n  [emulator] listed 1,000 assistants (10 pages of 100) via the SDK in {elapsed * 1000:.0f} ms")
-        assert elapsed < 1.0
 
 
 def test_cli_command_serves_until_sigterm(tmp_path):
