@@ -15,13 +15,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AsstDeployError, ManifestProblem, ValidationFailed
+from .locate import CONFIG_FILE, DEFAULT_ENV, lockfile_name, lockfile_table
 from .manifest.messages import did_you_mean, problems_from
 from .manifest.models import MANIFEST_FIELDS
 from .manifest.yamlpos import Located, load_documents, read_text
 from .ownership import IDENT_PATTERN, IDENT_RE
 
-CONFIG_FILE = "asst-deploy.yaml"
-DEFAULT_ENV = "default"
 Api = Literal["assistants", "agents", "responses"]
 Backend = Literal["openai", "azure", "local"]
 Ident = Annotated[str, Field(pattern=f"^{IDENT_PATTERN}$")]
@@ -186,11 +185,14 @@ def environment(config: ProjectConfig, env: str) -> EnvironmentConfig:
 
 
 def lockfile_path(project_dir: Path, config: ProjectConfig, env: str) -> Path:
-    """assistants.lock.json for 'default', assistants.<env>.lock.json otherwise; config may override."""
-    override = environment(config, env).lockfile or (config.lockfile if env == DEFAULT_ENV else None)
-    if override:
-        return project_dir / override
-    return project_dir / ("assistants.lock.json" if env == DEFAULT_ENV else f"assistants.{env}.lock.json")
+    """The environment's lockfile, by the rule the runtime lookups share (:mod:`asst_deploy.locate`)."""
+    return project_dir / lockfile_name(env, environment(config, env).lockfile, config.lockfile)
+
+
+def runtime_table(config: ProjectConfig) -> dict[str, Any]:
+    """The default environment and every lockfile path, as the runtime reads them without YAML."""
+    envs = {name: env.lockfile for name, env in config.environments.items()}
+    return lockfile_table(config.default_environment, envs, config.lockfile)
 
 
 def api_for(config: ProjectConfig, env: str, override: str | None = None) -> str:

@@ -134,6 +134,3 @@ def write_lock_text(path: "Path | str", text: str) -> None:
     except OSError:
         pass
 
-
-def lock_filename(environment: str) -> str:
-    return "assistants.lock.json" if environment == "default" else f"assistants.{environment}.lock.json"

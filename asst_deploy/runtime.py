@@ -7,7 +7,8 @@ even pathlib), the lockfile parsed once per (path, mtime) and cached.
 from __future__ import annotations
 
 import os
-from .lockfile import lock_filename, parse_lock
+from .locate import CONFIG_FILE, DEFAULT_ENV, lock_filename, read_table
+from .lockfile import parse_lock
 
 TYPE_CHECKING = False  # typing itself costs ~10 ms at import; runtime readers skip it
 if TYPE_CHECKING:
@@ -29,23 +30,28 @@ class UnknownAssistant(KeyError):
 _cache: dict[str, tuple[int, dict[str, Any]]] = {}
 
 
-def _environment(env: str | None) -> str:
-    return env or os.environ.get("ASST_DEPLOY_ENV") or "default"
+def _environment(env: str | None) -> str | None:
+    return env or os.environ.get("ASST_DEPLOY_ENV") or None
 
 
 def find_lockfile(env: str | None = None, path: Any = None) -> str:
-    """``path`` if given (a file, or a folder to search upward from), else ASST_DEPLOY_LOCKFILE,
-    else the environment's lockfile in the current folder or the nearest parent holding one."""
-    env = _environment(env)
+    """``path`` if given (a lockfile, or a folder to search upward from), else ASST_DEPLOY_LOCKFILE,
+    else a search upward from the current folder. The first folder holding ``asst-deploy.yaml`` is
+    the project: its environments (``env`` > ASST_DEPLOY_ENV > ``default_environment``) and their
+    ``lockfile:`` paths decide, as in the CLI. A folder without one that holds the environment's
+    lockfile by its default name (a lockfile vendored into another repository) is used as is."""
+    chosen = _environment(env)
     explicit = os.fspath(path) if path else os.environ.get("ASST_DEPLOY_LOCKFILE")
     if explicit and not os.path.isdir(explicit):
         if not os.path.isfile(explicit):
             raise LockfileNotFound(f"no lockfile at {explicit}")
         return os.path.abspath(explicit)
-    name = lock_filename(env)
+    name = lock_filename(chosen or DEFAULT_ENV)
     folder = os.path.abspath(explicit or os.getcwd())
     first = folder
     while True:
+        if os.path.isfile(os.path.join(folder, CONFIG_FILE)):
+            return _project_lockfile(folder, chosen)
         candidate = os.path.join(folder, name)
         if os.path.isfile(candidate):
             return candidate
@@ -54,9 +60,32 @@ def find_lockfile(env: str | None = None, path: Any = None) -> str:
             break
         folder = parent
     raise LockfileNotFound(
-        f"no {name} (environment {env!r}) in {first} or any parent folder; "
-        "run `asst-deploy apply` first, or pass path= / set ASST_DEPLOY_LOCKFILE"
+        f"no {CONFIG_FILE} and no {name} (environment {chosen or DEFAULT_ENV!r}) in {first} or any parent "
+        "folder; run `asst-deploy apply` in the project first, or pass path= / set ASST_DEPLOY_LOCKFILE"
     )
+
+
+def _project_lockfile(root: str, env: str | None) -> str:
+    """The lockfile of ``env`` in the project at ``root``, by the config's rule."""
+    config = os.path.join(root, CONFIG_FILE)
+    table = read_table(root)
+    lockfiles = table["lockfiles"]
+    known = ", ".join(lockfiles)
+    chosen = env or table.get("default_environment")
+    if chosen is None:
+        raise LockfileNotFound(
+            f"{config} declares the environments {known} and no default_environment: "
+            "choose one with env= or ASST_DEPLOY_ENV"
+        )
+    if chosen not in lockfiles:
+        raise LockfileNotFound(f"unknown environment {chosen!r} in {config}; known environments: {known}")
+    found = os.path.join(root, lockfiles[chosen])
+    if not os.path.isfile(found):
+        raise LockfileNotFound(
+            f"no lockfile {lockfiles[chosen]} for environment {chosen!r} in the project at {root}; "
+            f"run `asst-deploy apply{'' if chosen == DEFAULT_ENV else ' --env ' + chosen}` there first"
+        )
+    return os.path.abspath(found)
 
 
 def load(env: str | None = None, path: Any = None) -> dict[str, Any]:
@@ -82,12 +111,24 @@ def _entry(name: str, env: str | None, path: Any) -> dict[str, Any]:
 
 
 def _field(name: str, key: str, env: str | None, path: Any) -> str:
-    value = _entry(name, env, path).get(key)
-    if not value:
+    entry = _entry(name, env, path)
+    value = entry.get(key)
+    if value:
+        return value
+    api = entry.get("api") or ("responses" if "responses" in entry else None)
+    if key == "id" and api == "responses":
         raise UnknownAssistant(
-            f"assistant {name!r} has no {key} in the lockfile (was it deployed with this api?)"
+            f"{name!r} was deployed with api: responses, which keeps no assistant or agent on the server, "
+            f"so it has no id; call client.responses.create(**asst_deploy.responses_kwargs({name!r}), input=...)"
         )
-    return value
+    if key == "vector_store_id" and not entry.get("files") and not entry.get("pending_files"):
+        raise UnknownAssistant(
+            f"{name!r} has no vector store: its manifest lists no retrieval files (files:), "
+            "so nothing was uploaded for file_search"
+        )
+    raise UnknownAssistant(
+        f"{name!r} has no {key} in the lockfile yet: its last apply did not finish; run `asst-deploy apply` again"
+    )
 
 
 def assistant_id(name: str, env: str | None = None, path: Any = None) -> str:
@@ -101,15 +142,20 @@ def agent_id(name: str, env: str | None = None, path: Any = None) -> str:
 
 
 def vector_store_id(name: str, env: str | None = None, path: Any = None) -> str:
+    """The vector store holding ``name``'s retrieval files (any api)."""
     return _field(name, "vector_store_id", env, path)
 
 
 def responses_kwargs(name: str, env: str | None = None, path: Any = None) -> dict[str, Any]:
     """Keyword arguments for ``client.responses.create(**kwargs, input=...)`` (``api: responses``)."""
-    kwargs = _entry(name, env, path).get("responses")
+    entry = _entry(name, env, path)
+    kwargs = entry.get("responses")
     if not kwargs:
+        api = entry.get("api") or "assistants"
         raise UnknownAssistant(
-            f"assistant {name!r} has no Responses settings in the lockfile; deploy it with api: responses"
+            f"{name!r} was deployed with api: {api}, which keeps its settings on the server "
+            f"(use asst_deploy.assistant_id({name!r}), or asst_deploy.agents.agent({name!r}) for the Agents SDK); "
+            "responses_kwargs needs api: responses"
         )
     import copy  # a caller mutating the result must not change the cache
 

@@ -107,6 +107,15 @@ def load(options: Options) -> Loaded:
     return Loaded(project, Owner(project.config.project, project.environment), connection, parallelism)
 
 
+def leave_runtime_index(project: Any) -> None:
+    """Before an apply or import writes the lockfile: the config's lockfile table as JSON, so that
+    runtime lookups find the lockfile without importing YAML (:mod:`asst_deploy.locate`)."""
+    from .config import runtime_table
+    from .locate import write_index
+
+    write_index(project.root, runtime_table(project.config))
+
+
 def _first(*values: Any) -> Any:
     return next(v for v in values if v is not None)
 

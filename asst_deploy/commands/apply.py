@@ -14,7 +14,7 @@ from ..apply_lock import apply_lock
 from ..errors import EXIT_ERROR, EXIT_OK
 from ..plan.saved import load_saved_plan, refuse_stale
 from ..plan.types import Plan
-from ..session import Options, Session, load, open_session
+from ..session import Options, Session, leave_runtime_index, load, open_session
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
         options = replace(options, targets=saved.targets)
     loaded = load(options)
     project, owner = loaded.project, loaded.owner
+    leave_runtime_index(project)
     interactive = sys.stdin.isatty() if interactive is None else interactive
     with apply_lock(project.root, owner.environment, flags.lock_timeout):
         with open_session(options, err=err, loaded=loaded) as session:

@@ -5,14 +5,25 @@ from __future__ import annotations
 import json
 import re
 import sys
-from typing import TextIO
+from typing import Mapping, TextIO
 
 from ..errors import EXIT_OK
+from ..lockentry import LockEntry
 from ..session import Options, load, read_lockfile
 
 
 def env_var_name(name: str, suffix: str = "") -> str:
     return "ASST_DEPLOY_" + re.sub(r"[^A-Z0-9]", "_", name.upper()) + suffix
+
+
+def ids_json(entries: Mapping[str, LockEntry]) -> dict[str, dict[str, str]]:
+    """Every entry, with whichever of its id (none under api: responses) and vector store it has."""
+    listed = {}
+    for name, entry in sorted(entries.items()):
+        api = entry.api or ("responses" if entry.responses else None)
+        fields = {"api": api, "id": entry.id, "vector_store_id": entry.vector_store_id}
+        listed[name] = {key: value for key, value in fields.items() if value}
+    return listed
 
 
 def run_ids(options: Options, *, fmt: str = "json", out: TextIO | None = None) -> int:
@@ -26,6 +37,5 @@ def run_ids(options: Options, *, fmt: str = "json", out: TextIO | None = None) -
             if entry.vector_store_id:
                 out.write(f"{env_var_name(name, '_VECTOR_STORE')}={entry.vector_store_id}\n")
         return EXIT_OK
-    ids = {name: entry.id for name, entry in sorted(entries.items()) if entry.id}
-    out.write(json.dumps(ids, indent=2, ensure_ascii=False) + "\n")
+    out.write(json.dumps(ids_json(entries), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK

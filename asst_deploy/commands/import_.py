@@ -9,7 +9,7 @@ from ..adopt.importer import import_object
 from ..apply_lock import apply_lock
 from ..errors import EXIT_OK
 from ..ownership import MARKER_KEY
-from ..session import Options, load, open_session
+from ..session import Options, leave_runtime_index, load, open_session
 
 
 def run_import(options: Options, assistant_id: str, name: str, force: bool = False, *,
@@ -17,6 +17,7 @@ def run_import(options: Options, assistant_id: str, name: str, force: bool = Fal
     out, err = out or sys.stdout, err or sys.stderr  # looked up per call: tests swap sys.stdout
     loaded = load(options)
     project, owner = loaded.project, loaded.owner
+    leave_runtime_index(project)
     assistant_id = assistant_id.strip()
     with apply_lock(project.root, owner.environment, 0):
         with open_session(options, err=err, loaded=loaded) as session:

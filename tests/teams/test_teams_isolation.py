@@ -160,7 +160,7 @@ def test_ids_env_format_and_runtime_lookup_from_another_repo(tmp_path: Path, cli
     assert values["ASST_DEPLOY_SUPPORT_BOT_VECTOR_STORE"] == lock["support-bot"]["vector_store_id"]
     assert values["ASST_DEPLOY_ORDER_ASSISTANT"] == lock["order-assistant"]["id"]
     as_json = json.loads(cli(project, "ids", "--format", "json", env="prod", backend=False).stdout)
-    assert as_json == {name: entry["id"] for name, entry in lock.items()}
+    assert {name: item["id"] for name, item in as_json.items()} == {name: entry["id"] for name, entry in lock.items()}
 
     # another team's Python code, in another folder, reads this project's committed lockfile
     elsewhere = tmp_path / "other-repo"
