@@ -1,10 +1,13 @@
-"""``POST /v1/responses`` (minimal): check a request's shape and references, answer a canned reply.
+"""``POST /v1/responses``: check a request's shape and references, answer as a scripted model.
 
 Enough for users to test runtime code offline: the tools must be well-formed in the Responses
 shape (function tools flat, file_search naming existing vector stores, code_interpreter a
 container with existing files), ``text.format`` valid, the model known, sampling settings not
-sent to a reasoning model. The answer is a valid ``Response`` whose text is
-``emulator: <first 40 characters of the input>``. Nothing is stored; streaming is refused.
+sent to a reasoning model. The answer comes from :mod:`.scripted_model`, a deterministic stand-in
+that does not think: it names the instructions' role, echoes the input, calls a function when
+``tool_choice`` asks for one and quotes the function's output on the next turn. With ``store``
+(the default) the conversation is kept, so ``previous_response_id`` continues it. Streaming is
+refused.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from . import ids
 from .errors import invalid
+from .scripted_model import conversation, respond
 from .routes_models import is_reasoning_model, require_model
 from .routing import Request, Router
 from .shapes import JSON_SCHEMA_NAME, REASONING_EFFORT, TYPE, require_files, require_vector_stores
@@ -161,20 +165,15 @@ def _echo_tool(tool: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _input_text(value: Any) -> str:
-    """The first text in the input, whatever shape it came in."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        for item in value:
-            if isinstance(item, str):
-                return item
-            if isinstance(item, dict):
-                content = item.get("content", item.get("text"))
-                found = _input_text(content)
-                if found:
-                    return found
-    return ""
+def _history(req: Request, previous: str | None) -> list[dict[str, Any]]:
+    """The items of the conversation ``previous_response_id`` continues (its input and output)."""
+    if not previous:
+        return []
+    row = req.store.get("response", previous)
+    if row is None:
+        raise invalid(f"Previous response with id '{previous}' not found.", "previous_response_id",
+                      "previous_response_not_found")
+    return list(row.doc["conversation"])
 
 
 @router.route("POST", "/v1/responses", write=False)
@@ -196,14 +195,11 @@ def create_response(req: Request) -> dict[str, Any]:
 
     text_config = body.get("text") or {}
     fmt = text_config.get("format") or {"type": "text"}
-    prompt = _input_text(body.get("input"))
-    answer = f"emulator: {prompt[:40]}"
-    if fmt["type"] in ("json_object", "json_schema"):
-        answer = json.dumps({"emulator": prompt[:40]})
-    input_tokens = max(1, len(prompt.split()) + len((body.get("instructions") or "").split()))
-    output_tokens = len(answer.split())
+    items = _history(req, body.get("previous_response_id")) + conversation(body.get("input"))
+    output, usage = respond(body.get("instructions"), items, tools, body.get("tool_choice", "auto"), fmt)
+    input_tokens, output_tokens = usage["input_tokens"], usage["output_tokens"]
     default_effort = "medium" if is_reasoning_model(model) else None
-    return {
+    response = {
         "id": ids.response_id(),
         "object": "response",
         "created_at": req.created_at,
@@ -216,15 +212,7 @@ def create_response(req: Request) -> dict[str, Any]:
         "max_output_tokens": body.get("max_output_tokens"),
         "max_tool_calls": body.get("max_tool_calls"),
         "model": model,
-        "output": [
-            {
-                "id": ids.message_id(),
-                "type": "message",
-                "role": "assistant",
-                "status": "completed",
-                "content": [{"type": "output_text", "text": answer, "annotations": [], "logprobs": []}],
-            }
-        ],
+        "output": output,
         "parallel_tool_calls": body.get("parallel_tool_calls", True) is not False,
         "previous_response_id": body.get("previous_response_id"),
         "reasoning": {"effort": reasoning.get("effort") or default_effort, "summary": reasoning.get("summary")},
@@ -247,3 +235,6 @@ def create_response(req: Request) -> dict[str, Any]:
         "user": body.get("user"),
         "metadata": body.get("metadata") or {},
     }
+    if response["store"]:
+        req.store.insert("response", response["id"], {"conversation": items + output}, created_at=req.created_at)
+    return response

@@ -37,7 +37,7 @@ def kwargs_for(vs_id: str, file_id: str) -> dict:
 def test_answers_a_valid_response(openai_client, store_and_file):
     r = openai_client.responses.create(**kwargs_for(*store_and_file), input="Where is invoice 42, please?")
     assert r.object == "response" and r.status == "completed" and r.id.startswith("resp_")
-    assert r.output_text == "emulator: Where is invoice 42, please?"
+    assert r.output_text == 'support agent: I read "Where is invoice 42, please?"'
     assert [t.type for t in r.tools] == ["file_search", "function", "code_interpreter"]
     assert r.usage.total_tokens == r.usage.input_tokens + r.usage.output_tokens
     again = openai_client.responses.create(**kwargs_for(*store_and_file), input="Where is invoice 42, please?")
@@ -50,7 +50,7 @@ def test_input_as_messages_and_json_format(openai_client):
         input=[{"role": "user", "content": [{"type": "input_text", "text": "x" * 100}]}],
         text={"format": {"type": "json_schema", "name": "answer", "schema": {"type": "object"}, "strict": True}},
     )
-    assert json.loads(r.output_text) == {"emulator": "x" * 40}
+    assert json.loads(r.output_text) == {"answer": f'assistant: I read "{"x" * 100}"'}
 
 
 @pytest.mark.parametrize(
@@ -92,3 +92,76 @@ def test_streaming_is_refused(openai_client):
     with pytest.raises(openai.BadRequestError) as exc:
         openai_client.responses.create(model="gpt-4o", input="hi", stream=True)
     assert_error(exc.value, param="stream")
+
+
+# ---- the scripted stand-in model -----------------------------------------------------------------
+
+SEARCH = {"type": "function", "name": "search", "description": "search the web",
+          "parameters": {"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}},
+                         "required": ["query", "limit"], "additionalProperties": False}, "strict": True}
+HAT = "We hold a Six Thinking Hats discussion. Your role is the white hat. You bring facts."
+
+
+def test_response_matches_the_sdk_type(openai_client):
+    from openai.types.responses import Response
+
+    raw = openai_client.responses.with_raw_response.create(model="gpt-4o", instructions=HAT, input="hi",
+                                                           tools=[SEARCH], tool_choice="required")
+    checked = Response.model_validate(json.loads(raw.text))  # validated, not constructed unchecked
+    assert checked.output[0].type == "function_call"
+    plain = openai_client.responses.with_raw_response.create(model="gpt-4o", instructions=HAT, input="hi")
+    assert Response.model_validate(json.loads(plain.text)).output[0].type == "message"
+
+
+def test_names_the_role_and_echoes_the_first_and_last_lines(openai_client):
+    r = openai_client.responses.create(model="gpt-4o", instructions=HAT,
+                                       input="Topic: a four-day week\n\n[start]\nblue hat: let us begin")
+    assert r.output_text == 'white hat: I read "Topic: a four-day week" … "blue hat: let us begin"'
+    zh = openai_client.responses.create(model="gpt-4o", instructions="按顺序。你的角色是蓝色帽子。你负责总结。", input="话题")
+    assert zh.output_text == '蓝色帽子: I read "话题"'
+    assert zh.usage.input_tokens > 0 and zh.usage.output_tokens > 0
+    assert zh.usage.total_tokens == zh.usage.input_tokens + zh.usage.output_tokens
+
+
+def test_auto_answers_in_text_and_required_calls_the_function(openai_client):
+    auto = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="facts?", tools=[SEARCH])
+    assert [item.type for item in auto.output] == ["message"]
+    call = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="remote work studies",
+                                          tools=[SEARCH], tool_choice="required")
+    assert [item.type for item in call.output] == ["function_call"]
+    assert call.output[0].name == "search"
+    assert json.loads(call.output[0].arguments) == {"query": "remote work studies", "limit": 0}
+    named = openai_client.responses.create(model="gpt-4o", input="x", tools=[SEARCH],
+                                           tool_choice={"type": "function", "name": "search"})
+    assert named.output[0].type == "function_call"
+
+
+def test_function_output_is_used_on_the_next_turn_by_previous_response_id(openai_client):
+    call = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="remote work studies",
+                                          tools=[SEARCH], tool_choice="required")
+    done = openai_client.responses.create(
+        model="gpt-4o", instructions=HAT, tools=[SEARCH], previous_response_id=call.id,
+        input=[{"type": "function_call_output", "call_id": call.output[0].call_id, "output": "3 studies found"}],
+    )
+    assert done.output_text == 'white hat: search returned "3 studies found". I read "remote work studies"'
+
+
+def test_function_output_is_used_on_the_next_turn_from_input_items(openai_client):
+    call = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="q", tools=[SEARCH],
+                                          tool_choice="required", store=False)
+    items = [{"role": "user", "content": "q"}, call.output[0].model_dump(exclude_none=True),
+             {"type": "function_call_output", "call_id": call.output[0].call_id, "output": "found it"}]
+    done = openai_client.responses.create(model="gpt-4o", instructions=HAT, tools=[SEARCH], input=items)
+    assert done.output_text == 'white hat: search returned "found it". I read "q"'
+    with pytest.raises(openai.BadRequestError) as exc:  # store=False: nothing to continue
+        openai_client.responses.create(model="gpt-4o", input="again", previous_response_id=call.id)
+    assert_error(exc.value, param="previous_response_id", code="previous_response_not_found")
+
+
+def test_json_schema_format_answers_an_instance_of_the_schema(openai_client):
+    schema = {"type": "object", "properties": {"verdict": {"type": "string", "enum": ["go", "stop"]},
+                                               "summary": {"type": "string"}},
+              "required": ["verdict", "summary"], "additionalProperties": False}
+    r = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="decide",
+                                       text={"format": {"type": "json_schema", "name": "v", "schema": schema}})
+    assert json.loads(r.output_text) == {"verdict": "go", "summary": 'white hat: I read "decide"'}
