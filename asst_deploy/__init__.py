@@ -17,6 +17,15 @@ from .runtime import (
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """``asst_deploy.agents`` on first use, so that ``import asst_deploy`` never imports the Agents SDK."""
+    if name == "agents":
+        import importlib
+
+        return importlib.import_module(".agents", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 __all__ = [
     "LockfileNotFound",
     "UnknownAssistant",

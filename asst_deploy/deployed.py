@@ -1,0 +1,62 @@
+"""The Responses request settings a deployed manifest stands for, under any ``api``.
+
+Under ``api: responses`` the lockfile holds them (what :func:`asst_deploy.responses_kwargs`
+returns). Under ``api: assistants`` and ``api: agents`` the settings live on the server object, so
+they are made from the project's manifests (for the lockfile's environment) with the ids the
+lockfile recorded (vector store, code interpreter files), exactly as ``api: responses`` would
+record them. This is what :mod:`asst_deploy.agents` builds an Agents SDK agent from, and what code
+without the Agents SDK passes to ``client.responses.create``. It loads the manifests (pydantic,
+YAML), so it is not part of the light ``import asst_deploy``.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any, Mapping
+
+from . import runtime
+from .locate import CONFIG_FILE
+
+
+class DeployedSettingsError(ValueError):
+    """The lockfile names an entry its project's manifests no longer declare."""
+
+
+def request_settings(name: str, *, env: str | None = None, path: Any = None) -> dict[str, Any]:
+    """The ``client.responses.create`` settings of ``name`` as deployed, under any api."""
+    found = runtime.find_lockfile(env, path)
+    entry = runtime._entry(name, None, found)
+    if entry.get("responses"):
+        return copy.deepcopy(entry["responses"])
+    return _kwargs_from_manifest(name, entry, found)
+
+
+def _kwargs_from_manifest(name: str, entry: Mapping[str, Any], lockfile: str) -> dict[str, Any]:
+    """``api: assistants``/``agents``: the manifest's settings with the ids the lockfile holds."""
+    from pathlib import Path
+
+    from .backends.base import Resources
+    from .backends.responses import responses_kwargs
+    from .lockfile import parse_lock
+    from .manifest.loader import load_project
+
+    lock = parse_lock(Path(lockfile).read_text(encoding="utf-8"), lockfile)
+    root = _project_root(os.path.dirname(lockfile))
+    project = load_project(Path(root), lock.get("environment"), entry.get("api"))
+    spec = next((s for s in project.specs if s.name == name), None)
+    if spec is None:
+        raise DeployedSettingsError(f"{name!r} is in {lockfile} but no manifest in {root} declares it any more")
+    files = [f["id"] for f in (entry.get("code_interpreter_files") or {}).values() if f.get("id")]
+    resources = Resources(vector_store_id=entry.get("vector_store_id"), code_interpreter_file_ids=tuple(files))
+    return responses_kwargs(spec, resources)
+
+
+def _project_root(folder: str) -> str:
+    start = folder
+    while not os.path.isfile(os.path.join(folder, CONFIG_FILE)):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return start  # a project without asst-deploy.yaml keeps its lockfile at the root
+        folder = parent
+    return folder

@@ -1,0 +1,64 @@
+"""The README's offline six-hats discussion: deploy the example locally, then run discuss.py on it."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from asst_deploy.cli import main as cli
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "six-hats"
+ORDER = ["blue-hat", "white-hat", "red-hat", "black-hat", "yellow-hat", "green-hat", "blue-hat"]
+TOPIC = "要不要实行四天工作制"
+
+
+@pytest.fixture
+def discuss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """discuss.py of a copy of the example, deployed with `apply --backend local` as the README says."""
+    root = tmp_path / "six-hats"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".asst-deploy", "*.lock.json"))
+    for key in ("ASST_DEPLOY_ENV", "ASST_DEPLOY_LOCKFILE", "ASST_DEPLOY_BACKEND"):
+        monkeypatch.delenv(key, raising=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        result = CliRunner().invoke(cli, ["apply", "--project-dir", str(root), "--backend", "local", "--auto-approve"])
+    assert result.exit_code == 0, result.output
+    spec = importlib.util.spec_from_file_location("discuss_under_test", root / "discuss.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(discuss: Any, capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    assert discuss.main([TOPIC, "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("via", ["agents", "responses"])
+def test_seven_turns_in_order_each_seeing_the_last_and_the_search_used(discuss, capsys, via: str) -> None:
+    if via == "agents":
+        pytest.importorskip("agents")
+    out = run(discuss, capsys, "--via", via)
+    assert out["via"] == via
+    turns = out["turns"]
+    assert [t["hat"] for t in turns] == ORDER
+    for turn in turns:  # each hat speaks as itself, about the topic
+        assert turn["text"].startswith(f"{turn['speaker']}: ")
+        assert f'I read "讨论话题:{TOPIC}"' in turn["text"]
+    for before, turn in zip(turns, turns[1:]):  # and has read the turn before its own
+        assert f'"{before["speaker"]}: {before["speaker"]}: ' in turn["text"]
+    assert len(out["searches"]) == 1
+    search = out["searches"][0]
+    assert search["hat"] == "white-hat" and "四天工作制" in search["query"]
+    assert "2022年英国61家公司试行四天工作制" in search["result"]  # answered by the Python function
+    white = turns[1]["text"]
+    assert white.startswith('白色帽子: search returned "title: result 1 snippet: 2022年英国61家公司试行四天工作制')
+    assert "search returned" in turns[2]["text"]  # red read white's turn, facts included
