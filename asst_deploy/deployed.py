@@ -39,7 +39,7 @@ def _kwargs_from_manifest(name: str, entry: Mapping[str, Any], lockfile: str) ->
     from .backends.base import Resources
     from .backends.responses import responses_kwargs
     from .lockfile import parse_lock
-    from .manifest.loader import load_project
+    from .project import load_project
 
     lock = parse_lock(Path(lockfile).read_text(encoding="utf-8"), lockfile)
     root = _project_root(os.path.dirname(lockfile))
