@@ -70,3 +70,11 @@ def test_import_stays_light():
     code = "import sys, asst_deploy; print(sorted(m for m in ('openai', 'click', 'deepdiff', 'yaml', 'pydantic') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_agents_without_the_sdk_says_which_extra_to_install():
+    code = ("import sys; sys.modules['agents'] = None\n"  # as if openai-agents were not installed
+            "import asst_deploy\n"
+            "try:\n    asst_deploy.agents\nexcept ImportError as exc:\n    print(exc)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "asst_deploy.agents needs the OpenAI Agents SDK: pip install 'asst-deploy[agents]'"
