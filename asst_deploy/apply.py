@@ -164,6 +164,7 @@ class Applier:
             entry.reasoning_effort = deployed.reasoning_effort
             entry.responses = dict(deployed.responses) if deployed.responses is not None else None
             entry.spec = dict(deployed.spec) if deployed.spec is not None else None
+            entry.settings = dict(deployed.settings) if deployed.settings else None
             entry.applied = spec_digest(spec.comparable(), caps.ignore_unset, caps.write_only)
 
         self.state.update(op.name, record)

@@ -55,6 +55,7 @@ class LockEntry:
     reasoning_effort: str | None = None  # sent but never shown by the Assistants API
     responses: dict[str, Any] | None = None  # api: responses: kwargs for client.responses.create
     spec: dict[str, Any] | None = None  # api: responses: the comparable spec last applied
+    settings: dict[str, Any] | None = None  # agents: verbosity/service_tier as sent (a later removal resets them)
     extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote: kept as they are
 
     # -- the file format ---------------------------------------------------------------------
@@ -64,7 +65,7 @@ class LockEntry:
         if not isinstance(data, Mapping):
             raise TypeError(f"an entry must be an object, not {type(data).__name__}")
         entry = cls(extra={k: v for k, v in data.items()
-                           if k not in (*_SCALARS, *TRACKED_FILES, "responses", "spec")})
+                           if k not in (*_SCALARS, *TRACKED_FILES, "responses", "spec", "settings")})
         for key in _SCALARS:
             value = data.get(key)
             if value is not None and not isinstance(value, str):
@@ -78,6 +79,7 @@ class LockEntry:
             setattr(entry, role, {str(k): LockedFile.from_dict(v) for k, v in members.items()})
         entry.responses = data.get("responses")
         entry.spec = data.get("spec")
+        entry.settings = data.get("settings")
         return entry
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,6 +98,8 @@ class LockEntry:
             data["responses"] = self.responses
         if self.spec is not None:
             data["spec"] = self.spec
+        if self.settings:
+            data["settings"] = self.settings
         return data
 
     # -- questions ---------------------------------------------------------------------------

@@ -17,7 +17,11 @@ from functools import cached_property
 from typing import Any, Mapping
 
 # o-series and gpt-5 models reason; the APIs refuse temperature and top_p for them.
-REASONING_MODEL = re.compile(r"^(o\d|gpt-5)")
+REASONING_MODEL = re.compile(r"^(o\d|gpt-[5-9])")
+
+
+# gpt-5.1 and later take reasoning effort `none` (and so temperature/top_p with it); gpt-5 and o-series do not.
+EFFORT_NONE_MODEL = re.compile(r"^gpt-(5\.[1-9]|[6-9])")
 
 
 def is_reasoning_model(model: str) -> bool:
@@ -35,6 +39,18 @@ class Kind(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+
+# Models known to take no reasoning settings at all (any other name may be an Azure deployment: not judged).
+PLAIN_MODEL = re.compile(r"^(gpt-(3\.5|4)|chatgpt-)")
+
+
+def is_plain_model(model: str) -> bool:
+    return bool(PLAIN_MODEL.match(model))
+
+
+def accepts_effort_none(model: str) -> bool:
+    return bool(EFFORT_NONE_MODEL.match(model))
 
 
 # Fields an assistant has that the planner compares, in display order.
@@ -149,8 +165,11 @@ def normalize_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
         tool.update(nested)
         ranking = tool.get("ranking_options") or {}
         ranking = _drop_none(ranking)
-        if ranking.get("ranker") in (None, "auto", "default_2024_08_21") and ranking.get("score_threshold") in (None, 0, 0.0):
-            ranking = {}
+        if ranking.get("ranker") in (None, "auto", "default_2024_08_21") and ranking.get("score_threshold") in (None, 0, 0.0) \
+                and set(ranking) <= {"ranker", "score_threshold"}:
+            ranking = {}  # the API's default ranking (auto resolves to default_2024_08_21)
+        elif "ranker" in ranking and "score_threshold" not in ranking:
+            ranking["score_threshold"] = 0.0  # the default the API applies (Assistants requires it sent)
         tool["ranking_options"] = ranking or None
     return canonical_json(_drop_none(tool))
 

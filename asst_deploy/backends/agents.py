@@ -26,9 +26,21 @@ TOOL_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+EMPTY_PARAMETERS = {"type": "object", "properties": {}}
+# Transport values the API echoes for ones left out: http headers {}, stdio args and env_vars [].
+TRANSPORT_DEFAULTS: dict[str, Any] = {"headers": {}, "args": [], "env_vars": []}
+
+
 def strip_tool_defaults(tool: Mapping[str, Any]) -> dict[str, Any]:
+    """A tool with what the API fills in left out (both sides of a diff), function parameters filled."""
     defaults = TOOL_DEFAULTS.get(tool.get("type", ""), {})
-    return {k: v for k, v in tool.items() if not (k in defaults and defaults[k] == v) and v is not None}
+    out = {k: v for k, v in tool.items() if not (k in defaults and defaults[k] == v) and v is not None}
+    if out.get("type") == "function" and not out.get("parameters"):
+        out["parameters"] = EMPTY_PARAMETERS  # what is sent for a function declared without any
+    if isinstance(out.get("transport"), Mapping):
+        out["transport"] = {k: v for k, v in out["transport"].items()
+                            if v is not None and not (k in TRANSPORT_DEFAULTS and TRANSPORT_DEFAULTS[k] == v)}
+    return out
 
 
 def text_format(response_format: Any) -> dict[str, Any] | None:
@@ -125,7 +137,7 @@ class AgentsTarget(ObjectTarget, Capable):
             created = self.objects.create(self._params(spec, metadata))
         except Exception as exc:
             raise api_error(exc, f"create agent {spec.name}") from exc
-        return Deployed(created["id"])
+        return Deployed(created["id"], reasoning_effort=spec.reasoning_effort, settings=dict(spec.settings))
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:
@@ -135,28 +147,31 @@ class AgentsTarget(ObjectTarget, Capable):
         sent = {"metadata": full["metadata"]}
         mapping = {"display_name": "name", "model": "model", "instructions": "instructions", "tools": "tools",
                    "response_format": "text", "reasoning_effort": "reasoning", "settings": "text"}
+        # an omitted field keeps its value on the agent: one the manifest no longer sets is sent as null
         for field_name in changed:
             key = mapping.get(field_name)
-            if key and key in full:
-                sent[key] = full[key]
-            elif key in ("instructions", "name"):
-                sent[key] = None
-        if "settings" in changed and "service_tier" in full:
-            sent["service_tier"] = full["service_tier"]
+            if key:
+                sent[key] = full.get(key)
+        if "settings" in changed:
+            sent["service_tier"] = full.get("service_tier")
         try:
             self.objects.update(object_id, sent)
         except Exception as exc:
             raise api_error(exc, f"update agent {spec.name} ({object_id})") from exc
-        return Deployed(object_id)
+        # remembered: the API fills these in when unset, so a later manifest without them must reset them
+        return Deployed(object_id, reasoning_effort=spec.reasoning_effort, settings=dict(spec.settings))
 
 
 
 def _agent_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
     if tool.get("type") == "function":  # flat, description and parameters required, no strict
-        return {
+        out = {
             "type": "function",
             "name": tool["name"],
             "description": tool.get("description") or "",
-            "parameters": tool.get("parameters") or {"type": "object", "properties": {}},
+            "parameters": tool.get("parameters") or EMPTY_PARAMETERS,
         }
+        if tool.get("defer_loading") is not None:
+            out["defer_loading"] = tool["defer_loading"]
+        return out
     return dict(tool)

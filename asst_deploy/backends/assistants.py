@@ -20,6 +20,8 @@ def tool_to_api(tool: Mapping[str, Any]) -> dict[str, Any]:
         return {"type": "function", "function": function}
     if kind == "file_search":
         options = {k: tool[k] for k in ("max_num_results", "ranking_options") if tool.get(k) is not None}
+        if "ranking_options" in options:  # the API requires a threshold with a ranker; 0 is its default
+            options["ranking_options"] = {"score_threshold": 0.0, **options["ranking_options"]}
         return {"type": "file_search", "file_search": options} if options else {"type": "file_search"}
     return dict(tool)
 
@@ -99,6 +101,8 @@ class AssistantsTarget(ObjectTarget, Capable):
         # every field is sent: the API treats tools and metadata as replaced wholesale anyway,
         # and one full update is one request whatever changed
         params = self._params(spec, metadata, resources)
+        if "reasoning_effort" in changed and spec.reasoning_effort is None:
+            params["reasoning_effort"] = None  # omitted, the API would keep the old effort
         try:
             self.objects.update(object_id, params)
         except Exception as exc:

@@ -52,6 +52,7 @@ class Deployed:
     reasoning_effort: str | None = None  # sent, but the API never shows it back
     responses: Mapping[str, Any] | None = None  # api: responses: kwargs for client.responses.create
     spec: Mapping[str, Any] | None = None  # api: responses: the comparable spec, for the next plan
+    settings: Mapping[str, Any] | None = None  # agents: settings the API fills in when unset, as sent
 
 
 class Capable:

@@ -80,7 +80,7 @@ def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Any]
 
         state = (conn.project_dir or Path.cwd()) / ".asst-deploy"
         state.mkdir(parents=True, exist_ok=True)
-        emulator = Emulator(EmulatorConfig(data=str(state / "emulator.sqlite3"))).start()
+        emulator = Emulator(EmulatorConfig(data=str(state / "emulator.sqlite3"), check_sdk_types=False)).start()
         try:
             client = openai.OpenAI(base_url=emulator.base_url, api_key=LOCAL_API_KEY, **common)
             yield client

@@ -12,24 +12,8 @@ from .base import Capable, Deployed, RemoteAssistant, Resources
 
 
 def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any]:
-    tools = []
-    for tool in spec.tools:
-        kind = tool.get("type")
-        if kind == "function":
-            tools.append({"type": "function", "name": tool["name"], "description": tool.get("description"),
-                          "parameters": tool.get("parameters"), "strict": bool(tool.get("strict", False))})
-        elif kind == "file_search":
-            item: dict[str, Any] = {"type": "file_search",
-                                    "vector_store_ids": [resources.vector_store_id] if resources.vector_store_id else []}
-            for key in ("max_num_results", "ranking_options"):
-                if tool.get(key) is not None:
-                    item[key] = tool[key]
-            tools.append(item)
-        elif kind == "code_interpreter":
-            tools.append({"type": "code_interpreter",
-                          "container": {"type": "auto", "file_ids": list(resources.code_interpreter_file_ids)}})
-        else:
-            tools.append(dict(tool))
+    """The keyword arguments of ``client.responses.create`` (the SDK's ``ResponseCreateParams``)."""
+    tools = [responses_tool(tool, resources) for tool in spec.tools]
     kwargs: dict[str, Any] = {"model": spec.model}
     if spec.instructions:
         kwargs["instructions"] = spec.instructions
@@ -40,6 +24,61 @@ def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any
             kwargs[key] = getattr(spec, key)
     kwargs.update(generation_settings(spec))
     return kwargs
+
+
+def responses_tool(tool: Mapping[str, Any], resources: Resources) -> dict[str, Any]:
+    """One neutral tool in the Responses API's shape (``types/responses/tool_param.py``)."""
+    kind = tool.get("type")
+    if kind == "function":
+        out = {"type": "function", "name": tool["name"], "description": tool.get("description"),
+               "parameters": tool.get("parameters"), "strict": bool(tool.get("strict", False))}
+        if tool.get("defer_loading") is not None:
+            out["defer_loading"] = tool["defer_loading"]
+        return out
+    if kind == "file_search":
+        item: dict[str, Any] = {"type": "file_search",
+                                "vector_store_ids": [resources.vector_store_id] if resources.vector_store_id else []}
+        for key in ("max_num_results", "ranking_options"):
+            if tool.get(key) is not None:
+                item[key] = tool[key]
+        return item
+    if kind == "code_interpreter":
+        return {"type": "code_interpreter",
+                "container": {"type": "auto", "file_ids": list(resources.code_interpreter_file_ids)}}
+    if kind == "web_search":
+        return _web_search(tool)
+    if kind == "mcp":
+        return _mcp(tool)
+    return dict(tool)
+
+
+def _web_search(tool: Mapping[str, Any]) -> dict[str, Any]:
+    """The manifest's web_search (the Agents API's spelling) as the Responses API names it."""
+    out: dict[str, Any] = {"type": "web_search"}
+    if tool.get("allowed_domains") is not None:
+        out["filters"] = {"allowed_domains": list(tool["allowed_domains"])}
+    if tool.get("context_size") is not None:
+        out["search_context_size"] = tool["context_size"]
+    if tool.get("location") is not None:
+        out["user_location"] = {"type": "approximate", **tool["location"]}
+    mode = tool.get("mode")
+    if mode in ("live", "cached"):  # `disabled` is refused by validate for this API
+        out["external_web_access"] = mode == "live"
+    return out
+
+
+def _mcp(tool: Mapping[str, Any]) -> dict[str, Any]:
+    """The manifest's mcp tool: the server's URL and headers at the top level, or a connector."""
+    out: dict[str, Any] = {"type": "mcp", "server_label": tool["server_label"]}
+    transport = tool.get("transport") or {}
+    if transport.get("server_url") is not None:
+        out["server_url"] = transport["server_url"]
+    if transport.get("headers"):
+        out["headers"] = dict(transport["headers"])
+    for key in ("connector_id", "server_description", "allowed_tools", "require_approval"):
+        if tool.get(key) is not None:
+            out[key] = tool[key]
+    return out
 
 
 class ResponsesTarget(Capable):

@@ -75,6 +75,7 @@ class App:
         self.faults = Faults(config)
         self.clock = Clock()
         self.router = build_router()
+        self.bodies: list[tuple[str, Any]] = []  # (counter key, JSON body) when config.record_bodies
 
     def close(self) -> None:
         self.store.close()
@@ -107,8 +108,11 @@ class App:
             if match is None or (not self.config.serve_assistants and path.startswith("/v1/assistants")):
                 raise invalid_url(method, path)
             req = Request(self, method, path, match.params, query, headers, body)
+            self._record(match.route.key, req)
             with self.store.transaction():
                 result = match.route.handler(req)
+                if self.config.check_sdk_types:  # after the route's own checks, before commit
+                    _check_sdk_types(match.route.key, req)
             reply = result if isinstance(result, Reply) else Reply(200, result, {})
             if match.route.write and 200 <= reply.status < 300:
                 self.faults.after_write()
@@ -121,6 +125,13 @@ class App:
         content = reply.body if isinstance(reply.body, bytes) else _dump(reply.body)
         return reply.status, {"x-request-id": "req_emulator", **reply.headers}, content
 
+    def _record(self, key: str, req: Request) -> None:
+        if self.config.record_bodies and req.method == "POST" and req.body[:1] in (b"{", b"["):
+            try:
+                self.bodies.append((key, req.json()))
+            except ApiError:
+                pass
+
     def _authenticate(self, headers: Headers) -> None:
         if not self.config.api_key_required:
             return
@@ -132,6 +143,19 @@ class App:
             raise ApiError(401, "Incorrect API key provided. The emulator expects 'Authorization: Bearer <any key>'.",
                            code="invalid_api_key")
         raise ApiError(401, _UNAUTHORIZED)
+
+
+def _check_sdk_types(key: str, req: Request) -> None:
+    """Refuse a body the openai SDK's request type for this route does not allow (as the API would)."""
+    if req.method != "POST" or req.body[:1] != b"{":
+        return
+    from .sdk_types import request_problems  # lazily: the SDK's types cost about half a second
+
+    found = request_problems(key, req.json(), req.params)
+    if found:
+        param, message = found[0]
+        raise invalid(f"Invalid '{param}': {message}.", param or None,
+                      "unknown_parameter" if message.startswith("unknown key") else "invalid_value")
 
 
 AZURE_PREFIX = "/openai/"

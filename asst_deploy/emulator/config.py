@@ -48,6 +48,10 @@ class EmulatorConfig:
     outage_after_writes: int | None = None  # after N writes every request fails 503 until healed
     api_key_required: bool = True  # 401 without "Authorization: Bearer <key>"
     serve_assistants: bool = True  # False: /v1/assistants* answers 404, as after the sunset
+    # Refuse request bodies the openai SDK's own request types refuse (sdk_types.py). Costs the
+    # SDK's types import (about half a second, on the first checked request): off for --backend local.
+    check_sdk_types: bool = True
+    record_bodies: bool = False  # keep every JSON request body, for contract tests (Emulator.bodies())
 
     def __post_init__(self) -> None:
         self.models = tuple(self.models)

@@ -135,6 +135,10 @@ class Emulator:
     def reset_counter(self) -> None:
         self._state().faults.reset_counter()
 
+    def bodies(self) -> list[tuple[str, Any]]:
+        """Every JSON request body so far as ``(counter key, body)`` (needs ``record_bodies=True``)."""
+        return list(self._state().bodies)
+
     def set_faults(self, **faults: Any) -> dict[str, Any]:
         """Change fault settings while running (names as in ``EmulatorConfig``); returns them all."""
         return self._state().faults.set(**faults)

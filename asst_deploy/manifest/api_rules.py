@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 from ..errors import ManifestProblem
 from . import models as m
 from .resolve import display_name_path
-from ..spec import is_reasoning_model
+from ..spec import accepts_effort_none, is_plain_model, is_reasoning_model
 from .yamlpos import Located, Path_
 
 AGENTS_MAX_NAME = 128
@@ -84,6 +84,49 @@ def _agents(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, st
         yield ("service_tier",), _unavailable("scale", api, lambda a: a == "responses")
 
 
+def _json_schema(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    """Agents' text.format holds only the schema; the other APIs need a name."""
+    if not isinstance(man.response_format, m.JsonSchemaFormat):
+        return
+    spec = man.response_format.json_schema
+    path: Path_ = ("response_format", "json_schema")
+    if api == "agents":
+        for field in ("name", "description", "strict"):
+            if getattr(spec, field) is not None:
+                yield path + (field,), _unavailable("", api, lambda a: a != "agents") + \
+                    " (agents' json_schema format holds only the schema: remove it)"
+    elif spec.name is None:
+        yield path, f"api: {api} needs a name for a json_schema format: add name (letters, digits, _ and -)"
+
+
+# Per-tool settings only one API has: (tool type, field) -> the API that takes it.
+TOOL_FIELD_APIS: dict[tuple[str, str], set[str]] = {
+    ("function", "defer_loading"): {"agents", "responses"},
+    ("mcp", "connection_origin"): {"agents"},
+    ("mcp", "credential_id"): {"agents"},
+    ("mcp", "request_metadata"): {"agents"},
+    ("mcp", "required"): {"agents"},
+    ("mcp", "connector_id"): {"responses"},
+    ("mcp", "server_description"): {"responses"},
+    ("mcp", "require_approval"): {"responses"},
+}
+
+
+def _tool_fields(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    for i, tool in enumerate(man.tools):
+        holder: object = tool.function if isinstance(tool, m.FunctionTool) else tool
+        base: Path_ = ("tools", i, "function") if isinstance(tool, m.FunctionTool) else ("tools", i)
+        for (kind, field), apis in TOOL_FIELD_APIS.items():
+            if kind == tool.type and api not in apis and getattr(holder, field, None) is not None:
+                yield base + (field,), _unavailable("", api, apis.__contains__)
+        if isinstance(tool, m.McpTool):
+            if (tool.transport is None) == (tool.connector_id is None):
+                yield ("tools", i), "an mcp tool needs either transport (http or stdio) or connector_id, not both"
+        if isinstance(tool, m.WebSearchTool) and api == "responses" and tool.mode == "disabled":
+            yield ("tools", i, "mode"), ("mode: disabled has no equivalent with api: responses (it can only "
+                                         "choose live or cached results): remove the web_search tool instead")
+
+
 def _rankers(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
     for i, tool in enumerate(man.tools):
         ranker = isinstance(tool, m.FileSearchTool) and tool.ranking_options and tool.ranking_options.ranker
@@ -95,11 +138,20 @@ def _rankers(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, s
 
 
 def _sampling(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
-    """Reasoning models take no temperature or top_p (Responses: unless reasoning_effort is none)."""
+    """Reasoning models take no temperature or top_p (Responses: unless reasoning_effort is none);
+    other models take no reasoning_effort, and only newer reasoning models take `none`."""
+    if man.reasoning_effort is not None and is_plain_model(man.model):
+        yield ("reasoning_effort",), (f"{man.model} is not a reasoning model: it takes no reasoning_effort "
+                                      "(o-series and gpt-5 models do): remove it")
+        return
+    if man.reasoning_effort == "none" and is_reasoning_model(man.model) and not accepts_effort_none(man.model):
+        yield ("reasoning_effort",), (f"{man.model} does not accept reasoning_effort: none (gpt-5.1 and later "
+                                      "do): use minimal or low, or a newer model")
+        return
     if not is_reasoning_model(man.model) or (api == "responses" and man.reasoning_effort == "none"):
         return
     unless = " unless reasoning_effort is none; remove it or set reasoning_effort: none" \
-        if api == "responses" else "; remove it"
+        if api == "responses" and accepts_effort_none(man.model) else "; remove it"
     for field in ("temperature", "top_p"):
         if getattr(man, field) is not None:
             yield (field,), f"{man.model} is a reasoning model: api: {api} refuses {field}{unless}"
@@ -115,7 +167,7 @@ def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_,
             )
 
 
-RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _rankers, _sampling, _responses)
+RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _json_schema, _tool_fields, _rankers, _sampling, _responses)
 
 
 def api_problems(

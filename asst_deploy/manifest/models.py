@@ -86,6 +86,9 @@ class FunctionDefinition(Strict):
     strict: bool | None = Field(
         None, description="Make the model follow the schema exactly (not with api: agents)."
     )
+    defer_loading: bool | None = Field(
+        None, description="Load the function only when tool_search finds it (api: agents or responses)."
+    )
 
 
 class FunctionTool(Strict):
@@ -114,7 +117,7 @@ class WebSearchTool(Strict):
     )
     location: WebSearchLocation | None = Field(None, description="Localize results.")
     mode: Literal["disabled", "cached", "live"] | None = Field(
-        None, description="Where results come from (default live)."
+        None, description="Where results come from (default live; api: responses has no `disabled`)."
     )
 
 
@@ -157,12 +160,35 @@ else:
     McpTransport = _tagged(McpHttpTransport, McpStdioTransport)
 
 
+class McpToolFilter(Strict):
+    """Tools of an MCP server picked by name."""
+
+    tool_names: list[str] | None = Field(None, description="The tools' names.")
+    read_only: bool | None = Field(None, description="Match the tools marked read-only.")
+
+
+class McpApprovalFilter(Strict):
+    """Which tools need an approval, and which never do."""
+
+    always: McpToolFilter | None = Field(None, description="Tools that always need an approval.")
+    never: McpToolFilter | None = Field(None, description="Tools that never need one.")
+
+
 class McpTool(Strict):
-    """Tools of a remote MCP server (api: agents; api: responses over HTTP)."""
+    """Tools of a remote MCP server (api: agents; api: responses over HTTP or by connector)."""
 
     type: Literal["mcp"] = Field(description="Always `mcp`.")
     server_label: str = Field(description="A label for the server in tool calls.")
-    transport: McpTransport = Field(description="How to reach the server: http or stdio.")
+    transport: McpTransport | None = Field(
+        None, description="How to reach the server: http or stdio (or connector_id with api: responses)."
+    )
+    connector_id: str | None = Field(
+        None, description="An OpenAI connector instead of a server URL, e.g. connector_gmail (api: responses)."
+    )
+    server_description: str | None = Field(None, description="What the server is for (api: responses).")
+    require_approval: Literal["always", "never"] | McpApprovalFilter | None = Field(
+        None, description="Whether calls need an approval: always, never or per tool (api: responses)."
+    )
     allowed_tools: list[str] | None = Field(None, description="Only these tools of the server.")
     connection_origin: Literal["service", "environment"] | None = Field(
         None, description="Where connections originate."
@@ -205,7 +231,10 @@ class JsonObjectFormat(Strict):
 class JsonSchemaSpec(Strict):
     """The JSON Schema the answer must follow."""
 
-    name: str = Field(pattern=FUNCTION_NAME_PATTERN, description="1-64 of a-z A-Z 0-9 _ -.")
+    name: str | None = Field(
+        None, pattern=FUNCTION_NAME_PATTERN,
+        description="1-64 of a-z A-Z 0-9 _ -; required by api: assistants and responses, not taken by agents.",
+    )
     description: str | None = Field(None, description="What the format is for.")
     schema_: dict[str, Any] | None = Field(
         None, alias="schema", description="The JSON Schema object of the answer."

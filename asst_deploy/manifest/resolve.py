@@ -230,7 +230,7 @@ def _tool(tool: Any, index: int, resolver: Resolver, fail: Any) -> dict[str, Any
         if why:
             fail(path + ("parameters",), why)
     flat = {"type": "function", "name": fn.name, "description": fn.description,
-            "parameters": parameters, "strict": fn.strict}
+            "parameters": parameters, "strict": fn.strict, "defer_loading": fn.defer_loading}
     return {k: v for k, v in flat.items() if v is not None}
 
 

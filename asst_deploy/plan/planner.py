@@ -383,11 +383,13 @@ class _Planner:
         for name in SPEC_FIELDS:
             want, have = after.get(name), before.get(name)
             if name in self.caps.ignore_unset:
-                if want in (None, {}, []):
+                sent = getattr(entry, name, None)  # what the last apply set (a backend may remember it): clear it now
+                if want in (None, {}, []) and sent in (None, {}, []):
                     seen[name] = want
                     continue
                 if isinstance(want, dict) and isinstance(have, dict):  # only the keys the manifest sets
-                    have = {k: have.get(k) for k in want}
+                    have = {k: have.get(k) for k in {*want, *(sent if isinstance(sent, dict) else ())}}
+                    want = {k: want.get(k) for k in have}
             seen[name] = have
             if name in self.caps.write_only:  # what we last sent; unknown after a lost lock
                 have = getattr(entry, name) if getattr(entry, name, None) is not None else want

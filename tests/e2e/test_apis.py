@@ -110,9 +110,7 @@ verbosity: low
 service_tier: flex
 response_format:
   type: json_schema
-  json_schema:
-    name: answer
-    strict: true
+  json_schema:  # agents take only the schema (no name, description or strict)
     schema: {type: object, properties: {text: {type: string}}, required: [text], additionalProperties: false}
 tools:
   - type: web_search

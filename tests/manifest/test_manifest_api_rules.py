@@ -107,7 +107,7 @@ def test_rankers(make_project, api: str, ranker: str, expected: str | None) -> N
     assert got == ([f"assistants/a.yaml:5:31: tools[0].ranking_options.ranker: {expected}"] if expected else [])
 
 
-@pytest.mark.parametrize("model", ["o1", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini"])
+@pytest.mark.parametrize("model", ["gpt-5.1", "gpt-5.2-mini"])
 def test_responses_reasoning_models_refuse_sampling(make_project, model: str) -> None:
     manifest = f"name: a\nmodel: {model}\ntemperature: 0.2\ntop_p: 0.9\n"
     assert problems(make_project, manifest, "responses") == [
@@ -118,3 +118,55 @@ def test_responses_reasoning_models_refuse_sampling(make_project, model: str) ->
     ]
     assert problems(make_project, manifest + "reasoning_effort: none\n", "responses") == []
     assert problems(make_project, manifest.replace(model, "gpt-4o"), "responses") == []
+
+
+@pytest.mark.parametrize("model", ["o1", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini"])
+def test_older_reasoning_models_take_no_effort_none(make_project, model: str) -> None:
+    """Only gpt-5.1 and later accept `none`: it no longer lifts the sampling rule for the others."""
+    manifest = f"name: a\nmodel: {model}\ntemperature: 0.2\n"
+    assert problems(make_project, manifest, "responses") == [
+        f"assistants/a.yaml:3:14: temperature: {model} is a reasoning model: api: responses refuses temperature"
+        "; remove it"]
+    assert problems(make_project, manifest + "reasoning_effort: none\n", "responses") == [
+        f"assistants/a.yaml:4:19: reasoning_effort: {model} does not accept reasoning_effort: none (gpt-5.1 and "
+        "later do): use minimal or low, or a newer model"]
+
+
+@pytest.mark.parametrize("api", ["assistants", "agents", "responses"])
+@pytest.mark.parametrize("model", ["gpt-4o", "gpt-4.1-mini", "gpt-3.5-turbo"])
+def test_reasoning_effort_on_a_plain_model_is_refused(make_project, api: str, model: str) -> None:
+    assert problems(make_project, f"name: a\nmodel: {model}\nreasoning_effort: low\n", api) == [
+        f"assistants/a.yaml:3:19: reasoning_effort: {model} is not a reasoning model: it takes no "
+        "reasoning_effort (o-series and gpt-5 models do): remove it"]
+    # a name the tool cannot judge (an Azure deployment) is left to the account
+    assert problems(make_project, "name: a\nmodel: my-deployment\nreasoning_effort: low\n", api) == []
+
+
+def test_agents_json_schema_takes_only_the_schema(make_project) -> None:
+    manifest = ("name: a\nmodel: gpt-4o\nresponse_format:\n  type: json_schema\n  json_schema:\n"
+                "    name: out\n    strict: true\n    schema: {type: object}\n")
+    assert [p.split(": ")[1] for p in problems(make_project, manifest, "agents")] == [
+        "response_format.json_schema.name", "response_format.json_schema.strict"]
+    assert problems(make_project, manifest, "responses") == []
+    nameless = manifest.replace("    name: out\n", "")
+    assert problems(make_project, nameless, "responses") == [
+        "assistants/a.yaml:6:5: response_format.json_schema: api: responses needs a name for a json_schema "
+        "format: add name (letters, digits, _ and -)"]
+
+
+@pytest.mark.parametrize(("api", "tool", "field"), [
+    ("responses", "{type: web_search, mode: disabled}", "tools[0].mode"),
+    ("assistants", "{type: function, function: {name: f, defer_loading: true}}", "tools[0].function.defer_loading"),
+    ("responses", "{type: mcp, server_label: s, required: true, transport: {type: http, server_url: 'https://x'}}",
+     "tools[0].required"),
+    ("responses", "{type: mcp, server_label: s, credential_id: c, transport: {type: http, server_url: 'https://x'}}",
+     "tools[0].credential_id"),
+    ("agents", "{type: mcp, server_label: s, require_approval: never, transport: {type: http, server_url: 'https://x'}}",
+     "tools[0].require_approval"),
+    ("agents", "{type: mcp, server_label: s, connector_id: connector_gmail}", "tools[0].connector_id"),
+    ("responses", "{type: mcp, server_label: s}", "tools[0]"),
+])
+def test_tool_settings_the_api_lacks_are_refused_naming_the_field(make_project, api: str, tool: str,
+                                                                  field: str) -> None:
+    found = problems(make_project, f"name: a\nmodel: gpt-4o\ntools:\n  - {tool}\n", api)
+    assert [p.split(": ")[1] for p in found][:1] == [field], found

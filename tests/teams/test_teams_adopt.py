@@ -161,7 +161,7 @@ def test_import_an_agent(tmp_path, cli, api) -> None:
     project = _project(tmp_path / "p", "agents-team")
     (project / "asst-deploy.yaml").write_text("project: agents-team\napi: agents\n")
     agent = api.beta.agents.create(
-        model="gpt-4o", name="Researcher", instructions="Search the web.", metadata={"k": "v"},
+        model="gpt-5", name="Researcher", instructions="Search the web.", metadata={"k": "v"},
         tools=[{"type": "web_search"}, {"type": "function", "name": "save", "description": "Save a note",
                                          "parameters": {"type": "object", "properties": {}}}],
         reasoning={"effort": "low"},

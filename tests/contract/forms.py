@@ -1,0 +1,79 @@
+"""Manifests holding every tool form and setting each API takes, for the contract tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PARAMS = {"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]}
+
+
+def _function(name: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "function", "function": {"name": name, **extra}}
+
+
+FUNCTIONS = [
+    _function("bare"),
+    _function("described", description="Looks things up", parameters=PARAMS),
+]
+WEB_SEARCH = [
+    {"type": "web_search"},
+    {"type": "web_search", "allowed_domains": ["example.com"], "context_size": "high",
+     "location": {"city": "Paris", "country": "FR", "region": "IDF", "timezone": "Europe/Paris"}},
+]
+MCP_HTTP = [
+    {"type": "mcp", "server_label": "docs", "transport": {"type": "http", "server_url": "https://mcp.example.com/a"}},
+    {"type": "mcp", "server_label": "tickets", "allowed_tools": ["open", "close"],
+     "transport": {"type": "http", "server_url": "https://mcp.example.com/b", "headers": {"X-Team": "support"}}},
+]
+MCP_STDIO = [
+    {"type": "mcp", "server_label": "local", "transport": {"type": "stdio", "command": "srv", "cwd": "/srv"}},
+    {"type": "mcp", "server_label": "local2", "required": True, "connection_origin": "environment",
+     "transport": {"type": "stdio", "command": "srv", "cwd": "/srv", "args": ["-v"], "env_vars": ["HOME"]}},
+]
+FILE_SEARCH = [
+    {"type": "file_search", "max_num_results": 5, "ranking_options": {"ranker": "auto", "score_threshold": 0.2}},
+]
+RANKER_ONLY = {"type": "file_search", "ranking_options": {"ranker": "auto"}}
+SCHEMA_FORMAT = {"type": "json_schema", "json_schema": {"name": "answer", "schema": {
+    "type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"], "additionalProperties": False}}}
+
+
+def manifests(api: str) -> dict[str, dict[str, Any]]:
+    """name -> manifest body: every form ``api`` takes, spread over a few manifests."""
+    if api == "assistants":
+        return {
+            "fn": {"model": "gpt-4o", "tools": FUNCTIONS, "response_format": {"type": "json_object"}},
+            "search": {"model": "gpt-4o", "tools": FILE_SEARCH + [{"type": "code_interpreter"}],
+                       "files": ["docs/a.md"], "code_interpreter_files": ["data/d.csv"]},
+            "ranker": {"model": "gpt-4o", "tools": [RANKER_ONLY], "files": ["docs/a.md"]},
+            "reasoner": {"model": "o3", "reasoning_effort": "high", "response_format": SCHEMA_FORMAT},
+        }
+    out: dict[str, dict[str, Any]] = {
+        "fn": {"model": "gpt-4o", "tools": FUNCTIONS + [{"type": "tool_search"}], "verbosity": "low",
+               "service_tier": "flex"},
+        "web": {"model": "gpt-4o", "tools": WEB_SEARCH},
+        "mcp": {"model": "gpt-4o", "tools": MCP_HTTP + (MCP_STDIO if api == "agents" else [])},
+        "reasoner": {"model": "o3", "reasoning_effort": "high", "response_format": (
+            SCHEMA_FORMAT if api == "responses" else {"type": "json_schema", "json_schema": {
+                "schema": SCHEMA_FORMAT["json_schema"]["schema"]}})},
+    }
+    if api == "responses":
+        out["search"] = {"model": "gpt-4o", "tools": FILE_SEARCH + [RANKER_ONLY, {"type": "code_interpreter"}],
+                         "files": ["docs/a.md"], "code_interpreter_files": ["data/d.csv"]}
+    return out
+
+
+def write_project(root: Path, api: str) -> Path:
+    """A project folder with :func:`manifests` for ``api`` and the files they name."""
+    (root / "assistants").mkdir(parents=True)
+    (root / "docs").mkdir()
+    (root / "data").mkdir()
+    (root / "docs" / "a.md").write_text("# A\nSome text.\n")
+    (root / "data" / "d.csv").write_text("a,b\n1,2\n")
+    (root / "asst-deploy.yaml").write_text(f"project: forms-{api}\napi: {api}\n")
+    for name, body in manifests(api).items():
+        (root / "assistants" / f"{name}.yaml").write_text(yaml.safe_dump({"name": name, **body}))
+    return root

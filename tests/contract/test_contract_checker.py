@@ -1,0 +1,52 @@
+"""The checker that holds request bodies against the openai SDK's request TypedDicts, and the
+emulator refusing what those types refuse."""
+
+from __future__ import annotations
+
+import openai
+import pytest
+
+from asst_deploy.emulator.sdk_types import RESPONSES_KWARGS, load, problems, request_problems
+
+
+def test_unknown_missing_literal_and_type_are_each_named() -> None:
+    body = {"model": "gpt-5", "name": 3, "reasoning": {"effort": "huge"}, "colour": "red",
+            "tools": [{"type": "function", "name": "f", "description": "d"}]}
+    assert request_problems("POST /v1/agents", body) == [
+        ("name", "expected a string or null, got int"),
+        ("reasoning.effort", "'huge' is not one of 'none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'"),
+        ("colour", "unknown key (the SDK's AgentCreateParams has no 'colour')"),
+        ("tools[0].parameters", "missing required key"),
+    ]
+
+
+def test_wire_aliases_and_tagged_unions() -> None:
+    assert request_problems("POST /v1/agents", {"model": "m", "compaction": {"async": True}}) == []
+    assert request_problems("POST /v1/agents", {"model": "m", "compaction": {"async_": True}}) == [
+        ("compaction.async_", "unknown key (the SDK's Compaction has no 'async_')")]
+    [(param, message)] = request_problems("POST /v1/agents", {"model": "m", "tools": [{"type": "file_search"}]})
+    assert param == "tools[0].type" and message.startswith("'file_search' is not one of 'automations'")
+
+
+def test_path_parameters_are_not_body_keys() -> None:
+    assert request_problems("POST /v1/vector_stores/{id}/file_batches", {"file_ids": ["file-1"]},
+                            {"vector_store_id"}) == []
+
+
+def test_the_agents_web_search_shape_is_not_a_responses_tool() -> None:
+    kwargs = {"model": "gpt-4o", "tools": [{"type": "web_search", "context_size": "high"}]}
+    assert problems(kwargs, load(RESPONSES_KWARGS)) == [
+        ("tools[0].context_size", "unknown key (the SDK's WebSearchToolParam has no 'context_size')")]
+
+
+def test_emulator_refuses_what_the_sdk_types_refuse(openai_client: openai.OpenAI) -> None:
+    """Web search and MCP tools were accepted unchecked by the emulator's /v1/responses."""
+    with pytest.raises(openai.BadRequestError) as refused:
+        openai_client.responses.create(model="gpt-4o", input="hi", tools=[  # type: ignore[list-item]
+            {"type": "mcp", "server_label": "s", "transport": {"type": "http", "server_url": "https://x"}}])
+    assert refused.value.body["param"] == "tools[0].transport"
+    assert "unknown key" in refused.value.body["message"]
+    ok = openai_client.responses.create(model="gpt-4o", input="hi", tools=[
+        {"type": "web_search", "filters": {"allowed_domains": ["example.com"]}, "search_context_size": "low",
+         "user_location": {"type": "approximate", "city": "Paris"}}])
+    assert ok.status == "completed"
