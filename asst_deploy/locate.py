@@ -5,8 +5,9 @@ Stdlib only (runtime code reaches it through ``import asst_deploy``). The projec
 Reading YAML costs 25-50 ms of imports, more than a whole runtime lookup may take, so ``apply``
 leaves the config's lockfile table as JSON in ``.asst-deploy/runtime.json`` together with the
 config's text; the runtime trusts that table only while the config is byte-for-byte the same
-(compared as text: hashlib's OpenSSL import alone costs more than the lookup) and otherwise (a fresh
-clone, an edited config) reads the YAML itself, lazily, with PyYAML's C loader.
+(compared as text: hashlib's OpenSSL import alone costs more than the lookup). Otherwise (a fresh
+clone, an edited config) :mod:`asst_deploy.configscan` reads plain block YAML without PyYAML, and
+only a config it is unsure of (flow style, anchors, ...) is read with PyYAML's C loader, lazily.
 """
 
 from __future__ import annotations
@@ -98,9 +99,9 @@ def read_table(root: str) -> dict[str, Any]:
     if cached and cached[0] == key:
         return cached[1]
     raw = _read_bytes(config)
-    table = _index_table(root, raw)
+    table = _index_table(root, raw) or _scanned_table(raw)
     if table is None:
-        import yaml  # only without a current index: a fresh clone, or a config edited since apply
+        import yaml  # only for a config the scanner leaves to PyYAML (flow style, anchors, ...)
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         try:
@@ -109,6 +110,18 @@ def read_table(root: str) -> dict[str, Any]:
             table = table_from_yaml(None)  # the CLI names the mistake; here the defaults apply
     _tables[config] = (key, table)
     return table
+
+
+def _scanned_table(raw: bytes) -> dict[str, Any] | None:
+    from .configscan import scan
+
+    try:
+        found = scan(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
+    if found is None:
+        return None
+    return lockfile_table(found["default_environment"], found["environments"], found["lockfile"])
 
 
 def _index_table(root: str, raw: bytes) -> dict[str, Any] | None:

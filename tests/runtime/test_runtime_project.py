@@ -69,7 +69,13 @@ def test_quick_start_then_lookup_from_the_root_and_a_subfolder(clone: Path) -> N
     (clone / INDEX_FILE).unlink()  # a fresh clone of a repository with the lockfile committed
     found = lookup_in(clone / "assistants")
     assert found["id"] == deployed
-    assert found["heavy"] == ["yaml"]  # read lazily, and only then
+    assert found["heavy"] == []  # plain block YAML: read by the scanner
+
+    config = clone / "asst-deploy.yaml"  # flow style: left to PyYAML, imported lazily, only then
+    config.write_text(config.read_text().replace("environments:\n", "environments: {dev: {}, prod: {}}\nunused:\n"))
+    found = lookup_in(clone / "assistants")
+    assert found["id"] == deployed
+    assert found["heavy"] == ["yaml"]
 
 
 STAGING = """\
