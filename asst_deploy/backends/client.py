@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -53,8 +54,19 @@ def redact(text: str) -> str:
     return _KEYLIKE.sub(r"\1***", text)
 
 
+# query parameters that carry credentials on some servers (Azure SAS, proxies, compatible APIs)
+_SECRET_QUERY = re.compile(r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|sig|signature|secret|password)=)[^&#]*")
+
+
+def request_line(method: str, path: str, status: int, ms: float) -> str:
+    """One ``-v`` line: the request and its answer, with any credential in the query hidden."""
+    shown = _SECRET_QUERY.sub(r"\1***", path)
+    return redact(f"  {method} {shown} {status} {ms:.0f} ms")
+
+
 def _verbose_hooks(stream: TextIO) -> dict[str, list[Callable[[Any], None]]]:
     started: dict[int, float] = {}
+    writing = threading.Lock()  # requests run in parallel: one whole line per write, one writer at a time
 
     def on_request(request: Any) -> None:
         started[id(request)] = time.perf_counter()
@@ -62,8 +74,10 @@ def _verbose_hooks(stream: TextIO) -> dict[str, list[Callable[[Any], None]]]:
     def on_response(response: Any) -> None:
         request = response.request
         ms = (time.perf_counter() - started.pop(id(request), time.perf_counter())) * 1000
-        path = request.url.raw_path.decode("ascii", "replace")
-        print(f"  {request.method} {path} {response.status_code} {ms:.0f} ms", file=stream)
+        line = request_line(request.method, request.url.raw_path.decode("ascii", "replace"), response.status_code, ms)
+        with writing:
+            stream.write(line + "\n")
+            stream.flush()
 
     return {"request": [on_request], "response": [on_response]}
 

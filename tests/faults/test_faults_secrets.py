@@ -90,3 +90,52 @@ def test_key_absent_from_plan_files_lockfile_and_verbose_output(project, emu, cl
         if path.is_file():
             assert_no_key(path.read_text(errors="replace"), str(path))
     h.check_converged(project, client)
+
+
+class _Lines:
+    """A stderr that keeps each write call apart, to see whether a line was written whole."""
+
+    def __init__(self) -> None:
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _exchange(url: str):
+    import httpx2
+
+    request = httpx2.Request("GET", url)
+    return httpx2.Response(200, request=request)
+
+
+def test_verbose_lines_are_written_whole_from_parallel_requests():
+    """One write per line: two requests answered at once cannot splice their lines together."""
+    from asst_deploy.backends.client import _verbose_hooks
+
+    stream = _Lines()
+    hooks = _verbose_hooks(stream)  # type: ignore[arg-type]
+    exchanges = [_exchange(f"https://api.example/v1/assistants/asst_{i}") for i in range(50)]
+    threads = [threading.Thread(target=hooks["response"][0], args=(x,)) for x in exchanges]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(stream.writes) == 50
+    assert all(w.startswith("  GET /v1/assistants/asst_") and w.endswith(" ms\n") and w.count("\n") == 1
+               for w in stream.writes)
+
+
+@pytest.mark.parametrize("query", ["api-key", "key", "token", "access_token", "sig", "api_key"])
+def test_verbose_lines_hide_credentials_in_query_strings(query):
+    from asst_deploy.backends.client import _verbose_hooks
+
+    stream = _Lines()
+    _verbose_hooks(stream)["response"][0](_exchange(f"https://x.example/v1/files?{query}=s3cr3tVALUE&limit=1"))  # type: ignore[arg-type]
+    (line,) = stream.writes
+    assert "s3cr3tVALUE" not in line
+    assert f"/v1/files?{query}=***&limit=1 200" in line
