@@ -4,9 +4,6 @@ by the same rule as the CLI, whether or not an apply left its JSON index."""
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -18,65 +15,6 @@ from asst_deploy.cli import main
 from asst_deploy.config import load_config, lockfile_path
 from asst_deploy.locate import INDEX_FILE
 from asst_deploy.lockfile import write_lock
-
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE_PARTS = ("asst-deploy.yaml", "assistants", "prompts", "docs", "data", "schemas")
-
-LOOKUP = """
-import json, sys, time
-start = time.perf_counter()
-import asst_deploy
-value = asst_deploy.assistant_id("support-bot")
-took = (time.perf_counter() - start) * 1000
-heavy = sorted(m for m in ("openai", "pydantic", "click", "deepdiff", "yaml", "agents") if m in sys.modules)
-print(json.dumps({"id": value, "ms": took, "heavy": heavy}))
-"""
-
-
-def lookup_in(folder: Path) -> dict:
-    """A fresh interpreter in ``folder``, as a service would start, doing the README's lookup."""
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(folder)}
-    done = subprocess.run([sys.executable, "-c", LOOKUP], cwd=folder, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
-@pytest.fixture
-def clone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The repository's example project as a fresh clone has it (no lockfile, no .asst-deploy/)."""
-    root = tmp_path / "clone"
-    root.mkdir()
-    for part in EXAMPLE_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        elif source.exists():
-            shutil.copy(source, root / part)
-    for key in ("ASST_DEPLOY_ENV", "ASST_DEPLOY_LOCKFILE", "ASST_DEPLOY_BACKEND", "OPENAI_BASE_URL"):
-        monkeypatch.delenv(key, raising=False)
-    return root
-
-
-def test_quick_start_then_lookup_from_the_root_and_a_subfolder(clone: Path) -> None:
-    result = CliRunner().invoke(main, ["apply", "--project-dir", str(clone), "--backend", "local", "--auto-approve"])
-    assert result.exit_code == 0, result.output
-    deployed = json.loads((clone / "assistants.dev.lock.json").read_text())["assistants"]["support-bot"]["id"]
-    for folder in (clone, clone / "prompts"):
-        found = lookup_in(folder)
-        assert found["id"] == deployed
-        assert found["heavy"] == []  # apply's JSON index: no YAML read at runtime
-
-    (clone / INDEX_FILE).unlink()  # a fresh clone of a repository with the lockfile committed
-    found = lookup_in(clone / "assistants")
-    assert found["id"] == deployed
-    assert found["heavy"] == []  # plain block YAML: read by the scanner
-
-    config = clone / "asst-deploy.yaml"  # flow style: left to PyYAML, imported lazily, only then
-    config.write_text(config.read_text().replace("environments:\n", "environments: {dev: {}, prod: {}}\nunused:\n"))
-    found = lookup_in(clone / "assistants")
-    assert found["id"] == deployed
-    assert found["heavy"] == ["yaml"]
-
 
 STAGING = """\
 project: shop
