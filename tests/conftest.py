@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Callable
 
 import pytest
+from support.cli import OURS
+from support.projects import write_project
 
 # Files every throwaway project has, for manifests to point at.
 FIXTURE_FILES: dict[str, str | bytes] = {
@@ -23,26 +24,23 @@ FIXTURE_FILES: dict[str, str | bytes] = {
 MakeProject = Callable[..., Path]
 
 
-def write_files(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(textwrap.dedent(content), encoding="utf-8")
-
-
 @pytest.fixture
 def make_project(tmp_path: Path) -> MakeProject:
     """make_project({"assistants/a.yaml": "..."}, config="...") -> project root."""
 
     def make(files: dict[str, str | bytes] | None = None, config: str | None = None) -> Path:
         root = tmp_path / "proj"
-        write_files(root, {**FIXTURE_FILES, **(files or {})})
+        write_project(root, {**FIXTURE_FILES, **(files or {})}, lstrip=False)
         (root / "assistants").mkdir(exist_ok=True)
         if config is not None:
-            write_files(root, {"asst-deploy.yaml": config})
+            write_project(root, {"asst-deploy.yaml": config}, lstrip=False)
         return root
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _no_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's ASST_DEPLOY_ENV (or backend, or lockfile) must not change what a test sees."""
+    for name in OURS:
+        monkeypatch.delenv(name, raising=False)

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 import warnings
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))  # support_cli: the CLI runner
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,8 @@ from typing import Any
 import openai
 import pytest
 from forms import write_project
-from support_cli import REPO, Cli
+from support.cli import Cli
+from support.projects import REPO
 
 from asst_deploy.emulator import Emulator, EmulatorConfig
 from asst_deploy.emulator.sdk_types import RESPONSES_KWARGS, load, problems, request_problems
@@ -52,11 +53,10 @@ def check_responses_kwargs(lock: dict[str, Any], emulator: Emulator) -> int:
 
 
 @pytest.mark.parametrize(("example", "env", "api"), CASES)
-def test_every_body_and_kwargs_fit_the_sdk_types(example: str, env: str | None, api: str, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_body_and_kwargs_fit_the_sdk_types(example: str, env: str | None, api: str, tmp_path: Path) -> None:
     root = _project(example, api, tmp_path)
     with Emulator(EmulatorConfig(record_bodies=True)) as emulator:
-        cli = Cli(root, emulator, monkeypatch)
+        cli = Cli(project=root, emulator=emulator, env="dev")
         cli("apply", "--api", api, "--auto-approve", env=env)
         bodies = emulator.bodies()
         assert bodies or (api == "responses" and example == "six-hats"), "apply sent nothing"  # no files there

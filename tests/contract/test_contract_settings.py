@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openai
 import pytest
-from support_cli import Cli
+from support.cli import Cli
 
 import asst_deploy
 from asst_deploy.emulator import Emulator, EmulatorConfig
@@ -33,10 +33,10 @@ def _project(root: Path, api: str, manifest: str) -> Path:
     return root
 
 
-def test_agents_settings_removed_from_the_manifest_are_reset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_agents_settings_removed_from_the_manifest_are_reset(tmp_path: Path,
                                                              asst_emulator: Emulator) -> None:
     root = _project(tmp_path / "p", "agents", AGENT)
-    cli = Cli(root, asst_emulator, monkeypatch)
+    cli = Cli(project=root, emulator=asst_emulator, env="dev")
     cli("apply", "--auto-approve", env=None)
     (root / "assistants" / "a.yaml").write_text("name: researcher\nmodel: o3\n")
     plan = json.loads(cli("plan", "--format", "json", env=None).stdout)
@@ -50,11 +50,10 @@ def test_agents_settings_removed_from_the_manifest_are_reset(tmp_path: Path, mon
     assert cli("plan", "--detailed-exitcode", env=None, code=None).exit_code == 0
 
 
-def test_assistants_reasoning_effort_removed_is_sent_as_null(tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_assistants_reasoning_effort_removed_is_sent_as_null(tmp_path: Path) -> None:
     root = _project(tmp_path / "p", "assistants", "name: a\nmodel: o3\nreasoning_effort: high\n")
     with Emulator(EmulatorConfig(record_bodies=True)) as emulator:
-        cli = Cli(root, emulator, monkeypatch)
+        cli = Cli(project=root, emulator=emulator, env="dev")
         cli("apply", "--auto-approve", env=None)
         (root / "assistants" / "a.yaml").write_text("name: a\nmodel: o3\n")
         cli("apply", "--auto-approve", env=None)
@@ -63,7 +62,7 @@ def test_assistants_reasoning_effort_removed_is_sent_as_null(tmp_path: Path,
         assert cli("plan", "--detailed-exitcode", env=None, code=None).exit_code == 0
 
 
-def test_responses_kwargs_use_the_responses_tool_shapes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_responses_kwargs_use_the_responses_tool_shapes(tmp_path: Path,
                                                         asst_emulator: Emulator) -> None:
     root = _project(tmp_path / "p", "responses", """\
 name: a
@@ -86,7 +85,7 @@ tools:
   - type: function
     function: {name: later, defer_loading: true}
 """)
-    cli = Cli(root, asst_emulator, monkeypatch)
+    cli = Cli(project=root, emulator=asst_emulator, env="dev")
     cli("apply", "--auto-approve", env=None)
     kwargs = asst_deploy.responses_kwargs("a", path=root)
     assert kwargs["tools"] == [

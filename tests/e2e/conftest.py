@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
-from support_cli import EXAMPLE_PARTS, REPO, Cli
+from support.cli import Cli
+from support.projects import copy_example
 
 
 @pytest.fixture(autouse=True)
@@ -19,17 +19,9 @@ def _quiet_sdk_deprecations() -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the bundled example project."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for part in EXAMPLE_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        elif source.exists():
-            shutil.copy(source, root / part)
-    return root
+    return copy_example(tmp_path / "project")
 
 
 @pytest.fixture
-def cli(project: Path, asst_emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    return Cli(project, asst_emulator, monkeypatch)
+def cli(project: Path, asst_emulator: Any) -> Cli:
+    return Cli(project=project, emulator=asst_emulator, env="dev")

@@ -11,14 +11,15 @@ import pytest
 
 import asst_deploy
 
-from support_cli import REPO, Cli
+from support.cli import Cli
+from support.projects import REPO
 
 
 @pytest.fixture
-def hats(tmp_path: Path, asst_emulator, monkeypatch) -> Cli:
+def hats(tmp_path: Path, asst_emulator) -> Cli:
     root = tmp_path / "six-hats"
     shutil.copytree(REPO / "examples/six-hats", root)
-    return Cli(root, asst_emulator, monkeypatch)
+    return Cli(project=root, emulator=asst_emulator, env="dev")
 
 
 def sdk(cli: Cli) -> openai.OpenAI:
@@ -51,9 +52,9 @@ def test_agents_update_is_partial_and_only_on_change(hats: Cli):
     hats("plan", "--api", "agents", "--detailed-exitcode", env=None)
 
 
-def test_responses_kwargs_drive_the_real_sdk(hats: Cli, project: Path, monkeypatch):
+def test_responses_kwargs_drive_the_real_sdk(hats: Cli, project: Path):
     # the support bot of the main example uses file_search with a vector store
-    cli = Cli(project, hats.emulator, monkeypatch)
+    cli = Cli(project=project, emulator=hats.emulator, env="dev")
     cli("apply", "--api", "responses", "--auto-approve")
     kwargs = asst_deploy.responses_kwargs("support-bot", env="dev", path=project)
     store = asst_deploy.vector_store_id("support-bot", env="dev", path=project)
@@ -68,8 +69,8 @@ def test_responses_kwargs_drive_the_real_sdk(hats: Cli, project: Path, monkeypat
     cli("plan", "--api", "responses", "--detailed-exitcode")
 
 
-def test_migrating_from_assistants_to_responses_reuses_files(project: Path, asst_emulator, monkeypatch):
-    cli = Cli(project, asst_emulator, monkeypatch)
+def test_migrating_from_assistants_to_responses_reuses_files(project: Path, asst_emulator):
+    cli = Cli(project=project, emulator=asst_emulator, env="dev")
     cli("apply", "--auto-approve")
     before = json.loads((project / "assistants.dev.lock.json").read_text())
     doc = json.loads(cli("plan", "--api", "responses", "--format", "json").stdout)
@@ -84,18 +85,18 @@ def test_migrating_from_assistants_to_responses_reuses_files(project: Path, asst
     cli("plan", "--api", "responses", "--detailed-exitcode")
 
 
-def test_agents_refuse_what_they_cannot_express_at_validate_time(project: Path, asst_emulator, monkeypatch):
-    cli = Cli(project, asst_emulator, monkeypatch)
+def test_agents_refuse_what_they_cannot_express_at_validate_time(project: Path, asst_emulator):
+    cli = Cli(project=project, emulator=asst_emulator, env="dev")
     result = cli("plan", "--api", "agents", code=1)
     assert "assistants/support-bot.yaml" in result.output and "api: responses" in result.output
     assert asst_emulator.total_requests() == 0
 
 
-def test_sunset_server_gets_one_clear_line(project: Path, monkeypatch):
+def test_sunset_server_gets_one_clear_line(project: Path):
     from asst_deploy.emulator import Emulator, EmulatorConfig
 
     with Emulator(EmulatorConfig(serve_assistants=False)) as emulator:
-        cli = Cli(project, emulator, monkeypatch)
+        cli = Cli(project=project, emulator=emulator, env="dev")
         result = cli("plan", code=1)
     assert "sunset it on 2026-08-26" in result.output and "api: agents" in result.output
     assert "Traceback" not in result.output
@@ -123,12 +124,12 @@ tools:
 """
 
 
-def test_agents_settings_round_trip_without_perpetual_diffs(tmp_path: Path, asst_emulator, monkeypatch):
+def test_agents_settings_round_trip_without_perpetual_diffs(tmp_path: Path, asst_emulator):
     (tmp_path / "assistants").mkdir()
     (tmp_path / "asst-deploy.yaml").write_text("project: research\napi: agents\n")
     manifest = tmp_path / "assistants/researcher.yaml"
     manifest.write_text(RESEARCHER)
-    cli = Cli(tmp_path, asst_emulator, monkeypatch)
+    cli = Cli(project=tmp_path, emulator=asst_emulator, env="dev")
     cli("apply", "--auto-approve", env=None)
     agent = sdk(cli).beta.agents.retrieve(asst_deploy.agent_id("researcher", path=tmp_path))
     assert agent.text.format.type == "json_schema" and agent.reasoning.effort == "high"
@@ -142,10 +143,10 @@ def test_agents_settings_round_trip_without_perpetual_diffs(tmp_path: Path, asst
 
 
 def test_api_migration_interrupted_after_the_new_settings_still_deletes_the_old_assistant(
-        project: Path, asst_emulator, monkeypatch):
+        project: Path, asst_emulator):
     """A crash after the Responses settings were recorded but before the old assistant's delete:
     the lockfile's entry now says api: responses, and only `replaced_api` remembers the assistant."""
-    cli = Cli(project, asst_emulator, monkeypatch)
+    cli = Cli(project=project, emulator=asst_emulator, env="dev")
     cli("apply", "--auto-approve")
     lockfile = project / "assistants.dev.lock.json"
     lock = json.loads(lockfile.read_text())
@@ -162,11 +163,11 @@ def test_api_migration_interrupted_after_the_new_settings_still_deletes_the_old_
     assert "replaced_api" not in after and after["api"] == "responses" and after["responses"]
 
 
-def test_reasoning_models_get_no_sampling_settings(tmp_path: Path, asst_emulator, monkeypatch):
+def test_reasoning_models_get_no_sampling_settings(tmp_path: Path, asst_emulator):
     (tmp_path / "assistants").mkdir()
     manifest = tmp_path / "assistants/thinker.yaml"
     manifest.write_text("name: thinker\nmodel: o3\ninstructions: Think.\ntemperature: 0.5\n")
-    cli = Cli(tmp_path, asst_emulator, monkeypatch)
+    cli = Cli(project=tmp_path, emulator=asst_emulator, env="dev")
     result = cli("validate", env=None, code=1)
     assert "assistants/thinker.yaml:4:14: temperature: o3 is a reasoning model: api: assistants refuses temperature" \
         in result.output

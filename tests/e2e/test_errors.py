@@ -6,16 +6,15 @@ import json
 import socket
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from asst_deploy.cli import main
+from click.testing import Result
+from support.cli import Cli
 
 KEY = "sk-proj-SECRETSECRET0123456789abcdef"
 
 
-def run(project: Path, *args: str, env: dict[str, str] | None = None):
-    argv = [args[0], "--project-dir", str(project), "--env", "dev", *args[1:]]
-    return CliRunner().invoke(main, argv, env=env or {}, catch_exceptions=False)
+def run(project: Path, *args: str, env: dict[str, str | None] | None = None) -> Result:
+    """``asst-deploy`` with ``--env dev`` and only the variables given (the backend is in ``args``)."""
+    return Cli(project=project, env="dev", backend=None, key=None)(*args, environ=env, code=None)
 
 
 def free_port() -> int:
@@ -83,7 +82,7 @@ def test_azure_needs_its_variables(project: Path, monkeypatch):
 
 
 def test_unknown_environment_lists_the_known_ones(project: Path):
-    result = CliRunner().invoke(main, ["plan", "--project-dir", str(project), "--env", "qa", "--backend", "local"])
+    result = Cli(project=project, backend="local")("plan", env="qa", code=1)
     assert result.exit_code == 1
     assert "unknown environment 'qa'; known environments: dev, prod" in result.output
 
@@ -134,19 +133,13 @@ def test_azure_backend_deploys_and_a_bad_api_version_is_one_line(project: Path, 
 
 def test_sigterm_while_planning_exits_130(project: Path):
     """Before apply's own steps start (imports, listing), SIGTERM still means exit 130."""
-    import os
     import signal
-    import subprocess
-    import sys
     import time
 
     from asst_deploy.emulator import Emulator, EmulatorConfig
 
     with Emulator(EmulatorConfig(latency_ms=3000)) as emulator:
-        env = {**os.environ, "OPENAI_BASE_URL": emulator.base_url, "OPENAI_API_KEY": KEY}
-        proc = subprocess.Popen([sys.executable, "-m", "asst_deploy.cli", "plan", "--project-dir", str(project),
-                                 "--env", "dev", "--backend", "openai"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = Cli(project=project, emulator=emulator, env="dev", key=KEY).spawn("plan")
         deadline = time.monotonic() + 20
         while emulator.total_requests() == 0 and time.monotonic() < deadline:
             time.sleep(0.05)

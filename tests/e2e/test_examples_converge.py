@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support_cli import REPO, Cli
+from support.cli import Cli
+from support.projects import REPO, copy_example
 
 CASES = [
     ("root", "dev", "assistants"), ("root", "prod", "assistants"),
@@ -17,19 +18,14 @@ CASES = [
 
 
 @pytest.mark.parametrize(("example", "env", "api"), CASES)
-def test_apply_then_plan_is_empty(example: str, env: str | None, api: str, tmp_path: Path, asst_emulator,
-                                  monkeypatch) -> None:
+def test_apply_then_plan_is_empty(example: str, env: str | None, api: str, tmp_path: Path, asst_emulator) -> None:
     if example == "root":
-        root = tmp_path / "root"
-        root.mkdir()
-        for part in ("asst-deploy.yaml", "assistants", "prompts", "docs", "data", "schemas"):
-            source = REPO / part
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
+        root = copy_example(tmp_path / "root")
     else:
         root = tmp_path / example
         # not what the README's offline six-hats run leaves in the checkout (its lockfile, the emulator's state)
         shutil.copytree(REPO / "examples" / example, root, ignore=shutil.ignore_patterns(".asst-deploy", "*.lock.json"))
-    cli = Cli(root, asst_emulator, monkeypatch)
+    cli = Cli(project=root, emulator=asst_emulator)
     cli("apply", "--api", api, "--auto-approve", env=env)
     asst_emulator.reset_counter()
     result = cli("plan", "--api", api, "--detailed-exitcode", env=env)

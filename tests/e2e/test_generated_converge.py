@@ -7,9 +7,9 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from support_cli import Cli
+from support.cli import Cli
 
 from asst_deploy.emulator import Emulator, EmulatorConfig
 
@@ -43,9 +43,9 @@ manifest = st.fixed_dictionaries(
 counter = itertools.count()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None)
 @given(manifests=st.lists(manifest, min_size=1, max_size=3))
-def test_generated_manifests_converge(manifests: list[dict], monkeypatch) -> None:
+def test_generated_manifests_converge(manifests: list[dict]) -> None:
     with tempfile.TemporaryDirectory() as folder, Emulator(EmulatorConfig()) as emulator:
         root = Path(folder)
         (root / "assistants").mkdir()
@@ -53,9 +53,9 @@ def test_generated_manifests_converge(manifests: list[dict], monkeypatch) -> Non
         for i, body in enumerate(manifests):
             (root / "assistants" / f"a{i}.yaml").write_text(
                 yaml.safe_dump({"name": f"a{i}", **body}, allow_unicode=True), encoding="utf-8")
-        cli = Cli(root, emulator, monkeypatch)
-        cli("apply", "--auto-approve", env=None)
+        cli = Cli(project=root, emulator=emulator)
+        cli("apply", "--auto-approve")
         emulator.reset_counter()
-        result = cli("plan", "--detailed-exitcode", env=None, code=None)
+        result = cli("plan", "--detailed-exitcode", code=None)
         assert result.exit_code == 0, result.output
         assert not any(key.startswith(("POST", "DELETE")) for key in emulator.counter())

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import openai
+from support.cli import Cli
 
 import asst_deploy
 from asst_deploy.ownership import MARKER_KEY
@@ -166,13 +167,10 @@ def _apply_on_a_terminal(project: Path, answer: str) -> tuple[int, str]:
     import os
     import pty
     import subprocess
-    import sys
     import time
 
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "asst_deploy.cli", "apply", "--project-dir", str(project),
-                             "--env", "dev", "--backend", "local"],
-                            stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = Cli(project=project, env="dev", backend="local").spawn("apply", stdin=follower, stderr=subprocess.STDOUT)
     os.close(follower)
     time.sleep(0.2)
     os.write(leader, f"{answer}\n".encode())

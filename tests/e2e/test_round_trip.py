@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support_cli import Cli
+from support.cli import Cli
 
 JSON_SCHEMA_BOT = """\
 name: a
@@ -18,11 +18,11 @@ response_format:
 """
 
 
-def test_json_schema_response_format_has_no_perpetual_diff(tmp_path: Path, asst_emulator, monkeypatch) -> None:
+def test_json_schema_response_format_has_no_perpetual_diff(tmp_path: Path, asst_emulator) -> None:
     """The SDK names the field ``schema_`` (alias ``schema``): read back by alias, or every plan
     after an apply showed response_format.json_schema.schema -> schema_ as a change."""
     (tmp_path / "assistants").mkdir()
     (tmp_path / "assistants/a.yaml").write_text(JSON_SCHEMA_BOT)
-    cli = Cli(tmp_path, asst_emulator, monkeypatch)
+    cli = Cli(project=tmp_path, emulator=asst_emulator, env="dev")
     cli("apply", "--auto-approve", env=None)
     cli("plan", "--detailed-exitcode", env=None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -14,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import openai
 import pytest
+from support.cli import Cli
 
 from asst_deploy.emulator import Emulator, EmulatorConfig
 
@@ -118,10 +118,8 @@ def test_listing_1000_assistants_takes_ten_pages(capsys):
 
 
 def test_cli_command_serves_until_sigterm(tmp_path):
-    env = {**os.environ, "ASST_DEPLOY_EMULATOR_LATENCY_MS": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "asst_deploy.cli", "emulator", "--port", "0",
-                             "--data", str(tmp_path / "cli.sqlite3")], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
+    cli = Cli(backend=None, key=None, environ={"ASST_DEPLOY_EMULATOR_LATENCY_MS": "1"})
+    proc = cli.spawn("emulator", "--port", "0", "--data", str(tmp_path / "cli.sqlite3"))
     try:
         proc.stdout.readline()
         export = proc.stdout.readline()

@@ -6,26 +6,24 @@ invariants checked after every run: nothing duplicated, nothing orphaned, nothin
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import os
 import random
 import shutil
 import subprocess
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
+from support.cli import Cli
 
 PROJECT = "faults"
 ENV = "default"
 MARKER_KEY = "asst-deploy"
 FILE_PREFIX = f"asst-deploy~{PROJECT}~{ENV}~"
-CLI = str(Path(sys.executable).parent / "asst-deploy")
 MODELS = ("gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini")
 WORDS = ("refund", "invoice", "ledger", "parcel", "tutor", "glacier", "orbit", "harbor", "lantern", "quartz")
 
@@ -222,51 +220,29 @@ class Result:
     err: str
 
 
-def options(project: Project, **kw: Any) -> Any:
-    from asst_deploy.session import Options
-
-    kw.setdefault("backend", "openai")
-    kw.setdefault("max_retries", 2)
-    kw.setdefault("timeout", 20.0)
-    return Options(project_dir=project.root, **kw)
+def _cli(project: Project, **environ: str | None) -> Cli:
+    """The shared CLI helper for this project: the SDK's variables come from ``env_for`` (the ``emu``
+    fixture) unless given."""
+    return Cli(project=project.root, key=None, environ=dict(environ))
 
 
-def apply(project: Project, *, destroy: bool = False, **kw: Any) -> Result:
-    """``asst-deploy apply --auto-approve`` in process, errors mapped to exit codes as the CLI does."""
-    from asst_deploy.commands.apply import ApplyFlags, run_apply
-    from asst_deploy.errors import AsstDeployError
-
-    out, err = io.StringIO(), io.StringIO()
+def apply(project: Project, *, destroy: bool = False, max_retries: int = 2, timeout: float = 20.0) -> Result:
+    """``asst-deploy apply --auto-approve`` (or ``destroy``) in process, through the real CLI."""
     TOTALS.runs += 1
-    try:
-        code = run_apply(options(project, **kw), ApplyFlags(auto_approve=True, wait_timeout=30), destroy=destroy,
-                         out=out, err=err, interactive=False)
-    except AsstDeployError as exc:
-        err.write(f"error: {exc}\n")
-        code = exc.exit_code
-    return Result(code, out.getvalue(), err.getvalue())
+    done = _cli(project)("destroy" if destroy else "apply", "--auto-approve", "--wait-timeout", "30",
+                         "--max-retries", str(max_retries), "--timeout", str(timeout), code=None)
+    return Result(done.exit_code, done.stdout, done.stderr)
 
 
-def plan_doc(project: Project, **kw: Any) -> dict[str, Any]:
-    from asst_deploy.commands.plan import run_plan
-
-    out, err = io.StringIO(), io.StringIO()
+def plan_doc(project: Project) -> dict[str, Any]:
     TOTALS.plans += 1
-    code = run_plan(options(project, **kw), fmt="json", out=out, err=err)
-    assert code == 0, err.getvalue()
-    return json.loads(out.getvalue())
-
-
-def cli_env(base_url: str, key: str = "sk-faults-test-key") -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASST_DEPLOY_", "OPENAI_"))}
-    env.update(OPENAI_BASE_URL=base_url, OPENAI_API_KEY=key, ASST_DEPLOY_BACKEND="openai")
-    return env
+    done = _cli(project)("plan", "--format", "json", "--max-retries", "2", "--timeout", "20")
+    return json.loads(done.stdout)
 
 
 def spawn(project: Project, base_url: str, *args: str, key: str = "sk-faults-test-key") -> subprocess.Popen:
     """A real ``asst-deploy`` process (its own interpreter), as a user or CI runs it."""
-    return subprocess.Popen([CLI, *args, "--project-dir", str(project.root)], env=cli_env(base_url, key),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return _cli(project, OPENAI_BASE_URL=base_url, OPENAI_API_KEY=key).spawn(*args)
 
 
 # -- the account, read through the SDK -------------------------------------------------------------

@@ -10,12 +10,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from teams_support import Cli, client  # noqa: E402
+from support.cli import Cli  # noqa: E402
+from teams_support import client  # noqa: E402
 
 
 @pytest.fixture
 def cli(asst_emulator: Any) -> Cli:
-    return Cli(asst_emulator)
+    return Cli(emulator=asst_emulator)
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from teams_support import EXAMPLE_PARTS, REPO, assistants, write_project
+from support.projects import copy_example, write_project
+from teams_support import assistants
 
 
 def _project(root: Path, name: str = "team-a", extra: dict[str, str] | None = None) -> Path:
@@ -137,11 +137,7 @@ def test_import_refusals_write_nothing(tmp_path, cli, api) -> None:
 
 
 def test_import_into_an_environment_strips_its_prefix_and_warns_about_overrides(tmp_path, cli, api) -> None:
-    project = tmp_path / "example"
-    project.mkdir()
-    for part in EXAMPLE_PARTS:
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, project / part)
+    project = copy_example(tmp_path / "example")
     # dev: model gpt-4o-mini, name_prefix "[dev] ", defaults metadata team: support
     fits = api.beta.assistants.create(model="gpt-4o-mini", name="[dev] Helper", metadata={"team": "support"})
     cli(project, "import", fits.id, "helper", env="dev")

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from asst_deploy.cli import main
-from teams_support import EXAMPLE_PARTS, REPO
+from support.projects import REPO, copy_example
 
 GITHUB = REPO / "docs/ci/github-actions.yml"
 GITLAB = REPO / "docs/ci/gitlab-ci.yml"
@@ -102,19 +102,13 @@ def test_gitlab_recipe_shape() -> None:
     assert "schedule" in str(doc["drift"]["rules"])
 
 
-def _example(root: Path) -> Path:
-    root.mkdir()
-    for part in EXAMPLE_PARTS:
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / part)
-    return root
 
 
 @pytest.mark.parametrize("path", [GITHUB, GITLAB], ids=["github", "gitlab"])
 def test_recipe_commands_run_in_order_against_the_emulator(path: Path, tmp_path: Path, cli) -> None:
     """validate, plan on the pull request (2: changes), apply on merge, then the drift check (0)."""
-    project = _example(tmp_path / "project")
-    cli.env["ASST_DEPLOY_ENV"] = "dev"  # as the recipes set it per job
+    project = copy_example(tmp_path / "project")
+    cli.environ["ASST_DEPLOY_ENV"] = "dev"  # as the recipes set it per job
     seen = []
     for argv in command_lines(path):
         name = argv[0]
@@ -154,7 +148,7 @@ def test_pre_commit_installs_and_runs_the_hook(tmp_path: Path) -> None:
     on the example project and fails, naming file and line, on a broken manifest. ~20 s."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    project = _example(tmp_path / "project")
+    project = copy_example(tmp_path / "project")
     _git(project, "init", "-q")
     _git(project, "add", "-A")
     _git(project, "commit", "-qm", "example")

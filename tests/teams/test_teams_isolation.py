@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import asst_deploy
-from teams_support import EXAMPLE_PARTS, REPO, assistants, write_project
+from support.projects import copy_example, write_project
+from teams_support import assistants
 
 
 def _team(root: Path, project: str, temperature: float) -> Path:
@@ -100,19 +100,10 @@ def test_two_projects_with_the_same_names_never_touch_each_other(tmp_path: Path,
     assert any("team-a" in f for f in files) and not any("team-b" in f for f in files)
 
 
-def _example(root: Path) -> Path:
-    root.mkdir()
-    for part in EXAMPLE_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, root / part)
-        else:
-            shutil.copy(source, root / part)
-    return root
 
 
 def test_dev_and_prod_on_one_account_are_isolated(tmp_path: Path, cli, api) -> None:
-    project = _example(tmp_path / "example")
+    project = copy_example(tmp_path / "example")
     cli(project, "apply", "--auto-approve", env="dev")
     cli(project, "apply", "--auto-approve", env="prod")
     dev = _lock(project, "assistants.dev.lock.json")
@@ -142,7 +133,7 @@ def test_dev_and_prod_on_one_account_are_isolated(tmp_path: Path, cli, api) -> N
 
 
 def test_unknown_environment_lists_the_known_ones(tmp_path: Path, cli) -> None:
-    project = _example(tmp_path / "example")
+    project = copy_example(tmp_path / "example")
     for command in (("plan",), ("validate",), ("ids",)):
         result = cli(project, *command, env="staging", code=1, backend=command[0] == "plan")
         assert "unknown environment 'staging'" in result.stderr
@@ -150,7 +141,7 @@ def test_unknown_environment_lists_the_known_ones(tmp_path: Path, cli) -> None:
 
 
 def test_ids_env_format_and_runtime_lookup_from_another_repo(tmp_path: Path, cli, monkeypatch) -> None:
-    project = _example(tmp_path / "example")
+    project = copy_example(tmp_path / "example")
     cli(project, "apply", "--auto-approve", env="prod")
     lock = _lock(project, "assistants.prod.lock.json")["assistants"]
     lines = cli(project, "ids", "--format", "env", env="prod", backend=False).stdout.splitlines()

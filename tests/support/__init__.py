@@ -1,0 +1,1 @@
+"""What every test suite shares: running the CLI (``support.cli``) and projects on disk (``support.projects``)."""
