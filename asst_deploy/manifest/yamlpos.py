@@ -35,6 +35,12 @@ _SCALARS = {
 
 Path_ = tuple  # a data path: keys and list indexes
 
+# Bounds against hostile YAML (PyYAML has none): a few hundred bytes of nested anchors expand to
+# billions of values, so values reached again through aliases are counted and refused past a budget
+# no hand-written manifest comes near; and a file's size is checked before it is read.
+MAX_ALIAS_VALUES = 10_000
+MAX_YAML_BYTES = 8 << 20
+
 
 class Pos(NamedTuple):
     """Where a node is: its file, 1-based line and column, and its field path in that file."""
@@ -94,8 +100,13 @@ def format_path(path: Iterable[Any]) -> str:
 
 
 def read_text(path: Path, shown: str) -> tuple[str | None, list[ManifestProblem]]:
-    """A file's text, refusing what is not UTF-8 with the place of the first bad byte."""
+    """A file's text, refusing what is not UTF-8 with the place of the first bad byte, and a file
+    too big to be a manifest or config before reading it."""
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            return None, [ManifestProblem(shown, message=f"the file is {size / (1 << 20):.1f} MiB; a YAML file here "
+                                                         f"holds at most {MAX_YAML_BYTES >> 20} MiB")]
         data = path.read_bytes()
     except OSError as exc:
         return None, [ManifestProblem(shown, message=f"cannot read the file: {exc.strerror}")]
@@ -141,9 +152,22 @@ def load_documents(text: str, shown: str) -> tuple[list[Located], list[ManifestP
         ]
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         return [], [ManifestProblem(shown, message=f"YAML error: {exc}")]
+    except _AliasBomb as exc:
+        return [], [ManifestProblem(
+            shown, exc.pos.line, exc.pos.col, "",
+            f"YAML aliases here expand to more than {MAX_ALIAS_VALUES:,} values (an alias bomb?); "
+            "write the values out, or use fewer nested aliases",
+        )]
+    except RecursionError:
+        return [], [ManifestProblem(shown, message="YAML nested too deeply; a manifest is a few levels deep")]
     finally:
         loader.dispose()
     return docs, builder.problems
+
+
+class _AliasBomb(Exception):
+    def __init__(self, pos: Pos) -> None:
+        self.pos = pos
 
 
 class _Builder:
@@ -153,6 +177,10 @@ class _Builder:
         self.shown = shown
         self.problems: list[ManifestProblem] = []
         self._constructor = yaml.SafeLoader("")
+        self._built: set[int] = set()  # nodes built once: meeting one again means an alias
+        self._via_alias = 0  # depth inside a subtree reached through an alias
+        self._alias_values = 0
+        self._alias_site: Pos | None = None  # where the outermost alias being expanded is used
 
     def _pos(self, node: yaml.Node, path: Path_) -> Pos:
         return Pos(self.shown, node.start_mark.line + 1, node.start_mark.column + 1, path)
@@ -166,6 +194,23 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: Path_, out: Located) -> Any:
+        again = id(node) in self._built
+        if again or self._via_alias:
+            if not self._via_alias:  # the alias itself has no mark: name the place that holds it
+                self._alias_site = out.values.get(path[:-1]) or self._pos(node, path)
+            self._alias_values += 1
+            if self._alias_values > MAX_ALIAS_VALUES:
+                raise _AliasBomb(self._alias_site or self._pos(node, path))
+        self._built.add(id(node))
+        if again:
+            self._via_alias += 1
+            try:
+                return self._build(node, path, out)
+            finally:
+                self._via_alias -= 1
+        return self._build(node, path, out)
+
+    def _build(self, node: yaml.Node, path: Path_, out: Located) -> Any:
         out.values[path] = self._pos(node, path)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, path, out)
