@@ -27,14 +27,30 @@ def empty_lock(project: str, environment: str) -> dict[str, Any]:
     return {"version": LOCK_VERSION, "project": project, "environment": environment, "assistants": {}}
 
 
-def parse_lock(text: str, path: Path | str) -> dict[str, Any]:
+_RESTORE = "restore it from git, or delete it to rebuild it from the account's markers"
+# What runtime lookups read from an entry; the CLI checks the whole entry (``LockEntry.from_dict``).
+_RUNTIME_STRINGS = ("id", "vector_store_id", "api")
+_RUNTIME_OBJECTS = ("responses",)
+
+
+def parse_lock(text: bytes | str, path: Path | str) -> dict[str, Any]:
+    """The lockfile's content, checked as far as runtime lookups read it; ``LockfileError`` (one
+    line naming ``path``) for anything else: not UTF-8, not JSON, a number or nesting no JSON
+    reader should be asked to build, an unknown version, an entry of the wrong shape."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LockfileError(f"{path}: not UTF-8 text (byte 0x{text[exc.start]:02x} at offset {exc.start}); "
+                                f"{_RESTORE}") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LockfileError(
-            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); "
-            "restore it from git, or delete it to rebuild it from the account's markers"
-        ) from None
+        raise LockfileError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); {_RESTORE}") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise LockfileError(f"{path}: not a lockfile (a number too long to read); {_RESTORE}") from None
+    except RecursionError:
+        raise LockfileError(f"{path}: not a lockfile (nested too deeply); {_RESTORE}") from None
     if not isinstance(data, dict) or not isinstance(data.get("assistants", {}), dict):
         raise LockfileError(f"{path}: not an asst-deploy lockfile (expected an object with 'assistants')")
     version = data.get("version")
@@ -44,17 +60,33 @@ def parse_lock(text: str, path: Path | str) -> dict[str, Any]:
             f"{LOCK_VERSION}); upgrade asst-deploy or delete the file to rebuild it from the account"
         )
     data.setdefault("assistants", {})
+    for name, entry in data["assistants"].items():
+        problem = _entry_problem(entry)
+        if problem:
+            raise LockfileError(f"{path}: entry {name!r} is malformed ({problem}); {_RESTORE}")
     return data
+
+
+def _entry_problem(entry: Any) -> str | None:
+    if not isinstance(entry, dict):
+        return f"an entry must be an object, not {type(entry).__name__}"
+    for key in _RUNTIME_STRINGS:
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            return f"{key!r} must be a string"
+    for key in _RUNTIME_OBJECTS:
+        if entry.get(key) is not None and not isinstance(entry[key], dict):
+            return f"{key!r} must be an object"
+    return None
 
 
 def read_lock(path: "Path | str", project: str, environment: str) -> dict[str, Any]:
     """The lockfile's content, or an empty one when it does not exist yet."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         return empty_lock(project, environment)
-    return parse_lock(text, path)
+    return parse_lock(data, path)
 
 
 def dump_lock(lock: dict[str, Any]) -> str:

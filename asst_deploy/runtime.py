@@ -95,7 +95,7 @@ def load(env: str | None = None, path: Any = None) -> dict[str, Any]:
     cached = _cache.get(found)
     if cached and cached[0] == mtime:
         return cached[1]
-    with open(found, encoding="utf-8") as handle:
+    with open(found, "rb") as handle:
         data = parse_lock(handle.read(), found)
     _cache[found] = (mtime, data)
     return data
