@@ -139,12 +139,13 @@ def write_lock(path: "Path | str", lock: dict[str, Any]) -> None:
 
 
 def write_lock_text(path: "Path | str", text: str) -> None:
-    """``write_lock`` of an already dumped lockfile (lets a caller dump under its own mutex)."""
-    import tempfile  # not at module level: runtime readers never write
+    """``write_lock`` of an already dumped lockfile (lets a caller dump under its own mutex).
 
+    The temp file is made with mode 0666 and the process umask applies, as for any file the user
+    makes (``mkstemp``'s 0600 kept a lockfile committed for a service of another user unreadable)."""
     folder, name = os.path.split(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    fd, tmp = _create_temp(folder, name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -166,3 +167,52 @@ def write_lock_text(path: "Path | str", text: str) -> None:
     except OSError:
         pass
 
+
+def _create_temp(folder: str, name: str) -> tuple[int, str]:
+    """A new ``.NAME.RANDOM.tmp`` beside the lockfile, created 0666 minus the umask."""
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temp file name for {name} in {folder}")
+
+
+def remove_stale_temp_files(path: "Path | str") -> int:
+    """Delete the temp files of ``path`` that a killed writer left (``.NAME.*.tmp``); returns how
+    many. Call it only while holding the apply lock: no other writer of this lockfile runs then."""
+    folder, name = os.path.split(os.path.abspath(path))
+    prefix = f".{name}."
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    removed = 0
+    for entry in names:
+        if entry.startswith(prefix) and entry.endswith(".tmp"):
+            try:
+                os.unlink(os.path.join(folder, entry))
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def check_writable(path: "Path | str") -> None:
+    """Raise ``LockfileError`` unless a lockfile can be written at ``path`` as ``write_lock_text``
+    writes it (a new file in its folder, renamed over it); an apply calls this before its first
+    write, so that an unwritable place is found before anything changes on the account."""
+    folder, name = os.path.split(os.path.abspath(path))
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, "it is a folder, not a file")
+        os.makedirs(folder, exist_ok=True)
+        fd, probe = _create_temp(folder, name)
+        os.close(fd)
+        os.unlink(probe)
+        if os.path.exists(path) and not os.access(path, os.W_OK):
+            raise PermissionError(13, "the file is read-only")
+    except OSError as exc:
+        raise LockfileError(f"{path}: cannot be written ({exc.strerror or exc}); nothing was changed: "
+                            "make the folder and file writable, or set lockfile: in asst-deploy.yaml") from None

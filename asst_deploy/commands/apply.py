@@ -11,7 +11,9 @@ from ..apply import Applier, ApplyOptions
 from ..lockentry import write_document
 from ..lockstate import LockState
 from ..apply_lock import apply_lock
-from ..errors import EXIT_ERROR, EXIT_OK
+from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError
+from ..locate import INDEX_FILE
+from ..lockfile import LockfileError, check_writable, remove_stale_temp_files
 from ..plan.saved import load_saved_plan, refuse_stale
 from ..plan.types import Plan
 from ..session import Options, Session, leave_runtime_index, load, open_session
@@ -45,9 +47,11 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
         options = replace(options, targets=saved.targets)
     loaded = load(options)
     project, owner = loaded.project, loaded.owner
+    _refuse_unwritable(project.lockfile, project.root / INDEX_FILE)
     leave_runtime_index(project)
     interactive = sys.stdin.isatty() if interactive is None else interactive
     with apply_lock(project.root, owner.environment, flags.lock_timeout):
+        remove_stale_temp_files(project.lockfile)  # a killed apply's; none is being written now
         with open_session(options, err=err, loaded=loaded) as session:
             result, desired = session.plan(destroy=destroy)
             if saved is not None:
@@ -79,6 +83,15 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
     out.write(f"\nApply complete! Resources: {counts['create']} created, {counts['update']} updated, "
               f"{counts['delete']} deleted. Lockfile: {project.lockfile.name}\n")
     return EXIT_OK
+
+
+def _refuse_unwritable(*paths: Path) -> None:
+    """Before the first write (runtime index, apply lock, lockfile, account): each place takes a file."""
+    for path in paths:
+        try:
+            check_writable(path)
+        except LockfileError as exc:
+            raise AsstDeployError(str(exc)) from None
 
 
 def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], out: TextIO) -> None:
