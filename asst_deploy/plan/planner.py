@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..lockentry import FILE_ROLES, LockDocument, LockEntry, entries_to_dict
+from ..lockentry import FILE_ROLES, TRACKED_FILES, LockDocument, LockEntry, entries_to_dict
 from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, FileSpec, Kind, digest, spec_digest
 from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
 from .compile import compile_operations
@@ -237,6 +237,11 @@ class _Planner:
             repair["id"] = None
         if entry.vector_store_id and entry.vector_store_id not in {s.id for s in self.stores.get(name, [])}:
             repair["vector_store_id"] = None
+        for role in TRACKED_FILES:  # file objects a killed destroy deleted: named nowhere once gone
+            members = entry.role(role)
+            left = {key: item.to_dict() for key, item in members.items() if item.id in self.files_by_id}
+            if len(left) != len(members):
+                repair[role] = left or None
         if repair:
             self.repairs[name] = repair
 
