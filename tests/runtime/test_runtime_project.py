@@ -8,10 +8,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from support.cli import Cli
 
 import asst_deploy
-from asst_deploy.cli import main
 from asst_deploy.config import load_config, lockfile_path
 from asst_deploy.locate import INDEX_FILE
 from asst_deploy.lockfile import write_lock
@@ -122,6 +121,5 @@ def test_ids_json_lists_responses_entries(tmp_path: Path, monkeypatch) -> None:
         "helper": {"api": "responses", "vector_store_id": "vs_1", "responses": {"model": "gpt-4o"}},
     })
     monkeypatch.delenv("ASST_DEPLOY_ENV", raising=False)
-    result = CliRunner().invoke(main, ["ids", "--project-dir", str(tmp_path), "--format", "json"])
-    assert result.exit_code == 0, result.output
+    result = Cli(project=tmp_path, backend=None)("ids", "--format", "json")
     assert json.loads(result.output) == {"helper": {"api": "responses", "vector_store_id": "vs_1"}}
