@@ -38,6 +38,8 @@ def _tuning(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--parallelism", type=click.IntRange(1, 64), help="Concurrent requests (default 8)."),
         click.option("--max-retries", type=click.IntRange(0, 20), help="SDK retries per request (default 2)."),
         click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (default 60)."),
+        click.option("--rate-limit-wait", type=click.FloatRange(min=0),
+                     help="Seconds a request keeps retrying 429s, whatever --max-retries says (default 600)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -56,6 +58,7 @@ def _options(kw: dict[str, Any]) -> Any:
         max_retries=kw.pop("max_retries", None),
         timeout=kw.pop("timeout", None),
         parallelism=kw.pop("parallelism", None),
+        rate_limit_wait=kw.pop("rate_limit_wait", None),
         targets=tuple(kw.pop("targets", ()) or ()),
     )
 
@@ -236,12 +239,17 @@ def schema() -> None:
 @click.option("--outage-after-writes", type=int, default=None, help="Fail everything after N writes.")
 @click.option("--processing-seconds", type=float, default=0.0, help="How long files stay in_progress.")
 @click.option("--no-assistants", is_flag=True, help="Answer 404 on /v1/assistants, like api.openai.com now.")
-def emulator(port: int, host: str, data: str | None, no_assistants: bool, **faults: Any) -> None:
+@click.option("--rate-limit-requests", type=click.IntRange(min=0), default=0,
+              help="An account limit like OpenAI's: N requests per --rate-limit-period, x-ratelimit-* headers, 429 beyond.")
+@click.option("--rate-limit-period", "rate_limit_period_s", type=click.FloatRange(min=0.001), default=60.0,
+              show_default=True, help="Seconds in which the request bucket refills.")
+@click.option("--no-retry-after", is_flag=True, help="Rate-limit 429s without retry-after (only x-ratelimit-*).")
+def emulator(port: int, host: str, data: str | None, no_assistants: bool, no_retry_after: bool, **faults: Any) -> None:
     """Run the local API emulator (Assistants, Files, Vector Stores, Agents, Responses)."""
     from .commands.emulator import run_emulator
 
     _run(False, lambda: run_emulator(port=port, data=data, host=host, serve_assistants=not no_assistants,
-                                     **faults))
+                                     rate_limit_retry_after=not no_retry_after, **faults))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ class _Settings(BaseModel):
     parallelism: int | None = Field(default=None, ge=1, description="Concurrent API writes in apply.")
     max_retries: int | None = Field(default=None, ge=0, description="SDK retries per request.")
     timeout: float | None = Field(default=None, gt=0, description="Seconds per request.")
+    rate_limit_wait: float | None = Field(
+        default=None, ge=0, description="Seconds a request may wait for the account's rate limit (429s included).")
     lockfile: str | None = Field(default=None, description="Lockfile path, relative to the project root.")
 
 
@@ -200,7 +202,8 @@ def api_for(config: ProjectConfig, env: str, override: str | None = None) -> str
     return override or environment(config, env).api or config.api
 
 
-_SETTINGS = ("backend", "base_url", "azure_endpoint", "api_version", "parallelism", "max_retries", "timeout")
+_SETTINGS = ("backend", "base_url", "azure_endpoint", "api_version", "parallelism", "max_retries", "timeout",
+             "rate_limit_wait")
 
 
 def environment_settings(config: ProjectConfig, env: str) -> dict[str, Any]:

@@ -40,6 +40,7 @@ class Options:
     max_retries: int | None = None
     timeout: float | None = None
     parallelism: int | None = None
+    rate_limit_wait: float | None = None
     targets: tuple[str, ...] = ()
 
 
@@ -93,6 +94,7 @@ def load(options: Options) -> Loaded:
     backend = options.backend or os.environ.get("ASST_DEPLOY_BACKEND") or settings["backend"] or "openai"
     if backend not in ("openai", "azure", "local"):
         raise AsstDeployError(f"unknown backend {backend!r}; use openai, azure or local")
+    parallelism = _first(options.parallelism, settings["parallelism"], 8)
     connection = Connection(
         backend=backend,
         base_url=settings["base_url"],
@@ -102,8 +104,9 @@ def load(options: Options) -> Loaded:
         timeout=_first(options.timeout, settings["timeout"], 60.0),
         project_dir=project.root,
         verbose=options.verbose,
+        concurrency=parallelism,
+        rate_limit_budget=_first(options.rate_limit_wait, settings["rate_limit_wait"], 600.0),
     )
-    parallelism = _first(options.parallelism, settings["parallelism"], 8)
     return Loaded(project, Owner(project.config.project, project.environment), connection, parallelism)
 
 

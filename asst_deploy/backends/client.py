@@ -1,5 +1,6 @@
 """Builds the one ``openai`` client a command uses: OpenAI (or any compatible server), Azure, or
-the embedded emulator. Retries, timeouts and pagination are the SDK's own."""
+the embedded emulator. Retries of other errors, timeouts and pagination are the SDK's own; rate
+limits are handled by the client's transport (ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class Connection:
     timeout: float = 60.0
     project_dir: Path | None = None  # local: the emulator's state lives under .asst-deploy/
     verbose: bool = False
+    concurrency: int = 8  # the most requests in flight at once (--parallelism)
+    rate_limit_budget: float = 600.0  # seconds one request may wait for the rate limit, 429s included
 
 
 class _ClientOptions(TypedDict):
@@ -38,7 +41,7 @@ class _ClientOptions(TypedDict):
 
     max_retries: int
     timeout: float
-    http_client: Any  # openai.DefaultHttpxClient or None: openai is imported lazily
+    http_client: Any  # openai.DefaultHttpxClient: openai is imported lazily
 
 
 def secrets() -> list[str]:
@@ -82,12 +85,50 @@ def _verbose_hooks(stream: TextIO) -> dict[str, list[Callable[[Any], None]]]:
     return {"request": [on_request], "response": [on_response]}
 
 
+def _http_client(conn: Connection, stream: TextIO) -> tuple[Any, Any]:
+    """The SDK's own httpx client, with every request going through one rate limiter.
+
+    A custom transport turns off httpx's proxies from the environment, so they are mounted here
+    (each behind the same limiter), as httpx would have done."""
+    import httpx2
+    import openai
+
+    from .ratelimit import Limiter, RateLimitedTransport
+
+    limiter = Limiter(conn.concurrency, conn.rate_limit_budget, say=lambda line: print(line, file=stream, flush=True))
+    limits = openai.DEFAULT_CONNECTION_LIMITS
+
+    def transport(proxy: Any = None) -> Any:
+        return RateLimitedTransport(httpx2.HTTPTransport(limits=limits, proxy=proxy), limiter)
+
+    try:
+        from httpx2._utils import get_environment_proxies
+
+        proxies: dict[str, str | None] = get_environment_proxies()
+    except ImportError:  # pragma: no cover - a future httpx2 without it: no proxies from the environment
+        proxies = {}
+    hooks = _verbose_hooks(stream) if conn.verbose else {}
+    mounts = {pattern: transport(url) if url else None for pattern, url in proxies.items()}
+    client = openai.DefaultHttpxClient(transport=transport(), mounts=mounts or None, event_hooks=hooks)
+    return client, limiter
+
+
 @contextmanager
 def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Any]:
     """The client for a command; the embedded emulator (``local``) runs only as long as it."""
     import openai  # lazily: it costs about half a second
 
-    http_client = openai.DefaultHttpxClient(event_hooks=_verbose_hooks(log or sys.stderr)) if conn.verbose else None
+    stream = log or sys.stderr
+    http_client, limiter = _http_client(conn, stream)
+    try:
+        yield from _open(conn, openai, http_client)
+    finally:
+        http_client.close()
+        if (said := limiter.summary()) is not None:
+            print(said, file=stream)
+
+
+def _open(conn: Connection, openai: Any, http_client: Any) -> Iterator[Any]:
     common = _ClientOptions(max_retries=conn.max_retries, timeout=conn.timeout, http_client=http_client)
     if conn.backend == "local":
         from ..emulator import Emulator, EmulatorConfig

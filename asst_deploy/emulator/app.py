@@ -103,7 +103,7 @@ class App:
         match = self.router.match(method, path)
         self.faults.count(match.route.key if match else f"{method} {path}")
         try:
-            self.faults.before()
+            limit_headers = self.faults.before()
             self._authenticate(headers)
             if match is None or (not self.config.serve_assistants and path.startswith("/v1/assistants")):
                 raise invalid_url(method, path)
@@ -114,6 +114,8 @@ class App:
                 if self.config.check_sdk_types:  # after the route's own checks, before commit
                     _check_sdk_types(match.route.key, req)
             reply = result if isinstance(result, Reply) else Reply(200, result, {})
+            if limit_headers:
+                reply = Reply(reply.status, reply.body, {**limit_headers, **reply.headers})
             if match.route.write and 200 <= reply.status < 300:
                 self.faults.after_write()
         except ApiError as err:

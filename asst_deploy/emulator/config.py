@@ -30,6 +30,9 @@ FAULT_FIELDS: tuple[str, ...] = (
     "seed",
     "outage_after_writes",
     "processing_seconds",
+    "rate_limit_requests",
+    "rate_limit_period_s",
+    "rate_limit_retry_after",
 )
 
 
@@ -46,6 +49,12 @@ class EmulatorConfig:
     error_rate: float = 0.0  # fraction of requests answered 500/503
     seed: int = 0  # seeds the error_rate coin
     outage_after_writes: int | None = None  # after N writes every request fails 503 until healed
+    # OpenAI's request limit: a bucket of N requests that refills evenly over the period (per
+    # minute by default, as the account's RPM); every answer carries the x-ratelimit-* headers, and
+    # an empty bucket answers 429. 0 = off.
+    rate_limit_requests: int = 0
+    rate_limit_period_s: float = 60.0
+    rate_limit_retry_after: bool = True  # False: 429s without retry-after(-ms), only x-ratelimit-*
     api_key_required: bool = True  # 401 without "Authorization: Bearer <key>"
     serve_assistants: bool = True  # False: /v1/assistants* answers 404, as after the sunset
     # Refuse request bodies the openai SDK's own request types refuse (sdk_types.py). Costs the
@@ -59,6 +68,7 @@ class EmulatorConfig:
 
 
 ENV_PREFIX = "ASST_DEPLOY_EMULATOR_"
+_BOOLS = frozenset({"rate_limit_retry_after"})
 
 
 def settings_from_env(environ: dict[str, str]) -> dict[str, object]:
@@ -76,8 +86,10 @@ def settings_from_env(environ: dict[str, str]) -> dict[str, object]:
         try:
             if name == "outage_after_writes":
                 out[name] = None if raw.lower() in ("", "none") else int(raw)
-            elif name in ("rate_limit_every", "seed"):
+            elif name in ("rate_limit_every", "seed", "rate_limit_requests"):
                 out[name] = int(raw)
+            elif name in _BOOLS:
+                out[name] = raw.lower() not in ("0", "false", "no", "off", "")
             else:
                 out[name] = float(raw)
         except ValueError:
@@ -96,7 +108,10 @@ def check_faults(values: dict[str, object]) -> dict[str, object]:
         if name == "outage_after_writes":
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValueError("outage_after_writes must be a non-negative integer or None")
-        elif name in ("rate_limit_every", "seed"):
+        elif name in _BOOLS:
+            if not isinstance(value, bool):
+                raise ValueError(f"{name} must be true or false")
+        elif name in ("rate_limit_every", "seed", "rate_limit_requests"):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer")
         else:
@@ -104,6 +119,8 @@ def check_faults(values: dict[str, object]) -> dict[str, object]:
                 raise ValueError(f"{name} must be a non-negative number")
             if name == "error_rate" and value > 1:
                 raise ValueError("error_rate must be between 0 and 1")
+            if name == "rate_limit_period_s" and value <= 0:
+                raise ValueError("rate_limit_period_s must be positive")
             value = float(value)
         out[name] = value
     return out

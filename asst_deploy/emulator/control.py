@@ -3,7 +3,7 @@
 For other processes (subprocess tests, benchmarks) to read and reset the request counter, change
 faults and end an outage. Never counted, never faulted, no key needed.
 
-- ``GET  /__emulator__/counter``        -> ``{"counter": {...}, "total": N}``
+- ``GET  /__emulator__/counter``        -> ``{"counter": {...}, "total": N, "rate_limited": 429s}``
 - ``POST /__emulator__/counter/reset``  -> the same, zeroed
 - ``GET  /__emulator__/faults``         -> current fault settings and outage state
 - ``POST /__emulator__/faults``         JSON body of fault fields -> the new settings
@@ -31,10 +31,10 @@ def handle(app: App, method: str, path: str, body: bytes) -> tuple[int, dict[str
     action = (method, path[len(PREFIX):].rstrip("/"))
     faults = app.faults
     if action == ("GET", "counter"):
-        return 200, {"counter": faults.counter(), "total": faults.total()}
+        return 200, {"counter": faults.counter(), "total": faults.total(), "rate_limited": faults.refused()}
     if action == ("POST", "counter/reset"):
         faults.reset_counter()
-        return 200, {"counter": {}, "total": 0}
+        return 200, {"counter": {}, "total": 0, "rate_limited": 0}
     if action == ("GET", "faults"):
         return 200, faults.snapshot()
     if action == ("POST", "faults"):

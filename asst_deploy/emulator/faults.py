@@ -4,6 +4,10 @@ Decided per request before any route runs, so an injected failure never touches 
 Injected failures carry ``Retry-After`` (whole seconds, at least 1, as the spec requires) and
 ``retry-after-ms`` (which the SDK reads first), so retries in tests cost ``retry_after_s``, not the
 SDK's 0.5 s+ exponential backoff.
+
+The rate-limit mode (``rate_limit_requests`` per ``rate_limit_period_s``) behaves like OpenAI's
+request limit: a bucket that refills evenly, ``x-ratelimit-limit/remaining/reset-requests`` on
+every answer, and a 429 when it is empty (with ``retry-after`` only if ``rate_limit_retry_after``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,9 @@ class Faults:
         self._writes = 0
         self._outage = False
         self._counter: Counter[str] = Counter()
+        self._bucket: float | None = None  # requests left in the rate-limit bucket; None: full
+        self._refilled = 0.0
+        self._refused = 0  # 429s answered (rate_limit_every and the bucket)
 
     # -- settings ------------------------------------------------------------------------
 
@@ -46,6 +53,8 @@ class Faults:
                 self._outage = False
             if "rate_limit_every" in checked:
                 self._requests = 0
+            if {"rate_limit_requests", "rate_limit_period_s"} & checked.keys():
+                self._bucket = None
             return dict(self.settings)
 
     def heal(self) -> None:
@@ -77,14 +86,21 @@ class Faults:
         with self._lock:
             return sum(self._counter.values())
 
+    def refused(self) -> int:
+        """How many requests were answered 429 since the counter was last reset."""
+        with self._lock:
+            return self._refused
+
     def reset_counter(self) -> None:
         with self._lock:
             self._counter.clear()
+            self._refused = 0
 
     # -- per request ---------------------------------------------------------------------
 
-    def before(self) -> None:
-        """Sleep the configured latency, then raise the injected failure if this request gets one."""
+    def before(self) -> dict[str, str]:
+        """Sleep the configured latency, then raise the injected failure if this request gets one;
+        returns the headers a successful answer carries (the rate-limit mode's)."""
         latency = self.settings["latency_ms"]
         if latency:
             time.sleep(latency / 1000.0)
@@ -97,6 +113,7 @@ class Faults:
             self._requests += 1
             every = s["rate_limit_every"]
             if every and self._requests % every == 0:
+                self._refused += 1
                 raise self._error(
                     429,
                     "Rate limit reached for requests (emulated). Please try again in "
@@ -113,6 +130,36 @@ class Faults:
                         type="server_error",
                     )
                 raise self._error(503, "The engine is currently overloaded, please try again later.", None)
+            return self._take_request()
+
+    def _take_request(self) -> dict[str, str]:
+        """One request from the bucket (the lock is held), or a 429 like OpenAI's when it is empty."""
+        limit = self.settings["rate_limit_requests"]
+        if not limit:
+            return {}
+        rate = limit / self.settings["rate_limit_period_s"]  # requests per second
+        now = time.monotonic()
+        bucket = float(limit) if self._bucket is None else min(limit, self._bucket + (now - self._refilled) * rate)
+        self._refilled = now
+        if bucket >= 1:
+            self._bucket = bucket - 1
+            return _limit_headers(limit, self._bucket, rate)
+        self._bucket = bucket
+        self._refused += 1
+        wait = (1 - bucket) / rate
+        headers = _limit_headers(limit, bucket, rate)
+        if self.settings["rate_limit_retry_after"]:
+            headers.update({"retry-after": str(max(1, math.ceil(wait))), "retry-after-ms": str(max(1, math.ceil(wait * 1000)))})
+        per = "min (RPM)" if self.settings["rate_limit_period_s"] == 60 else f"{self.settings['rate_limit_period_s']:g}s"
+        raise ApiError(
+            429,
+            f"Rate limit reached for requests per {per}: Limit {limit}, Used {limit}, Requested 1. "
+            f"Please try again in {_duration(wait)}. Visit https://platform.openai.com/account/rate-limits "
+            "to learn more.",
+            type="requests",
+            code="rate_limit_exceeded",
+            headers=headers,
+        )
 
     def _coin(self) -> float:
         if self._rng is None:
@@ -131,3 +178,20 @@ class Faults:
         wait = float(self.settings["retry_after_s"])
         headers = {"Retry-After": str(max(1, math.ceil(wait))), "retry-after-ms": str(max(1, round(wait * 1000)))}
         return ApiError(status, message, type=type, code=code, headers=headers)
+
+
+def _limit_headers(limit: int, bucket: float, rate: float) -> dict[str, str]:
+    return {
+        "x-ratelimit-limit-requests": str(limit),
+        "x-ratelimit-remaining-requests": str(int(bucket)),
+        "x-ratelimit-reset-requests": _duration((limit - bucket) / rate),
+    }
+
+
+def _duration(seconds: float) -> str:
+    """A duration as OpenAI writes it in x-ratelimit-reset-*: ``17ms``, ``1.5s``, ``6m0s``."""
+    if seconds < 1:
+        return f"{max(0, math.ceil(seconds * 1000))}ms"
+    minutes, rest = divmod(seconds, 60)
+    text = f"{round(rest, 3):g}s"
+    return f"{int(minutes)}m{text}" if minutes else text

@@ -132,6 +132,10 @@ class Emulator:
     def total_requests(self) -> int:
         return self._state().faults.total()
 
+    def rate_limited(self) -> int:
+        """Requests answered 429 (injected or by the rate-limit bucket) since the counter's reset."""
+        return self._state().faults.refused()
+
     def reset_counter(self) -> None:
         self._state().faults.reset_counter()
 

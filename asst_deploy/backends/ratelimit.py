@@ -1,0 +1,228 @@
+"""Running at the account's rate limit: pacing, adaptive concurrency and 429 retries of our own.
+
+Every request of a command goes through one ``RateLimitedTransport``, the httpx transport of the
+client the SDK is given (``http_client=``), so the SDK's own machinery (timeouts, retries of other
+errors, typed errors) is untouched. The transport
+
+- paces request starts from the ``x-ratelimit-limit/remaining/reset-requests`` headers (and the
+  tokens trio): when the account's bucket is nearly empty, requests start no faster than it refills;
+- keeps a concurrency window that halves when the API refuses (429) and grows by one per window of
+  requests that pass (AIMD), never above ``--parallelism``;
+- retries 429s itself, as long as a time budget allows, waiting what ``retry-after-ms``,
+  ``retry-after`` or ``x-ratelimit-reset-requests`` say (or backing off when none is sent),
+  whatever ``--max-retries`` says for other errors, and says on stderr that it waits.
+
+A 429 that means the quota is spent (``insufficient_quota``) is not a rate limit and is not retried.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import random
+import re
+import threading
+import time
+import zlib
+from typing import Callable
+
+import httpx2
+
+DEFAULT_BUDGET = 600.0  # seconds one request may spend waiting for the rate limit
+_DURATION = re.compile(r"(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m(?!s))?(?:(?P<s>\d+(?:\.\d+)?)s)?"
+                       r"(?:(?P<ms>\d+(?:\.\d+)?)ms)?")
+_SAY_EVERY = 2.0  # seconds between two "waiting" lines
+
+
+def parse_duration(value: str | None) -> float | None:
+    """Seconds in an ``x-ratelimit-reset-*`` value (``20ms``, ``1.5s``, ``6m0s``, ``1h2m3s``)."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return float(text)  # a bare number is seconds
+    except ValueError:
+        pass
+    match = _DURATION.fullmatch(text)
+    if not match or not any(match.groupdict().values()):
+        return None
+    parts = {k: float(v) for k, v in match.groupdict().items() if v}
+    return parts.get("h", 0) * 3600 + parts.get("m", 0) * 60 + parts.get("s", 0) + parts.get("ms", 0) / 1000
+
+
+def retry_after(headers: httpx2.Headers) -> float | None:
+    """What the server asks a refused request to wait, in seconds, or None when it does not say."""
+    for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            return max(0.0, float(raw) / divisor)
+        except ValueError:
+            if name == "retry-after":
+                parsed = email.utils.parsedate_tz(raw)
+                if parsed is not None:
+                    return max(0.0, email.utils.mktime_tz(parsed) - time.time())
+    limit, remaining, reset = _bucket(headers, "requests")
+    if reset is not None:
+        # the reset is when the whole bucket is full again; one request needs only its share
+        return reset / (limit - remaining) if limit and remaining is not None and limit > remaining else reset
+    return None
+
+
+def _bucket(headers: httpx2.Headers, kind: str) -> tuple[int | None, int | None, float | None]:
+    def number(name: str) -> int | None:
+        raw = headers.get(f"x-ratelimit-{name}-{kind}")
+        try:
+            return int(float(raw)) if raw is not None else None
+        except ValueError:
+            return None
+
+    return number("limit"), number("remaining"), parse_duration(headers.get(f"x-ratelimit-reset-{kind}"))
+
+
+class Limiter:
+    """The shared state of every request of one command: window, pacing, counts."""
+
+    def __init__(self, concurrency: int, budget: float = DEFAULT_BUDGET,
+                 say: Callable[[str], None] | None = None) -> None:
+        self.ceiling = max(1, concurrency)
+        self.window = float(self.ceiling)  # requests allowed in flight
+        self.budget = budget
+        self.say = say or (lambda line: None)
+        self.in_flight = 0
+        self.lowest = self.ceiling  # the smallest window so far (tests and the summary read it)
+        self.refused = 0  # 429s retried
+        self.waited = 0.0  # seconds spent waiting for the limit
+        self._epoch = 0  # bumped at each decrease: one burst of 429s halves the window once
+        self._next_start = 0.0  # monotonic time before which no request starts
+        self._interval = 0.0  # seconds between request starts while the bucket is nearly empty
+        self._said = -math.inf
+        self._cond = threading.Condition()
+
+    # -- one attempt -----------------------------------------------------------------------------
+    def acquire(self) -> int:
+        """Wait for a place in the window and the next paced start; returns the attempt's epoch."""
+        with self._cond:
+            while self.in_flight >= int(self.window):
+                self._cond.wait()
+            self.in_flight += 1
+            now = time.monotonic()
+            start = max(now, self._next_start)
+            self._next_start = start + self._interval
+            epoch = self._epoch
+        if start > now:
+            self._sleep(start - now)
+        return epoch
+
+    def passed(self, headers: httpx2.Headers) -> None:
+        with self._cond:
+            self.window = min(float(self.ceiling), self.window + 1.0 / self.window)
+            self._pace(headers)
+            self._release()
+
+    def refused_now(self, epoch: int, headers: httpx2.Headers, wait: float) -> None:
+        with self._cond:
+            self.refused += 1
+            if epoch == self._epoch:  # the first refusal of this window: halve it
+                self.window = max(1.0, self.window / 2)
+                self.lowest = min(self.lowest, int(self.window))
+                self._epoch += 1
+            self._pace(headers)
+            self._next_start = max(self._next_start, time.monotonic() + wait)
+            self._release()
+
+    def done(self) -> None:
+        """An attempt that ended without an answer (a timeout, a dropped connection)."""
+        with self._cond:
+            self._release()
+
+    def _release(self) -> None:
+        self.in_flight -= 1
+        self._cond.notify_all()
+
+    def _pace(self, headers: httpx2.Headers) -> None:
+        """Start no faster than the bucket refills once it holds less than the window needs."""
+        interval = 0.0
+        for kind in ("requests", "tokens"):
+            limit, remaining, reset = _bucket(headers, kind)
+            if remaining is None or reset is None or not limit or limit <= remaining:
+                continue
+            if remaining < self.window or (kind == "tokens" and remaining == 0):
+                interval = max(interval, reset / (limit - remaining))
+        self._interval = interval
+
+    def _sleep(self, seconds: float) -> None:
+        with self._cond:
+            self.waited += seconds
+        time.sleep(seconds)
+
+    # -- reporting -------------------------------------------------------------------------------
+    def waiting(self, what: str, seconds: float) -> None:
+        now = time.monotonic()
+        with self._cond:
+            if seconds < 1 and now - self._said < _SAY_EVERY:
+                return
+            self._said = now
+            window = int(self.window)
+        self.say(f"rate limit: {what}; waiting {seconds:.1f} s, {window} request(s) at a time")
+
+    def summary(self) -> str | None:
+        if not self.refused:
+            return None
+        return (f"rate limit: {self.refused} request(s) refused (429) and retried, {self.waited:.1f} s spent "
+                f"waiting, at most {self.ceiling} and at least {self.lowest} request(s) at a time")
+
+
+class RateLimitedTransport(httpx2.BaseTransport):
+    """The client's transport: every attempt passes the limiter; 429s are retried here."""
+
+    def __init__(self, inner: httpx2.BaseTransport, limiter: Limiter) -> None:
+        self.inner = inner
+        self.limiter = limiter
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        deadline: float | None = None
+        attempt = 0
+        while True:
+            epoch = self.limiter.acquire()
+            try:
+                response = self.inner.handle_request(request)
+            except BaseException:
+                self.limiter.done()
+                raise
+            if response.status_code != 429:
+                self.limiter.passed(response.headers)
+                return response
+            body = b"".join(response.iter_raw())
+            response.close()
+            refused = httpx2.Response(429, headers=response.headers, content=body, request=request,
+                                      extensions=response.extensions)
+            if _quota_spent(body, response.headers):
+                self.limiter.done()
+                return refused
+            now = time.monotonic()
+            deadline = deadline if deadline is not None else now + self.limiter.budget
+            wait = retry_after(response.headers)
+            if wait is None:  # nothing said: back off, with jitter so the threads spread out
+                wait = min(0.5 * 2 ** attempt, 8.0) * (1 - 0.25 * random.random())
+            attempt += 1
+            self.limiter.refused_now(epoch, response.headers, wait)
+            if now + wait > deadline:
+                # spent: the SDK must not start another budget of its own on top of this one
+                refused.headers["x-should-retry"] = "false"
+                return refused
+            self.limiter.waiting(f"429 on {request.method} {request.url.path}", wait)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+def _quota_spent(body: bytes, headers: httpx2.Headers) -> bool:
+    encoding = (headers.get("content-encoding") or "").lower()
+    if encoding in ("gzip", "deflate"):
+        try:
+            body = zlib.decompress(body, 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
+        except zlib.error:
+            return False
+    return b"insufficient_quota" in body

@@ -1,0 +1,107 @@
+"""Rate limits: 429s retried within a time budget of the tool's own, pacing to the account's limit,
+adaptive concurrency, and a word on stderr while it waits. Real SDK, real HTTP, the emulator's
+rate-limit modes; the assertions are on requests counted and retries made, never on wall time."""
+
+from __future__ import annotations
+
+import io
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import openai
+import pytest
+
+from asst_deploy.backends.client import Connection, open_client
+from asst_deploy.backends.ratelimit import Limiter, RateLimitedTransport, parse_duration, retry_after
+
+
+def _connection(emulator: Any, **kw: Any) -> Connection:
+    return Connection(backend="openai", base_url=emulator.base_url, **kw)
+
+
+@pytest.fixture(autouse=True)
+def _key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-ratelimit-0123")
+
+
+def test_reset_durations_parse_as_openai_writes_them():
+    assert parse_duration("17ms") == pytest.approx(0.017)
+    assert parse_duration("1.5s") == 1.5
+    assert parse_duration("6m0s") == 360
+    assert parse_duration("1h2m3s") == 3723
+    assert parse_duration("2") == 2
+    assert parse_duration("soon") is None and parse_duration("") is None
+    headers = httpx2.Headers({"x-ratelimit-limit-requests": "40", "x-ratelimit-remaining-requests": "0",
+                              "x-ratelimit-reset-requests": "1s"})
+    assert retry_after(headers) == pytest.approx(0.025)  # one request's share of the refill, not all of it
+    assert retry_after(httpx2.Headers({"retry-after-ms": "250", "retry-after": "1"})) == 0.25
+    assert retry_after(httpx2.Headers({})) is None
+
+
+@pytest.mark.asst_emulator(rate_limit_every=2, retry_after_s=0.01)
+def test_429_storm_is_ridden_out_whatever_max_retries_says(asst_emulator):
+    log = io.StringIO()
+    with open_client(_connection(asst_emulator, max_retries=0), log=log) as client:
+        with ThreadPoolExecutor(8) as pool:
+            ids = list(pool.map(lambda i: client.vector_stores.create(name=f"s{i}").id, range(24)))
+    assert len(set(ids)) == 24
+    assert asst_emulator.counter()["POST /v1/vector_stores"] == 24 + asst_emulator.rate_limited()
+    assert asst_emulator.rate_limited() >= 12  # every 2nd request was refused, and retried by the tool
+    summary = log.getvalue().strip().splitlines()[-1]
+    match = re.fullmatch(r"rate limit: (\d+) request\(s\) refused \(429\) and retried, .* at least (\d+) request\(s\) at a time",
+                         summary)
+    assert match, log.getvalue()
+    assert int(match.group(1)) == asst_emulator.rate_limited()
+    assert int(match.group(2)) < 8  # the concurrency came down when refused
+
+
+@pytest.mark.asst_emulator(rate_limit_every=1, retry_after_s=0.05)
+def test_429s_stop_at_the_budget_and_the_sdk_does_not_start_another(asst_emulator):
+    log = io.StringIO()
+    with open_client(_connection(asst_emulator, max_retries=2, rate_limit_budget=0.3), log=log) as client:
+        with pytest.raises(openai.RateLimitError):
+            client.models.list()
+    tries = asst_emulator.counter()["GET /v1/models"]
+    assert 3 < tries <= 0.3 / 0.05 + 2  # more than the SDK's 2 retries, fewer than a second budget
+    assert "rate limit: 429 on GET /v1/models; waiting" in log.getvalue()
+
+
+@pytest.mark.asst_emulator(rate_limit_requests=5, rate_limit_period_s=0.5, rate_limit_retry_after=False)
+def test_pacing_from_the_ratelimit_headers_keeps_429s_few(asst_emulator):
+    """Without retry-after: the reset header says how long; pacing keeps most requests from a 429."""
+    with open_client(_connection(asst_emulator, max_retries=0, concurrency=4)) as client:
+        with ThreadPoolExecutor(4) as pool:
+            listed = list(pool.map(lambda _: len(client.models.list().data), range(20)))
+    assert all(listed)
+    assert asst_emulator.counter()["GET /v1/models"] == 20 + asst_emulator.rate_limited()
+    # a client that only retries would be refused for most of the 15 requests beyond the burst,
+    # several times each; pacing to the refill rate leaves a few at the edges
+    assert asst_emulator.rate_limited() <= 8
+
+
+@pytest.mark.asst_emulator(rate_limit_every=2, retry_after_s=0.01)
+def test_concurrency_drops_when_refused_and_rises_again_when_requests_pass(asst_emulator):
+    limiter = Limiter(8, budget=30)
+    transport = RateLimitedTransport(httpx2.HTTPTransport(), limiter)
+    with httpx2.Client(transport=transport, headers={"authorization": "Bearer sk-x"}) as http:
+        def get(_: int) -> int:
+            return http.get(f"{asst_emulator.base_url}/models").status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(get, range(32))) == {200}
+        assert limiter.lowest <= 4 and limiter.window < 8
+        asst_emulator.set_faults(rate_limit_every=0)
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(get, range(80))) == {200}
+        assert limiter.window == 8
+
+
+@pytest.mark.asst_emulator(rate_limit_every=2, retry_after_s=0.01)
+def test_apply_rides_out_a_429_storm_with_no_sdk_retries(cli, asst_emulator):
+    result = cli("apply", "--auto-approve", "--max-retries", "0")
+    assert "rate limit:" in result.output and "refused (429) and retried" in result.output
+    assert asst_emulator.rate_limited() > 5
+    cli("plan", "--detailed-exitcode")
