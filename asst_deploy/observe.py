@@ -3,6 +3,10 @@
 A no-op plan costs a few list requests whatever the number of assistants (DESIGN.md section 8):
 a vector store's own file count and the files list tell whether the lock's files are still
 there, and a store's files are listed only when they disagree or the lock does not know it.
+
+The lists are independent chains of pages (each target's objects, the files, the vector stores
+and then the stores' own files), so they run at the same time: a plan's wall time is the longest
+chain, not the sum (issue 17). The client's rate limiter still bounds what is in flight.
 """
 
 from __future__ import annotations
@@ -32,19 +36,31 @@ def observe(
     ``targets`` is the API being deployed to, plus any API the lock says was used before, so that
     a change of ``api`` sees the objects it must replace."""
     entries = lock.entries
-    assistants = [a for target in targets if target.capabilities.server_object for a in _assistants(target, owner)]
-    files = [
+    holding = [target for target in targets if target.capabilities.server_object]
+    with ThreadPoolExecutor(max_workers=len(holding) + 2, thread_name_prefix="observe") as chains:
+        listed = [chains.submit(_assistants, target, owner) for target in holding]
+        files = chains.submit(_files, storage, owner)
+        stores = chains.submit(_stores, storage, owner, entries, parallelism)
+        assistants = [a for chain in listed for a in chain.result()]
+        return Observed(tuple(assistants), tuple(stores.result()), tuple(files.result()))
+
+
+def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:
+    return [
         ObservedFile(id=f.id, sha256=sha, filename=f.filename, bytes=f.bytes)
         for f in storage.list_files()
         if (sha := owner.owns_file(f.filename))
     ]
+
+
+def _stores(storage: Storage, owner: Owner, entries: Mapping[str, LockEntry],
+            parallelism: int) -> list[ObservedVectorStore]:
     stores = []
     for remote in storage.list_vector_stores():
         name = owner.owns(dict(remote.metadata))
         if name is not None:
             stores.append(ObservedVectorStore(remote.id, name, remote.usable_files, created_at=remote.created_at))
-    stores = _list_where_unsure(stores, entries, storage, parallelism)
-    return Observed(tuple(assistants), tuple(stores), tuple(files))
+    return _list_where_unsure(stores, entries, storage, parallelism)
 
 
 def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:

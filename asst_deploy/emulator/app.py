@@ -102,6 +102,14 @@ class App:
             query = [(k, v) for k, v in query if k != "api-version"]
         match = self.router.match(method, path)
         self.faults.count(match.route.key if match else f"{method} {path}")
+        self.faults.enter()
+        try:
+            return self._answer(method, path, query, headers, body, match)
+        finally:
+            self.faults.leave()
+
+    def _answer(self, method: str, path: str, query: list[tuple[str, str]], headers: Headers, body: bytes,
+                match: Any) -> tuple[int, dict[str, str], bytes]:
         try:
             limit_headers = self.faults.before()
             self._authenticate(headers)

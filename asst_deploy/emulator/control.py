@@ -31,10 +31,11 @@ def handle(app: App, method: str, path: str, body: bytes) -> tuple[int, dict[str
     action = (method, path[len(PREFIX):].rstrip("/"))
     faults = app.faults
     if action == ("GET", "counter"):
-        return 200, {"counter": faults.counter(), "total": faults.total(), "rate_limited": faults.refused()}
+        return 200, {"counter": faults.counter(), "total": faults.total(), "rate_limited": faults.refused(),
+                     "peak_concurrency": faults.peak()}
     if action == ("POST", "counter/reset"):
         faults.reset_counter()
-        return 200, {"counter": {}, "total": 0, "rate_limited": 0}
+        return 200, {"counter": {}, "total": 0, "rate_limited": 0, "peak_concurrency": faults.peak()}
     if action == ("GET", "faults"):
         return 200, faults.snapshot()
     if action == ("POST", "faults"):

@@ -39,6 +39,8 @@ class Faults:
         self._bucket: float | None = None  # requests left in the rate-limit bucket; None: full
         self._refilled = 0.0
         self._refused = 0  # 429s answered (rate_limit_every and the bucket)
+        self._in_flight = 0  # API requests being answered now
+        self._peak = 0  # the most at once since the counter was reset
 
     # -- settings ------------------------------------------------------------------------
 
@@ -95,6 +97,22 @@ class Faults:
         with self._lock:
             self._counter.clear()
             self._refused = 0
+            self._peak = self._in_flight
+
+    def enter(self) -> None:
+        """A request starts being answered (for the peak concurrency tests and benchmarks read)."""
+        with self._lock:
+            self._in_flight += 1
+            self._peak = max(self._peak, self._in_flight)
+
+    def leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def peak(self) -> int:
+        """The most API requests answered at the same time since the counter was last reset."""
+        with self._lock:
+            return self._peak
 
     # -- per request ---------------------------------------------------------------------
 

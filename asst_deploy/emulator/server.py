@@ -136,6 +136,10 @@ class Emulator:
         """Requests answered 429 (injected or by the rate-limit bucket) since the counter's reset."""
         return self._state().faults.refused()
 
+    def peak_concurrency(self) -> int:
+        """The most API requests answered at the same time since the counter's reset."""
+        return self._state().faults.peak()
+
     def reset_counter(self) -> None:
         self._state().faults.reset_counter()
 

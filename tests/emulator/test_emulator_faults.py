@@ -128,7 +128,8 @@ def _control(emu: Emulator, method: str, path: str, body: dict | None = None) ->
 def test_control_endpoints(asst_emulator, openai_client):
     openai_client.models.list()
     status, body = _control(asst_emulator, "GET", "counter")
-    assert (status, body) == (200, {"counter": {"GET /v1/models": 1}, "total": 1})
+    assert (status, body) == (200, {"counter": {"GET /v1/models": 1}, "total": 1, "rate_limited": 0,
+                                    "peak_concurrency": 1})
     status, body = _control(asst_emulator, "POST", "faults", {"outage_after_writes": 0, "latency_ms": 1})
     assert status == 200 and body["outage_after_writes"] == 0 and body["latency_ms"] == 1.0
     with pytest.raises(openai.InternalServerError):
@@ -137,7 +138,8 @@ def test_control_endpoints(asst_emulator, openai_client):
     status, body = _control(asst_emulator, "POST", "heal")
     assert status == 200 and body["outage"] is False
     openai_client.models.list()
-    assert _control(asst_emulator, "POST", "counter/reset")[1] == {"counter": {}, "total": 0}
+    assert _control(asst_emulator, "POST", "counter/reset")[1] == {"counter": {}, "total": 0, "rate_limited": 0,
+                                                                   "peak_concurrency": 0}
     assert _control(asst_emulator, "GET", "counter")[1]["total"] == 0  # control calls are not counted
     status, body = _control(asst_emulator, "POST", "faults", {"latency": 5})
     assert status == 400 and "unknown fault setting" in body["error"]["message"]

@@ -1,0 +1,27 @@
+"""A plan's list chains (assistants, files, vector stores, then the stores' own files) run at the
+same time: the emulator sees them in flight together, and the result is the same as listed one
+after another."""
+
+from __future__ import annotations
+
+import pytest
+
+from asst_deploy.backends.assistants import AssistantsTarget
+from asst_deploy.backends.storage import Storage
+from asst_deploy.observe import observe
+from asst_deploy.ownership import MARKER_KEY, Owner
+
+
+@pytest.mark.asst_emulator(latency_ms=100)
+def test_the_list_chains_of_a_plan_run_at_the_same_time(asst_emulator, openai_client):
+    owner = Owner("proj", "dev")
+    store = openai_client.vector_stores.create(name="s", metadata={MARKER_KEY: owner.marker("bot")})
+    openai_client.post("/assistants", body={"model": "gpt-4o", "metadata": {MARKER_KEY: owner.marker("bot")}},
+                       cast_to=object, options={"headers": {"OpenAI-Beta": "assistants=v2"}})
+    asst_emulator.reset_counter()
+    # the lock does not know the store: its files are listed too (a chain of two)
+    observed = observe([AssistantsTarget(openai_client)], Storage(openai_client), owner, {"assistants": {}})
+    assert [a.name for a in observed.assistants] == ["bot"]
+    assert [s.id for s in observed.vector_stores] == [store.id] and observed.vector_stores[0].files == ()
+    assert asst_emulator.total_requests() == 4  # assistants, files, stores, the store's files
+    assert asst_emulator.peak_concurrency() == 3  # the first three at once; the store's files after its list
