@@ -10,7 +10,6 @@ orphans (every object is named in the lockfile from the moment it exists).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections import Counter, defaultdict, deque
@@ -22,6 +21,7 @@ from typing import Any, Callable, Mapping
 from .backends.base import Resources, Target
 from .backends.storage import Storage
 from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
+from .hashing import HashingReader, sha256_file
 from .lockentry import LockedFile, LockEntry
 from .lockstate import LockState
 from .ownership import MARKER_KEY, Owner
@@ -70,6 +70,9 @@ class Applier:
         self.deleting = frozenset(op.file_id for op in self.operations if isinstance(op, DeleteFile))
         self.uploaded: dict[str, str] = {}  # sha256 -> file id, for this run
         self.done: list[str] = []
+        self.uploads_total = sum(1 for op in self.operations if isinstance(op, UploadFile))  # for progress counts
+        self.uploads_done = 0
+        self._count_lock = threading.Lock()
         self.handlers: dict[type, Callable[[Any], None]] = {
             UploadFile: self._upload, CreateStore: self._create_store, SyncStore: self._sync_store,
             PutAssistant: self._put_assistant, DeleteAssistant: self._delete_assistant,
@@ -81,10 +84,15 @@ class Applier:
 
     # -- operations -----------------------------------------------------------------------------
     def _upload(self, op: UploadFile) -> None:
-        content = (self.root / op.path).read_bytes()
-        if hashlib.sha256(content).hexdigest() != op.sha256:
-            raise StalePlanError(f"{op.path} changed since the plan was made; run plan again")
-        file_id = self.storage.upload(self.owner.filename(op.sha256, op.path), content)
+        stale = StalePlanError(f"{op.path} changed since the plan was made; run plan again")
+        if sha256_file(self.root / op.path)[0] != op.sha256:  # in chunks, like the upload: memory stays flat
+            raise stale
+        with open(self.root / op.path, "rb") as handle:
+            content = HashingReader(handle)
+            file_id = self.storage.upload(self.owner.filename(op.sha256, op.path), content)
+        if content.hexdigest() != op.sha256:  # changed while it was sent: the name would lie about the content
+            self.storage.delete_file(file_id)
+            raise stale
         self.uploaded[op.sha256] = file_id
         item = LockedFile(file_id, op.sha256)
 
@@ -95,7 +103,10 @@ class Applier:
                 entry.pending_files[op.path] = item  # attached by the store sync
 
         self.state.update(op.name, record)
-        self.options.progress(f"uploaded {op.path} ({file_id})")
+        with self._count_lock:
+            self.uploads_done += 1
+            count = f"{self.uploads_done}/{self.uploads_total}"
+        self.options.progress(f"uploaded {op.path} ({file_id}) [{count} files]")
 
     def _file_id(self, ref: FileRef) -> str:
         return ref.file_id or self.uploaded[ref.sha256]
@@ -116,7 +127,8 @@ class Applier:
         if not store_id:
             raise ApiError(f"vector store for {op.name} is missing from the lockfile; run plan again")
         members = [(self._file_id(ref), {"path": ref.path, "sha256": ref.sha256}) for ref in op.attach]
-        self.storage.attach(store_id, members)
+        self.storage.attach(store_id, members, progress=lambda done: self.options.progress(
+            f"vector_store.{op.name}: {done}/{len(members)} files attached"))
 
         def attached(entry: LockEntry) -> None:
             for file_id, attrs in members:

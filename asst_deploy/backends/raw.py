@@ -53,7 +53,20 @@ class RawResource:
         return _plain(self.client.get(f"{self.path}/{object_id}", cast_to=_model(), options=self._options()))
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        return _plain(self.client.post(self.path, body=dict(body), cast_to=_model(), options=self._options()))
+        """Sent again after a timeout only if no object carries the body's ownership marker (once.py)."""
+        from ..ownership import MARKER_KEY
+        from .once import create_once, timeout_of
+
+        options = {**self._options(), "max_retries": 0}
+        marker = (body.get("metadata") or {}).get(MARKER_KEY)
+
+        def find() -> dict[str, Any] | None:
+            if marker is None:
+                return None
+            return next((item for item in self.list() if (item.get("metadata") or {}).get(MARKER_KEY) == marker), None)
+
+        return create_once(lambda: _plain(self.client.post(self.path, body=dict(body), cast_to=_model(), options=options)),
+                           find, retries=self.client.max_retries, timeout=timeout_of(self.client))
 
     def update(self, object_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         return _plain(self.client.post(f"{self.path}/{object_id}", body=dict(body), cast_to=_model(),

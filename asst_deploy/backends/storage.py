@@ -8,10 +8,13 @@ from typing import Any, Callable, Mapping, Sequence
 from ..errors import ApiError
 from ..state import StoreFile
 from .base import RemoteFile, RemoteStore
+from ..ownership import MARKER_KEY
 from .errors import api_error, is_not_found
+from .once import create_once, no_retries, timeout_of
 
 FILES_PAGE = 10_000  # the files list allows up to 10,000 per page
 PAGE = 100
+BATCH = 2_000  # the most files one vector store file batch may name
 
 
 class Storage:
@@ -19,6 +22,14 @@ class Storage:
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self._once: Any = None
+
+    @property
+    def once(self) -> Any:
+        """The client with the SDK's retries off, for creates (once.py); made on first use."""
+        if self._once is None:
+            self._once = no_retries(self.client)
+        return self._once
 
     # -- reading ------------------------------------------------------------------------------
     def list_vector_stores(self) -> list[RemoteStore]:
@@ -62,28 +73,49 @@ class Storage:
             raise api_error(exc, "list files") from exc
 
     # -- writing ------------------------------------------------------------------------------
-    def upload(self, filename: str, content: bytes) -> str:
+    def upload(self, filename: str, content: Any) -> str:
+        """``content``: bytes or a binary file object (streamed; read again from the start on a retry).
+        After a timeout, sent again only if no file has this name (it carries the content's hash)."""
+        def find() -> str | None:
+            return next((f.id for f in self.list_files() if f.filename == filename), None)
+
         try:
-            return self.client.files.create(file=(filename, content), purpose="assistants").id
+            return create_once(
+                lambda: self.once.files.create(file=(filename, content), purpose="assistants").id,
+                find, retries=self.client.max_retries, timeout=timeout_of(self.client))
         except Exception as exc:
             raise api_error(exc, f"upload {filename}") from exc
 
     def create_store(self, name: str, metadata: Mapping[str, str]) -> str:
+        """After a timeout, sent again only if no store carries the same ownership marker."""
+        marker = metadata.get(MARKER_KEY)
+
+        def find() -> str | None:
+            if marker is None:
+                return None
+            return next((s.id for s in self.list_vector_stores() if s.metadata.get(MARKER_KEY) == marker), None)
+
         try:
-            return self.client.vector_stores.create(name=name, metadata=dict(metadata)).id
+            return create_once(
+                lambda: self.once.vector_stores.create(name=name, metadata=dict(metadata)).id,
+                find, retries=self.client.max_retries, timeout=timeout_of(self.client))
         except Exception as exc:
             raise api_error(exc, f"create vector store {name}") from exc
 
-    def attach(self, store_id: str, members: Sequence[tuple[str, Mapping[str, str]]]) -> None:
-        """Attach files in one batch, each with its own attributes (path, sha256)."""
+    def attach(self, store_id: str, members: Sequence[tuple[str, Mapping[str, str]]],
+               progress: Callable[[int], None] | None = None) -> None:
+        """Attach files in batches of the API's largest size, each file with its own attributes
+        (path, sha256); ``progress`` hears how many are attached after each batch of several."""
         if not members:
             return
         try:
-            for start in range(0, len(members), 500):
-                chunk = members[start:start + 500]
+            for start in range(0, len(members), BATCH):
+                chunk = members[start:start + BATCH]
                 self.client.vector_stores.file_batches.create(
                     store_id, files=[{"file_id": fid, "attributes": dict(attrs)} for fid, attrs in chunk]
                 )
+                if progress is not None and len(members) > BATCH:
+                    progress(start + len(chunk))
         except Exception as exc:
             raise api_error(exc, f"attach files to vector store {store_id}") from exc
 

@@ -33,6 +33,7 @@ FAULT_FIELDS: tuple[str, ...] = (
     "rate_limit_requests",
     "rate_limit_period_s",
     "rate_limit_retry_after",
+    "write_answer_delay_ms",
 )
 
 
@@ -55,6 +56,9 @@ class EmulatorConfig:
     rate_limit_requests: int = 0
     rate_limit_period_s: float = 60.0
     rate_limit_retry_after: bool = True  # False: 429s without retry-after(-ms), only x-ratelimit-*
+    # a write is carried out at once and answered this much later: a client whose timeout is
+    # shorter sees a timeout for a create that happened (the case that makes twins)
+    write_answer_delay_ms: float = 0.0
     api_key_required: bool = True  # 401 without "Authorization: Bearer <key>"
     serve_assistants: bool = True  # False: /v1/assistants* answers 404, as after the sunset
     # Refuse request bodies the openai SDK's own request types refuse (sdk_types.py). Costs the

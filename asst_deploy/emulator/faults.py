@@ -191,6 +191,9 @@ class Faults:
         with self._lock:
             if self.settings["outage_after_writes"] is not None:
                 self._writes += 1
+            delay = self.settings["write_answer_delay_ms"]
+        if delay:
+            time.sleep(delay / 1000.0)
 
     def _error(self, status: int, message: str, code: str | None, *, type: str = "server_error") -> ApiError:
         wait = float(self.settings["retry_after_s"])

@@ -9,13 +9,13 @@ hashed once.
 from __future__ import annotations
 
 import glob
-import hashlib
 import json
 import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from ..errors import ManifestProblem
+from ..hashing import sha256_file
 from ..ownership import MARKER_KEY
 from ..spec import AssistantSpec, FileSpec
 from . import models as m
@@ -85,8 +85,8 @@ class Resolver:
 
     def file_spec(self, rel: str) -> FileSpec:
         if rel not in self._hashes:
-            data = (self.root / rel).read_bytes()
-            self._hashes[rel] = FileSpec(rel, hashlib.sha256(data).hexdigest(), len(data))
+            sha, size = sha256_file(self.root / rel)  # in chunks: a 600 MB file is not held in memory
+            self._hashes[rel] = FileSpec(rel, sha, size)
         return self._hashes[rel]
 
     def text(self, rel: str) -> tuple[str | None, str | None]:
