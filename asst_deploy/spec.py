@@ -8,6 +8,7 @@ trailing whitespace never show up as perpetual diffs.
 
 from __future__ import annotations
 
+import collections.abc as _abc
 import hashlib
 import json
 import re
@@ -130,12 +131,17 @@ class AssistantSpec:
         return cls(**values)
 
 
+_SCALARS = (str, int, float, type(None))  # bool is an int
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, tuple):
+    # scalars and dicts first: an isinstance check against typing.Mapping costs ~1 µs, and a plan of
+    # 300 assistants makes 12,000 of these calls (a fifth of its own CPU time, issue 17)
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, (tuple, list)):
         return [_plain(v) for v in value]
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, Mapping):
+    if isinstance(value, dict) or isinstance(value, _abc.Mapping):
         return {k: _plain(v) for k, v in value.items()}
     return value
 
