@@ -112,6 +112,8 @@ class Limiter:
             self._next_start = start + self._interval
             epoch = self._epoch
         if start > now:
+            if start - now >= 1:
+                self.waiting("pacing to the account's request limit (x-ratelimit-*)", start - now)
             self._sleep(start - now)
         return epoch
 
@@ -161,7 +163,7 @@ class Limiter:
     def waiting(self, what: str, seconds: float) -> None:
         now = time.monotonic()
         with self._cond:
-            if seconds < 1 and now - self._said < _SAY_EVERY:
+            if seconds < 5 and now - self._said < _SAY_EVERY:
                 return
             self._said = now
             window = int(self.window)
@@ -170,8 +172,8 @@ class Limiter:
     def summary(self) -> str | None:
         if not self.refused:
             return None
-        return (f"rate limit: {self.refused} request(s) refused (429) and retried, {self.waited:.1f} s spent "
-                f"waiting, at most {self.ceiling} and at least {self.lowest} request(s) at a time")
+        return (f"rate limit: {self.refused} request(s) refused (429) and retried, {self.waited:.1f} s waited "
+                f"(summed over requests), at most {self.ceiling} and at least {self.lowest} request(s) at a time")
 
 
 class RateLimitedTransport(httpx2.BaseTransport):
