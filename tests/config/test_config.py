@@ -73,7 +73,7 @@ def test_api_and_settings_per_environment() -> None:
     assert api_for(c, "prod", "assistants") == "assistants"
     assert environment_settings(c, "dev") == {
         "backend": "local", "base_url": None, "azure_endpoint": None, "api_version": None,
-        "parallelism": 4, "max_retries": None, "timeout": None,
+        "parallelism": 4, "max_retries": None, "timeout": None, "rate_limit_wait": None,
     }
     assert environment_settings(c, "prod")["timeout"] == 30
 
