@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from run import PAGE, PARALLELISM, EmulatorProcess, Run, cli, cli_env, fmt_s, make_project, naive, run_cmd, \
-    touch_tenth
+from run import PAGE, PARALLELISM, EmulatorProcess, Run, cli, cli_env, fmt_s, make_project, naive, noop_plans, \
+    run_cmd, touch_tenth
 
 START = "<!-- issue17 -->"
 END = "<!-- /issue17 -->"
@@ -58,16 +58,8 @@ def _load() -> str:
 
 def fixed_cost(work: Path) -> tuple[float, float, str]:
     """(no-op plan wall at N=300, 0 ms; its CPU; the markdown) with import openai beside it."""
-    root = work / "fc"
-    make_project(root, 300)
-    emu = EmulatorProcess(0)
-    try:
-        env = cli_env(emu)
-        run_cmd(cli("apply", root), env, emu)
-        plans = [run_cmd(cli("plan", root, "--detailed-exitcode"), env, emu) for _ in range(3)]
-        imports = [run_cmd([sys.executable, "-c", "import openai"], env) for _ in range(3)]
-    finally:
-        emu.stop()
+    runs = noop_plans(work / "fc", 300, also=[sys.executable, "-c", "import openai"])
+    plans, imports = runs[:3], runs[3:]
     plan_wall, plan_cpu = min(p.wall for p in plans), min(p.cpu for p in plans)
     imp_wall, imp_cpu = min(i.wall for i in imports), min(i.cpu for i in imports)
     text = "\n".join([

@@ -279,6 +279,20 @@ def scenario(work: Path, latency: float, n: int, files_total: int = 0, with_file
         emu.stop()
 
 
+def noop_plans(root: Path, n: int, times: int = 3, also: list[str] | None = None) -> list[Run]:
+    """A project of ``n`` applied at 0 ms, then ``times`` no-op plans (and ``also``, a command run
+    as many times against the same emulator, after them)."""
+    make_project(root, n)
+    emu = EmulatorProcess(0)
+    try:
+        env = cli_env(emu)
+        run_cmd(cli("apply", root), env, emu)
+        plans = [run_cmd(cli("plan", root, "--detailed-exitcode"), env, emu) for _ in range(times)]
+        return plans + ([run_cmd(also, env) for _ in range(times)] if also else [])
+    finally:
+        emu.stop()
+
+
 def fixed_costs(work: Path) -> dict[str, float]:
     """--help, validate of 1,000 manifests, no-op plan of 300 at 0 ms, apply of 300 vs the loop at 25 ms."""
     out: dict[str, float] = {}
@@ -290,16 +304,9 @@ def fixed_costs(work: Path) -> dict[str, float]:
     vals = [run_cmd([CLI, "validate", "--project-dir", str(root)], env) for _ in range(3)]
     out["validate_1000"] = min(v.wall for v in vals)
     root = work / "p300"
-    make_project(root, 300)
-    emu = EmulatorProcess(0)
-    try:
-        e = cli_env(emu)
-        run_cmd(cli("apply", root), e, emu)
-        plans = [run_cmd(cli("plan", root, "--detailed-exitcode"), e, emu) for _ in range(3)]
-        out["plan_300_0ms"] = min(p.wall for p in plans)
-        out["plan_300_requests"] = plans[0].requests
-    finally:
-        emu.stop()
+    plans = noop_plans(root, 300)
+    out["plan_300_0ms"] = min(p.wall for p in plans)
+    out["plan_300_requests"] = plans[0].requests
     make_project(root, 300)
     emu = EmulatorProcess(25)
     try:
