@@ -8,6 +8,7 @@ import pytest
 
 from asst_deploy.backends.assistants import AssistantsTarget
 from asst_deploy.backends.storage import Storage
+from asst_deploy.lockentry import LockDocument
 from asst_deploy.observe import observe
 from asst_deploy.ownership import MARKER_KEY, Owner
 
@@ -20,7 +21,8 @@ def test_the_list_chains_of_a_plan_run_at_the_same_time(asst_emulator, openai_cl
                        cast_to=object, options={"headers": {"OpenAI-Beta": "assistants=v2"}})
     asst_emulator.reset_counter()
     # the lock does not know the store: its files are listed too (a chain of two)
-    observed = observe([AssistantsTarget(openai_client)], Storage(openai_client), owner, {"assistants": {}})
+    lock = LockDocument.from_dict({"project": "proj", "environment": "dev", "assistants": {}})
+    observed = observe([AssistantsTarget(openai_client)], Storage(openai_client), owner, lock)
     assert [a.name for a in observed.assistants] == ["bot"]
     assert [s.id for s in observed.vector_stores] == [store.id] and observed.vector_stores[0].files == ()
     assert asst_emulator.total_requests() == 4  # assistants, files, stores, the store's files
