@@ -445,6 +445,10 @@ def write_report(path: Path, sections: list[str], checks: list[tuple[str, str, b
                  f"From `pytest -m slow tests/faults` ({totals.pop('date', '?')}):", "",
                  "| measure | value |", "|---|---:|",
                  *[f"| {k} | {v} |" for k, v in totals.items()], ""]
+    old = path.read_text() if path.exists() else ""
+    if "<!-- issue17 -->" in old:  # written by --issue17: kept by a full run
+        text += ["", "<!-- issue17 -->" + old.split("<!-- issue17 -->", 1)[1].split("<!-- /issue17 -->", 1)[0]
+                 + "<!-- /issue17 -->", ""]
     path.write_text("\n".join(text) + "\n")
     print(f"wrote {path}")
 
