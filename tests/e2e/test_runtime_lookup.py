@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
+from support.cli import Cli
 
-from asst_deploy.cli import main
 from asst_deploy.locate import INDEX_FILE
 
 LOOKUP = """
@@ -36,8 +35,7 @@ def test_quick_start_then_lookup_from_the_root_and_a_subfolder(project: Path, mo
     clone = project  # the example project as a fresh clone has it (no lockfile, no .asst-deploy/)
     for key in ("ASST_DEPLOY_ENV", "ASST_DEPLOY_LOCKFILE", "ASST_DEPLOY_BACKEND", "OPENAI_BASE_URL"):
         monkeypatch.delenv(key, raising=False)
-    result = CliRunner().invoke(main, ["apply", "--project-dir", str(clone), "--backend", "local", "--auto-approve"])
-    assert result.exit_code == 0, result.output
+    Cli(project=clone, backend="local")("apply", "--auto-approve")
     deployed = json.loads((clone / "assistants.dev.lock.json").read_text())["assistants"]["support-bot"]["id"]
     for folder in (clone, clone / "prompts"):
         found = lookup_in(folder)

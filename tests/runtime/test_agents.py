@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from support.cli import Cli
 
 agents = pytest.importorskip("agents")
 
 import asst_deploy  # noqa: E402
 from asst_deploy.agents import AgentBuildError, JsonSchemaOutput  # noqa: E402
-from asst_deploy.cli import main  # noqa: E402
 
 MANIFEST = """\
 name: support
@@ -75,9 +74,7 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
 def deploy(root: Path, emulator: Any, monkeypatch: pytest.MonkeyPatch, api: str) -> dict[str, Any]:
     monkeypatch.setenv("OPENAI_BASE_URL", emulator.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-agents-0123456789")
-    result = CliRunner().invoke(main, ["apply", "--project-dir", str(root), "--backend", "openai", "--api", api,
-                                       "--auto-approve"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    Cli(project=root, emulator=emulator, key="sk-test-agents-0123456789")("apply", "--api", api, "--auto-approve")
     return json.loads((root / "assistants.lock.json").read_text())["assistants"]
 
 

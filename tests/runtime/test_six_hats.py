@@ -5,14 +5,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
-import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
-
-from asst_deploy.cli import main as cli
+from support.cli import Cli
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "six-hats"
 ORDER = ["blue-hat", "white-hat", "red-hat", "black-hat", "yellow-hat", "green-hat", "blue-hat"]
@@ -26,10 +23,7 @@ def discuss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".asst-deploy", "*.lock.json"))
     for key in ("ASST_DEPLOY_ENV", "ASST_DEPLOY_LOCKFILE", "ASST_DEPLOY_BACKEND"):
         monkeypatch.delenv(key, raising=False)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        result = CliRunner().invoke(cli, ["apply", "--project-dir", str(root), "--backend", "local", "--auto-approve"])
-    assert result.exit_code == 0, result.output
+    Cli(project=root, backend="local")("apply", "--auto-approve")
     spec = importlib.util.spec_from_file_location("discuss_under_test", root / "discuss.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
