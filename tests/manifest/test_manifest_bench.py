@@ -61,10 +61,10 @@ def timed_validate(root: Path) -> tuple[float, str]:
     return elapsed, result.stdout
 
 
-def test_validate_200_manifests_quickly(tmp_path: Path) -> None:
-    elapsed, out = timed_validate(generate(tmp_path, 200))
+def test_validate_200_manifests(tmp_path: Path) -> None:
+    """Correctness at a size; how fast is the bench below's job (a wall-time bound in CI is flaky)."""
+    _, out = timed_validate(generate(tmp_path, 200))
     assert out.startswith("200 manifests valid (environments: dev (api: assistants))")
-    assert elapsed < 5, elapsed  # generous: CI machines vary; the bench below holds the real target
 
 
 @pytest.mark.bench
