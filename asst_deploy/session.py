@@ -19,6 +19,7 @@ from .lockentry import LockDocument, read_document
 from .lockfile import LockfileError
 from .observe import observe
 from .ownership import Owner
+from .plan.contents import with_texts
 from .plan.desired import api_notes, desired_state
 from .plan.planner import Desired, plan
 from .plan.types import Plan
@@ -69,7 +70,7 @@ class Session:
         desired = self.desired(destroy=destroy)
         observed = observe((self.target, *self.previous_targets), self.storage, self.owner, self.lock,
                            parallelism=self.parallelism)
-        result = plan(desired, observed, self.lock)
+        result = with_texts(plan(desired, observed, self.lock), self.project.root)
         return replace(result, notes=result.notes + api_notes(self.project.api, self.project.specs)), desired
 
 

@@ -80,6 +80,9 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
                 return EXIT_OK
             _execute(session, result, {s.name: s for s in desired.specs}, flags, out)
     counts = result.summary()
+    if destroy:
+        out.write(f"\nDestroy complete! Resources: {counts['delete']} destroyed. Lockfile: {project.lockfile.name}\n")
+        return EXIT_OK
     out.write(f"\nApply complete! Resources: {counts['create']} created, {counts['update']} updated, "
               f"{counts['delete']} deleted. Lockfile: {project.lockfile.name}\n")
     return EXIT_OK

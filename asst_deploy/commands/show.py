@@ -21,6 +21,7 @@ def run_show(options: Options, name: str | None = None, *, out: TextIO | None = 
     entries = session.lock.entries
     remote = {a.name: a for a in observed.assistants}
     stores = {s.name: s for s in observed.vector_stores}
+    file_ids = {f.id for f in observed.files}
     names = sorted(set(entries) | set(remote) | {s.name for s in session.project.specs})
     if name is not None:
         if name not in names:
@@ -33,11 +34,18 @@ def run_show(options: Options, name: str | None = None, *, out: TextIO | None = 
         account = remote.get(item)
         store = stores.get(item)
         out.write(f"\n{item}\n")
-        _row(out, "id", entry.id, account.id if account else None)
-        _row(out, "vector_store_id", entry.vector_store_id, store.id if store else None)
-        _row(out, "retrieval files", len(entry.files), store.file_count if store else None)
-        _row(out, "code interpreter files", len(entry.code_interpreter_files),
-             len(account.code_interpreter_file_ids) if account else None)
+        ci_locked = entry.code_interpreter_files
+        if session.target.capabilities.server_object:
+            _row(out, "id", entry.id, account.id if account else None)
+            ci_found = len(account.code_interpreter_file_ids) if account else None
+        else:  # api: responses keeps no server object: its settings name the files, which must exist
+            out.write(f"  {'responses settings':<24} {'in the lockfile' if entry.responses else '-'}\n")
+            ci_found = sum(1 for f in ci_locked.values() if f.id in file_ids)
+        if entry.vector_store_id or store:
+            _row(out, "vector_store_id", entry.vector_store_id, store.id if store else None)
+            _row(out, "retrieval files", len(entry.files), store.file_count if store else None)
+        if ci_locked or ci_found:
+            _row(out, "code interpreter files", len(ci_locked), ci_found)
         if account:
             for key, value in account.spec.comparable().items():
                 if value not in (None, {}, []):

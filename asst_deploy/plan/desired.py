@@ -35,6 +35,7 @@ def desired_state(
         specs=wanted,
         targets=chosen,
         defaulted={s.name: _defaulted(r, s) for r, s in zip(raw, wanted)},
+        destroy=destroy,
     )
 
 

@@ -18,6 +18,8 @@ from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorSto
 from .compile import compile_operations
 from .types import Action, Change, FieldDiff, Plan, display_order
 
+DESTROY_REASON = "asst-deploy destroy: everything this project and environment own is destroyed"
+
 
 @dataclass(frozen=True)
 class Desired:
@@ -30,6 +32,7 @@ class Desired:
     targets: frozenset[str] | None = None  # --target: plan only these names
     # per name, the fields its manifest left unset that hold the API's defaults (a create shows them apart)
     defaulted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    destroy: bool = False  # `asst-deploy destroy`: everything owned goes, whatever the manifests say
 
     @property
     def api(self) -> str:
@@ -67,6 +70,7 @@ def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
         notes=tuple(planner.notes),
         unchanged=tuple(planner.unchanged),
         lock_repairs=planner.repairs,
+        destroy=desired.destroy,
     )
 
 
@@ -249,8 +253,13 @@ class _Planner:
     def run(self) -> list[Change]:
         changes: list[Change] = []
         names = sorted(set(self.specs) | set(self.assistants) | set(self.stores) | set(self.entries))
+        pending_elsewhere = []  # --target leaves these out, but they have changes too: say so
         for name in names:
             if not self.wanted(name):
+                now, extras = self.current(name)
+                spec = self.specs.get(name)
+                if extras or (self._plan_present(spec, now) if spec else self._plan_absent(name, now)):
+                    pending_elsewhere.append(name)
                 continue
             now, extras = self.current(name)
             spec = self.specs.get(name)
@@ -264,6 +273,11 @@ class _Planner:
             changes.extend(own)
         if self.desired.targets is None:
             changes.extend(self._unused_files(changes))
+        elif pending_elsewhere:
+            shown = ", ".join(pending_elsewhere[:10]) + (f" and {len(pending_elsewhere) - 10} more"
+                                                        if len(pending_elsewhere) > 10 else "")
+            self.notes.append(f"--target: {len(pending_elsewhere)} other assistant(s) also have pending changes "
+                              f"({shown}), not in this plan; plan without --target to see them")
         if self.repairs:
             names = sorted(self.repairs)
             shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
@@ -306,17 +320,22 @@ class _Planner:
             elif old.get("sha256") != local.sha256:
                 changes.append(Change(
                     Kind.FILE, name, Action.UPDATE, id=old.get("id"), path=path, role=role,
-                    before={"sha256": old.get("sha256"), "file_id": old.get("id")}, after=after,
+                    before=self._file_before(old), after=after,
                     reason="the file's content changed",
                 ))
         for path, old in have.items():
             if path not in wanted_by_path:
                 changes.append(Change(
                     Kind.FILE, name, Action.DELETE, id=old.get("id"), path=path, role=role,
-                    before={"sha256": old.get("sha256"), "file_id": old.get("id")},
+                    before=self._file_before(old),
                     reason="no longer listed in the manifest",
                 ))
         return changes
+
+    def _file_before(self, old: Mapping[str, Any]) -> dict[str, Any]:
+        """A file as it is on the account: its content hash, id and (when listed) size in bytes."""
+        found = self.files_by_id.get(old.get("id") or "")
+        return {"sha256": old.get("sha256"), "file_id": old.get("id"), "size": found.bytes if found else None}
 
     @staticmethod
     def _file_reason(after: Mapping[str, Any]) -> str:
@@ -405,7 +424,7 @@ class _Planner:
 
     def _plan_absent(self, name: str, now: _Current) -> list[Change]:
         """A manifest removed from the folder: delete what it owned."""
-        reason = "no manifest named it any more"
+        reason = DESTROY_REASON if self.desired.destroy else "no manifest named it any more"
         changes = []
         if now.assistant is not None:
             changes.append(self._delete_assistant(name, now.assistant, reason))
@@ -417,7 +436,7 @@ class _Planner:
         for role in FILE_ROLES:
             for path, old in sorted(now.files[role].items()):
                 changes.append(Change(Kind.FILE, name, Action.DELETE, id=old.get("id"), path=path, role=role,
-                                      before={"sha256": old.get("sha256"), "file_id": old.get("id")}, reason=reason))
+                                      before=self._file_before(old), reason=reason))
         return changes
 
     def _delete_assistant(self, name: str, item: ObservedAssistant, reason: str) -> Change:
@@ -442,9 +461,9 @@ class _Planner:
                 continue
             name, path = owner_of.get(item.id, ("-", None))
             reason = ("a second upload of the same content; keeping " + self.kept_file[item.sha256]) if duplicate \
-                else "no manifest uses this content any more"
+                else DESTROY_REASON if self.desired.destroy else "no manifest uses this content any more"
             extra.append(Change(Kind.FILE, name, Action.DELETE, id=item.id, path=path or item.filename.rsplit("~", 1)[-1],
-                                role=None, before={"sha256": item.sha256, "file_id": item.id}, reason=reason))
+                                role=None, before={"sha256": item.sha256, "file_id": item.id, "size": item.bytes}, reason=reason))
         return extra
 
 

@@ -138,6 +138,7 @@ class Plan:
     # what apply does, step by step (``plan.ops``): compiled from ``changes`` by a pure function, so
     # a saved plan carries exactly what ``apply PLANFILE`` will run
     operations: tuple["Operation", ...] = ()
+    destroy: bool = False  # made by `asst-deploy destroy`: a reviewer reads "destroy", not "plan"
 
     @property
     def empty(self) -> bool:
@@ -157,6 +158,7 @@ class Plan:
             "project": self.project,
             "environment": self.environment,
             "api": self.api,
+            **({"destroy": True} if self.destroy else {}),
             "changes": [c.to_json() for c in self.changes],
             "summary": self.summary(),
             "unchanged": list(self.unchanged),
@@ -189,4 +191,5 @@ class Plan:
             unchanged=tuple(doc.get("unchanged", ())),
             lock_repairs=dict(doc.get("lock_repairs") or {}),
             operations=tuple(operation_from_json(op) for op in doc.get("operations", ())),
+            destroy=bool(doc.get("destroy", False)),
         )

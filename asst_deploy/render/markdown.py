@@ -29,7 +29,7 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     parts += [f"> **Note:** {text(note)}" for note in view.notes]
     if view.changes:
         parts += [_summary_table(view), _changes_table(view)]
-        parts += [details for change in view.changes if (details := _details(change))]
+        parts += [details for change in view.changes if (details := _details(view, change))]
     if view.unchanged:
         parts.append(text(view.unchanged))
     parts.append(f"**{text(view.closing)}**")
@@ -38,21 +38,29 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
 
 def _title(view: PlanView) -> str:
     return (
-        f"### asst-deploy plan: project {code(view.project)}, environment {code(view.environment)}, "
+        f"### asst-deploy {view.command}: project {code(view.project)}, environment {code(view.environment)}, "
         f"api {code(view.api)}"
     )
 
 
+def _label(view: PlanView, change: ChangeView) -> str:
+    if view.command == "destroy" and change.action == "delete":
+        return "🗑️ destroy"
+    return ACTION_LABELS.get(change.action, text(change.action))
+
+
 def _summary_table(view: PlanView) -> str:
+    if view.command == "destroy":
+        return "\n".join(["| To destroy |", "|---:|", f"| {view.summary.get('delete', 0):,} |"])
     counts = [view.summary.get(key, 0) for key in ("create", "update", "delete")]
-    return "\n".join(["| To create | To update | To delete |", "|---:|---:|---:|", "| " + " | ".join(map(str, counts)) + " |"])
+    return "\n".join(["| To create | To update | To delete |", "|---:|---:|---:|", "| " + " | ".join(f"{n:,}" for n in counts) + " |"])
 
 
 def _changes_table(view: PlanView) -> str:
     rows = ["| Action | Address | Id | Reason |", "|---|---|---|---|"]
     for change in view.changes:
         cells = [
-            ACTION_LABELS.get(change.action, text(change.action)),
+            _label(view, change),
             code(change.address),
             code(change.id) if change.id else "",
             text(change.reason),
@@ -61,7 +69,7 @@ def _changes_table(view: PlanView) -> str:
     return "\n".join(rows)
 
 
-def _details(change: ChangeView) -> str:
+def _details(view: PlanView, change: ChangeView) -> str:
     """The diff block of the change's fields, open or folded; nothing when there are no fields."""
     lines = [_diff_line(line) for line in change.body]
     if not lines:
@@ -70,7 +78,7 @@ def _details(change: ChangeView) -> str:
     fence = "`" * max(3, _longest_run(body, "`") + 1)
     block = f"{fence}diff\n{body}\n{fence}"
     if len(lines) <= OPEN_LIMIT:
-        return f"{ACTION_LABELS.get(change.action, text(change.action))} {code(change.address)}\n\n{block}"
+        return f"{_label(view, change)} {code(change.address)}\n\n{block}"
     summary = html.escape(visible(f"{change.address} ({change.action}, {len(lines)} lines)"))
     return f"<details><summary>{summary}</summary>\n\n{block}\n\n</details>"
 

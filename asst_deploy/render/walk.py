@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator, Mapping, Sequence
 
 from . import yamlish
@@ -23,6 +23,8 @@ DIM = "dim"
 
 INLINE_LIMIT = 60  # a string or structure longer than this is shown as a block, and diffed by line
 SHORT_SHA = 12
+FILE_LIST_LIMIT = 20  # more file changes than this for one assistant are summarised
+FILE_LIST_SHOWN = 5  # paths named in such a summary
 UNSET = "(unset)"  # the one way a plan writes "no value": null in the document, or a key not there
 
 class _Absent:
@@ -35,9 +37,19 @@ class _Absent:
 ABSENT: Any = _Absent()
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+NOTHING = {
+    "plan": "No changes. Your assistants match the manifests.",
+    "destroy": "Nothing to destroy: this project and environment own nothing on the account.",
+}
 HEADLINES = {
     "create": "will be created",
     "update": "will be updated in place",
+    "delete": "will be deleted",
+}
+# A file object is never edited: new content is a new upload, and the old object is deleted.
+FILE_HEADLINES = {
+    "create": "will be uploaded",
+    "update": "will be replaced by a new upload",
     "delete": "will be deleted",
 }
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
@@ -63,10 +75,7 @@ class ChangeView:
     reason: str
     body: tuple[Line, ...]  # what changes; the reason is not part of it (markdown shows it in its table)
     comments: tuple[Line, ...] = ()  # the reason, as ``#`` lines for the terminal
-
-    @property
-    def headline(self) -> str:
-        return HEADLINES.get(self.action, f"({self.action})")
+    headline: str = ""  # "will be created", "will be uploaded"...
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,7 @@ class PlanView:
     summary: Mapping[str, int]
     unchanged: str | None  # "3 assistants unchanged." or None
     closing: str
+    command: str = "plan"  # or "destroy"
 
 
 def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
@@ -91,11 +101,12 @@ def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
     colours) instead of one ``before -> after`` line (what a terminal reader expects).
     """
     project, environment, api = (str(doc.get(key, "?")) for key in ("project", "environment", "api"))
+    command = "destroy" if doc.get("destroy") else "plan"
     # the document's order, which the planner chose: text, markdown and json list changes alike
-    changes = tuple(change_view(change, pairs=pairs) for change in doc.get("changes") or ())
+    changes = tuple(_views(doc.get("changes") or (), pairs, destroying=command == "destroy"))
     summary = doc.get("summary") or count(doc.get("changes") or ())
     return PlanView(
-        title=f"asst-deploy plan: project {project}, environment {environment}, api {api}",
+        title=f"asst-deploy {command}: project {project}, environment {environment}, api {api}",
         project=project,
         environment=environment,
         api=api,
@@ -103,7 +114,65 @@ def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
         changes=changes,
         summary=summary,
         unchanged=unchanged_line(api, len(doc.get("unchanged") or ())),
-        closing=closing_line(summary) if changes else "No changes. Your assistants match the manifests.",
+        closing=closing_line(summary, command) if changes else NOTHING[command],
+        command=command,
+    )
+
+
+def _views(changes: Sequence[Mapping[str, Any]], pairs: bool, *, destroying: bool = False) -> Iterator[ChangeView]:
+    """One view per change, except that many file changes of one assistant become one summary."""
+    k = 0
+    while k < len(changes):
+        end = k
+        while (end < len(changes) and changes[end].get("type") == "file"
+               and changes[end].get("name") == changes[k].get("name")):
+            end += 1
+        if end - k > FILE_LIST_LIMIT:
+            view = files_summary(changes[k:end])
+            k = end
+        else:
+            view = change_view(changes[k], pairs=pairs)
+            k += 1
+        yield replace(view, headline=view.headline.replace("will be deleted", "will be destroyed")) if destroying else view
+
+
+def files_summary(files: Sequence[Mapping[str, Any]]) -> ChangeView:
+    """Thousands of documents in one store read as counts, bytes and the first few paths; the JSON
+    plan lists every one (a reviewer does not read 2,500 blocks, and GitHub would not post them)."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for change in files:
+        action = str(change.get("action"))
+        reused = action == "create" and _state(change, "after").get("file_id")
+        groups.setdefault("attach" if reused else action, []).append(change)
+    lines, parts = [], []
+    for key, sign, verb in (("create", "+", "to upload"), ("attach", "+", "to attach (already uploaded)"),
+                            ("update", "~", "to upload again (content changed)"), ("delete", "-", "to delete")):
+        members = groups.get(key) or []
+        if not members:
+            continue
+        side = "before" if key == "delete" else "after"
+        sizes = [_state(c, side).get("size") for c in members]
+        total = sum(size for size in sizes if isinstance(size, int))
+        known = "" if any(not isinstance(size, int) for size in sizes) else f", {_total(total)}"
+        lines.append(Line(sign, (Span(f"{len(members):,} {verb}{known}"),)))
+        parts.append(f"{len(members):,} {verb}")
+    shown = files[:FILE_LIST_SHOWN]
+    for change in shown:
+        sign = SYMBOLS.get(str(change.get("action")), "?")
+        lines.append(Line(sign, (Span(str(change.get("path") or change.get("address"))),), depth=1))
+    more = len(files) - len(shown)
+    lines.append(Line(" ", (Span(f"... and {more:,} more: the JSON plan (--format json) lists every file", DIM),), depth=1))
+    actions_seen = {str(c.get("action")) for c in files} & set(FILE_HEADLINES)
+    action = next(iter(actions_seen)) if len(actions_seen) == 1 else "update"
+    name = str(files[0].get("name"))
+    return ChangeView(
+        address=f"file.{name}:*",
+        action=action,
+        symbol=SYMBOLS.get(action, "~"),
+        id=None,
+        reason=", ".join(parts),
+        body=tuple(lines),
+        headline=f"{len(files):,} files " + (FILE_HEADLINES[action] if len(actions_seen) == 1 else "will change"),
     )
 
 
@@ -117,10 +186,12 @@ def count(changes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def closing_line(summary: Mapping[str, int]) -> str:
+def closing_line(summary: Mapping[str, int], command: str = "plan") -> str:
+    if command == "destroy":
+        return f"Destroy: {summary.get('delete', 0):,} to destroy."
     return (
-        f"Plan: {summary.get('create', 0)} to create, {summary.get('update', 0)} to update, "
-        f"{summary.get('delete', 0)} to delete."
+        f"Plan: {summary.get('create', 0):,} to create, {summary.get('update', 0):,} to update, "
+        f"{summary.get('delete', 0):,} to delete."
     )
 
 
@@ -140,6 +211,10 @@ def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView
     else:
         body = _generic_lines(change, pairs)
     file_id = (before or {}).get("file_id") if isinstance(before, Mapping) else None
+    headline = HEADLINES.get(action, f"({action})")
+    if kind == "file":
+        reused = action == "create" and _state(change, "after").get("file_id")
+        headline = "will be attached (already uploaded)" if reused else FILE_HEADLINES.get(action, headline)
     return ChangeView(
         address=str(change.get("address") or f"{kind}.{change.get('name')}"),
         action=action,
@@ -148,6 +223,7 @@ def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView
         reason=str(change.get("reason") or ""),
         body=tuple(body),
         comments=tuple(_comments(str(change.get("reason") or ""))),
+        headline=headline,
     )
 
 
@@ -269,10 +345,14 @@ def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
     role = change.get("role")
     lines: list[Line] = []
     if action == "update":
-        for key, show in (("sha256", _short_sha), ("size", _size)):
-            old, new = before.get(key), after.get(key)
-            if old != new and (key == "sha256" or old is not None):  # an unrecorded old size is no news
-                lines += scalar_lines(key, show(old), show(new), pairs)
+        old_size, new_size = before.get("size"), after.get("size")
+        if old_size != new_size or old_size is None:
+            lines += scalar_lines("size", _size(old_size), _size(new_size) + _growth(old_size, new_size), pairs)
+        if before.get("sha256") != after.get("sha256"):
+            lines += scalar_lines("sha256", _short_sha(before.get("sha256")), _short_sha(after.get("sha256")), pairs)
+        old_text, new_text = before.get("text"), after.get("text")
+        if isinstance(old_text, str) and isinstance(new_text, str):
+            lines += text_lines("content", old_text, new_text)
         return lines
     sign, side = ("+", after) if action == "create" else ("-", before)
     if role:
@@ -294,6 +374,18 @@ def _short_sha(value: Any) -> str:
     if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value):
         return value[:SHORT_SHA]
     return "(unknown)" if value is None else _inline(value)
+
+
+def _growth(old: Any, new: Any) -> str:
+    """`` (+18)``: how much a file grew or shrank, when both sizes are known."""
+    if not (isinstance(old, int) and isinstance(new, int)) or old == new:
+        return ""
+    return f" ({new - old:+,})"
+
+
+def _total(n: int) -> str:
+    """Bytes, and in MB when that is easier to take in."""
+    return f"{n:,} bytes" + (f" ({n / 1e6:,.1f} MB)" if n >= 1_000_000 else "")
 
 
 def _size(value: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 
 
 def test_a_create_shows_what_the_manifest_wrote_and_the_api_defaults_apart(cli):
@@ -48,3 +49,76 @@ def test_text_markdown_and_json_list_changes_in_the_same_order(cli):
     markdown = [m.group(1) for m in re.finditer(r"^\| \S+ \S+ \| `([^`]+)`", cli("plan", "--format", "markdown").stdout, re.M)]
     assert addresses == text == markdown
     assert addresses[:3] == ["assistant.math-tutor", "file.math-tutor:data/exam_scores.csv", "assistant.order-assistant"]
+
+
+def _git(project, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=project,
+                   check=True, capture_output=True)
+
+
+def test_a_changed_document_shows_its_size_change_and_a_line_diff_from_git(cli, project):
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-q", "-m", "first")
+    cli("apply", "--auto-approve")
+    refunds = project / "docs/billing/refunds.md"
+    old = refunds.read_text()
+    refunds.write_text(old.replace("30 days", "60 days") + "\nGift cards are not refunded.\n")
+    _git(project, "commit", "-q", "-am", "refunds: 60 days")  # as in CI: HEAD already holds the new text
+    out = cli("plan").stdout
+    size = (len(old.encode()), refunds.stat().st_size)
+    block = out[out.index("~ file.support-bot:docs/billing/refunds.md"):]
+    assert block.startswith("~ file.support-bot:docs/billing/refunds.md (file-")
+    assert ") will be replaced by a new upload\n    # the file's content changed\n" in block
+    assert f"    ~ size: {size[0]:,} bytes -> {size[1]:,} bytes (+{size[1] - size[0]})\n" in block
+    assert "    ~ content:\n" in block and "      + Gift cards are not refunded.\n" in block
+    assert "[-30-]" in block and "{+60+}" in block
+    markdown = cli("plan", "--format", "markdown").stdout
+    assert "+   Gift cards are not refunded.\n" in markdown
+    doc = json.loads(cli("plan", "--format", "json").stdout)
+    change = next(c for c in doc["changes"] if c["address"] == "file.support-bot:docs/billing/refunds.md")
+    assert change["before"]["text"] == old and change["after"]["size"] == size[1]
+
+
+def test_without_git_a_changed_document_shows_sizes_only(cli, project):
+    cli("apply", "--auto-approve")
+    refunds = project / "docs/billing/refunds.md"
+    refunds.write_text(refunds.read_text() + "More.\n")
+    out = cli("plan").stdout
+    assert "    ~ size: " in out and "content:" not in out
+
+
+def test_destroy_speaks_of_destroying(cli, project):
+    cli("apply", "--auto-approve")
+    out = cli("destroy", "--auto-approve").stdout
+    assert out.startswith("asst-deploy destroy: project acme-support, environment dev, api assistants\n")
+    assert "- assistant.support-bot (asst_" in out and ") will be destroyed\n" in out
+    assert "# asst-deploy destroy: everything this project and environment own is destroyed\n" in out
+    assert "will be deleted" not in out and "no manifest" not in out
+    assert "Destroy: 8 to destroy.\n" in out and "Destroy complete! Resources: 8 destroyed." in out
+    again = cli("destroy", "--auto-approve").stdout
+    assert "Nothing to destroy: this project and environment own nothing on the account.\n" in again
+
+
+def test_target_says_that_other_assistants_have_pending_changes(cli, project):
+    cli("apply", "--auto-approve")
+    for name in ("math-tutor", "support-bot"):
+        path = project / f"assistants/{name}.yaml"
+        path.write_text(path.read_text().replace("temperature: 0.", "temperature: 0.1"))
+    out = cli("plan", "--target", "math-tutor").stdout
+    assert "~ assistant.math-tutor" in out and "~ assistant.support-bot" not in out
+    assert ("Note: --target: 1 other assistant(s) also have pending changes (support-bot), not in this plan; "
+            "plan without --target to see them\n") in out
+    assert "Note: --target" not in cli("plan", "--target", "math-tutor", "--target", "support-bot").stdout
+
+
+def test_show_reports_differs_only_where_lockfile_and_account_disagree(cli, project):
+    cli("apply", "--auto-approve")
+    out = cli("show").stdout
+    assert "differs" not in out, out
+    assert "code interpreter files   lockfile: 1   account: 1\n" in out  # math-tutor's csv
+    (project / "asst-deploy.yaml").write_text((project / "asst-deploy.yaml").read_text().replace("api: assistants", "api: responses"))
+    cli("apply", "--auto-approve")
+    out = cli("show").stdout
+    assert "differs" not in out, out
+    assert "responses settings       in the lockfile\n" in out

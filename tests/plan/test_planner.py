@@ -40,7 +40,7 @@ def deployed(s: AssistantSpec, *, asst_id: str = "asst_1", vs_id: str = "vs_1", 
     observed = Observed(
         assistants=(ObservedAssistant(asst_id, s.name, replace(s, files=(), source=""), (vs_id,) if s.files else ()),),
         vector_stores=(ObservedVectorStore(vs_id, s.name, len(s.files)),) if s.files else (),
-        files=tuple(ObservedFile(file_id, f.sha256, f"x~{f.path}") for f in s.files),
+        files=tuple(ObservedFile(file_id, f.sha256, f"x~{f.path}", f.size) for f in s.files),
     )
     entry = {"id": asst_id, "api": "assistants", "code_interpreter_files": {}}
     if s.files:
@@ -125,8 +125,8 @@ def test_changed_file_content_is_a_file_update_and_the_old_object_goes():
     result = plan(desired(changed), observed, lock)
     assert ("file.bot:docs/a.md", "update") in actions(result)
     update = next(c for c in result.changes if c.type is Kind.FILE)
-    assert update.before == {"sha256": SHA_A, "file_id": "file-1"}
-    assert update.after["sha256"] == SHA_B and update.after["file_id"] is None
+    assert update.before == {"sha256": SHA_A, "file_id": "file-1", "size": 3}  # the size the account lists
+    assert update.after == {"sha256": SHA_B, "size": 4, "file_id": None}
 
 
 def test_removed_manifest_deletes_assistant_store_and_files():

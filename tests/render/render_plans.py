@@ -10,6 +10,8 @@ SHA_B = "9f8e7d6c5b4a" + "1" * 52
 
 OLD_INSTRUCTIONS = "You are a support agent for Acme.\nAnswer politely in English.\nNever share secrets.\n"
 NEW_INSTRUCTIONS = "You are a support agent for Acme.\nAnswer briefly in English.\nNever share secrets.\n"
+OLD_FAQ = "# Billing FAQ\n\nRefunds take 14 days.\nWrite to billing@acme.test.\n"
+NEW_FAQ = "# Billing FAQ\n\nRefunds take 5 days.\nWrite to billing@acme.test.\n"
 
 
 def assistant(**overrides):
@@ -41,8 +43,8 @@ def sample_plan(**overrides) -> Plan:
                        FieldDiff("instructions", OLD_INSTRUCTIONS, NEW_INSTRUCTIONS)),
                reason="the manifest changed, or the assistant was edited outside asst-deploy"),
         Change(Kind.FILE, "support-bot", Action.UPDATE, id="file-old1", path="docs/faq.md", role="files",
-               before={"sha256": SHA_A, "file_id": "file-old1"},
-               after={"sha256": SHA_B, "size": 1350, "file_id": None},
+               before={"sha256": SHA_A, "file_id": "file-old1", "size": len(OLD_FAQ), "text": OLD_FAQ},
+               after={"sha256": SHA_B, "size": len(NEW_FAQ), "file_id": None, "text": NEW_FAQ},
                reason="the file's content changed"),
         Change(Kind.ASSISTANT, "billing-bot", Action.CREATE, after=assistant(), reason="new manifest",
                defaulted=("response_format",)),

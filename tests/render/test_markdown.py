@@ -54,8 +54,16 @@ SAMPLE_MARKDOWN = """\
 ✏️ update `file.support-bot:docs/faq.md`
 
 ```diff
+- size: 65 bytes
++ size: 64 bytes (-1)
 - sha256: 1a2b3c4d5e6f
 + sha256: 9f8e7d6c5b4a
+! content:
+    # Billing FAQ
+ 
+-   Refunds take [-14-] days.
++   Refunds take {+5+} days.
+    Write to billing@acme.test.
 ```
 
 3 assistants unchanged.

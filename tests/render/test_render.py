@@ -144,7 +144,7 @@ def test_text_and_markdown_show_the_same_diff_lines():
 
     text_lines = {content(line) for line in render(doc).splitlines() if line.strip()[:2] in ("+ ", "- ")}
     md_lines = [line for line in render(doc, "markdown").splitlines() if line[:2] in ("+ ", "- ")]
-    scalars = ("model:", "sha256:")
+    scalars = ("model:", "sha256:", "size:")
     assert md_lines
     for line in md_lines:
         if not content(line).startswith(scalars):  # shown as "a -> b" in a terminal

@@ -38,9 +38,16 @@ Note: the lockfile was rebuilt from ownership markers
       + Answer {+briefly+} in English.
         Never share secrets.
 
-~ file.support-bot:docs/faq.md (file-old1) will be updated in place
+~ file.support-bot:docs/faq.md (file-old1) will be replaced by a new upload
     # the file's content changed
+    ~ size: 65 bytes -> 64 bytes (-1)
     ~ sha256: 1a2b3c4d5e6f -> 9f8e7d6c5b4a
+    ~ content:
+        # Billing FAQ
+
+      - Refunds take [-14-] days.
+      + Refunds take {+5+} days.
+        Write to billing@acme.test.
 
 3 assistants unchanged.
 Plan: 1 to create, 2 to update, 1 to delete.
@@ -135,14 +142,14 @@ def test_file_create_update_delete():
                before={"sha256": SHA_B, "file_id": "file-2"}),
     )
     assert (
-        "+ file.a:data/p.csv will be created\n"
+        "+ file.a:data/p.csv will be uploaded\n"
         "    # new file\n"
         "    + role: code_interpreter_files\n"
         "    + sha256: 1a2b3c4d5e6f\n"
         "    + size: 1,234 bytes\n\n"
-        "~ file.a:docs/faq.md (file-1) will be updated in place\n"
-        "    ~ sha256: 1a2b3c4d5e6f -> 9f8e7d6c5b4a\n"
-        "    ~ size: 10 bytes -> 12 bytes\n\n"
+        "~ file.a:docs/faq.md (file-1) will be replaced by a new upload\n"
+        "    ~ size: 10 bytes -> 12 bytes (+2)\n"
+        "    ~ sha256: 1a2b3c4d5e6f -> 9f8e7d6c5b4a\n\n"
         "- file.a:docs/old.md (file-2) will be deleted\n"
         "    - role: files\n"
         "    - sha256: 9f8e7d6c5b4a\n\n"
@@ -162,8 +169,8 @@ def test_order_is_by_name_then_assistant_store_files_and_stable():
         "- assistant.a (asst_9) will be deleted",
         "+ assistant.b will be created",
         "+ vector_store.b will be created",
-        "+ file.b:a.md will be created",
-        "+ file.b:z.md will be created",
+        "+ file.b:a.md will be uploaded",
+        "+ file.b:z.md will be uploaded",
         "- file.-:stray.md (file-9) will be deleted",
     ]
     ordered = display_order(changes)
