@@ -80,13 +80,15 @@ def import_object(session: Session, assistant_id: str, name: str, *, force: bool
     _check_name(name, session, list(rendered.files))
     created = write_new_files(project.root, rendered.files)
     try:
-        differences = _predict(session, target, remote, name)
+        differences, applied = _predict(session, target, remote, name)
         target.adopt(assistant_id, {**user_metadata, MARKER_KEY: owner.marker(name)})
     except BaseException:
         remove_files(created)
         raise
     lock = read_document(project.lockfile, owner.project, owner.environment)
     lock.entries[name] = _adopted(assistant_id, target)
+    # as if applied as it is: the next plan calls a manifest edit an edit, an account edit drift
+    lock.entries[name].applied = applied
     write_document(project.lockfile, lock)
     return Imported(noun, created, owner.marker(name), rendered, taken_from, warnings, differences)
 
@@ -132,10 +134,11 @@ def _adopted(object_id: str, target: Target) -> LockEntry:
     return LockEntry(id=object_id, api=target.api)
 
 
-def _predict(session: Session, target: Target, remote: RemoteAssistant, name: str) -> list[str]:
-    """The fields the next plan would change on the adopted object (none, unless the config says so)."""
+def _predict(session: Session, target: Target, remote: RemoteAssistant, name: str) -> tuple[list[str], str]:
+    """The fields the next plan would change on the adopted object (none, unless the config says so),
+    and the object's ``applied`` digest as adopted."""
     from ..plan.desired import desired_state
-    from ..plan.planner import plan
+    from ..plan.planner import adopted_digest, plan
     from ..project import load_project
     from ..state import Observed, ObservedAssistant
 
@@ -158,4 +161,4 @@ def _predict(session: Session, target: Target, remote: RemoteAssistant, name: st
             fields += [f.field for f in change.fields]
         else:
             fields.append(f"{change.type.value} {change.action.value}")
-    return sorted(dict.fromkeys(fields))
+    return sorted(dict.fromkeys(fields)), adopted_digest(desired, observed)

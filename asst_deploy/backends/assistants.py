@@ -103,6 +103,8 @@ class AssistantsTarget(ObjectTarget, Capable):
         params = self._params(spec, metadata, resources)
         if "reasoning_effort" in changed and spec.reasoning_effort is None:
             params["reasoning_effort"] = None  # omitted, the API would keep the old effort
+        if "tool_resources" not in changed:  # stores and files attached by hand stay attached
+            del params["tool_resources"]
         try:
             self.objects.update(object_id, params)
         except Exception as exc:

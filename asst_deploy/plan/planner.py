@@ -7,6 +7,7 @@ lives in is invisible here: specs are API-neutral (``spec.py``) and ``Desired`` 
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -394,6 +395,14 @@ class _Planner:
         ci_after = sorted(f"{f.path} ({f.sha256[:12]})" for f in spec.code_interpreter_files)
         if ci_before != ci_after:
             diffs.append(FieldDiff("tool_resources.code_interpreter_files", ci_before, ci_after, "tool_resources"))
+        if diffs and self.caps.server_object and now.assistant is not None:
+            # the update sends tool_resources whole: what was attached by hand (an imported
+            # assistant's own store or files) is detached, and the plan must say so
+            owned_ci = {item.get("id") for item in now.files["code_interpreter_files"].values()}
+            by_hand = [i for i in now.assistant.vector_store_ids if i not in owned]
+            by_hand += [i for i in now.assistant.code_interpreter_file_ids if i not in owned_ci]
+            if by_hand:
+                diffs.append(FieldDiff("tool_resources.attached_by_hand", by_hand, None, "tool_resources"))
         return diffs
 
     def _digest(self, comparable: Mapping[str, Any]) -> str:
@@ -467,6 +476,15 @@ class _Planner:
         return extra
 
 
+def adopted_digest(desired: Desired, observed: ObservedAssistant) -> str:
+    """The ``applied`` digest of an object ``import`` adopts: the account's side as the planner will
+    compare it, so that after an import a manifest edit reads as an edit and an account edit as drift."""
+    planner = _Planner(desired, Observed(assistants=(observed,)), {})
+    spec = next(s for s in desired.specs if s.name == observed.name)
+    _, seen = planner._field_diffs(observed.spec.comparable(), spec.comparable(), LockEntry())
+    return planner._digest(seen)
+
+
 def _update_reason(applied: str | None, before: str, after: str) -> str:
     if applied is None:
         return "the account differs from the manifest"
@@ -482,27 +500,66 @@ def _plain_files(members: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _leaf_diffs(field_name: str, before: Any, after: Any) -> list[FieldDiff]:
-    """Field-level differences; nested structures are split into their changed leaves by deepdiff."""
-    if not (isinstance(before, (dict, list)) and isinstance(after, (dict, list)) and type(before) is type(after)):
-        return [FieldDiff(field_name, before, after, field_name)]
-    from deepdiff import DeepDiff  # imported only when something differs: it costs ~0.2 s
+    """Field-level differences, down to the changed leaves, with list items matched by identity.
 
-    report = DeepDiff(before, after, verbose_level=2, view="tree")
-    diffs = []
-    for level_list in report.values():
-        for level in level_list:
-            path = level.path(output_format="list")
-            dotted = field_name + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-            old = None if _missing(level.t1) else level.t1
-            new = None if _missing(level.t2) else level.t2
-            diffs.append(FieldDiff(dotted, old, new, field_name))
-    return sorted(diffs, key=lambda d: _natural(d.field)) or [FieldDiff(field_name, before, after, field_name)]
+    Tools are matched as a reviewer names them: a function by its name, an MCP server by its
+    label, any other tool by its type. Inserting a function first is then one added function, not
+    a rename of every tool after it; an edit is the fields that changed inside that function.
+    """
+    return _diff_value(field_name, field_name, before, after) or [FieldDiff(field_name, before, after, field_name)]
 
 
-def _natural(path: str) -> list[Any]:
-    """Sort key that puts tools[2] before tools[10]."""
-    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", path)]
+def _diff_value(root: str, path: str, before: Any, after: Any) -> list[FieldDiff]:
+    if before == after and type(before) is type(after):
+        return []
+    if isinstance(before, dict) and isinstance(after, dict):
+        keys = list(after) + [k for k in before if k not in after]
+        return [d for k in keys for d in _diff_value(root, _join(path, k), before.get(k), after.get(k))]
+    if isinstance(before, list) and isinstance(after, list):
+        old, new = _keyed(before), _keyed(after)
+        if old is not None and new is not None:
+            return _diff_keyed(root, path, old, new)
+        if len(before) == len(after) and any(isinstance(v, (dict, list)) for v in before + after):
+            return [d for i, (b, a) in enumerate(zip(before, after)) for d in _diff_value(root, f"{path}[{i}]", b, a)]
+    return [FieldDiff(path, before, after, root)]
 
 
-def _missing(value: Any) -> bool:
-    return type(value).__name__ == "NotPresent"
+def _diff_keyed(root: str, path: str, old: dict[str, Any], new: dict[str, Any]) -> list[FieldDiff]:
+    """Added, removed and edited items by identity; a new order of the same items as one line."""
+    diffs: list[FieldDiff] = []
+    for key in list(new) + [k for k in old if k not in new]:
+        diffs += _diff_value(root, f"{path}[{key}]", old.get(key), new.get(key))
+    kept_old = [k for k in old if k in new]
+    kept_new = [k for k in new if k in old]
+    if kept_old != kept_new:
+        diffs.append(FieldDiff(f"{path} (order)", kept_old, kept_new, root))
+    return diffs
+
+
+def _keyed(items: list[Any]) -> dict[str, Any] | None:
+    """Items by identity, or None when some item has none or two share one (then by position)."""
+    keyed: dict[str, Any] = {}
+    for item in items:
+        key = _identity(item)
+        if key is None or key in keyed:
+            return None
+        keyed[key] = item
+    return keyed
+
+
+def _identity(item: Any) -> str | None:
+    if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+        return None
+    if item["type"] == "function" and isinstance(item.get("name"), str):
+        return item["name"]
+    if item["type"] == "mcp" and isinstance(item.get("server_label"), str):
+        return f"mcp {item['server_label']}"
+    return item["type"]
+
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+
+
+def _join(path: str, key: Any) -> str:
+    key = str(key)
+    return f"{path}.{key}" if _KEY.match(key) else f"{path}[{json.dumps(key, ensure_ascii=False)}]"

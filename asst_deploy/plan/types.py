@@ -9,6 +9,7 @@ never disagree.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -45,7 +46,8 @@ class FieldDiff:
     def from_json(cls, doc: Mapping[str, Any]) -> "FieldDiff":
         # only people read a saved plan's changes (apply runs its operations), so the display
         # path's first segment is the spec field
-        return cls(doc["field"], doc["before"], doc["after"], doc["field"].split(".")[0].split("[")[0])
+        root = re.match(r"\w*", doc["field"])
+        return cls(doc["field"], doc["before"], doc["after"], root.group() if root else doc["field"])
 
 
 @dataclass(frozen=True)

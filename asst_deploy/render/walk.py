@@ -282,6 +282,10 @@ def field_lines(path: str, before: Any, after: Any, *, pairs: bool = False) -> l
     """
     if _same(before, after):
         return []
+    if _unset(before) and isinstance(after, (Mapping, list)) and after:  # a whole item added: as written
+        return value_lines(path, after, "+")
+    if _unset(after) and isinstance(before, (Mapping, list)) and before:  # a whole item removed
+        return value_lines(path, before, "-")
     if isinstance(before, Mapping) and isinstance(after, Mapping):
         keys = list(after) + [key for key in before if key not in after]
         parts = [(_join(path, key), before.get(key, ABSENT), after.get(key, ABSENT)) for key in keys]
@@ -392,6 +396,10 @@ def _size(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,} bytes"
     return "(unknown)" if value is None else _inline(value)
+
+
+def _unset(value: Any) -> bool:
+    return value is None or value is ABSENT
 
 
 def _same(a: Any, b: Any) -> bool:

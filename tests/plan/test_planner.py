@@ -89,7 +89,7 @@ def test_nested_tool_change_names_the_leaf():
     new_tool = {**tool, "parameters": {"type": "object", "properties": {"n": {"type": "integer"}}}}
     result = plan(desired(spec(tools=({"type": "file_search"}, new_tool))), observed, lock)
     fields = [(f.field, f.before, f.after) for f in result.changes[0].fields]
-    assert fields == [("tools[1].parameters.properties.n.type", "string", "integer")]
+    assert fields == [("tools[f].parameters.properties.n.type", "string", "integer")]
 
 
 def test_assistant_deleted_elsewhere_is_created_again_with_a_reason():
@@ -250,10 +250,48 @@ def test_code_interpreter_content_change_updates_the_assistant_file_ids():
     assert diff.before == [f"data/x.csv ({SHA_A[:12]})"] and diff.after == [f"data/x.csv ({SHA_B[:12]})"]
 
 
-def test_field_paths_sort_by_number_not_text():
+FLIGHT_TOOLS = (
+    {"type": "function", "name": "book_flight", "description": "Book a flight",
+     "parameters": {"type": "object", "properties": {"flight": {"type": "string"}}, "required": ["flight"]}},
+    {"type": "function", "name": "cancel_flight", "description": "Cancel a booking"},
+    {"type": "file_search"},
+)
+LIST_AIRPORTS = {"type": "function", "name": "list_airports", "description": "List the airports"}
+
+
+def tool_fields(old_tools, new_tools) -> list[tuple[str, object, object]]:
+    old = spec(tools=old_tools)
+    observed, lock = deployed(old)
+    (change,) = [c for c in plan(desired(spec(tools=new_tools)), observed, lock).changes if c.type is Kind.ASSISTANT]
+    assert all(f.root == "tools" for f in change.fields)
+    return [(f.field, f.before, f.after) for f in change.fields]
+
+
+def test_a_function_inserted_first_is_one_added_function_not_renames():
+    assert tool_fields(FLIGHT_TOOLS, (LIST_AIRPORTS, *FLIGHT_TOOLS)) == [("tools[list_airports]", None, LIST_AIRPORTS)]
+
+
+def test_a_removed_function_is_one_removed_function():
+    assert tool_fields(FLIGHT_TOOLS, FLIGHT_TOOLS[1:]) == [("tools[book_flight]", FLIGHT_TOOLS[0], None)]
+
+
+def test_a_reorder_is_one_line_of_names():
+    assert tool_fields(FLIGHT_TOOLS, FLIGHT_TOOLS[::-1]) == [(
+        "tools (order)", ["book_flight", "cancel_flight", "file_search"], ["file_search", "cancel_flight", "book_flight"])]
+
+
+def test_an_edit_inside_a_function_is_only_the_fields_that_changed():
+    edited = {**FLIGHT_TOOLS[0], "description": "Book one flight",
+              "parameters": {**FLIGHT_TOOLS[0]["parameters"], "required": ["flight", "seat"]}}
+    assert tool_fields(FLIGHT_TOOLS, (edited, *FLIGHT_TOOLS[1:])) == [
+        ("tools[book_flight].description", "Book a flight", "Book one flight"),
+        ("tools[book_flight].parameters.required", ["flight"], ["flight", "seat"]),
+    ]
+
+
+def test_two_tools_with_one_identity_are_compared_by_position():
     from asst_deploy.plan.planner import _leaf_diffs
 
-    before = [{"type": "function", "name": f"f{i}"} for i in range(12)]
-    after = [{"type": "function", "name": f"g{i}"} for i in range(12)]
-    fields = [d.field for d in _leaf_diffs("tools", before, after)]
-    assert fields == [f"tools[{i}].name" for i in range(12)]
+    before = [{"type": "web_search", "x": 1}, {"type": "web_search", "x": 2}]
+    after = [{"type": "web_search", "x": 1}, {"type": "web_search", "x": 3}]
+    assert [(d.field, d.before, d.after) for d in _leaf_diffs("tools", before, after)] == [("tools[1].x", 2, 3)]

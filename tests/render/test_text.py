@@ -194,7 +194,7 @@ def test_planner_leaf_paths_are_shown_as_given():
     out = text(Change(Kind.ASSISTANT, "a", Action.UPDATE, id="asst_1",
                       fields=(FieldDiff("tools[2].parameters", {"type": "object"}, {"type": "object", "required": ["order_number"]}),
                               FieldDiff("metadata.team", None, "billing"))))
-    assert "    ~ tools[2].parameters.required: (unset) -> [order_number]\n" in out
+    assert "    + tools[2].parameters.required: [order_number]\n" in out  # added: shown as an addition
     assert '    ~ metadata.team: (unset) -> "billing"\n' in out
 
 

@@ -79,6 +79,8 @@ def test_import_writes_the_manifest_marks_only_metadata_and_the_next_plan_is_emp
     assert "The next plan shows no change" in result.stdout
 
     lock = json.loads((project / "assistants.lock.json").read_text())
+    applied = lock["assistants"]["billing-helper"].pop("applied")  # as adopted: tells a later edit from drift
+    assert len(applied) == 16
     assert lock["assistants"] == {"billing-helper": {"id": original.id, "api": "assistants",
                                                      "code_interpreter_files": {}}}
     assert cli(project, "validate", backend=False).exit_code == 0
