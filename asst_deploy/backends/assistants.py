@@ -98,8 +98,8 @@ class AssistantsTarget(ObjectTarget, Capable):
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:
         object_id = self._existing(object_id, spec.name)
-        # every field is sent: the API treats tools and metadata as replaced wholesale anyway,
-        # and one full update is one request whatever changed
+        # every field is sent (the API replaces tools and metadata wholesale anyway, and one full
+        # update is one request whatever changed), except tool_resources unless the plan changes them
         params = self._params(spec, metadata, resources)
         if "reasoning_effort" in changed and spec.reasoning_effort is None:
             params["reasoning_effort"] = None  # omitted, the API would keep the old effort
