@@ -106,6 +106,7 @@ class _Planner:
         self.files_by_id: dict[str, ObservedFile] = {f.id: f for f in observed.files}
         self.kept_file = self._kept_files()
         self.specs = {spec.name: spec for spec in desired.specs}
+        self.wanted_shas = {f.sha256 for spec in desired.specs for role in FILE_ROLES for f in getattr(spec, role)}
 
     def wanted(self, name: str) -> bool:
         return self.desired.targets is None or name in self.desired.targets
@@ -326,12 +327,16 @@ class _Planner:
                 ))
         for path, old in have.items():
             if path not in wanted_by_path:
-                changes.append(Change(
-                    Kind.FILE, name, Action.DELETE, id=old.get("id"), path=path, role=role,
-                    before=self._file_before(old),
-                    reason="no longer listed in the manifest",
-                ))
+                changes.append(self._file_gone(name, role, path, old, "no longer listed in the manifest"))
         return changes
+
+    def _file_gone(self, name: str, role: str, path: str, old: Mapping[str, Any], reason: str) -> Change:
+        """A file a manifest no longer lists. When another manifest uses the same content the object
+        is kept (apply deletes no content still wanted): the change then says so, and is no delete."""
+        kept = old.get("sha256") in self.wanted_shas
+        return Change(Kind.FILE, name, Action.DELETE, id=old.get("id"), path=path, role=role,
+                      before=self._file_before(old), after={"kept": True} if kept else None,
+                      reason=reason + ("; the file object stays: another manifest uses this content" if kept else ""))
 
     def _file_before(self, old: Mapping[str, Any]) -> dict[str, Any]:
         """A file as it is on the account: its content hash, id and (when listed) size in bytes."""
@@ -355,7 +360,10 @@ class _Planner:
             current_id = now.assistant.id if now.assistant else None
         if before is None:
             reason = "new manifest"
-            if self.caps.server_object and entry.id and (entry.api or self.desired.api) == self.desired.api:
+            if entry.api and entry.api != self.desired.api:
+                reason = (f"moving from api: {entry.api} to api: {self.desired.api}; the vector store and files "
+                          "already uploaded are reused")
+            elif self.caps.server_object and entry.id and (entry.api or self.desired.api) == self.desired.api:
                 reason = f"{entry.id} (named in the lockfile) no longer exists on the account; it will be created again"
             defaulted = tuple(f for f in after if f in self.desired.defaulted.get(spec.name, ()))
             return [Change(kind, spec.name, Action.CREATE, after=after, reason=reason, defaulted=defaulted)]
@@ -444,8 +452,7 @@ class _Planner:
                                   before={"id": now.store.id}, reason=reason))
         for role in FILE_ROLES:
             for path, old in sorted(now.files[role].items()):
-                changes.append(Change(Kind.FILE, name, Action.DELETE, id=old.get("id"), path=path, role=role,
-                                      before=self._file_before(old), reason=reason))
+                changes.append(self._file_gone(name, role, path, old, reason))
         return changes
 
     def _delete_assistant(self, name: str, item: ObservedAssistant, reason: str) -> Change:
@@ -453,7 +460,7 @@ class _Planner:
 
     def _unused_files(self, changes: list[Change]) -> list[Change]:
         """File objects that no manifest uses any more, and duplicate uploads of the same content."""
-        wanted_shas = {f.sha256 for spec in self.desired.specs for role in FILE_ROLES for f in getattr(spec, role)}
+        wanted_shas = self.wanted_shas
         mentioned = {c.id for c in changes if c.type is Kind.FILE and c.action in (Action.DELETE, Action.UPDATE)}
         owner_of = {
             item.id: (name, path)

@@ -147,9 +147,17 @@ class Plan:
         return not self.changes
 
     def summary(self) -> dict[str, int]:
+        """Objects to create, update and delete. A file already uploaded is attached, not created
+        (``attach``), and a file another manifest still uses is detached, not deleted (``detach``);
+        those two keys are present only when there is one."""
         counts = {"create": 0, "update": 0, "delete": 0}
         for change in self.changes:
-            counts[change.action.value] += 1
+            if change.type is Kind.FILE and change.action is Action.CREATE and (change.after or {}).get("file_id"):
+                counts["attach"] = counts.get("attach", 0) + 1
+            elif change.type is Kind.FILE and change.action is Action.DELETE and (change.after or {}).get("kept"):
+                counts["detach"] = counts.get("detach", 0) + 1  # the object stays: another manifest uses it
+            else:
+                counts[change.action.value] += 1
         return counts
 
     def to_json(self) -> dict[str, Any]:

@@ -19,6 +19,7 @@ ACTION_LABELS = {"create": "➕ create", "update": "✏️ update", "delete": "�
 # In a diff block a changed field's header gets "!", which GitHub's diff grammar shows as changed.
 _DIFF_SIGNS = {"~": "!"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#~])")  # "|" is escaped by cell()
+DIFFS_MARKER = "<!-- asst-deploy-plan-diffs -->"  # where the diffs start: a too-long comment is cut here
 OPEN_LIMIT = 15  # diff lines shown open; a longer diff is folded
 
 
@@ -28,7 +29,7 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     parts = [_title(view)]
     parts += [f"> **Note:** {text(note)}" for note in view.notes]
     if view.changes:
-        parts += [_summary_table(view), _changes_table(view)]
+        parts += [_summary_table(view), _changes_table(view), DIFFS_MARKER]
         parts += [details for change in view.changes if (details := _details(view, change))]
     if view.unchanged:
         parts.append(text(view.unchanged))

@@ -181,6 +181,12 @@ def count(changes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     counts = {"create": 0, "update": 0, "delete": 0}
     for change in changes:
         action = change.get("action")
+        if change.get("type") == "file" and action == "create" and _state(change, "after").get("file_id"):
+            counts["attach"] = counts.get("attach", 0) + 1
+            continue
+        if change.get("type") == "file" and action == "delete" and _state(change, "after").get("kept"):
+            counts["detach"] = counts.get("detach", 0) + 1
+            continue
         if action in counts:
             counts[action] += 1
     return counts
@@ -189,9 +195,12 @@ def count(changes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
 def closing_line(summary: Mapping[str, int], command: str = "plan") -> str:
     if command == "destroy":
         return f"Destroy: {summary.get('delete', 0):,} to destroy."
+    extra = [f"{summary[key]:,} {words}" for key, words in (("attach", "already uploaded to attach"),
+                                                            ("detach", "to detach, kept for another manifest"))
+             if summary.get(key)]
     return (
         f"Plan: {summary.get('create', 0):,} to create, {summary.get('update', 0):,} to update, "
-        f"{summary.get('delete', 0):,} to delete."
+        f"{summary.get('delete', 0):,} to delete" + "".join(f", {part}" for part in extra) + "."
     )
 
 
@@ -214,7 +223,9 @@ def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView
     headline = HEADLINES.get(action, f"({action})")
     if kind == "file":
         reused = action == "create" and _state(change, "after").get("file_id")
-        headline = "will be attached (already uploaded)" if reused else FILE_HEADLINES.get(action, headline)
+        kept = action == "delete" and _state(change, "after").get("kept")
+        headline = ("will be attached (already uploaded)" if reused else "will be detached (the file stays)" if kept
+                    else FILE_HEADLINES.get(action, headline))
     return ChangeView(
         address=str(change.get("address") or f"{kind}.{change.get('name')}"),
         action=action,
@@ -290,7 +301,8 @@ def field_lines(path: str, before: Any, after: Any, *, pairs: bool = False) -> l
         keys = list(after) + [key for key in before if key not in after]
         parts = [(_join(path, key), before.get(key, ABSENT), after.get(key, ABSENT)) for key in keys]
         return [line for sub, old, new in parts for line in field_lines(sub, old, new, pairs=pairs)]
-    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+    if (isinstance(before, list) and isinstance(after, list) and len(before) == len(after)
+            and any(isinstance(v, (Mapping, list)) for v in before + after)):  # a list of scalars reads whole
         parts = [(f"{path}[{i}]", old, new) for i, (old, new) in enumerate(zip(before, after))]
         return [line for sub, old, new in parts for line in field_lines(sub, old, new, pairs=pairs)]
     if _is_block(before) or _is_block(after):
@@ -333,13 +345,22 @@ def value_lines(path: str, value: Any, sign: str, *, summarize: bool = False) ->
             count = Span(f"({len(lines):,} lines, {len(value):,} characters)", DIM)
             return [Line(sign, (Span(f"{path}: "), count))]
         return [Line(sign, (Span(f"{path}: |"),))] + [Line(sign, (Span(text),), depth=1) for text in lines]
-    if _is_block(value) and summarize:  # a deleted structure: one line per entry is enough
+    if isinstance(value, str):  # one line, however long, reads best as one line
+        return [Line(sign, (Span(f"{path}: {_inline(value)}"),))]
+    if _is_block(value) and summarize:  # a deleted structure: what it held, by name, on one line
         if isinstance(value, list):
-            return [Line(sign, (Span(f"{path}[{i}]: {_inline(item)}"),)) for i, item in enumerate(value)]
+            return [Line(sign, (Span(f"{path}: {yamlish.flow([_identity(item) for item in value])}"),))]
         return [Line(sign, (Span(f"{path}: {_inline(value)}"),))]
     if _is_block(value):
         return [Line(sign, (Span(f"{path}:"),))] + [Line(sign, (Span(text),), depth=1) for text in yamlish.dump(value)]
     return [Line(sign, (Span(f"{path}: {_inline(value)}"),))]
+
+
+def _identity(item: Any) -> Any:
+    """What a reviewer calls a list item: a function by its name, another tool by its type."""
+    if isinstance(item, Mapping) and isinstance(item.get("type"), str):
+        return item["name"] if item["type"] == "function" and isinstance(item.get("name"), str) else item["type"]
+    return item
 
 
 def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:

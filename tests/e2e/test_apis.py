@@ -137,7 +137,7 @@ def test_agents_settings_round_trip_without_perpetual_diffs(tmp_path: Path, asst
     cli("plan", "--detailed-exitcode", env=None)
     manifest.write_text(RESEARCHER.replace("verbosity: low", "verbosity: high").replace("context_size: high", "context_size: low"))
     doc = json.loads(cli("plan", "--format", "json", env=None, code=0).stdout)
-    assert sorted(f["field"] for f in doc["changes"][0]["fields"]) == ["settings.verbosity", "tools[0].context_size"]
+    assert sorted(f["field"] for f in doc["changes"][0]["fields"]) == ["settings.verbosity", "tools[web_search].context_size"]
     cli("apply", "--auto-approve", env=None)
     cli("plan", "--detailed-exitcode", env=None)
 

@@ -158,3 +158,19 @@ def test_detaching_a_hand_made_store_is_a_line_of_the_plan(cli, project):
     out = cli("plan", "--target", "helper").stdout
     assert "    ~ tool_resources.vector_store: (unset) -> \"(new vector store, known after apply)\"\n" in out
     assert f"    - tool_resources.attached_by_hand: [{store.id}]\n" in out
+
+
+def test_migrating_back_from_responses_says_so_and_counts_attaches_apart(cli, project):
+    config = project / "asst-deploy.yaml"
+    text = config.read_text()
+    config.write_text(text.replace("api: assistants", "api: responses"))
+    cli("apply", "--auto-approve")
+    config.write_text(text)
+    out = cli("plan").stdout
+    assert "new manifest" not in out
+    assert out.count("    # moving from api: responses to api: assistants; the vector store and files already "
+                     "uploaded are reused\n") == 3
+    assert "+ file.math-tutor:data/exam_scores.csv will be attached (already uploaded)\n" in out
+    assert out.endswith("Plan: 3 to create, 0 to update, 0 to delete, 1 already uploaded to attach.\n")
+    doc = json.loads(cli("plan", "--format", "json").stdout)
+    assert doc["summary"] == {"create": 3, "update": 0, "delete": 0, "attach": 1}

@@ -24,6 +24,8 @@ SAMPLE_MARKDOWN = """\
 | ✏️ update | `assistant.support-bot` | `asst_abc123` | the manifest changed, or the assistant was edited outside asst-deploy |
 | ✏️ update | `file.support-bot:docs/faq.md` | `file-old1` | the file's content changed |
 
+<!-- asst-deploy-plan-diffs -->
+
 ➕ create `assistant.billing-bot`
 
 ```diff
