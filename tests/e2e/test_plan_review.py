@@ -126,22 +126,23 @@ def test_show_reports_differs_only_where_lockfile_and_account_disagree(cli, proj
     assert "responses settings       in the lockfile\n" in out
 
 
-def _hand_made_assistant(cli):
+def _imported_then_edited(cli, project, addition: str):
+    """A hand-made assistant with its own vector store, imported as 'helper', then its manifest
+    extended by ``addition``: the client, the assistant, its store and the plan's text."""
     c = openai.OpenAI(base_url=cli.emulator.base_url, api_key="sk-test")
     f = c.files.create(file=("handbook.md", b"# Handbook\nBe kind.\n"), purpose="assistants")
     vs = c.vector_stores.create(name="hand-made", file_ids=[f.id])
     a = c.beta.assistants.create(model="gpt-4o-mini", name="[dev] Helper", instructions="Help.",
                                  tools=[{"type": "file_search"}],
                                  tool_resources={"file_search": {"vector_store_ids": [vs.id]}})
-    return c, a, vs
+    cli("import", a.id, "helper")
+    manifest = project / "assistants/helper.yaml"
+    manifest.write_text(manifest.read_text() + addition)
+    return c, a, vs, cli("plan", "--target", "helper").stdout
 
 
 def test_an_edit_after_import_is_an_edit_and_keeps_the_hand_made_store(cli, project):
-    client, helper, store = _hand_made_assistant(cli)
-    cli("import", helper.id, "helper")
-    manifest = project / "assistants/helper.yaml"
-    manifest.write_text(manifest.read_text() + "temperature: 0.5\n")
-    out = cli("plan", "--target", "helper").stdout
+    client, helper, store, out = _imported_then_edited(cli, project, "temperature: 0.5\n")
     block = out[out.index("~ assistant.helper"):]
     assert "    # the manifest changed\n    ~ temperature: 1.0 -> 0.5\n" in block
     assert "drift" not in block and "differs" not in block and "tool_resources" not in block
@@ -151,11 +152,7 @@ def test_an_edit_after_import_is_an_edit_and_keeps_the_hand_made_store(cli, proj
 
 
 def test_detaching_a_hand_made_store_is_a_line_of_the_plan(cli, project):
-    client, helper, store = _hand_made_assistant(cli)
-    cli("import", helper.id, "helper")
-    manifest = project / "assistants/helper.yaml"
-    manifest.write_text(manifest.read_text() + "files:\n  - docs/billing/refunds.md\n")
-    out = cli("plan", "--target", "helper").stdout
+    _, _, store, out = _imported_then_edited(cli, project, "files:\n  - docs/billing/refunds.md\n")
     assert "    ~ tool_resources.vector_store: (unset) -> \"(new vector store, known after apply)\"\n" in out
     assert f"    - tool_resources.attached_by_hand: [{store.id}]\n" in out
 
