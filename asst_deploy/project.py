@@ -55,7 +55,7 @@ class _Parsed:
 def _parse(project_dir: Path) -> _Parsed:
     root = Path(project_dir)
     config, config_doc, problems = cfg.read_config(root)
-    parsed = _Parsed(root, config, config_doc, Resolver(root), problems=list(problems))
+    parsed = _Parsed(root, config, config_doc, Resolver(root, _own_files(config)), problems=list(problems))
     if config is None:
         return parsed
     folder = root / config.manifests
@@ -71,6 +71,15 @@ def _parse(project_dir: Path) -> _Parsed:
     parsed.manifests, problems = read_manifests(root, folder)
     parsed.problems += problems
     return parsed
+
+
+def _own_files(config: cfg.ProjectConfig | None) -> frozenset[str]:
+    """The config and every lockfile it names: never retrieval files (manifest/resolve.py)."""
+    own = {cfg.CONFIG_FILE}
+    if config is not None:
+        for env in list(config.environments) or [cfg.DEFAULT_ENV]:
+            own.add(cfg.lockfile_path(Path("."), config, env).as_posix())
+    return frozenset(own)
 
 
 def _layers(parsed: _Parsed, doc: Located, env: str) -> list[Located]:

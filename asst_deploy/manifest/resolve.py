@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import json
 import os
+import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -22,12 +23,19 @@ from . import models as m
 from .yamlpos import Located, Path_, read_text
 
 
+# asst-deploy's own files: never retrieval or code-interpreter files, whatever a glob matches.
+# An uploaded lockfile would change with every apply, so the plan would never settle.
+_OWN_FOLDERS = {".asst-deploy": "asst-deploy's local state", ".git": "git's own data"}
+_LOCKFILE_NAME = re.compile(r"\.?assistants(\.[^/]+)?\.lock\.json(\..+\.tmp)?\Z")
+
+
 class Resolver:
     """Reads project files for manifests, with caches shared by every manifest of a load."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, own_files: frozenset[str] = frozenset()) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
+        self.own_files = own_files  # project-relative: the config and every configured lockfile
         self._globs: dict[str, tuple[list[str], str | None]] = {}
         self._hashes: dict[str, FileSpec] = {}
         self._texts: dict[str, tuple[str | None, str | None]] = {}
@@ -73,6 +81,18 @@ class Resolver:
         if outside:
             return [], f"{outside[0]!r} resolves outside the project (a symlink?): copy the file in"
         return paths, None
+
+    def own_file(self, rel: str) -> str | None:
+        """What a project path is if asst-deploy or git keeps it for itself, else None."""
+        parts = PurePosixPath(rel).parts
+        for folder, what in _OWN_FOLDERS.items():
+            if folder in parts:
+                return f"{what} ({folder}/)"
+        if rel in self.own_files:
+            return "the project config" if rel.endswith("asst-deploy.yaml") else "a lockfile"
+        if len(parts) == 1 and _LOCKFILE_NAME.match(rel):
+            return "a lockfile"
+        return None
 
     def one_file(self, rel: str) -> tuple[str | None, str | None]:
         """A single named file (no globs), checked to stay inside the project."""
@@ -246,10 +266,20 @@ def _check_function_names(manifest: m.Manifest, fail: Any) -> None:
 
 
 def _files(patterns: list[str], field: str, resolver: Resolver, fail: Any) -> list[str]:
+    """The files the patterns name; asst-deploy's own files are left out of globs and refused by name."""
     out: set[str] = set()
     for i, pattern in enumerate(patterns):
         paths, why = resolver.expand(pattern)
         if why:
             fail((field, i), why)
-        out.update(paths)
+        if not glob.has_magic(pattern):
+            own = next((resolver.own_file(p) for p in paths if resolver.own_file(p)), None)
+            if own:
+                fail((field, i), f"{pattern!r} is {own}, never a retrieval file: list documents only")
+                continue
+        kept = [p for p in paths if resolver.own_file(p) is None]
+        if paths and not kept:
+            fail((field, i), f"{pattern!r} matches only asst-deploy's own files (lockfiles, config, "
+                 ".asst-deploy/, .git/), which are never retrieval files")
+        out.update(kept)
     return sorted(out)
