@@ -71,5 +71,9 @@ class ApiError(AsstDeployError):
     """The API refused or failed; the message names the object and quotes the API."""
 
 
+class ApiGone(ApiError):
+    """The server answers 404 for a whole API (the Assistants API after its sunset)."""
+
+
 class Interrupted(AsstDeployError):
     exit_code = EXIT_INTERRUPTED

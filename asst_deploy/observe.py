@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 
 from .backends.base import Target
 from .backends.storage import Storage
+from .errors import ApiGone
 from .lockentry import LockDocument, LockEntry
 from .ownership import MARKER_KEY, Owner
 from .spec import normalize
@@ -30,19 +31,30 @@ def observe(
     lock: LockDocument,
     *,
     parallelism: int = 8,
+    must_list: frozenset[str] = frozenset(),
 ) -> Observed:
     """Everything this project and environment own on the account, and nothing else.
 
     ``targets`` is the API being deployed to, plus any API the lock says was used before, so that
-    a change of ``api`` sees the objects it must replace."""
+    a change of ``api`` sees the objects it must replace. An API the server no longer serves (the
+    Assistants sunset: 404) is recorded in ``gone`` and skipped, unless it is in ``must_list``
+    (the API being deployed to): moving off it, or destroying, must still work."""
     entries = lock.entries
     holding = [target for target in targets if target.capabilities.server_object]
+    gone: set[str] = set()
     with ThreadPoolExecutor(max_workers=len(holding) + 2, thread_name_prefix="observe") as chains:
-        listed = [chains.submit(_assistants, target, owner) for target in holding]
+        listed = [(target, chains.submit(_assistants, target, owner)) for target in holding]
         files = chains.submit(_files, storage, owner)
         stores = chains.submit(_stores, storage, owner, entries, parallelism)
-        assistants = [a for chain in listed for a in chain.result()]
-        return Observed(tuple(assistants), tuple(stores.result()), tuple(files.result()))
+        assistants: list[ObservedAssistant] = []
+        for target, chain in listed:
+            try:
+                assistants += chain.result()
+            except ApiGone:  # the Assistants sunset: moving off it, or destroying, goes on without it
+                if target.api in must_list:
+                    raise
+                gone.add(target.api)
+        return Observed(tuple(assistants), tuple(stores.result()), tuple(files.result()), gone=frozenset(gone))
 
 
 def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:

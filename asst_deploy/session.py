@@ -68,8 +68,10 @@ class Session:
     def plan(self, *, destroy: bool = False) -> tuple[Plan, Desired]:
         """The plan against the account as it is now, and the desired state it was made from."""
         desired = self.desired(destroy=destroy)
+        # destroy, or moving off an API the server no longer serves (404), goes on without its list
+        must_list = frozenset() if destroy else frozenset({self.target.api})
         observed = observe((self.target, *self.previous_targets), self.storage, self.owner, self.lock,
-                           parallelism=self.parallelism)
+                           parallelism=self.parallelism, must_list=must_list)
         result = with_texts(plan(desired, observed, self.lock), self.project.root)
         return replace(result, notes=result.notes + api_notes(self.project.api, self.project.specs)), desired
 

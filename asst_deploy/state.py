@@ -6,7 +6,7 @@ nor the planner knows any API's object shapes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .spec import AssistantSpec, Kind
 
@@ -58,6 +58,7 @@ class Observed:
     assistants: tuple[ObservedAssistant, ...] = ()
     vector_stores: tuple[ObservedVectorStore, ...] = ()
     files: tuple[ObservedFile, ...] = ()
+    gone: frozenset[str] = field(default_factory=frozenset)  # APIs that answered 404 (sunset): not listed
 
     def fingerprint(self) -> str:
         """A digest of what was observed, so a saved plan can tell the account moved on."""

@@ -89,14 +89,14 @@ class ObjectTarget:
         raise NotImplementedError
 
     def list(self) -> list[Any]:
-        from ..errors import ApiError
+        from ..errors import ApiGone
         from .errors import api_error, is_not_found, read_each
 
         try:
             return read_each(self.objects.list(limit=100), self._remote, self.noun)
         except Exception as exc:
             if self.gone_message and is_not_found(exc):
-                raise ApiError(self.gone_message) from None
+                raise ApiGone(self.gone_message) from None
             raise api_error(exc, f"list {self.noun}s") from exc
 
     def retrieve(self, object_id: str) -> Any:

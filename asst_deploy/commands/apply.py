@@ -14,6 +14,7 @@ from ..apply_lock import apply_lock
 from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError
 from ..locate import INDEX_FILE
 from ..lockfile import LockfileError, check_writable, remove_stale_temp_files
+from ..lease import AccountLease
 from ..plan.saved import load_saved_plan, refuse_stale
 from ..plan.types import Plan
 from ..session import Options, Session, leave_runtime_index, load, open_session
@@ -53,32 +54,41 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
     with apply_lock(project.root, owner.environment, flags.lock_timeout):
         remove_stale_temp_files(project.lockfile)  # a killed apply's; none is being written now
         with open_session(options, err=err, loaded=loaded) as session:
-            result, desired = session.plan(destroy=destroy)
-            if saved is not None:
-                refuse_stale(saved.plan, result)
-                result = saved.plan
-            if result.lock_repairs:
-                _record_repairs(session, result.lock_repairs, out)
             if saved is None:
-                shown = render(result.to_json(), "text", color=flags.color)
-                if result.empty:
-                    out.write(shown)
+                result, desired = session.plan(destroy=destroy)
+                if result.empty:  # nothing to change on the account: no account lease needed
+                    if result.lock_repairs:
+                        _record_repairs(session, result.lock_repairs, out)
+                    out.write(render(result.to_json(), "text", color=flags.color))
                     return EXIT_OK
-                if not flags.auto_approve:
-                    if not interactive:
+            with AccountLease(session.client, owner, flags.lock_timeout, say=_say(err)):
+                # planned again under the lease: another clone may have applied since the first look
+                result, desired = session.plan(destroy=destroy)
+                if saved is not None:
+                    refuse_stale(saved.plan, result)
+                    result = saved.plan
+                if result.lock_repairs:
+                    _record_repairs(session, result.lock_repairs, out)
+                if saved is None:
+                    shown = render(result.to_json(), "text", color=flags.color)
+                    if result.empty:
                         out.write(shown)
-                        err.write("error: apply needs --auto-approve when there is no terminal to confirm on "
-                                  "(or apply a saved plan: plan --out FILE, then apply FILE)\n")
-                        return EXIT_ERROR
-                    if not _confirm(shown, out, ask):
-                        out.write("Apply cancelled; nothing was changed.\n")
-                        return EXIT_ERROR
-                else:
-                    out.write(shown)
-            if result.empty:
-                out.write("No changes. Your assistants match the manifests.\n")
-                return EXIT_OK
-            _execute(session, result, {s.name: s for s in desired.specs}, flags, out)
+                        return EXIT_OK
+                    if not flags.auto_approve:
+                        if not interactive:
+                            out.write(shown)
+                            err.write("error: apply needs --auto-approve when there is no terminal to confirm on "
+                                      "(or apply a saved plan: plan --out FILE, then apply FILE)\n")
+                            return EXIT_ERROR
+                        if not _confirm(shown, out, ask):
+                            out.write("Apply cancelled; nothing was changed.\n")
+                            return EXIT_ERROR
+                    else:
+                        out.write(shown)
+                if result.empty:
+                    out.write("No changes. Your assistants match the manifests.\n")
+                    return EXIT_OK
+                _execute(session, result, {s.name: s for s in desired.specs}, flags, out)
     counts = result.summary()
     if destroy:
         out.write(f"\nDestroy complete! Resources: {counts['delete']} destroyed. Lockfile: {project.lockfile.name}\n")
@@ -115,6 +125,14 @@ def _execute(session: Session, result: Plan, specs: dict, flags: ApplyFlags, out
             options, session.previous_targets).run()
     if not session.project.lockfile.exists():  # a no-write apply (deletes of nothing) still leaves a lock
         write_document(session.project.lockfile, state.lock)
+
+
+def _say(err: TextIO) -> Callable[[str], None]:
+    def say(line: str) -> None:
+        err.write(f"{line}\n")
+        err.flush()
+
+    return say
 
 
 def _progress_printer(out: TextIO) -> Callable[[str], None]:

@@ -231,8 +231,18 @@ class _Planner:
                 repair["pending_files"] = {p: item.to_dict() for p, item in pending.items() if p not in now.files["files"]}
         if now.assistant is not None and _plain_files(entry.code_interpreter_files) != now.files["code_interpreter_files"]:
             repair["code_interpreter_files"] = now.files["code_interpreter_files"]
+        repair.update(self._unlistable(entry))
         if repair:
             self.repairs[name] = repair
+
+    def _unlistable(self, entry: LockEntry) -> dict[str, Any]:
+        """Forget an object of an API the server no longer serves: it can never be seen or deleted."""
+        repair: dict[str, Any] = {}
+        if entry.api in self.observed.gone:
+            repair.update({k: None for k in ("id", "api", "reasoning_effort", "applied") if getattr(entry, k)})
+        if entry.replaced_api in self.observed.gone:
+            repair["replaced_api"] = None
+        return repair
 
     def _forget_gone(self, name: str) -> None:
         """A removed manifest's lock entry naming objects no longer on the account (an apply killed
@@ -248,6 +258,7 @@ class _Planner:
             left = {key: item.to_dict() for key, item in members.items() if item.id in self.files_by_id}
             if len(left) != len(members):
                 repair[role] = left or None
+        repair.update(self._unlistable(entry))
         if repair:
             self.repairs[name] = repair
 
@@ -280,6 +291,10 @@ class _Planner:
                                                         if len(pending_elsewhere) > 10 else "")
             self.notes.append(f"--target: {len(pending_elsewhere)} other assistant(s) also have pending changes "
                               f"({shown}), not in this plan; plan without --target to see them")
+        for api in sorted(self.observed.gone):
+            self.notes.append(f"this server answers 404 for the {api.capitalize()} API (OpenAI sunset the Assistants "
+                              f"API on 2026-08-26): its old objects cannot be listed, so they are neither shown "
+                              f"nor deleted here; the lockfile forgets their ids")
         if self.repairs:
             names = sorted(self.repairs)
             shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")

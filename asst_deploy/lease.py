@@ -1,0 +1,145 @@
+"""The account lease: one apply per project and environment on the account, whichever clone runs it.
+
+The local apply lock (``commands/apply.py``) cannot see another machine, so an apply also holds a
+marker object on the account itself: a vector store (the one object every target API keeps, with
+metadata) whose metadata names the project and environment, the holder and an expiry. It carries
+no ownership marker, so plan never counts it as a managed object and other projects ignore it.
+
+There is no compare-and-swap on the API, so taking the lease is create-then-look: create our
+marker, list the markers, and keep ours only if no other live one exists; otherwise delete ours
+and wait. Two clones that create at the same moment both see the other and both back off (for a
+random moment), so at most one proceeds: a list that follows a create sees it. A holder renews
+its expiry while it runs; a holder that died (SIGKILL, a lost machine) is ignored once its lease
+expired, or at once when it ran on this host and its process is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import threading
+import time
+from typing import Any, Callable, Mapping
+
+from .errors import LockHeld
+from .ownership import Owner
+
+LEASE_KEY = "asst-deploy-lease"  # metadata key: "<project>/<environment>"; never the ownership marker
+TTL = 120.0  # seconds a lease lives without renewal
+RENEW_EVERY = 30.0
+COLLISION_GRACE = 5.0  # seconds two clones that started together may retry, whatever --lock-timeout
+
+
+def _holder() -> dict[str, str]:
+    user = os.environ.get("USER") or os.environ.get("USERNAME") or "?"
+    return {"holder": f"{user} pid {os.getpid()}", "host": socket.gethostname()[:200], "pid": str(os.getpid())}
+
+
+class AccountLease:
+    """Held with ``with``: acquire on enter (waiting up to ``timeout``), release on exit."""
+
+    def __init__(self, client: Any, owner: Owner, timeout: float = 0.0,
+                 say: Callable[[str], None] = lambda line: None) -> None:
+        self.client = client
+        self.key = f"{owner.project}/{owner.environment}"
+        self.timeout = timeout
+        self.say = say
+        self.store_id: str | None = None
+        self._stop = threading.Event()
+        self._renewer: threading.Thread | None = None
+
+    # -- the marker objects ---------------------------------------------------------------------
+    def _metadata(self) -> dict[str, str]:
+        return {LEASE_KEY: self.key, **_holder(), "expires": str(int(time.time() + TTL)),
+                "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    def _leases(self) -> list[Any]:
+        return [s for s in self.client.vector_stores.list(limit=100)
+                if (s.metadata or {}).get(LEASE_KEY) == self.key]
+
+    def _delete(self, store_id: str) -> None:
+        try:
+            self.client.vector_stores.delete(store_id)
+        except Exception:  # already gone (its holder released it), or unreachable: it expires
+            pass
+
+    @staticmethod
+    def _dead(meta: Mapping[str, str]) -> bool:
+        """Expired, or held by a process of this host that no longer runs."""
+        try:
+            if float(meta.get("expires", "0")) < time.time():
+                return True
+        except ValueError:
+            return True
+        if meta.get("host") == socket.gethostname()[:200] and meta.get("pid", "").isdigit():
+            try:
+                os.kill(int(meta["pid"]), 0)
+            except ProcessLookupError:
+                return True
+            except OSError:  # someone else's process: alive
+                return False
+        return False
+
+    # -- acquire and release --------------------------------------------------------------------
+    def __enter__(self) -> "AccountLease":
+        from .backends.errors import api_error
+
+        deadline = time.monotonic() + self.timeout
+        collisions_until = time.monotonic() + COLLISION_GRACE
+        said = False
+        while True:
+            try:
+                mine = self.client.vector_stores.create(
+                    name=f"asst-deploy lease {self.key}", metadata=self._metadata(),
+                    expires_after={"anchor": "last_active_at", "days": 1},
+                )
+                others = []
+                for store in self._leases():
+                    if store.id == mine.id:
+                        continue
+                    if self._dead(store.metadata or {}):
+                        self._delete(store.id)  # its holder is gone: clear it for everyone
+                    else:
+                        others.append(store)
+            except Exception as exc:
+                raise api_error(exc, f"take the account lease for {self.key}") from exc
+            if not others:
+                self.store_id = mine.id
+                self._start_renewing()
+                return self
+            self._delete(mine.id)
+            oldest = min(others, key=lambda s: (s.created_at, s.id))
+            meta = oldest.metadata or {}
+            who = f"{meta.get('holder', '?')} on {meta.get('host', '?')} since {meta.get('since', '?')}"
+            # a lease no older than ours may be a clone that backed off as we did: try again soon
+            collision = oldest.created_at >= mine.created_at and time.monotonic() < collisions_until
+            if time.monotonic() >= deadline and not collision:
+                raise LockHeld(
+                    f"another apply is running for {self.key} on this account ({who}); "
+                    f"waited {self.timeout:g}s (--lock-timeout)"
+                )
+            if not said and not collision:
+                self.say(f"waiting for another apply of {self.key} on this account ({who})")
+                said = True
+            time.sleep(random.uniform(0.05, 0.6) if collision else
+                       min(random.uniform(0.2, 1.5), max(0.0, deadline - time.monotonic())))
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        if self._renewer is not None:
+            self._renewer.join()
+        if self.store_id is not None:
+            self._delete(self.store_id)
+            self.store_id = None
+
+    def _start_renewing(self) -> None:
+        def renew() -> None:
+            while not self._stop.wait(RENEW_EVERY):
+                try:
+                    self.client.vector_stores.update(self.store_id, metadata=self._metadata())
+                except Exception:  # a missed renewal is retried; the lease outlives a few
+                    pass
+
+        self._renewer = threading.Thread(target=renew, name="account-lease", daemon=True)
+        self._renewer.start()

@@ -1,0 +1,145 @@
+"""The account itself (issue 13): two clones applying at once hold a lease on the account, and a
+server where the Assistants API is gone (404) still lets a project move off it and be destroyed."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import faults_harness as h
+from test_faults_crash import seeded_project
+
+LEASE_KEY = "asst-deploy-lease"
+
+
+def clone(project: h.Project, where: Path) -> h.Project:
+    """A second checkout of the same project: same manifests, its own (absent) lockfile."""
+    shutil.copytree(project.root, where, ignore=shutil.ignore_patterns("assistants.lock.json", ".asst-deploy"))
+    other = h.Project.__new__(h.Project)
+    other.root, other.manifests = where, project.manifests
+    return other
+
+
+def ids(project: h.Project) -> dict[str, Any]:
+    keys = ("id", "vector_store_id", "files", "code_interpreter_files")
+    return {n: {k: e.get(k) or None for k in keys} for n, e in project.read_lock()["assistants"].items()}
+
+
+def leases(client: Any) -> list[Any]:
+    return [s for s in client.vector_stores.list(limit=100) if LEASE_KEY in (s.metadata or {})]
+
+
+def test_two_clones_applying_at_once_make_no_twins(project, client, emu, foreign, tmp_path):
+    """Regression: two applies from two clones both proceeded and made twins of everything."""
+    seeded_project(project, 6, 21)
+    other = clone(project, tmp_path / "clone-b")
+    emu.set_faults(latency_ms=60)
+    first = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--lock-timeout", "120")
+    second = h.spawn(other, emu.base_url, "apply", "--auto-approve", "--lock-timeout", "120")
+    out1, err1 = first.communicate(timeout=180)
+    out2, err2 = second.communicate(timeout=180)
+    h.TOTALS.runs += 2
+    h.TOTALS.faults_injected += 1
+    emu.set_faults(latency_ms=0)
+    assert first.returncode == 0 and second.returncode == 0, err1 + err2
+    h.check_converged(project, client, *foreign)  # no twins, and both lockfiles name the same objects
+    h.check_converged(other, client, *foreign)
+    assert "waiting for another apply of faults/default" in err1 + err2
+    assert ids(project) == ids(other)
+    assert leases(client) == []  # released
+
+
+def test_second_clone_refuses_naming_the_holder_without_lock_timeout(project, client, emu, foreign, tmp_path):
+    seeded_project(project, 8, 22)
+    other = clone(project, tmp_path / "clone-b")
+    emu.set_faults(latency_ms=250)  # the first apply holds the lease for ~10 s: longer than the second's start
+    first = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "1")
+    deadline = time.monotonic() + 60
+    while not leases(client) and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    second = h.spawn(other, emu.base_url, "apply", "--auto-approve")
+    out2, err2 = second.communicate(timeout=120)
+    out1, err1 = first.communicate(timeout=180)
+    h.TOTALS.runs += 2
+    emu.set_faults(latency_ms=0)
+    assert first.returncode == 0, err1
+    assert second.returncode == 1, out2 + err2
+    assert "another apply is running for faults/default on this account" in err2, err2
+    assert f"pid {first.pid}" in err2 and "--lock-timeout" in err2, err2
+    h.check_converged(project, client, *foreign)
+
+
+def hand_lease(client: Any, *, host: str, expires: float) -> Any:
+    return client.vector_stores.create(name="lease", metadata={
+        LEASE_KEY: f"{h.PROJECT}/{h.ENV}", "holder": "ci pid 4242", "host": host, "pid": "4242",
+        "expires": str(int(expires)), "since": "2026-12-01T00:00:00Z"})
+
+
+def test_a_live_lease_of_another_machine_blocks_and_an_expired_one_does_not(project, client, emu, foreign):
+    seeded_project(project, 2, 23)
+    live = hand_lease(client, host="build-7", expires=time.time() + 600)
+    doc = h.plan_doc(project)  # the lease is not a managed object: plan neither shows nor counts it
+    assert all(c["id"] != live.id for c in doc["changes"]), doc["changes"]
+    started = time.monotonic()
+    result = h.apply(project)
+    assert result.code == 1, result.out + result.err
+    assert "ci pid 4242 on build-7" in result.err and time.monotonic() - started < 30, result.err
+    assert not [a for a in h.read_account(client).assistants if h.marker_name(a)]  # refused before any write
+    client.vector_stores.update(live.id, metadata={**live.metadata, "expires": str(int(time.time() - 1))})
+    assert h.apply(project).code == 0  # its holder died: the lease expired
+    h.check_converged(project, client, *foreign)
+    assert leases(client) == []
+
+
+def test_the_lease_of_a_killed_apply_on_this_host_does_not_block(project, client, emu, foreign):
+    seeded_project(project, 4, 24)
+    dead = hand_lease(client, host=__import__("socket").gethostname(), expires=time.time() + 600)
+    client.vector_stores.update(dead.id, metadata={**dead.metadata, "pid": "999999999"})
+    assert h.apply(project).code == 0
+    h.check_converged(project, client, *foreign)
+    assert leases(client) == []
+
+
+# -- the Assistants API gone (404) -----------------------------------------------------------------
+def sunset(emu: Any) -> None:
+    emu.config.serve_assistants = False  # /v1/assistants* answers 404 from now on
+
+
+def test_moving_off_a_sunset_assistants_api_to_responses(project, client, emu, foreign):
+    seeded_project(project, 3, 25)
+    assert h.apply(project).code == 0
+    files_before = {n: e["files"] for n, e in project.read_lock()["assistants"].items() if e.get("files")}
+    sunset(emu)
+    doc = h.plan_doc(project, api="responses")
+    said = [n for n in doc["notes"] if "cannot be listed" in n]
+    assert len(said) == 1 and "Assistants API" in said[0], doc["notes"]
+    assert {(c["type"], c["action"]) for c in doc["changes"]} == {("responses", "create")}, doc["changes"]
+    emu.reset_counter()
+    result = h.apply(project, api="responses")
+    assert result.code == 0, result.out + result.err
+    assert (result.out + result.err).count("cannot be listed") == 1, result.out + result.err
+    assert "POST /v1/files" not in emu.counter()  # files and stores reused
+    lock = project.read_lock()["assistants"]
+    assert {n: e["files"] for n, e in lock.items() if e.get("files")} == files_before
+    assert not [e for e in lock.values() if e.get("id") or e.get("replaced_api")], lock  # old ids forgotten
+    doc = h.plan_doc(project, api="responses")
+    assert doc["summary"] == {"create": 0, "update": 0, "delete": 0}, doc["changes"]
+    assert not [n for n in doc["notes"] if "cannot be listed" in n], doc["notes"]  # said once, then forgotten
+
+
+@pytest.mark.parametrize("api", ["assistants", "responses"])
+def test_destroy_on_a_sunset_server_removes_stores_and_files(project, client, emu, foreign, api):
+    seeded_project(project, 3, 26)
+    assert h.apply(project).code == 0
+    sunset(emu)
+    result = h.apply(project, destroy=True, api=api)
+    assert result.code == 0, result.out + result.err
+    assert (result.out + result.err).count("cannot be listed") == 1, result.out + result.err
+    assert project.read_lock()["assistants"] == {}
+    acct_stores = [s for s in client.vector_stores.list(limit=100) if h.marker_name(s)]
+    acct_files = [f for f in client.files.list(purpose="assistants") if f.filename.startswith(h.FILE_PREFIX)]
+    assert acct_stores == [] and acct_files == []
