@@ -127,8 +127,12 @@ class Applier:
         if not store_id:
             raise ApiError(f"vector store for {op.name} is missing from the lockfile; run plan again")
         members = [(self._file_id(ref), {"path": ref.path, "sha256": ref.sha256}) for ref in op.attach]
-        self.storage.attach(store_id, members, progress=lambda done: self.options.progress(
-            f"vector_store.{op.name}: {done}/{len(members)} files attached"))
+        once: dict[str, tuple[str, dict[str, str]]] = {}  # identical contents: a store holds a file once
+        for file_id, attrs in members:
+            once.setdefault(file_id, (file_id, attrs))
+        unique = list(once.values())
+        self.storage.attach(store_id, unique, progress=lambda done: self.options.progress(
+            f"vector_store.{op.name}: {done}/{len(unique)} files attached"))
 
         def attached(entry: LockEntry) -> None:
             for file_id, attrs in members:
@@ -136,8 +140,10 @@ class Applier:
 
         self.state.update(op.name, attached)
         self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name, self.options.progress)
+        listed = {f.path for f in self.specs[op.name].files}
+        keep = {item.id for path, item in self.state.get(op.name).files.items() if path in listed}
         for detach in op.detach:
-            if detach.file_id:
+            if detach.file_id and detach.file_id not in keep:  # a rename or swap re-attached it under a listed path
                 self.storage.detach(store_id, detach.file_id)
             if detach.forget:
                 path = detach.path

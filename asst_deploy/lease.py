@@ -15,6 +15,7 @@ expired, or at once when it ran on this host and its process is gone.
 
 from __future__ import annotations
 
+import getpass
 import os
 import random
 import socket
@@ -32,7 +33,10 @@ COLLISION_GRACE = 5.0  # seconds two clones that started together may retry, wha
 
 
 def _holder() -> dict[str, str]:
-    user = os.environ.get("USER") or os.environ.get("USERNAME") or "?"
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "?"
     return {"holder": f"{user} pid {os.getpid()}", "host": socket.gethostname()[:200], "pid": str(os.getpid())}
 
 
@@ -73,6 +77,8 @@ class AccountLease:
         except ValueError:
             return True
         if meta.get("host") == socket.gethostname()[:200] and meta.get("pid", "").isdigit():
+            if int(meta["pid"]) == os.getpid():  # an earlier apply of this process that could not release it
+                return True
             try:
                 os.kill(int(meta["pid"]), 0)
             except ProcessLookupError:

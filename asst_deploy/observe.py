@@ -11,7 +11,7 @@ chain, not the sum (issue 17). The client's rate limiter still bounds what is in
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
@@ -45,7 +45,7 @@ def observe(
     with ThreadPoolExecutor(max_workers=len(holding) + 2, thread_name_prefix="observe") as chains:
         listed = [(target, chains.submit(_assistants, target, owner)) for target in holding]
         files = chains.submit(_files, storage, owner)
-        stores = chains.submit(_stores, storage, owner, entries, parallelism)
+        stores = chains.submit(_stores, storage, owner, entries, parallelism, files)
         assistants: list[ObservedAssistant] = []
         for target, chain in listed:
             try:
@@ -66,13 +66,15 @@ def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:
 
 
 def _stores(storage: Storage, owner: Owner, entries: Mapping[str, LockEntry],
-            parallelism: int) -> list[ObservedVectorStore]:
+            parallelism: int, files: "Future[list[ObservedFile]]") -> list[ObservedVectorStore]:
     stores = []
     for remote in storage.list_vector_stores():
         name = owner.owns(dict(remote.metadata))
         if name is not None:
-            stores.append(ObservedVectorStore(remote.id, name, remote.usable_files, created_at=remote.created_at))
-    return _list_where_unsure(stores, entries, storage, parallelism)
+            stores.append(ObservedVectorStore(remote.id, name, remote.usable_files, created_at=remote.created_at,
+                                              usage_bytes=remote.usage_bytes))
+    sizes = {f.id: f.bytes for f in files.result()}  # the files chain runs beside this one
+    return _list_where_unsure(stores, entries, sizes, storage, parallelism)
 
 
 def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
@@ -92,13 +94,22 @@ def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
 
 
 def _list_where_unsure(
-    stores: list[ObservedVectorStore], entries: Mapping[str, LockEntry], storage: Storage, parallelism: int
+    stores: list[ObservedVectorStore], entries: Mapping[str, LockEntry], sizes: Mapping[str, int],
+    storage: Storage, parallelism: int,
 ) -> list[ObservedVectorStore]:
-    """List a store's files only when its count disagrees with the lock, or the lock lacks it."""
+    """List a store's files only when the lock lacks it, or its count or bytes disagree with the lock.
+
+    The lock's paths may share one file object (identical contents): a store holds it once. The
+    bytes catch a member swapped for another at the same count (an apply killed while the store
+    processed, a document attached or removed by hand). Where a server's usage_bytes is not the
+    files' own size, the bytes never agree and every store is listed: correct, a request dearer."""
 
     def unsure(store: ObservedVectorStore) -> bool:
         entry = entries.get(store.name) or LockEntry()
-        return entry.vector_store_id != store.id or len(entry.files) != store.file_count
+        ids = {item.id for item in entry.files.values()}
+        if entry.vector_store_id != store.id or len(ids) != store.file_count:
+            return True
+        return store.usage_bytes is not None and store.usage_bytes != sum(sizes.get(i, -1) for i in ids)
 
     todo = [s for s in stores if unsure(s)]
     if not todo:

@@ -41,6 +41,7 @@ class ObservedVectorStore:
     file_count: int  # file_counts.total minus failed/cancelled
     files: tuple[StoreFile, ...] | None = None  # None: not listed (the counts agreed with the lock)
     created_at: int = 0
+    usage_bytes: int | None = None
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ class RemoteStore:
     id: str
     metadata: Mapping[str, str]
     usable_files: int  # completed + in progress: what the lock should account for
+    usage_bytes: int | None = None  # what the API says the store holds
     created_at: int = 0
 
 

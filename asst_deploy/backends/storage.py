@@ -39,6 +39,7 @@ class Storage:
                     id=store.id,
                     metadata=dict(store.metadata or {}),
                     usable_files=store.file_counts.completed + store.file_counts.in_progress,
+                    usage_bytes=store.usage_bytes,
                     created_at=store.created_at,
                 )
                 for store in self.client.vector_stores.list(limit=PAGE)

@@ -84,7 +84,8 @@ def _for_manifest(name: str, changes: list[Change], has_manifest: bool, wanted_s
             ops.append(DeleteStore(name, change.id))  # phases order it after the assistant lets go
         elif change.type is Kind.FILE and change.action is not Action.CREATE:
             old = _old_id(change)
-            if old and (change.role is None or (change.before or {}).get("sha256") not in wanted_shas):
+            sha = (change.before or {}).get("sha256")
+            if old and (change.role is None or (sha is not None and sha not in wanted_shas)):  # None: not ours
                 ops.append(DeleteFile(old, name, change.path))
     if ci_changes and not any(c.type in ASSISTANT_KINDS for c in changes):
         raise AsstDeployError(f"internal: code-interpreter file changes for {name} without an assistant update")

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..lockentry import FILE_ROLES, TRACKED_FILES, LockDocument, LockEntry, entries_to_dict
 from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, FileSpec, Kind, digest, spec_digest
-from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
+from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
 from .compile import compile_operations
 from .types import Action, Change, FieldDiff, Plan, display_order
 
@@ -97,6 +97,7 @@ class _Planner:
         self.notes: list[str] = []
         self.unchanged: list[str] = []
         self.repairs: dict[str, dict[str, Any]] = {}
+        self.strays: dict[str, list[StoreFile]] = {}  # listed store members that serve no path
         self.assistants: dict[str, list[ObservedAssistant]] = defaultdict(list)
         for item in observed.assistants:
             self.assistants[item.name].append(item)
@@ -172,19 +173,48 @@ class _Planner:
         if store is None:
             return {}
         if store.files is not None:  # listed: the account is the truth
-            found = {}
-            for member in store.files:
-                sha = member.sha256 or self._sha_of(member.file_id)
-                path = member.path or self._path_for(entry, "files", member.file_id)
-                if path and sha:
-                    found[path] = {"id": member.file_id, "sha256": sha}
-            return found
+            return self._members(store.name, entry, store.files)
         # the counts agreed with the lock: trust it, but only for files that still exist
         return {
             path: item.to_dict()
             for path, item in entry.files.items()
             if item.id in self.files_by_id
         }
+
+    def _members(self, name: str, entry: LockEntry, members: Sequence[StoreFile]) -> dict[str, dict[str, Any]]:
+        """Which path each listed member serves; members that serve none are strays, to detach.
+
+        A member is matched by the path we gave it, then by content: two paths with one content
+        share one member (a store holds a file once). A member whose path is listed with another
+        content, one we did not upload, or one whose file object is gone, serves nothing."""
+        spec = self.specs.get(name)
+        wanted = {f.path: f.sha256 for f in spec.files} if spec else {}
+        found: dict[str, dict[str, Any]] = {}
+        served: set[str] = set()
+        ours = [m for m in members if m.file_id in self.files_by_id]
+        by_path: dict[str, list[StoreFile]] = defaultdict(list)
+        for m in ours:
+            path = m.path or self._path_for(entry, "files", m.file_id)
+            if path:
+                by_path[path].append(m)
+        for path, claims in sorted(by_path.items()):  # one member per path: the one with the wanted content
+            best = next((m for m in claims if self._sha_of(m.file_id) == wanted.get(path)), claims[0])
+            if path not in wanted or best.file_id not in served:
+                found[path] = {"id": best.file_id, "sha256": self._sha_of(best.file_id)}
+                served.add(best.file_id)
+        for path, sha in sorted(wanted.items()):  # identical contents: a member serving another path
+            if path not in found or found[path]["sha256"] != sha:
+                same = next((m for m in ours if self._sha_of(m.file_id) == sha
+                             and self._serves_wanted(found, wanted, m.file_id)), None)
+                if same is not None:
+                    found[path] = {"id": same.file_id, "sha256": sha}
+        used = {item["id"] for item in found.values()}
+        self.strays[name] = [m for m in members if m.file_id not in used]
+        return found
+
+    @staticmethod
+    def _serves_wanted(found: Mapping[str, Mapping[str, Any]], wanted: Mapping[str, str], file_id: str) -> bool:
+        return any(item["id"] == file_id and wanted.get(p) == item["sha256"] for p, item in found.items())
 
     def _ci_files(self, name: str, entry: LockEntry, assistant: ObservedAssistant | None) -> dict[str, dict[str, Any]]:
         if not self.caps.server_object:  # the lock's settings name the files
@@ -321,6 +351,8 @@ class _Planner:
         for role in FILE_ROLES:
             have = {} if (role == "files" and now.store is None) else now.files[role]
             file_changes += self._diff_files(name, role, getattr(spec, role), have)
+        if now.store is not None and needs_store:
+            file_changes += self._detach_strays(name)
         changes += file_changes
         changes += self._diff_assistant(spec, now, file_changes, changes)
         return changes
@@ -357,6 +389,19 @@ class _Planner:
         """A file as it is on the account: its content hash, id and (when listed) size in bytes."""
         found = self.files_by_id.get(old.get("id") or "")
         return {"sha256": old.get("sha256"), "file_id": old.get("id"), "size": found.bytes if found else None}
+
+    def _detach_strays(self, name: str) -> list[Change]:
+        """Members of an owned store that no listed path accounts for: detached (and, if ours and
+        no manifest uses the content, deleted); a file we did not upload is only detached."""
+        changes = []
+        for m in self.strays.get(name, []):
+            sha = self._sha_of(m.file_id)
+            label = f"{m.path or 'unlisted document'} ({m.file_id})"  # never a lockfile path
+            reason = ("attached to the store by hand: detached (the file is not ours and is kept)" if sha is None
+                      else "left in the store by an interrupted apply, or by hand: no listed path has it")
+            changes.append(Change(Kind.FILE, name, Action.DELETE, id=m.file_id, path=label, role="files",
+                                  before={"sha256": sha, "file_id": m.file_id}, reason=reason))
+        return changes
 
     @staticmethod
     def _file_reason(after: Mapping[str, Any]) -> str:

@@ -71,6 +71,7 @@ class Manifest:
     metadata: dict[str, str] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)  # relative path -> content
     ci_files: dict[str, str] = field(default_factory=dict)
+    glob: bool = False  # list retrieval files as docs/<name>/*.md plus explicit paths: overlapping globs
 
     def doc(self) -> dict[str, Any]:
         tools = [dict(t) for t in self.tools]
@@ -85,10 +86,18 @@ class Manifest:
         if self.metadata:
             doc["metadata"] = dict(self.metadata)
         if self.files:
-            doc["files"] = sorted(self.files)
+            explicit = sorted(self.files)
+            if self.glob and any(self.globbed(p) for p in explicit):
+                # the glob and every explicit path it also matches overlap; other paths stay explicit
+                explicit = [f"docs/{self.name}/*.md"] + [
+                    p for i, p in enumerate(explicit) if i % 2 == 0 or not self.globbed(p)]
+            doc["files"] = explicit
         if self.ci_files:
             doc["code_interpreter_files"] = sorted(self.ci_files)
         return doc
+
+    def globbed(self, path: str) -> bool:
+        return path.startswith(f"docs/{self.name}/") and path.endswith(".md") and path.count("/") == 2
 
     def all_tools(self) -> list[dict[str, Any]]:
         return self.doc().get("tools", [])
@@ -130,15 +139,20 @@ class Project:
 # -- random edits (the convergence walk) -----------------------------------------------------------
 class Walk:
     """Random manifest edits from a seed: add, remove, rename, change model/instructions/tools/
-    metadata, add/remove/change retrieval and code-interpreter files."""
+    metadata, add/remove/change retrieval and code-interpreter files; and (``wide``, issue 13)
+    rename a file keeping its content, swap two files' contents, give two files of one manifest
+    identical (or empty) contents, move a file to another assistant, list files by overlapping
+    globs."""
 
     OPS = ("add", "add", "remove", "rename", "model", "instructions", "tools", "metadata",
            "add_file", "remove_file", "change_file", "add_ci", "remove_ci", "change_ci", "share_file")
+    WIDE_OPS = ("rename_file", "swap_files", "identical_files", "move_file", "glob")
 
-    def __init__(self, project: Project, seed: int) -> None:
+    def __init__(self, project: Project, seed: int, wide: bool = True) -> None:
         self.p = project
         self.rng = random.Random(seed)
         self.serial = 0
+        self.ops = self.OPS + (self.WIDE_OPS * 2 if wide else ())
 
     def text(self) -> str:
         return " ".join(self.rng.choice(WORDS) for _ in range(self.rng.randint(3, 12))) + "\n"
@@ -159,7 +173,7 @@ class Walk:
 
     def step(self) -> str:
         names = sorted(self.p.manifests)
-        op = self.rng.choice(self.OPS) if names else "add"
+        op = self.rng.choice(self.ops) if names else "add"
         if op in ("remove", "rename") and len(names) < 2:
             op = "add"
         if op == "add":
@@ -209,6 +223,36 @@ class Walk:
             if others:
                 content = next(iter(self.rng.choice(others).files.values()))
                 m.files[f"docs/{m.name}/shared-{self.serial}.md"] = content
+        else:
+            return self.wide_step(op, m)
+        return f"{op} {m.name}"
+
+    def wide_step(self, op: str, m: Manifest) -> str:
+        self.serial += 1
+        if op == "rename_file" and m.files:  # same content, new path
+            old = self.rng.choice(sorted(m.files))
+            m.files[f"docs/{m.name}/renamed-{self.serial}.md"] = m.files.pop(old)
+        elif op == "swap_files" and len(set(m.files.values())) >= 2:
+            a, b = self.rng.sample(sorted(m.files), 2)
+            while m.files[a] == m.files[b]:
+                a, b = self.rng.sample(sorted(m.files), 2)
+            m.files[a], m.files[b] = m.files[b], m.files[a]
+        elif op == "identical_files":  # two paths, one content (a store holds it once); sometimes empty
+            if m.files and self.rng.random() < 0.6:
+                content = self.rng.choice(sorted(m.files.values()))
+            else:
+                content = ""
+                m.files[f"docs/{m.name}/empty-{self.serial}.md"] = content
+            m.files[f"docs/{m.name}/same-{self.serial}.md"] = content
+        elif op == "move_file":  # a content leaves one assistant's store for another's
+            others = [o for o in self.p.manifests.values() if o is not m]
+            if m.files and others:
+                to = self.rng.choice(others)
+                path = self.rng.choice(sorted(m.files))
+                to.files[f"docs/{to.name}/moved-{self.serial}.md"] = m.files.pop(path)
+                return f"{op} {path} {m.name} -> {to.name}"
+        elif op == "glob":
+            m.glob = not m.glob
         return f"{op} {m.name}"
 
 

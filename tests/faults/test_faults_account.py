@@ -143,3 +143,29 @@ def test_destroy_on_a_sunset_server_removes_stores_and_files(project, client, em
     acct_stores = [s for s in client.vector_stores.list(limit=100) if h.marker_name(s)]
     acct_files = [f for f in client.files.list(purpose="assistants") if f.filename.startswith(h.FILE_PREFIX)]
     assert acct_stores == [] and acct_files == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(90, 94))
+def test_long_two_clones_walk(project, client, emu, foreign, tmp_path, seed):
+    """Edits, then both clones apply at the same moment, every round: no twins, both lockfiles true."""
+    import random
+
+    rng = random.Random(seed)
+    w = seeded_project(project, 4, seed)
+    other = clone(project, tmp_path / "clone-b")
+    for i in range(3):
+        if i:
+            for _ in range(3):
+                w.step()
+            project.write()
+            other.write()
+        emu.set_faults(latency_ms=rng.choice([0, 20, 60]))
+        procs = [h.spawn(p, emu.base_url, "apply", "--auto-approve", "--lock-timeout", "120") for p in (project, other)]
+        results = [(p.communicate(timeout=180), p.returncode) for p in procs]
+        h.TOTALS.runs += 2
+        h.TOTALS.faults_injected += 1
+        emu.set_faults(latency_ms=0)
+        assert all(code == 0 for _, code in results), results
+        h.check_converged(project, client, *foreign)
+        h.check_converged(other, client, *foreign)

@@ -3,6 +3,7 @@ moments, then rerun: no duplicate, no orphan, the lockfile always whole. Plus tw
 
 from __future__ import annotations
 
+import copy
 import random
 import signal
 import time
@@ -49,11 +50,18 @@ def interrupt_apply(project: h.Project, emu: Any, sig: int, after: int, *extra: 
 
 
 def kill_and_rerun(project: h.Project, client: Any, emu: Any, foreign: Any, rng: random.Random,
-                   phase: str, sig: int = signal.SIGKILL) -> None:
-    emu.set_faults(latency_ms=25)
+                   phase: str, sig: int = signal.SIGKILL, processing: float = 0.0,
+                   before: dict[str, h.Manifest] | None = None) -> None:
+    """``processing``: seconds the store takes per file, so kills land in processing waits;
+    ``before``: the manifests before the last edits, restored after the kill (an edit taken back)."""
+    emu.set_faults(latency_ms=25, processing_seconds=processing)
     code, err = interrupt_apply(project, emu, sig, rng.randint(1, 40))
-    emu.set_faults(latency_ms=0)
+    emu.set_faults(latency_ms=0, processing_seconds=0)
     h.check_lock_is_json(project)  # whole, whatever the moment
+    if before is not None and rng.random() < 0.5:
+        project.manifests = copy.deepcopy(before)
+        project.write()
+        phase += " (edits taken back)"
     if sig != signal.SIGKILL and code != 0:
         assert code == 130, f"{phase}: exit {code}\n{err}"
         assert "interrupted" in err, err
@@ -81,16 +89,19 @@ def no_orphans_now(project: h.Project, client: Any) -> None:
 
 
 def crash_walk(project: h.Project, client: Any, emu: Any, foreign: Any, seed: int, rounds: int,
-               signals: tuple[int, ...] = (signal.SIGKILL,)) -> None:
-    """First apply, then edits, then destroy: each interrupted once at a random moment, then rerun."""
+               signals: tuple[int, ...] = (signal.SIGKILL,), processing: float = 0.0) -> None:
+    """First apply, then edits, then destroy: each interrupted once at a random moment, then rerun.
+    With ``processing``, the kills land in processing waits and half the edits are taken back."""
     rng = random.Random(seed)
     w = seeded_project(project, 6, seed)
-    kill_and_rerun(project, client, emu, foreign, rng, "first apply", rng.choice(signals))
+    kill_and_rerun(project, client, emu, foreign, rng, "first apply", rng.choice(signals), processing)
     for i in range(rounds):
+        before = copy.deepcopy(project.manifests) if processing else None
         for _ in range(3):
             w.step()
         project.write()
-        kill_and_rerun(project, client, emu, foreign, rng, f"edit round {i}", rng.choice(signals))
+        kill_and_rerun(project, client, emu, foreign, rng, f"edit round {i}", rng.choice(signals), processing,
+                       before)
 
 
 @pytest.mark.parametrize("seed", [1])
@@ -156,6 +167,16 @@ def test_two_applies_at_once_one_refuses_naming_the_holder(project, client, emu,
 @pytest.mark.parametrize("seed", range(20, 32))
 def test_long_sigkill_walk(project, client, emu, foreign, seed):
     crash_walk(project, client, emu, foreign, seed, rounds=4)
+
+
+def test_sigkill_during_processing_wait_then_edits_taken_back(project, client, emu, foreign):
+    crash_walk(project, client, emu, foreign, 80, rounds=1, processing=0.3)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(80, 88))
+def test_long_sigkill_walk_during_processing_waits(project, client, emu, foreign, seed):
+    crash_walk(project, client, emu, foreign, seed, rounds=4, processing=0.4)
 
 
 @pytest.mark.slow

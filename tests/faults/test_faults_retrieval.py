@@ -28,16 +28,11 @@ def applied(project: h.Project, client: Any, foreign: Any) -> None:
     h.check_converged(project, client, *foreign)
 
 
-# Known failures, fixed with the planner/applier rework (issue 13): strict, so a fix flips them red.
-PENDING = pytest.mark.xfail(strict=True, reason="issue 13: store membership not reconciled yet")
-
-
 def store_members(client: Any, project: h.Project, name: str = "bot") -> list[Any]:
     store_id = project.read_lock()["assistants"][name]["vector_store_id"]
     return list(client.vector_stores.files.list(store_id, limit=100))
 
 
-@PENDING
 def test_renamed_file_with_the_same_content_stays_in_the_store(project, client, emu, foreign):
     """Regression: the file was attached under its new path, then detached as the old path's member."""
     m = one_bot(project, {"docs/bot/a.md": "refund policy\n"})
@@ -49,7 +44,6 @@ def test_renamed_file_with_the_same_content_stays_in_the_store(project, client, 
     assert member.attributes["path"] == "docs/bot/b.md"
 
 
-@PENDING
 def test_swapped_contents_of_two_files_stay_in_the_store(project, client, emu, foreign):
     """Regression: swapping two files' contents left the store empty."""
     m = one_bot(project, {"docs/bot/a.md": "alpha\n", "docs/bot/b.md": "beta\n"})
@@ -61,7 +55,6 @@ def test_swapped_contents_of_two_files_stay_in_the_store(project, client, emu, f
     assert by_path == {"docs/bot/a.md": h.sha("beta\n"), "docs/bot/b.md": h.sha("alpha\n")}
 
 
-@PENDING
 @pytest.mark.parametrize("content", ["same words\n", ""], ids=["text", "empty"])
 def test_identical_contents_in_one_manifest_settle(project, client, emu, foreign, content):
     """Regression: a store holds a file object once, so two paths with one content never settled."""
@@ -120,7 +113,6 @@ def test_naming_the_tools_own_files_is_refused_in_validate(project, path):
     assert path in message and "never" in message and "retrieval file" in message, problems
 
 
-@PENDING
 def test_stale_member_after_a_kill_during_the_processing_wait_is_put_right(project, client, emu, foreign):
     """Regression: killed while the store processed a new content, then the file edited back: the
     store kept the other content under the managed path and the plan said 'No changes'."""
@@ -148,7 +140,6 @@ def test_stale_member_after_a_kill_during_the_processing_wait_is_put_right(proje
     assert by_path == [("docs/bot/a.md", h.sha("first words\n")), ("docs/bot/b.md", h.sha("second words\n"))]
 
 
-@PENDING
 def test_document_attached_by_hand_to_an_owned_store_is_detached_not_deleted(project, client, emu, foreign):
     one_bot(project, {"docs/bot/a.md": "policy\n"})
     applied(project, client, foreign)
@@ -165,7 +156,6 @@ def test_document_attached_by_hand_to_an_owned_store_is_detached_not_deleted(pro
     assert [x.id for x in store_members(client, project)] != [mine.id]
 
 
-@PENDING
 def test_member_replaced_by_hand_with_the_same_count_is_noticed(project, client, emu, foreign):
     """Counts agree with the lockfile, contents do not: the store's bytes tell, then its files are listed."""
     one_bot(project, {"docs/bot/a.md": "policy\n", "docs/bot/b.md": "prices\n"})
