@@ -38,6 +38,7 @@ class Totals:
     checks: int = 0  # full invariant checks
     duplicates: int = 0
     orphans: int = 0
+    documents_missing_or_stale: int = 0  # store or code-interpreter contents the manifests do not say
     foreign_changed: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -428,15 +429,18 @@ def check_converged(project: Project, client: Any, foreign: list[tuple[str, str]
             store = stores.get(name)
             if store is None or vs_ids != [store.id]:
                 problems.append(f"{name}: vector_store_ids {vs_ids} != [{store.id if store else None}]")
-            else:
+            else:  # one member per content (identical contents share one), nothing else
                 members = acct.store_files[store.id]
                 got = sorted(sha_of.get(x.id, "?" + x.id) for x in members)
-                if got != sorted({sha(c) for c in m.files.values()}) and sorted(set(got)) != sorted(
-                        {sha(c) for c in m.files.values()}):
-                    problems.append(f"{name}: store files {got} != {sorted(sha(c) for c in m.files.values())}")
+                want = {sha(c) for c in m.files.values()}
+                if got != sorted(want):
+                    TOTALS.documents_missing_or_stale += len(want ^ set(got)) + len(got) - len(set(got))
+                    problems.append(f"{name}: store files {got} != {sorted(want)}")
         elif vs_ids:
             problems.append(f"{name}: has vector stores {vs_ids} but lists no files")
-        if sorted({sha_of.get(x, '?' + x) for x in ci_ids}) != sorted({sha(c) for c in m.ci_files.values()}):
+        got_ci = {sha_of.get(x, '?' + x) for x in ci_ids}
+        if got_ci != {sha(c) for c in m.ci_files.values()}:
+            TOTALS.documents_missing_or_stale += len(got_ci ^ {sha(c) for c in m.ci_files.values()})
             problems.append(f"{name}: code interpreter files {ci_ids} != {sorted(m.ci_files)}")
 
     # the lockfile: valid JSON, names every owned object and nothing else
