@@ -288,6 +288,11 @@ class _Planner:
             left = {key: item.to_dict() for key, item in members.items() if item.id in self.files_by_id}
             if len(left) != len(members):
                 repair[role] = left or None
+        if not (self.assistants.get(name) or self.stores.get(name) or entry.responses):
+            # nothing of it is left to hold files (another clone applied the removal): a file whose
+            # content another manifest uses is that manifest's to name; an unused one is found by
+            # its marker and deleted
+            repair.update({role: None for role in TRACKED_FILES if entry.role(role)})
         repair.update(self._unlistable(entry))
         if repair:
             self.repairs[name] = repair

@@ -169,3 +169,22 @@ def test_long_two_clones_walk(project, client, emu, foreign, tmp_path, seed):
         assert all(code == 0 for _, code in results), results
         h.check_converged(project, client, *foreign)
         h.check_converged(other, client, *foreign)
+
+
+def test_a_manifest_removed_and_applied_from_the_other_clone_leaves_no_entry(project, client, emu, foreign, tmp_path):
+    """Regression (found by the two-clones walk): the clone that applied second kept the removed
+    manifest's entry for ever, naming files whose content another manifest still uses."""
+    seeded_project(project, 3, 27)
+    gone, kept = sorted(project.manifests)[:2]
+    project.manifests[kept].files[f"docs/{kept}/shared.md"] = next(iter(project.manifests[gone].files.values()))
+    project.write()
+    assert h.apply(project).code == 0
+    other = clone(project, tmp_path / "clone-b")
+    assert h.apply(other).code == 0  # B's lockfile names everything too
+    del project.manifests[gone]
+    project.write()
+    other.write()
+    assert h.apply(project).code == 0
+    assert h.apply(other).code == 0
+    h.check_converged(project, client, *foreign)
+    h.check_converged(other, client, *foreign)
