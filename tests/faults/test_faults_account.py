@@ -4,6 +4,7 @@ server where the Assistants API is gone (404) still lets a project move off it a
 from __future__ import annotations
 
 import shutil
+import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -54,15 +55,19 @@ def test_two_clones_applying_at_once_make_no_twins(project, client, emu, foreign
 
 
 def test_second_clone_refuses_naming_the_holder_without_lock_timeout(project, client, emu, foreign, tmp_path):
-    seeded_project(project, 8, 22)
+    seeded_project(project, 6, 22)
     other = clone(project, tmp_path / "clone-b")
-    emu.set_faults(latency_ms=250)  # the first apply holds the lease for ~10 s: longer than the second's start
+    emu.set_faults(latency_ms=50)
     first = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "1")
     deadline = time.monotonic() + 60
     while not leases(client) and first.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    second = h.spawn(other, emu.base_url, "apply", "--auto-approve")
-    out2, err2 = second.communicate(timeout=120)
+        time.sleep(0.02)
+    first.send_signal(signal.SIGSTOP)  # the holder, frozen mid-apply: however slow the machine, it holds the lease
+    try:
+        second = h.spawn(other, emu.base_url, "apply", "--auto-approve")
+        out2, err2 = second.communicate(timeout=120)
+    finally:
+        first.send_signal(signal.SIGCONT)
     out1, err1 = first.communicate(timeout=180)
     h.TOTALS.runs += 2
     emu.set_faults(latency_ms=0)
