@@ -271,17 +271,20 @@ def _cli(project: Project, **environ: str | None) -> Cli:
     return Cli(project=project.root, key=None, environ=dict(environ))
 
 
-def apply(project: Project, *, destroy: bool = False, max_retries: int = 2, timeout: float = 20.0) -> Result:
+def apply(project: Project, *, destroy: bool = False, max_retries: int = 2, timeout: float = 20.0,
+          api: str | None = None) -> Result:
     """``asst-deploy apply --auto-approve`` (or ``destroy``) in process, through the real CLI."""
     TOTALS.runs += 1
     done = _cli(project)("destroy" if destroy else "apply", "--auto-approve", "--wait-timeout", "30",
-                         "--max-retries", str(max_retries), "--timeout", str(timeout), code=None)
+                         "--max-retries", str(max_retries), "--timeout", str(timeout),
+                         *(("--api", api) if api else ()), code=None)
     return Result(done.exit_code, done.stdout, done.stderr)
 
 
-def plan_doc(project: Project) -> dict[str, Any]:
+def plan_doc(project: Project, api: str | None = None) -> dict[str, Any]:
     TOTALS.plans += 1
-    done = _cli(project)("plan", "--format", "json", "--max-retries", "2", "--timeout", "20")
+    done = _cli(project)("plan", "--format", "json", "--max-retries", "2", "--timeout", "20",
+                         *(("--api", api) if api else ()))
     return json.loads(done.stdout)
 
 
