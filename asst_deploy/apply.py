@@ -27,14 +27,13 @@ from .lockstate import LockState
 from .ownership import MARKER_KEY, Owner
 from .plan.compile import compile_operations
 from .plan.ops import (
-    DELETES,
-    FILE_DELETES,
-    WRITES,
+    PHASES,
     CreateStore,
     DeleteAssistant,
     DeleteFile,
     DeleteStore,
     FileRef,
+    MoveManifest,
     Operation,
     PutAssistant,
     SyncStore,
@@ -74,7 +73,7 @@ class Applier:
         self.uploads_done = 0
         self._count_lock = threading.Lock()
         self.handlers: dict[type, Callable[[Any], None]] = {
-            UploadFile: self._upload, CreateStore: self._create_store, SyncStore: self._sync_store,
+            MoveManifest: self._move, UploadFile: self._upload, CreateStore: self._create_store, SyncStore: self._sync_store,
             PutAssistant: self._put_assistant, DeleteAssistant: self._delete_assistant,
             DeleteStore: self._delete_store, DeleteFile: self._delete_file,
         }
@@ -83,6 +82,14 @@ class Applier:
         self.handlers[type(op)](op)
 
     # -- operations -----------------------------------------------------------------------------
+    def _move(self, op: MoveManifest) -> None:
+        metadata = {MARKER_KEY: self.owner.marker(op.name)}
+        for store_id in op.stores:
+            self.storage.rename_store(store_id, f"{self.owner.project}/{self.owner.environment}/{op.name}", metadata)
+        if op.entry:
+            self.state.move(op.old, op.name)
+        self.options.progress(f"moved {op.old} to {op.name} (renamed_from)")
+
     def _upload(self, op: UploadFile) -> None:
         stale = StalePlanError(f"{op.path} changed since the plan was made; run plan again")
         if sha256_file(self.root / op.path)[0] != op.sha256:  # in chunks, like the upload: memory stays flat
@@ -298,7 +305,7 @@ class _Schedule:
         self.unfinished = Counter(step.phase for step in steps.values())
         self.waiting: dict[str, int] = {}
         self.dependents: dict[str, list[str]] = defaultdict(list)
-        self.ready: dict[int, deque[str]] = {phase: deque() for phase in (WRITES, DELETES, FILE_DELETES)}
+        self.ready: dict[int, deque[str]] = {phase: deque() for phase in PHASES}
         for key, step in steps.items():
             deps = [dep for dep in step.deps if dep in steps]
             self.waiting[key] = len(deps)

@@ -58,6 +58,20 @@ class LockState:
             self._dirty = None
         self._saved_soon()
 
+    def move(self, old: str, new: str) -> None:
+        """A renamed manifest's entry goes to its new name (unless one is there already)."""
+        with self._mutex:
+            self._check()
+            entry = self.lock.entries.pop(old, None)
+            self._raw["assistants"].pop(old, None)
+            if entry is not None and new not in self.lock.entries:
+                self.lock.entries[new] = entry
+                self._raw["assistants"][new] = entry.to_dict()
+            self._changes += 1
+            self._dirty = None
+            self._changed.notify()
+        self._saved_soon()
+
     def get(self, name: str) -> LockEntry:
         """A copy of ``name``'s entry as it is now (an empty one when there is none)."""
         with self._mutex:

@@ -105,6 +105,7 @@ class AssistantSpec:
     files: tuple[FileSpec, ...] = ()
     code_interpreter_files: tuple[FileSpec, ...] = ()
     source: str = ""  # the manifest file it came from, for messages
+    renamed_from: tuple[str, ...] = ()  # earlier names whose deployed objects this manifest takes over
 
     def comparable(self) -> dict[str, Any]:
         """The fields the planner diffs, as plain JSON-able values (computed once: treat as read-only)."""
@@ -124,6 +125,7 @@ class AssistantSpec:
     def from_json(cls, data: Mapping[str, Any]) -> "AssistantSpec":
         values = dict(data)
         values["tools"] = tuple(values.get("tools") or ())
+        values["renamed_from"] = tuple(values.get("renamed_from") or ())
         values["files"] = tuple(FileSpec(**f) for f in values.get("files") or ())
         values["code_interpreter_files"] = tuple(
             FileSpec(**f) for f in values.get("code_interpreter_files") or ()

@@ -103,6 +103,13 @@ class Storage:
         except Exception as exc:
             raise api_error(exc, f"create vector store {name}") from exc
 
+    def rename_store(self, store_id: str, name: str, metadata: Mapping[str, str]) -> None:
+        """Give a store a new name and ownership marker (a manifest renamed with renamed_from)."""
+        try:
+            self.client.vector_stores.update(store_id, name=name, metadata=dict(metadata))
+        except Exception as exc:
+            raise api_error(exc, f"rename vector store {store_id} to {name}") from exc
+
     def attach(self, store_id: str, members: Sequence[tuple[str, Mapping[str, str]]],
                progress: Callable[[int], None] | None = None) -> None:
         """Attach files in batches of the API's largest size, each file with its own attributes

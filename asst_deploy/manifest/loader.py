@@ -47,7 +47,7 @@ def read_manifests(root: Path, folder: Path) -> tuple[list[Source], list[Manifes
         docs, file_problems = _read_manifest_file(path, source)
         problems += file_problems
         manifests += [Source(source, d) for d in docs]
-    return manifests, problems + _duplicate_names(manifests)
+    return manifests, problems + _duplicate_names(manifests) + _renames(manifests)
 
 
 def _read_manifest_file(path: Path, source: str) -> tuple[list[Located], list[ManifestProblem]]:
@@ -86,6 +86,31 @@ def _duplicate_names(manifests: list[Source]) -> list[ManifestProblem]:
             problems.append(doc.problem(
                 ("name",), f"{name!r} is also the name in {others}; names must be unique in the project"
             ))
+    return problems
+
+
+def _renames(manifests: list[Source]) -> list[ManifestProblem]:
+    """``renamed_from`` must name an old name: not a current manifest, not claimed twice."""
+    names = {doc.data.get("name") for _, doc in manifests}
+    claimed: dict[str, Located] = {}
+    problems = []
+    for _, doc in manifests:
+        value = doc.data.get("renamed_from")
+        olds = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        for index, old in enumerate(olds):
+            where: tuple[Any, ...] = ("renamed_from",) if isinstance(value, str) else ("renamed_from", index)
+            if not isinstance(old, str):
+                continue  # the model names the wrong type
+            if old in names:
+                why = ("is this manifest's own name" if old == doc.data.get("name")
+                       else "is the name of a manifest in the project: a renamed manifest's old name is no longer used")
+                problems.append(doc.problem(where, f"{old!r} {why}"))
+            elif old in claimed:
+                first = claimed[old].where(("name",))[0]
+                problems.append(doc.problem(where, f"{old!r} is already renamed_from of the manifest at "
+                                                   f"{first.file}:{first.line}: one manifest takes an old name's objects"))
+            else:
+                claimed[old] = doc
     return problems
 
 

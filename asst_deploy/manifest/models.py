@@ -288,6 +288,11 @@ class Manifest(Strict):
         pattern=NAME_PATTERN,
         description="Logical key, unique in the project: lowercase letters, digits, - and _.",
     )
+    renamed_from: Annotated[str, Field(pattern=NAME_PATTERN)] | list[Annotated[str, Field(pattern=NAME_PATTERN)]] | None = Field(
+        None,
+        description="The name (or names) this manifest had before, as Terraform's `moved`: the plan shows a "
+        "move, and apply keeps the deployed objects and their ids under the new name.",
+    )
     display_name: str | None = Field(
         None,
         max_length=MAX_DISPLAY_NAME,

@@ -223,7 +223,12 @@ def to_spec(
         files=tuple(resolver.file_spec(p) for p in files),
         code_interpreter_files=tuple(resolver.file_spec(p) for p in ci_files),
         source=source,
+        renamed_from=_renamed_from(manifest.renamed_from),
     ), []
+
+
+def _renamed_from(value: str | list[str] | None) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value or ())
 
 
 def display_name_path(doc: Located) -> Path_:

@@ -20,6 +20,7 @@ from .ops import (
     DeleteStore,
     Detach,
     FileRef,
+    MoveManifest,
     Operation,
     PutAssistant,
     SyncStore,
@@ -31,14 +32,18 @@ FILE_ROLES = ("files", "code_interpreter_files")
 ASSISTANT_KINDS = (Kind.ASSISTANT, Kind.AGENT, Kind.RESPONSES)
 
 
-def compile_operations(changes: Iterable[Change], specs: Iterable[AssistantSpec]) -> tuple[Operation, ...]:
-    """The operations that carry ``changes`` out, each once, in a stable order."""
+def compile_operations(changes: Iterable[Change], specs: Iterable[AssistantSpec],
+                       moves: Mapping[str, Any] | None = None) -> tuple[Operation, ...]:
+    """The operations that carry ``changes`` out, each once, in a stable order (``moves``: the
+    planner's renamed manifests, new name -> ``Move``)."""
     specs_by_name = {spec.name: spec for spec in specs}
     wanted_shas = {f.sha256 for spec in specs_by_name.values() for role in FILE_ROLES for f in getattr(spec, role)}
     by_name: dict[str, list[Change]] = {}
     for change in changes:
         by_name.setdefault(change.name, []).append(change)
     ops: dict[str, Operation] = {}
+    for name, move in sorted((moves or {}).items()):
+        ops[f"move:{name}"] = MoveManifest(name, move.old, move.stores, move.entry)
     for name, group in sorted(by_name.items()):
         for op in _for_manifest(name, group, name in specs_by_name, wanted_shas):
             ops.setdefault(op.key, op)  # the same upload or delete asked for twice is done once

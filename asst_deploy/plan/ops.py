@@ -13,9 +13,10 @@ from typing import Any, ClassVar, Mapping, Union
 
 from ..spec import Kind
 
-# Phases, in order: creates and updates; then deletes of assistants and stores; then of files.
-# A step starts only once every step of an earlier phase has finished.
-WRITES, DELETES, FILE_DELETES = 0, 1, 2
+# Phases, in order: renamed manifests move; creates and updates; then deletes of assistants and
+# stores; then of files. A step starts only once every step of an earlier phase has finished.
+MOVES, WRITES, DELETES, FILE_DELETES = 0, 1, 2, 3
+PHASES = (MOVES, WRITES, DELETES, FILE_DELETES)
 
 
 class _Step:
@@ -27,6 +28,24 @@ class _Step:
     @property
     def deps(self) -> frozenset[str]:
         return frozenset()
+
+
+@dataclass(frozen=True)
+class MoveManifest(_Step):
+    """``renamed_from``: mark the old name's vector stores with the new name and move its lock entry.
+
+    The assistant's own marker changes with its update (its metadata), in the writes phase."""
+
+    name: str
+    old: str
+    stores: tuple[str, ...] = ()
+    entry: bool = False
+    op: ClassVar[str] = "move_manifest"
+    phase: ClassVar[int] = MOVES
+
+    @property
+    def key(self) -> str:
+        return f"move:{self.name}"
 
 
 @dataclass(frozen=True)
@@ -166,9 +185,9 @@ class DeleteFile(_Step):
         return f"delete-file:{self.file_id}"
 
 
-Operation = Union[UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile]
+Operation = Union[MoveManifest, UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile]
 OPERATION_TYPES: dict[str, type] = {cls.op: cls for cls in (
-    UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile)}
+    MoveManifest, UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile)}
 
 
 def operation_to_json(op: Operation) -> dict[str, Any]:
@@ -194,6 +213,8 @@ def operation_from_json(doc: Mapping[str, Any]) -> Operation:
             values[key] = tuple(FileRef(**ref) for ref in values[key])
     if "detach" in values:
         values["detach"] = tuple(Detach(**item) for item in values["detach"])
+    if "stores" in values:
+        values["stores"] = tuple(values["stores"])
     if "code_interpreter_removed" in values:
         values["code_interpreter_removed"] = tuple(values["code_interpreter_removed"])
     op: Operation = cls(**values)

@@ -23,6 +23,18 @@ DESTROY_REASON = "asst-deploy destroy: everything this project and environment o
 
 
 @dataclass(frozen=True)
+class Move:
+    """A manifest renamed with ``renamed_from``: what is deployed under its old name moves over."""
+
+    old: str
+    stores: tuple[str, ...] = ()  # vector stores still marked with the old name
+    entry: bool = False  # the lockfile entry is still under the old name
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.old, "stores": list(self.stores), "entry": self.entry}
+
+
+@dataclass(frozen=True)
 class Desired:
     """What the manifests ask for, already normalized by the target backend's rules."""
 
@@ -64,7 +76,8 @@ def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
         environment=desired.environment,
         api=desired.api,
         changes=display_order(changes),
-        operations=compile_operations(changes, desired.specs),
+        operations=compile_operations(changes, desired.specs, planner.moves),
+        moves={new: move.to_json() for new, move in planner.moves.items()},
         observed_fingerprint=observed.fingerprint(),
         desired_fingerprint=desired.fingerprint(),
         lock_fingerprint=lock_fingerprint(lock),
@@ -93,7 +106,7 @@ class _Planner:
         self.desired = desired
         self.caps = desired.capabilities
         self.observed = observed
-        self.entries = entries
+        self.entries = dict(entries)  # a rename moves an entry to its new name
         self.notes: list[str] = []
         self.unchanged: list[str] = []
         self.repairs: dict[str, dict[str, Any]] = {}
@@ -107,7 +120,26 @@ class _Planner:
         self.files_by_id: dict[str, ObservedFile] = {f.id: f for f in observed.files}
         self.kept_file = self._kept_files()
         self.specs = {spec.name: spec for spec in desired.specs}
+        self.moves: dict[str, Move] = {}
+        for spec in desired.specs:
+            for old in spec.renamed_from:
+                self._take_over(spec.name, old)
         self.wanted_shas = {f.sha256 for spec in desired.specs for role in FILE_ROLES for f in getattr(spec, role)}
+
+    def _take_over(self, new: str, old: str) -> None:
+        """``renamed_from``: what is deployed under ``old`` (objects by marker, the lock entry) is
+        planned as ``new``'s, and a move renames it, so the objects and their ids are kept."""
+        if old in self.specs or not self.wanted(new):
+            return
+        assistants, stores = self.assistants.pop(old, []), self.stores.pop(old, [])
+        entry = self.entries.pop(old, None)
+        if not (assistants or stores or entry):
+            return
+        self.assistants[new] += assistants
+        self.stores[new] += stores
+        if entry is not None and new not in self.entries:
+            self.entries[new] = entry
+        self.moves[new] = Move(old, tuple(s.id for s in stores), entry is not None)
 
     def wanted(self, name: str) -> bool:
         return self.desired.targets is None or name in self.desired.targets
@@ -435,9 +467,16 @@ class _Planner:
         diffs, seen = self._field_diffs(before, after, entry)
         if self.caps.tool_resources:
             diffs += self._resource_diffs(spec, now, entry, so_far)
+        move = self.moves.get(spec.name)
+        if move is not None:  # the marker in its metadata names the new manifest from now on
+            diffs.insert(0, FieldDiff("name", move.old, spec.name, "metadata"))
         if not diffs:
             return []
         reason = _update_reason(entry.applied, self._digest(seen), self._digest(after))
+        if move is not None:
+            kept = f"{current_id} is kept" if current_id else "its settings, vector store and files are kept"
+            reason = f"renamed from {move.old!r} (renamed_from): {kept}" + (
+                f"; {reason}" if len(diffs) > 1 else "")
         return [Change(kind, spec.name, Action.UPDATE, id=current_id, before=before, after=after,
                        fields=tuple(diffs), reason=reason)]
 

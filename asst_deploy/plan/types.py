@@ -140,6 +140,8 @@ class Plan:
     # what apply does, step by step (``plan.ops``): compiled from ``changes`` by a pure function, so
     # a saved plan carries exactly what ``apply PLANFILE`` will run
     operations: tuple["Operation", ...] = ()
+    # manifests renamed with ``renamed_from``: new name -> {"from": old, "stores": [...], "entry": bool}
+    moves: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     destroy: bool = False  # made by `asst-deploy destroy`: a reviewer reads "destroy", not "plan"
 
     @property
@@ -175,6 +177,7 @@ class Plan:
             "notes": list(self.notes),
             **({"lock_repairs": {k: dict(v) for k, v in self.lock_repairs.items()}} if self.lock_repairs else {}),
             "operations": [operation_to_json(op) for op in self.operations],
+            **({"moves": {k: dict(v) for k, v in self.moves.items()}} if self.moves else {}),
             "fingerprints": {
                 "observed": self.observed_fingerprint,
                 "desired": self.desired_fingerprint,
@@ -201,5 +204,6 @@ class Plan:
             unchanged=tuple(doc.get("unchanged", ())),
             lock_repairs=dict(doc.get("lock_repairs") or {}),
             operations=tuple(operation_from_json(op) for op in doc.get("operations", ())),
+            moves=dict(doc.get("moves") or {}),
             destroy=bool(doc.get("destroy", False)),
         )

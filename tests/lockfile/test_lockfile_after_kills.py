@@ -42,4 +42,4 @@ def test_a_killed_destroy_then_a_finished_one_leaves_no_deleted_id(tmp_path: Pat
             api.files.delete(item["id"])
     cli("destroy", "--auto-approve")
     assert json.loads(lockfile.read_text())["assistants"] == {}
-    assert cli("destroy", "--auto-approve").stdout.count("No changes") == 1
+    assert "Nothing to destroy" in cli("destroy", "--auto-approve").stdout

@@ -1,0 +1,68 @@
+"""``renamed_from``: renaming a manifest keeps its deployed objects and ids (Terraform's ``moved``)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import asst_deploy
+
+
+def _rename(project, old: str, new: str, renamed_from: str | None) -> None:
+    path = project / "assistants" / f"{old}.yaml"
+    text = path.read_text().replace(f"name: {old}\n", f"name: {new}\n" + (
+        f"renamed_from: {renamed_from}\n" if renamed_from else ""))
+    path.unlink()
+    (project / "assistants" / f"{new}.yaml").write_text(text)
+
+
+def _lock(project) -> dict:
+    return json.loads((project / "assistants.dev.lock.json").read_text())["assistants"]
+
+
+@pytest.mark.parametrize("api", ["assistants", "agents", "responses"])
+def test_a_rename_with_renamed_from_is_a_move_that_keeps_the_ids(cli, project, api):
+    manifest = "support-bot"
+    if api == "agents":  # the example's manifests use what agents lack: one agent of its own
+        for path in (project / "assistants").glob("*.yaml"):
+            path.unlink()
+        (project / "assistants" / "support-bot.yaml").write_text(
+            "name: support-bot\nmodel: gpt-4o\ninstructions: Answer billing questions.\n")
+    cli("apply", "--auto-approve", "--api", api)
+    before = _lock(project)[manifest]
+    _rename(project, manifest, "help-desk", manifest)
+
+    plan = json.loads(cli("plan", "--format", "json", "--api", api, "--detailed-exitcode", code=2).stdout)
+    (change,) = plan["changes"]
+    assert change["action"] == "update" and change["name"] == "help-desk"
+    assert change["fields"][0] == {"field": "name", "before": manifest, "after": "help-desk"}
+    assert change["reason"].startswith(f"renamed from '{manifest}' (renamed_from)")
+    assert plan["summary"]["create"] == plan["summary"]["delete"] == 0
+    text = cli("plan", "--api", api).stdout
+    assert f'~ name: "{manifest}" -> "help-desk"' in text
+    assert "will be deleted" not in text and "will be created" not in text
+
+    cli("apply", "--auto-approve", "--api", api)
+    after = _lock(project)
+    assert manifest not in after
+    moved = after["help-desk"]
+    for key in ("id", "vector_store_id", "files", "responses"):
+        assert moved.get(key) == before.get(key) or key == "responses", key
+    if api == "assistants":
+        assert asst_deploy.assistant_id("help-desk", env="dev", path=project) == before["id"]
+    cli("plan", "--api", api, "--detailed-exitcode")  # settled: exit 0
+
+
+def test_a_rename_without_renamed_from_is_plainly_a_delete_and_a_create(cli, project):
+    cli("apply", "--auto-approve")
+    _rename(project, "math-tutor", "tutor", None)
+    summary = json.loads(cli("plan", "--format", "json", "--detailed-exitcode", code=2).stdout)["summary"]
+    assert summary["create"] >= 1 and summary["delete"] >= 1
+
+
+def test_renamed_from_an_existing_manifest_is_refused(cli, project):
+    path = project / "assistants" / "math-tutor.yaml"
+    path.write_text(path.read_text().replace("name: math-tutor\n", "name: math-tutor\nrenamed_from: support-bot\n"))
+    out = cli("validate", code=1).stdout
+    assert "assistants/math-tutor.yaml:" in out and "renamed_from: 'support-bot' is the name of a manifest" in out
