@@ -96,7 +96,8 @@ class Applier:
             raise stale
         with open(self.root / op.path, "rb") as handle:
             content = HashingReader(handle)
-            file_id = self.storage.upload(self.owner.filename(op.sha256, op.path), content)
+            file_id = self.storage.upload(self.owner.filename(op.sha256, op.path), content,
+                                          label=f"{op.path} ({op.role} of {op.name})")
         if content.hexdigest() != op.sha256:  # changed while it was sent: the name would lie about the content
             self.storage.delete_file(file_id)
             raise stale

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator, TextIO
 from .backends import open_target
 from .backends.base import Target
 from .backends.client import Connection, open_client
+from .backends.models import check_models
 from .backends.storage import Storage
 from .errors import AsstDeployError
 from .lockentry import LockDocument, read_document
@@ -70,10 +71,12 @@ class Session:
         desired = self.desired(destroy=destroy)
         # destroy, or moving off an API the server no longer serves (404), goes on without its list
         must_list = frozenset() if destroy else frozenset({self.target.api})
+        checked = check_models(self.client, desired.specs, self.connection.backend)  # before any write
         observed = observe((self.target, *self.previous_targets), self.storage, self.owner, self.lock,
                            parallelism=self.parallelism, must_list=must_list)
         result = with_texts(plan(desired, observed, self.lock), self.project.root)
-        return replace(result, notes=result.notes + api_notes(self.project.api, self.project.specs)), desired
+        notes = result.notes + checked + api_notes(self.project.api, self.project.specs)
+        return replace(result, notes=notes), desired
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,7 @@ class AssistantSpec:
     code_interpreter_files: tuple[FileSpec, ...] = ()
     source: str = ""  # the manifest file it came from, for messages
     renamed_from: tuple[str, ...] = ()  # earlier names whose deployed objects this manifest takes over
+    model_at: tuple[str, int, int] | None = field(default=None, compare=False)  # where `model` is written
 
     def comparable(self) -> dict[str, Any]:
         """The fields the planner diffs, as plain JSON-able values (computed once: treat as read-only)."""
@@ -126,6 +127,8 @@ class AssistantSpec:
         values = dict(data)
         values["tools"] = tuple(values.get("tools") or ())
         values["renamed_from"] = tuple(values.get("renamed_from") or ())
+        if values.get("model_at") is not None:
+            values["model_at"] = tuple(values["model_at"])
         values["files"] = tuple(FileSpec(**f) for f in values.get("files") or ())
         values["code_interpreter_files"] = tuple(
             FileSpec(**f) for f in values.get("code_interpreter_files") or ()

@@ -12,7 +12,7 @@ from typing import Any, Callable, Mapping
 
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 from .base import Capable, Deployed, RemoteAssistant, Resources
-from .errors import api_error
+from .errors import api_error, manifest_of
 from .raw import ObjectTarget, RawResource
 
 # Values the API fills into a tool it echoes when the request left them out.
@@ -136,7 +136,7 @@ class AgentsTarget(ObjectTarget, Capable):
         try:
             created = self.objects.create(self._params(spec, metadata))
         except Exception as exc:
-            raise api_error(exc, f"create agent {spec.name}") from exc
+            raise api_error(exc, f"create agent {spec.name}" + manifest_of(spec)) from exc
         return Deployed(created["id"], reasoning_effort=spec.reasoning_effort, settings=dict(spec.settings))
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
@@ -157,7 +157,7 @@ class AgentsTarget(ObjectTarget, Capable):
         try:
             self.objects.update(object_id, sent)
         except Exception as exc:
-            raise api_error(exc, f"update agent {spec.name} ({object_id})") from exc
+            raise api_error(exc, f"update agent {spec.name} ({object_id})" + manifest_of(spec)) from exc
         # remembered: the API fills these in when unset, so a later manifest without them must reset them
         return Deployed(object_id, reasoning_effort=spec.reasoning_effort, settings=dict(spec.settings))
 

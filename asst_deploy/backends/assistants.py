@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind, is_reasoning_model
 from .base import Capable, Deployed, RemoteAssistant, Resources
-from .errors import SUNSET, api_error
+from .errors import SUNSET, api_error, manifest_of
 from .raw import ObjectTarget, RawResource
 
 # The SDK marks every Assistants method deprecated and warns on each call; requests go through
@@ -92,7 +92,7 @@ class AssistantsTarget(ObjectTarget, Capable):
         try:
             created = self.objects.create(self._params(spec, metadata, resources))
         except Exception as exc:
-            raise api_error(exc, f"create assistant {spec.name}") from exc
+            raise api_error(exc, f"create assistant {spec.name}" + manifest_of(spec)) from exc
         return Deployed(created["id"], reasoning_effort=spec.reasoning_effort)
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
@@ -108,6 +108,6 @@ class AssistantsTarget(ObjectTarget, Capable):
         try:
             self.objects.update(object_id, params)
         except Exception as exc:
-            raise api_error(exc, f"update assistant {spec.name} ({object_id})") from exc
+            raise api_error(exc, f"update assistant {spec.name} ({object_id})" + manifest_of(spec)) from exc
         return Deployed(object_id, reasoning_effort=spec.reasoning_effort)
 

@@ -37,6 +37,11 @@ def api_error(exc: BaseException, what: str) -> ApiError:
     return ApiError(f"{what}: {redact(str(exc))}")
 
 
+def manifest_of(spec: Any) -> str:
+    """`` (from assistants/x.yaml)``: where a refused request's settings came from, for the message."""
+    return f" (from {spec.source})" if getattr(spec, "source", "") else ""
+
+
 def _message(exc: Any) -> str:
     body = getattr(exc, "body", None)
     if isinstance(body, dict):

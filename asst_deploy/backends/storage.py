@@ -74,8 +74,9 @@ class Storage:
             raise api_error(exc, "list files") from exc
 
     # -- writing ------------------------------------------------------------------------------
-    def upload(self, filename: str, content: Any) -> str:
+    def upload(self, filename: str, content: Any, label: str | None = None) -> str:
         """``content``: bytes or a binary file object (streamed; read again from the start on a retry).
+        ``label`` names the file as the manifest does (its path), never the internal upload name.
         After a timeout, sent again only if no file has this name (it carries the content's hash)."""
         def find() -> str | None:
             return next((f.id for f in self.list_files() if f.filename == filename), None)
@@ -85,7 +86,7 @@ class Storage:
                 lambda: self.once.files.create(file=(filename, content), purpose="assistants").id,
                 find, retries=self.client.max_retries, timeout=timeout_of(self.client))
         except Exception as exc:
-            raise api_error(exc, f"upload {filename}") from exc
+            raise api_error(exc, f"upload {label or filename}") from exc
 
     def create_store(self, name: str, metadata: Mapping[str, str]) -> str:
         """After a timeout, sent again only if no store carries the same ownership marker."""

@@ -8,17 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-DEFAULT_MODELS: tuple[str, ...] = (
-    "gpt-4o",
-    "gpt-4o-mini",
-    "gpt-4.1",
-    "gpt-4.1-mini",
-    "gpt-5",
-    "gpt-5-mini",
-    "o3",
-    "o4-mini",
-    "gpt-3.5-turbo",
-)
+from .model_names import SDK_CHAT_MODELS, SDK_RESPONSES_ONLY_MODELS
+
+# The SDK's own model literals (model_names.py), so a name the SDK knows is one the emulator serves.
+DEFAULT_MODELS: tuple[str, ...] = SDK_CHAT_MODELS + SDK_RESPONSES_ONLY_MODELS
 
 # Fields that may change at run time. processing_seconds is included because a test
 # that wants to watch files go in_progress -> completed should not need a restart.

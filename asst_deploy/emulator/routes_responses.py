@@ -25,6 +25,9 @@ from .validation import FUNCTION_NAME, JSON_SCHEMA, METADATA, AnyValue, Arr, Boo
 
 router = Router()
 
+# The SDK's ServiceTier literal for the Responses API (the Agents API's lacks `scale`).
+SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority", "fast", "ultrafast")
+
 _LOOSE = Obj({"type": TYPE}, extra=True)  # tools the emulator accepts without checking their settings
 _ANY = AnyValue()
 _CALLERS = Arr(Str(enum=("direct", "programmatic")), nullable=True)
@@ -131,7 +134,7 @@ CREATE = Obj(
         "stream": Bool(nullable=True),
         "background": Bool(nullable=True),
         "truncation": Str(enum=("auto", "disabled"), nullable=True),
-        "service_tier": Str(enum=("auto", "default", "flex", "scale", "priority"), nullable=True),
+        "service_tier": Str(enum=SERVICE_TIERS, nullable=True),
         "user": Str(),
         "safety_identifier": Str(nullable=True),
         "prompt_cache_key": Str(nullable=True),

@@ -224,11 +224,17 @@ def to_spec(
         code_interpreter_files=tuple(resolver.file_spec(p) for p in ci_files),
         source=source,
         renamed_from=_renamed_from(manifest.renamed_from),
+        model_at=_place(doc, ("model",)),
     ), []
 
 
 def _renamed_from(value: str | list[str] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value or ())
+
+
+def _place(doc: Located, path: Path_) -> tuple[str, int, int]:
+    where = doc.problem(path, "")
+    return where.file, where.line, where.column
 
 
 def display_name_path(doc: Located) -> Path_:
@@ -270,6 +276,17 @@ def _check_function_names(manifest: m.Manifest, fail: Any) -> None:
             seen.setdefault(name, i)
 
 
+# What the APIs read (OpenAI's file search and code interpreter file types), and their limits.
+FILE_SEARCH_TYPES = frozenset(
+    ".c .cpp .cs .css .doc .docx .go .html .java .js .json .md .pdf .php .pptx .py .rb .sh .tex .ts .txt".split())
+CODE_INTERPRETER_TYPES = FILE_SEARCH_TYPES | frozenset(
+    ".csv .jpeg .jpg .gif .pkl .png .tar .xlsx .xml .zip".split())
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_ATTRIBUTE_VALUE = 512  # a retrieval file's path is stored as its vector-store attribute `path`
+READABLE = {"files": ("file_search", FILE_SEARCH_TYPES), "code_interpreter_files": ("code_interpreter",
+                                                                                     CODE_INTERPRETER_TYPES)}
+
+
 def _files(patterns: list[str], field: str, resolver: Resolver, fail: Any) -> list[str]:
     """The files the patterns name; asst-deploy's own files are left out of globs and refused by name."""
     out: set[str] = set()
@@ -283,8 +300,28 @@ def _files(patterns: list[str], field: str, resolver: Resolver, fail: Any) -> li
                 fail((field, i), f"{pattern!r} is {own}, never a retrieval file: list documents only")
                 continue
         kept = [p for p in paths if resolver.own_file(p) is None]
+        for path in kept:
+            why = _unreadable(resolver.root / path, path, field)
+            if why:
+                fail((field, i), why)
         if paths and not kept:
             fail((field, i), f"{pattern!r} matches only asst-deploy's own files (lockfiles, config, "
                  ".asst-deploy/, .git/), which are never retrieval files")
         out.update(kept)
     return sorted(out)
+
+
+def _unreadable(full: Path, path: str, field: str) -> str | None:
+    """Why the API would refuse this file, found before anything is uploaded."""
+    tool, types = READABLE[field]
+    suffix = PurePosixPath(path).suffix.lower()
+    if suffix not in types:
+        return (f"{path}: {tool} cannot read {suffix or 'files without an extension'}; it reads "
+                f"{' '.join(sorted(types))}")
+    size = full.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return f"{path} is {size / 2**20:,.0f} MB; the API takes files of at most 512 MB: split it"
+    if field == "files" and len(path) > MAX_ATTRIBUTE_VALUE:
+        return (f"{path[:40]}... is a {len(path)}-character path; a vector store file's attributes hold at "
+                f"most {MAX_ATTRIBUTE_VALUE}: move the file to a shorter path")
+    return None

@@ -50,3 +50,27 @@ def test_emulator_refuses_what_the_sdk_types_refuse(openai_client: openai.OpenAI
         {"type": "web_search", "filters": {"allowed_domains": ["example.com"]}, "search_context_size": "low",
          "user_location": {"type": "approximate", "city": "Paris"}}])
     assert ok.status == "completed"
+
+
+def test_the_emulators_models_and_service_tiers_are_the_sdks_literals() -> None:
+    import typing_extensions as te
+    from openai.types.beta.agent_create_params import AgentCreateParams
+    from openai.types.responses.response_create_params import ResponseCreateParamsBase
+    from openai.types.shared.chat_model import ChatModel
+    from openai.types.shared.responses_model import ResponsesModel
+
+    from asst_deploy.emulator import EmulatorConfig
+    from asst_deploy.emulator.routes_agents import CREATE as AGENT_CREATE
+    from asst_deploy.emulator.routes_responses import CREATE as RESPONSE_CREATE
+
+    def literals(tp: object) -> set[str]:
+        found: set[str] = set()
+        for arg in te.get_args(tp):
+            found |= set(te.get_args(arg)) if te.get_origin(arg) is te.Literal else literals(arg)
+        return {x for x in found if isinstance(x, str)}
+
+    assert set(EmulatorConfig().models) == literals(ChatModel) | literals(ResponsesModel)
+    tiers = {"responses": te.get_type_hints(ResponseCreateParamsBase)["service_tier"],
+             "agents": te.get_type_hints(AgentCreateParams)["service_tier"]}
+    assert set(RESPONSE_CREATE.fields["service_tier"].enum) == literals(tiers["responses"])
+    assert set(AGENT_CREATE.fields["service_tier"].enum) == literals(tiers["agents"])
