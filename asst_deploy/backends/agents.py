@@ -72,8 +72,10 @@ def generation_settings(spec: AssistantSpec, format_text: Callable[[Any], Any] =
         text["verbosity"] = spec.settings["verbosity"]
     if text:
         settings["text"] = text
-    if spec.reasoning_effort:
-        settings["reasoning"] = {"effort": spec.reasoning_effort}
+    reasoning = {k: v for k, v in (("effort", spec.reasoning_effort),
+                                   ("summary", spec.settings.get("reasoning_summary"))) if v}
+    if reasoning:
+        settings["reasoning"] = reasoning
     if spec.settings.get("service_tier"):
         settings["service_tier"] = spec.settings["service_tier"]
     return settings
@@ -106,7 +108,8 @@ class AgentsTarget(ObjectTarget, Capable):
 
     def _remote(self, item: Mapping[str, Any]) -> RemoteAssistant:
         text = item.get("text") or {}
-        settings = {"verbosity": text.get("verbosity"), "service_tier": item.get("service_tier")}
+        settings = {"verbosity": text.get("verbosity"), "service_tier": item.get("service_tier"),
+                    "reasoning_summary": (item.get("reasoning") or {}).get("summary")}
         spec = AssistantSpec(
             name="",
             display_name=item.get("name") or "",
@@ -154,6 +157,7 @@ class AgentsTarget(ObjectTarget, Capable):
                 sent[key] = full.get(key)
         if "settings" in changed:
             sent["service_tier"] = full.get("service_tier")
+            sent["reasoning"] = full.get("reasoning")
         try:
             self.objects.update(object_id, sent)
         except Exception as exc:

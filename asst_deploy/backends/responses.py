@@ -23,7 +23,17 @@ def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any
         if getattr(spec, key) is not None:
             kwargs[key] = getattr(spec, key)
     kwargs.update(generation_settings(spec))
+    for key in RESPONSES_SETTINGS:
+        if spec.settings.get(key) is not None:
+            kwargs[key] = spec.settings[key]
+    if spec.metadata:
+        kwargs["metadata"] = dict(spec.metadata)
     return kwargs
+
+
+# Manifest settings the Responses API takes as they are (``ResponseCreateParams``).
+RESPONSES_SETTINGS = ("tool_choice", "parallel_tool_calls", "max_output_tokens", "max_tool_calls", "store", "include",
+                      "prompt_cache_key", "prompt_cache_retention", "truncation", "safety_identifier")
 
 
 def responses_tool(tool: Mapping[str, Any], resources: Resources) -> dict[str, Any]:

@@ -58,6 +58,10 @@ FIELD_APIS = {
     "top_p": {"assistants", "responses"},
     "verbosity": {"agents", "responses"},
     "service_tier": {"agents", "responses"},
+    "reasoning_summary": {"agents", "responses"},
+    **{name: {"responses"} for name in ("tool_choice", "parallel_tool_calls", "max_output_tokens", "max_tool_calls",
+                                        "store", "include", "prompt_cache_key", "prompt_cache_retention",
+                                        "truncation", "safety_identifier")},
 }
 
 
@@ -160,6 +164,11 @@ def _sampling(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, 
 def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
     if api != "responses":
         return
+    if isinstance(man.tool_choice, m.ToolChoiceFunction):
+        names = [t.function.name for t in man.tools if isinstance(t, m.FunctionTool)]
+        if man.tool_choice.name not in names:
+            yield ("tool_choice", "name"), (f"no function tool is named {man.tool_choice.name!r} "
+                                            f"(declared: {', '.join(names) or 'none'})")
     for i, tool in enumerate(man.tools):
         if isinstance(tool, m.McpTool) and isinstance(tool.transport, m.McpStdioTransport):
             yield ("tools", i, "transport", "type"), (

@@ -270,6 +270,20 @@ RESPONSE_FORMAT_TYPES = ("auto", "text", "json_object", "json_schema")
 
 # ---- the manifest ------------------------------------------------------------------------------
 
+Includable = Literal[
+    "file_search_call.results", "web_search_call.results", "web_search_call.action.sources",
+    "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs",
+    "reasoning.encrypted_content", "message.output_text.logprobs",
+]  # the SDK's ResponseIncludable
+
+
+class ToolChoiceFunction(Strict):
+    """Make the model call this function."""
+
+    type: Literal["function"] = Field(description="Always `function`.")
+    name: str = Field(pattern=FUNCTION_NAME_PATTERN, description="The function's name.")
+
+
 MetadataKey = Annotated[str, Field(max_length=MAX_METADATA_KEY)]
 MetadataValue = Annotated[str, Field(max_length=MAX_METADATA_VALUE)]
 
@@ -337,6 +351,29 @@ class Manifest(Strict):
     )
     service_tier: ServiceTier | None = Field(
         None, description="Processing tier (api: agents or responses)."
+    )
+    reasoning_summary: Literal["auto", "concise", "detailed"] | None = Field(
+        None, description="A summary of the model's reasoning (api: agents or responses)."
+    )
+    tool_choice: Literal["auto", "none", "required"] | ToolChoiceFunction | None = Field(
+        None, description="Whether and which tool the model must call (api: responses)."
+    )
+    parallel_tool_calls: bool | None = Field(None, description="Allow parallel tool calls (api: responses).")
+    max_output_tokens: int | None = Field(
+        None, ge=16, description="Upper bound on generated tokens, reasoning included (api: responses)."
+    )
+    max_tool_calls: int | None = Field(None, ge=1, description="Most built-in tool calls per response (api: responses).")
+    store: bool | None = Field(None, description="Store responses for later retrieval (api: responses).")
+    include: list[Includable] | None = Field(None, description="Extra output to include (api: responses).")
+    prompt_cache_key: str | None = Field(None, description="Groups similar requests for caching (api: responses).")
+    prompt_cache_retention: Literal["in_memory", "24h"] | None = Field(
+        None, description="How long cached prefixes are kept (api: responses)."
+    )
+    truncation: Literal["auto", "disabled"] | None = Field(
+        None, description="Drop old input when the context is full (auto) or fail (api: responses)."
+    )
+    safety_identifier: str | None = Field(
+        None, max_length=64, description="A stable hashed id of your end user (api: responses)."
     )
     metadata: dict[MetadataKey, MetadataValue] = Field(
         default_factory=dict,

@@ -202,8 +202,8 @@ def to_spec(
              f"characters with the environment's prefix/suffix; the API allows at most {m.MAX_DISPLAY_NAME}")
     if problems:
         return None, problems
-    settings = {k: v for k, v in (("verbosity", manifest.verbosity),
-                                  ("service_tier", manifest.service_tier)) if v is not None}
+    settings = {k: v.model_dump() if isinstance(v, m.Strict) else v
+                for k in SETTINGS if (v := getattr(manifest, k)) is not None}
     declared = manifest.response_format
     response_format = (declared.model_dump(by_alias=True, exclude_none=True) if isinstance(declared, m.Strict)
                        else declared)
@@ -235,6 +235,12 @@ def _renamed_from(value: str | list[str] | None) -> tuple[str, ...]:
 def _place(doc: Located, path: Path_) -> tuple[str, int, int]:
     where = doc.problem(path, "")
     return where.file, where.line, where.column
+
+
+# Manifest fields only some APIs take, kept in the spec's ``settings`` (api_rules refuses the rest).
+SETTINGS = ("verbosity", "service_tier", "reasoning_summary", "tool_choice", "parallel_tool_calls",
+            "max_output_tokens", "max_tool_calls", "store", "include", "prompt_cache_key",
+            "prompt_cache_retention", "truncation", "safety_identifier")
 
 
 def display_name_path(doc: Located) -> Path_:

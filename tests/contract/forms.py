@@ -41,6 +41,14 @@ SCHEMA_FORMAT = {"type": "json_schema", "json_schema": {"name": "answer", "schem
     "type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"], "additionalProperties": False}}}
 
 
+RESPONSES_ONLY: dict[str, Any] = {
+    "tool_choice": {"type": "function", "name": "described"}, "parallel_tool_calls": False,
+    "max_output_tokens": 2000, "max_tool_calls": 3, "store": False, "include": ["file_search_call.results"],
+    "prompt_cache_key": "fn-v1", "prompt_cache_retention": "24h", "truncation": "auto",
+    "safety_identifier": "user-hash", "metadata": {"team": "support"},
+}
+
+
 def manifests(api: str) -> dict[str, dict[str, Any]]:
     """name -> manifest body: every form ``api`` takes, spread over a few manifests."""
     if api == "assistants":
@@ -53,10 +61,10 @@ def manifests(api: str) -> dict[str, dict[str, Any]]:
         }
     out: dict[str, dict[str, Any]] = {
         "fn": {"model": "gpt-4o", "tools": FUNCTIONS + [{"type": "tool_search"}], "verbosity": "low",
-               "service_tier": "flex"},
+               "service_tier": "flex", **(RESPONSES_ONLY if api == "responses" else {})},
         "web": {"model": "gpt-4o", "tools": WEB_SEARCH},
         "mcp": {"model": "gpt-4o", "tools": MCP_HTTP + (MCP_STDIO if api == "agents" else [])},
-        "reasoner": {"model": "o3", "reasoning_effort": "high", "response_format": (
+        "reasoner": {"model": "o3", "reasoning_effort": "high", "reasoning_summary": "concise", "response_format": (
             SCHEMA_FORMAT if api == "responses" else {"type": "json_schema", "json_schema": {
                 "schema": SCHEMA_FORMAT["json_schema"]["schema"]}})},
     }

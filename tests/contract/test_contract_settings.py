@@ -101,3 +101,34 @@ tools:
     client = openai.OpenAI(base_url=asst_emulator.base_url, api_key="sk-test")
     assert client.responses.create(**kwargs, input="hi").status == "completed"
     assert cli("plan", "--detailed-exitcode", env=None, code=None).exit_code == 0
+
+
+def test_responses_settings_reach_the_kwargs_as_the_sdk_names_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   asst_emulator: Emulator) -> None:
+    root = _project(tmp_path / "p", "responses", """\
+name: a
+model: gpt-5.1
+reasoning_effort: low
+reasoning_summary: auto
+tool_choice: required
+parallel_tool_calls: false
+max_output_tokens: 4000
+max_tool_calls: 2
+store: false
+include: [reasoning.encrypted_content]
+prompt_cache_key: a-v1
+prompt_cache_retention: in_memory
+truncation: auto
+safety_identifier: hashed-user
+metadata: {team: support}
+tools: [{type: function, function: {name: f}}]
+""")
+    Cli(root, asst_emulator, monkeypatch)("apply", "--auto-approve", env=None)
+    kwargs = asst_deploy.responses_kwargs("a", path=root)
+    assert {k: v for k, v in kwargs.items() if k not in ("model", "tools")} == {
+        "reasoning": {"effort": "low", "summary": "auto"}, "tool_choice": "required", "parallel_tool_calls": False,
+        "max_output_tokens": 4000, "max_tool_calls": 2, "store": False, "include": ["reasoning.encrypted_content"],
+        "prompt_cache_key": "a-v1", "prompt_cache_retention": "in_memory", "truncation": "auto",
+        "safety_identifier": "hashed-user", "metadata": {"team": "support"}}
+    client = openai.OpenAI(base_url=asst_emulator.base_url, api_key="sk-test")
+    assert client.responses.create(**kwargs, input="hi").status == "completed"

@@ -170,3 +170,18 @@ def test_tool_settings_the_api_lacks_are_refused_naming_the_field(make_project, 
                                                                   field: str) -> None:
     found = problems(make_project, f"name: a\nmodel: gpt-4o\ntools:\n  - {tool}\n", api)
     assert [p.split(": ")[1] for p in found][:1] == [field], found
+
+
+@pytest.mark.parametrize("api", ["assistants", "agents"])
+def test_responses_only_settings_are_refused_elsewhere(make_project, api: str) -> None:
+    manifest = "name: a\nmodel: gpt-4o\nstore: false\ntruncation: auto\nmax_output_tokens: 100\n"
+    assert [p.split(": ")[1] for p in problems(make_project, manifest, api)] == [
+        "store", "truncation", "max_output_tokens"]
+    assert problems(make_project, manifest, "responses") == []
+
+
+def test_tool_choice_must_name_a_declared_function(make_project) -> None:
+    manifest = ("name: a\nmodel: gpt-4o\ntool_choice: {type: function, name: g}\n"
+                "tools: [{type: function, function: {name: f}}]\n")
+    assert problems(make_project, manifest, "responses") == [
+        "assistants/a.yaml:3:37: tool_choice.name: no function tool is named 'g' (declared: f)"]
