@@ -43,6 +43,28 @@ def strip_tool_defaults(tool: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Agent settings (the spec's ``settings``) sent as they are, and the values the API shows when unset.
+AGENT_OBJECT_SETTINGS = ("multi_agent", "compaction", "experimental")
+AGENT_SETTING_DEFAULTS: dict[str, dict[str, Any]] = {
+    "multi_agent": {"enabled": False, "max_concurrent_subagents": 6},
+    "compaction": {"async": False},
+    "experimental": {"time_awareness": False},
+}
+
+
+def strip_setting_defaults(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings with the API's defaults left out (both sides of a diff); a setting left all-default goes."""
+    out = dict(settings)
+    for key, defaults in AGENT_SETTING_DEFAULTS.items():
+        value = out.get(key)
+        if isinstance(value, Mapping):
+            kept = {k: v for k, v in value.items() if v is not None and defaults.get(k) != v}
+            if key == "multi_agent" and value.get("enabled"):
+                kept["enabled"] = True
+            out[key] = kept if kept and (key != "multi_agent" or kept.get("enabled")) else None
+    return {k: v for k, v in out.items() if v is not None}
+
+
 def text_format(response_format: Any) -> dict[str, Any] | None:
     """The manifest's response_format as the Agents/Responses ``text.format`` (flattened)."""
     if response_format in (None, "auto"):
@@ -104,12 +126,14 @@ class AgentsTarget(ObjectTarget, Capable):
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in spec.tools),
-                       response_format=response_format_from(agent_text_format(spec.response_format)))
+                       response_format=response_format_from(agent_text_format(spec.response_format)),
+                       settings=strip_setting_defaults(spec.settings))
 
     def _remote(self, item: Mapping[str, Any]) -> RemoteAssistant:
         text = item.get("text") or {}
         settings = {"verbosity": text.get("verbosity"), "service_tier": item.get("service_tier"),
-                    "reasoning_summary": (item.get("reasoning") or {}).get("summary")}
+                    "reasoning_summary": (item.get("reasoning") or {}).get("summary"),
+                    **{key: item.get(key) for key in AGENT_OBJECT_SETTINGS}}
         spec = AssistantSpec(
             name="",
             display_name=item.get("name") or "",
@@ -133,6 +157,9 @@ class AgentsTarget(ObjectTarget, Capable):
             "tools": [_agent_tool(t) for t in spec.tools],
         }
         params.update(generation_settings(spec, agent_text_format))
+        for key in AGENT_OBJECT_SETTINGS:
+            if spec.settings.get(key) is not None:
+                params[key] = spec.settings[key]
         return params
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
@@ -158,6 +185,8 @@ class AgentsTarget(ObjectTarget, Capable):
         if "settings" in changed:
             sent["service_tier"] = full.get("service_tier")
             sent["reasoning"] = full.get("reasoning")
+            for key in AGENT_OBJECT_SETTINGS:  # null resets; experimental merges by key and takes no null
+                sent[key] = full.get(key, AGENT_SETTING_DEFAULTS[key] if key == "experimental" else None)
         try:
             self.objects.update(object_id, sent)
         except Exception as exc:

@@ -277,6 +277,27 @@ Includable = Literal[
 ]  # the SDK's ResponseIncludable
 
 
+class MultiAgent(Strict):
+    """Subagents the agent may create and coordinate (api: agents)."""
+
+    enabled: bool = Field(description="Allow subagents.")
+    max_concurrent_subagents: int | None = Field(None, ge=1, description="At most this many at once (default 6).")
+
+
+class Compaction(Strict):
+    """Context compaction (api: agents)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    async_: bool | None = Field(None, alias="async", description="Compact in the background (default false).")
+
+
+class Experimental(Strict):
+    """Experimental agent settings (api: agents)."""
+
+    time_awareness: bool | None = Field(None, description="Periodic current-time reminders (default false).")
+
+
 class ToolChoiceFunction(Strict):
     """Make the model call this function."""
 
@@ -375,6 +396,9 @@ class Manifest(Strict):
     safety_identifier: str | None = Field(
         None, max_length=64, description="A stable hashed id of your end user (api: responses)."
     )
+    multi_agent: MultiAgent | None = Field(None, description="Subagents (api: agents).")
+    compaction: Compaction | None = Field(None, description="Context compaction (api: agents).")
+    experimental: Experimental | None = Field(None, description="Experimental settings (api: agents).")
     metadata: dict[MetadataKey, MetadataValue] = Field(
         default_factory=dict,
         max_length=MAX_USER_METADATA_PAIRS,

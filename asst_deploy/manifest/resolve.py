@@ -202,7 +202,7 @@ def to_spec(
              f"characters with the environment's prefix/suffix; the API allows at most {m.MAX_DISPLAY_NAME}")
     if problems:
         return None, problems
-    settings = {k: v.model_dump() if isinstance(v, m.Strict) else v
+    settings = {k: v.model_dump(by_alias=True, exclude_none=True) if isinstance(v, m.Strict) else v
                 for k in SETTINGS if (v := getattr(manifest, k)) is not None}
     declared = manifest.response_format
     response_format = (declared.model_dump(by_alias=True, exclude_none=True) if isinstance(declared, m.Strict)
@@ -240,7 +240,8 @@ def _place(doc: Located, path: Path_) -> tuple[str, int, int]:
 # Manifest fields only some APIs take, kept in the spec's ``settings`` (api_rules refuses the rest).
 SETTINGS = ("verbosity", "service_tier", "reasoning_summary", "tool_choice", "parallel_tool_calls",
             "max_output_tokens", "max_tool_calls", "store", "include", "prompt_cache_key",
-            "prompt_cache_retention", "truncation", "safety_identifier")
+            "prompt_cache_retention", "truncation", "safety_identifier", "multi_agent", "compaction",
+            "experimental")
 
 
 def display_name_path(doc: Located) -> Path_:

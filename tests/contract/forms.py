@@ -49,6 +49,11 @@ RESPONSES_ONLY: dict[str, Any] = {
 }
 
 
+AGENTS_ONLY: dict[str, Any] = {
+    "multi_agent": {"enabled": True}, "compaction": {"async": True}, "experimental": {"time_awareness": True},
+}
+
+
 def manifests(api: str) -> dict[str, dict[str, Any]]:
     """name -> manifest body: every form ``api`` takes, spread over a few manifests."""
     if api == "assistants":
@@ -62,7 +67,7 @@ def manifests(api: str) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {
         "fn": {"model": "gpt-4o", "tools": FUNCTIONS + [{"type": "tool_search"}], "verbosity": "low",
                "service_tier": "flex", **(RESPONSES_ONLY if api == "responses" else {})},
-        "web": {"model": "gpt-4o", "tools": WEB_SEARCH},
+        "web": {"model": "gpt-4o", "tools": WEB_SEARCH, **(AGENTS_ONLY if api == "agents" else {})},
         "mcp": {"model": "gpt-4o", "tools": MCP_HTTP + (MCP_STDIO if api == "agents" else [])},
         "reasoner": {"model": "o3", "reasoning_effort": "high", "reasoning_summary": "concise", "response_format": (
             SCHEMA_FORMAT if api == "responses" else {"type": "json_schema", "json_schema": {

@@ -132,3 +132,23 @@ tools: [{type: function, function: {name: f}}]
         "safety_identifier": "hashed-user", "metadata": {"team": "support"}}
     client = openai.OpenAI(base_url=asst_emulator.base_url, api_key="sk-test")
     assert client.responses.create(**kwargs, input="hi").status == "completed"
+
+
+def test_agents_multi_agent_compaction_experimental_are_sent_and_reset(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       asst_emulator: Emulator) -> None:
+    root = _project(tmp_path / "p", "agents", "name: a\nmodel: gpt-5\nmulti_agent: {enabled: true, "
+                    "max_concurrent_subagents: 3}\ncompaction: {async: true}\nexperimental: {time_awareness: true}\n")
+    cli = Cli(root, asst_emulator, monkeypatch)
+    cli("apply", "--auto-approve", env=None)
+    client = openai.OpenAI(base_url=asst_emulator.base_url, api_key="sk-test")
+    agent = client.beta.agents.retrieve(asst_deploy.agent_id("a", path=root)).model_dump(by_alias=True)
+    assert agent["multi_agent"] == {"enabled": True, "max_concurrent_subagents": 3}
+    assert agent["compaction"] == {"async": True} and agent["experimental"] == {"time_awareness": True}
+    assert cli("plan", "--detailed-exitcode", env=None, code=None).exit_code == 0
+    (root / "assistants" / "a.yaml").write_text("name: a\nmodel: gpt-5\n")
+    cli("apply", "--auto-approve", env=None)
+    agent = client.beta.agents.retrieve(asst_deploy.agent_id("a", path=root)).model_dump(by_alias=True)
+    assert agent["multi_agent"]["enabled"] is False and agent["compaction"] == {"async": False}
+    assert agent["experimental"] == {"time_awareness": False}
+    assert cli("plan", "--detailed-exitcode", env=None, code=None).exit_code == 0

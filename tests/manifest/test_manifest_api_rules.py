@@ -185,3 +185,10 @@ def test_tool_choice_must_name_a_declared_function(make_project) -> None:
                 "tools: [{type: function, function: {name: f}}]\n")
     assert problems(make_project, manifest, "responses") == [
         "assistants/a.yaml:3:37: tool_choice.name: no function tool is named 'g' (declared: f)"]
+
+
+@pytest.mark.parametrize("api", ["assistants", "responses"])
+def test_agents_only_settings_are_refused_elsewhere(make_project, api: str) -> None:
+    manifest = "name: a\nmodel: gpt-5\nmulti_agent: {enabled: true}\ncompaction: {async: true}\n"
+    assert [p.split(": ")[1] for p in problems(make_project, manifest, api)] == ["multi_agent", "compaction"]
+    assert problems(make_project, manifest, "agents") == []
