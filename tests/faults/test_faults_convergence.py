@@ -86,13 +86,13 @@ def test_removed_manifest_whose_file_content_lives_on_leaves_no_lock_entry(proje
     """Regression (found by seed 16): renaming a manifest whose code-interpreter files keep their
     content left the old name in the lockfile for ever, naming files it no longer had."""
     m = h.Manifest("old-name", instructions="x")
-    getattr(m, shared)["data/old/a.csv"] = "a,b\n1,2\n"
+    getattr(m, shared)["data/old/a.txt"] = "a,b\n1,2\n"  # .txt: both tools read it (file_search no .csv)
     project.manifests[m.name] = m
     project.write()
     assert h.apply(project).code == 0
     del project.manifests["old-name"]
     m.name = "new-name"
-    setattr(m, shared, {"data/new/a.csv": "a,b\n1,2\n"})
+    setattr(m, shared, {"data/new/a.txt": "a,b\n1,2\n"})
     project.manifests[m.name] = m
     project.write()
     assert h.apply(project).code == 0
