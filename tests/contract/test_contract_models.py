@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support_cli import Cli
+from support.cli import Cli
 
 from asst_deploy.emulator import Emulator, EmulatorConfig
 
@@ -23,7 +23,7 @@ def _project(root: Path, manifest: str, config: str = "project: models\n") -> Pa
 def test_a_misspelt_model_is_refused_with_its_place_before_any_write(tmp_path: Path, asst_emulator: Emulator,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     root = _project(tmp_path / "p", "name: a\nmodel: gpt-4o-minii\ntools: [{type: file_search}]\nfiles: [docs/a.md]\n")
-    cli = Cli(root, asst_emulator, monkeypatch)
+    cli = Cli(project=root, emulator=asst_emulator)
     for command in (("plan",), ("apply", "--auto-approve")):
         result = cli(*command, env=None, code=1)
         assert ("assistants/a.yaml:2:8: model: 'gpt-4o-minii' is not a model this account serves; "
@@ -34,7 +34,7 @@ def test_a_misspelt_model_is_refused_with_its_place_before_any_write(tmp_path: P
 def test_a_model_from_the_defaults_is_placed_in_the_config(tmp_path: Path, asst_emulator: Emulator,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     root = _project(tmp_path / "p", "name: a\n", config="project: models\ndefaults:\n  model: gpt-9-turbo\n")
-    result = Cli(root, asst_emulator, monkeypatch)("plan", env=None, code=1)
+    result = Cli(project=root, emulator=asst_emulator)("plan", env=None, code=1)
     assert "asst-deploy.yaml:3:10: model: 'gpt-9-turbo' is not a model this account serves" in result.output
 
 
@@ -42,6 +42,6 @@ def test_a_server_without_a_model_list_is_said_once_and_the_plan_goes_on(tmp_pat
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     root = _project(tmp_path / "p", "name: a\nmodel: my-deployment\n", config="project: models\napi: responses\n")
     with Emulator(EmulatorConfig(models=())) as emulator:
-        result = Cli(root, emulator, monkeypatch)("plan", env=None)
+        result = Cli(project=root, emulator=emulator)("plan", env=None)
     assert result.output.count("model names were not checked") == 1
     assert "+ responses.a" in result.output or "will be created" in result.output

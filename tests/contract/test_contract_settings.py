@@ -123,7 +123,7 @@ safety_identifier: hashed-user
 metadata: {team: support}
 tools: [{type: function, function: {name: f}}]
 """)
-    Cli(root, asst_emulator, monkeypatch)("apply", "--auto-approve", env=None)
+    Cli(project=root, emulator=asst_emulator)("apply", "--auto-approve", env=None)
     kwargs = asst_deploy.responses_kwargs("a", path=root)
     assert {k: v for k, v in kwargs.items() if k not in ("model", "tools")} == {
         "reasoning": {"effort": "low", "summary": "auto"}, "tool_choice": "required", "parallel_tool_calls": False,
@@ -139,7 +139,7 @@ def test_agents_multi_agent_compaction_experimental_are_sent_and_reset(tmp_path:
                                                                        asst_emulator: Emulator) -> None:
     root = _project(tmp_path / "p", "agents", "name: a\nmodel: gpt-5\nmulti_agent: {enabled: true, "
                     "max_concurrent_subagents: 3}\ncompaction: {async: true}\nexperimental: {time_awareness: true}\n")
-    cli = Cli(root, asst_emulator, monkeypatch)
+    cli = Cli(project=root, emulator=asst_emulator)
     cli("apply", "--auto-approve", env=None)
     client = openai.OpenAI(base_url=asst_emulator.base_url, api_key="sk-test")
     agent = client.beta.agents.retrieve(asst_deploy.agent_id("a", path=root)).model_dump(by_alias=True)
