@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import LockHeld
+from .statedir import state_folder
 
 
 @contextmanager
@@ -19,8 +20,8 @@ def apply_lock(project_root: Path, environment: str, timeout: float) -> Iterator
     """One apply per project and environment at a time; the loser names the holder."""
     from filelock import FileLock, Timeout
 
-    folder = project_root / ".asst-deploy" / "locks"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = state_folder(project_root) / "locks"
+    folder.mkdir(exist_ok=True)
     holder = folder / f"{environment}.holder.json"
     lock = FileLock(str(folder / f"{environment}.lock"))
     try:

@@ -1,6 +1,7 @@
 """The command line: click options in, text out. No logic of its own: each command calls one
-function in ``asst_deploy.commands`` that returns an exit code. Heavy modules load lazily so that
-``asst-deploy --help`` stays fast."""
+function in ``asst_deploy.commands`` that returns an exit code, and ``_run`` maps every error to
+exit 1 in one place (2 is reserved for ``plan --detailed-exitcode``: changes). Heavy modules load
+lazily so that ``asst-deploy --help`` stays fast."""
 
 from __future__ import annotations
 
@@ -13,37 +14,70 @@ import click
 from .errors import EXIT_ERROR, EXIT_INTERRUPTED, AsstDeployError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-def _common(func: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.option("--env", "env", envvar="ASST_DEPLOY_ENV", help="Environment (default: default_environment)."),
-        click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-                     show_default=True, help="The folder holding asst-deploy.yaml and assistants/."),
-        click.option("--backend", type=click.Choice(["openai", "azure", "local"]), envvar="ASST_DEPLOY_BACKEND",
-                     help="openai (any compatible server via OPENAI_BASE_URL), azure, or local (the emulator)."),
-        click.option("--api", type=click.Choice(["assistants", "agents", "responses"]),
-                     help="What an assistant becomes (overrides asst-deploy.yaml)."),
-        click.option("-v", "--verbose", is_flag=True, help="One line per API request: method, path, status, time."),
-        click.option("--debug", is_flag=True, help="Show tracebacks."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+def _apply_all(options: list[Decorator]) -> Decorator:
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
 
 
-def _tuning(func: Callable[..., Any]) -> Callable[..., Any]:
-    options = [
-        click.option("--target", "targets", multiple=True, metavar="NAME", help="Only this assistant (repeatable)."),
-        click.option("--parallelism", type=click.IntRange(1, 64), help="Concurrent requests (default 8)."),
-        click.option("--max-retries", type=click.IntRange(0, 20), help="SDK retries per request (default 2)."),
-        click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (default 60)."),
-        click.option("--rate-limit-wait", type=click.FloatRange(min=0),
-                     help="Seconds a request keeps retrying 429s, whatever --max-retries says (default 600)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+BACKENDS = ("openai", "azure", "local")
+
+
+def _backend(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--backend or ASST_DEPLOY_BACKEND, named as the user set it when the value is wrong."""
+    if value is None or value in BACKENDS:
+        return value
+    if ctx.get_parameter_source(param.name or "backend") is click.core.ParameterSource.ENVIRONMENT:
+        raise click.UsageError(f"ASST_DEPLOY_BACKEND={value!r} is not a backend: use one of {', '.join(BACKENDS)}",
+                               ctx=ctx)
+    raise click.BadParameter(f"{value!r}: use one of {', '.join(BACKENDS)}", ctx=ctx, param=param)
+
+
+# Every command that reads a project.
+_project = _apply_all([
+    click.option("--env", "env", envvar="ASST_DEPLOY_ENV", help="Environment (default: default_environment)."),
+    click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+                 show_default=True, help="The folder holding asst-deploy.yaml and assistants/."),
+    click.option("--debug", is_flag=True, help="Show tracebacks."),
+])
+_api = click.option("--api", type=click.Choice(["assistants", "agents", "responses"]),
+                    help="What an assistant becomes (overrides asst-deploy.yaml).")
+# Every command that sends requests.
+_account = _apply_all([
+    _project,
+    click.option("--backend", metavar="[openai|azure|local]", envvar="ASST_DEPLOY_BACKEND", callback=_backend,
+                 help="openai (any compatible server via OPENAI_BASE_URL), azure, or local (the emulator). "
+                      "Also ASST_DEPLOY_BACKEND."),
+    _api,
+    click.option("-v", "--verbose", is_flag=True, help="One line per API request: method, path, status, time."),
+])
+# plan, apply and destroy.
+_tuning = _apply_all([
+    click.option("--target", "targets", multiple=True, metavar="NAME", help="Only this assistant (repeatable)."),
+    click.option("--parallelism", type=click.IntRange(1, 64), help="Concurrent requests (default 8)."),
+    click.option("--max-retries", type=click.IntRange(0, 20), help="SDK retries per request (default 2)."),
+    click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (default 60)."),
+    click.option("--rate-limit-wait", type=click.FloatRange(min=0),
+                 help="Seconds a request keeps retrying 429s, whatever --max-retries says (default 600)."),
+])
+_apply_options = _apply_all([
+    click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation."),
+    click.option("--wait-timeout", type=click.FloatRange(min=0), default=600, show_default=True,
+                 help="Seconds to wait for vector stores to process files."),
+    click.option("--lock-timeout", type=click.FloatRange(min=0), default=0, show_default=True,
+                 help="Seconds to wait for another apply on this environment to finish."),
+])
+
+
+def _examples(*lines: str) -> str:
+    """A help epilog click prints as written (``\\b`` stops it re-wrapping the lines)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _options(kw: dict[str, Any]) -> Any:
@@ -101,28 +135,63 @@ def _color() -> bool:
     return use_color(sys.stdout)
 
 
-@click.group(context_settings=CONTEXT)
+class _Cli(click.Group):
+    """Usage errors (an unknown option, a bad value, a bad ASST_DEPLOY_BACKEND) exit 1, not click's 2:
+    ``plan --detailed-exitcode`` defines 2 as "the plan has changes", and CI reads it so."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            exc.show()
+            code = EXIT_ERROR
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            code = EXIT_ERROR
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Cli, context_settings=CONTEXT)
 @click.version_option(package_name="asst-deploy")
 def main() -> None:
-    """Declarative OpenAI assistants: manifests in git, plan, apply, ids in a lockfile."""
+    """Declarative OpenAI assistants: manifests in git, plan, apply, ids in a lockfile.
+
+    Exit codes: 0 success, 1 any error (including a wrong option), 2 only for
+    `plan --detailed-exitcode` with changes, 130 interrupted."""
 
 
-@main.command()
-@_common
+@main.command(epilog=_examples("asst-deploy init", "asst-deploy init --project support-bots-prod"))
+@click.option("--project", "name", metavar="NAME",
+              help="The project name (default: a lockfile's, else the folder's name plus a generated suffix).")
+@click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+              help="The folder to write asst-deploy.yaml in.")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def init(name: str | None, project_dir: Path, debug: bool) -> None:
+    """Write asst-deploy.yaml with a project name no other project takes by chance."""
+    from .commands.init import run_init
+
+    _run(debug, lambda: run_init(project_dir.resolve(), name))
+
+
+@main.command(epilog=_examples("asst-deploy validate", "asst-deploy validate --env prod --api responses"))
+@_project
+@_api
 def validate(debug: bool, **kw: Any) -> None:
-    """Check every manifest and asst-deploy.yaml; send nothing anywhere."""
+    """Check asst-deploy.yaml and every manifest (every environment); send nothing anywhere."""
     from .commands.validate import run_validate
 
     options = _options(kw)
     _run(debug, lambda: run_validate(options.project_dir, options.env, options.api, sys.stdout))
 
 
-@main.command()
+@main.command(epilog=_examples("asst-deploy plan --env prod", "asst-deploy plan --format markdown --detailed-exitcode",
+                               "asst-deploy plan --env prod --out prod.plan.json"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Save the plan for `apply PLANFILE`.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error.")
-@_common
+@_account
 @_tuning
 def plan(fmt: str, out_file: Path | None, detailed_exitcode: bool, debug: bool, **kw: Any) -> None:
     """Show what apply would create, update and delete. Changes nothing."""
@@ -133,22 +202,11 @@ def plan(fmt: str, out_file: Path | None, detailed_exitcode: bool, debug: bool, 
                                  color=fmt == "text" and _color()))
 
 
-def _apply_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    for option in reversed([
-        click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation."),
-        click.option("--wait-timeout", type=click.FloatRange(min=0), default=600, show_default=True,
-                     help="Seconds to wait for vector stores to process files."),
-        click.option("--lock-timeout", type=click.FloatRange(min=0), default=0, show_default=True,
-                     help="Seconds to wait for another apply on this environment to finish."),
-    ]):
-        func = option(func)
-    return func
-
-
-@main.command()
+@main.command(epilog=_examples("asst-deploy apply", "asst-deploy apply --env prod --auto-approve",
+                               "asst-deploy apply --env prod prod.plan.json"))
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_apply_options
-@_common
+@_account
 @_tuning
 def apply(plan_file: Path | None, auto_approve: bool, wait_timeout: float, lock_timeout: float, debug: bool,
           **kw: Any) -> None:
@@ -160,9 +218,9 @@ def apply(plan_file: Path | None, auto_approve: bool, wait_timeout: float, lock_
     _run(debug, lambda: run_apply(options, flags))
 
 
-@main.command()
+@main.command(epilog=_examples("asst-deploy destroy --env dev", "asst-deploy destroy --env dev --target support-bot"))
 @_apply_options
-@_common
+@_account
 @_tuning
 def destroy(auto_approve: bool, wait_timeout: float, lock_timeout: float, debug: bool, **kw: Any) -> None:
     """Delete everything this project and environment own; nothing else."""
@@ -173,20 +231,20 @@ def destroy(auto_approve: bool, wait_timeout: float, lock_timeout: float, debug:
     _run(debug, lambda: run_apply(options, flags, destroy=True))
 
 
-@main.command()
+@main.command(epilog=_examples("asst-deploy ids --env prod", "asst-deploy ids --env prod --format env >> .env"))
 @click.option("--format", "fmt", type=click.Choice(["json", "env"]), default="json", show_default=True)
-@_common
+@_project
 def ids(fmt: str, debug: bool, **kw: Any) -> None:
-    """Print name -> id from the lockfile, for other tools and languages."""
+    """Print name -> id from the lockfile, for other tools and languages. Sends nothing."""
     from .commands.ids import run_ids
 
     options = _options(kw)
     _run(debug, lambda: run_ids(options, fmt=fmt))
 
 
-@main.command()
+@main.command(epilog=_examples("asst-deploy show", "asst-deploy show support-bot --env prod"))
 @click.argument("name", required=False)
-@_common
+@_account
 def show(name: str | None, debug: bool, **kw: Any) -> None:
     """Show the lockfile and the account side by side."""
     from .commands.show import run_show
@@ -195,11 +253,12 @@ def show(name: str | None, debug: bool, **kw: Any) -> None:
     _run(debug, lambda: run_show(options, name))
 
 
-@main.command(name="import")
+@main.command(name="import", epilog=_examples("asst-deploy import asst_abc123 support-bot",
+                                              "asst-deploy import agent_abc123 researcher --api agents"))
 @click.argument("assistant_id")
 @click.argument("name")
 @click.option("--force", is_flag=True, help="Adopt an object another project owns.")
-@_common
+@_account
 def import_(assistant_id: str, name: str, force: bool, debug: bool, **kw: Any) -> None:
     """Adopt an existing assistant: write its manifest and mark it as ours."""
     from .commands.import_ import run_import
@@ -208,11 +267,11 @@ def import_(assistant_id: str, name: str, force: bool, debug: bool, **kw: Any) -
     _run(debug, lambda: run_import(options, assistant_id, name, force=force))
 
 
-@main.command()
+@main.command(epilog=_examples("asst-deploy export --out exported/", "asst-deploy export --all"))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the manifests (default: the manifests folder).")
 @click.option("--all", "include_all", is_flag=True, help="Also export assistants asst-deploy manages.")
-@_common
+@_account
 def export(out_dir: Path | None, include_all: bool, debug: bool, **kw: Any) -> None:
     """Write manifests for assistants that exist on the account."""
     from .commands.export import run_export
@@ -221,7 +280,7 @@ def export(out_dir: Path | None, include_all: bool, debug: bool, **kw: Any) -> N
     _run(debug, lambda: run_export(options, out_dir, include_all=include_all))
 
 
-@main.command()
+@main.command(epilog=_examples("asst-deploy schema > schema/manifest.schema.json"))
 def schema() -> None:
     """Print the JSON Schema of a manifest (for editors)."""
     from .commands.schema import run_schema
@@ -229,7 +288,8 @@ def schema() -> None:
     _run(False, lambda: run_schema(sys.stdout))
 
 
-@main.command()
+@main.command(epilog=_examples("asst-deploy emulator --port 8765 --data .asst-deploy/emulator.sqlite3",
+                               "asst-deploy emulator --rate-limit-every 3 --latency-ms 50"))
 @click.option("--port", type=int, default=8765, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--data", type=click.Path(dir_okay=False), default=None, help="SQLite file (default: in memory).")

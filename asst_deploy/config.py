@@ -1,6 +1,9 @@
 """The project config ``asst-deploy.yaml`` (DESIGN.md section 3): project, defaults, environments.
 
-Every key is optional and a missing file means all defaults. The config only says which
+Every key but ``project`` is optional. ``project`` is the identity every owned object's marker
+carries, so it is never guessed (a folder's name collides by chance): validate, plan, apply and
+the other account commands refuse to run without it (:mod:`asst_deploy.identity`), and
+``asst-deploy init`` writes one that cannot collide. The config only says which
 environment, API and lockfile apply and what is merged under the manifests; merging and the
 manifests' own checks are the manifest package's job; :mod:`asst_deploy.project` puts the two
 together (this module never imports it).
@@ -69,7 +72,9 @@ class EnvironmentConfig(_Settings):
 class ProjectConfig(_Settings):
     """The whole ``asst-deploy.yaml``."""
 
-    project: Ident = Field(description="Project name, part of the ownership marker.")
+    project: Ident | None = Field(
+        default=None, description="Project name, part of the ownership marker: unique on the account (required)."
+    )
     manifests: str = Field(default="assistants/", description="Folder of the manifests.")
     default_environment: str | None = Field(default=None, description="Environment used without --env.")
     api: Api = Field(default="assistants", description="Target API: assistants, agents or responses.")
@@ -82,7 +87,9 @@ class ProjectConfig(_Settings):
 
 
 def default_project_name(project_dir: Path) -> str:
-    """The folder's name made a valid identifier: lowercased, other characters -> '-'."""
+    """The folder's name made a valid identifier: lowercased, other characters -> '-'.
+
+    Never an identity by itself (two folders share a name by chance): ``init`` adds a suffix."""
     name = re.sub(r"[^a-z0-9_.-]", "-", project_dir.resolve().name.lower()).lstrip("-_.")[:64]
     return name if IDENT_RE.match(name) else "project"
 
@@ -91,7 +98,7 @@ def read_config(project_dir: Path) -> tuple[ProjectConfig | None, Located | None
     """The config, the located YAML it came from (for merge positions), and its problems."""
     path = project_dir / CONFIG_FILE
     if not path.is_file():
-        return ProjectConfig(project=default_project_name(project_dir)), None, []
+        return ProjectConfig(), None, []  # no identity: asst_deploy.identity refuses, naming the fix
     text, problems = read_text(path, CONFIG_FILE)
     if text is None:
         return None, None, problems
@@ -103,9 +110,8 @@ def read_config(project_dir: Path) -> tuple[ProjectConfig | None, Located | None
     doc = docs[0] if docs else Located({})
     if not isinstance(doc.data, dict):
         return None, None, [doc.problem((), "asst-deploy.yaml must be a mapping of settings")]
-    data = {"project": default_project_name(project_dir), **doc.data}
     try:
-        config = ProjectConfig.model_validate(data)
+        config = ProjectConfig.model_validate(doc.data)
     except ValidationError as exc:
         return None, doc, problems_from(exc, ProjectConfig, doc)
     return config, doc, _semantic_problems(config, doc)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import config as cfg
 from .errors import ManifestProblem, ValidationFailed
+from .identity import identity_problem
 from .manifest.loader import Source, build_spec, read_manifests
 from .manifest.resolve import Resolver
 from .manifest.yamlpos import Located
@@ -29,6 +30,7 @@ class Project:
     api: str
     specs: tuple[AssistantSpec, ...]
     lockfile: Path
+    warnings: tuple[str, ...] = ()  # files in the manifests folder that are not read, named
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Checked:
     environments: dict[str, str]
     problems: list[ManifestProblem]
     manifests: int
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,6 +53,7 @@ class _Parsed:
     resolver: Resolver
     manifests: list[Source] = field(default_factory=list)
     problems: list[ManifestProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _parse(project_dir: Path) -> _Parsed:
@@ -68,7 +72,7 @@ def _parse(project_dir: Path) -> _Parsed:
             f"manifests folder {config.manifests!r} not found: create it or set manifests: in asst-deploy.yaml",
         ))
         return parsed
-    parsed.manifests, problems = read_manifests(root, folder)
+    parsed.manifests, problems, parsed.warnings = read_manifests(root, folder)
     parsed.problems += problems
     return parsed
 
@@ -143,19 +147,28 @@ def load_project(project_dir: Path, env: str | None = None, api: str | None = No
     return Project(
         root=parsed.root, config=parsed.config, environment=chosen, api=chosen_api,
         specs=tuple(specs), lockfile=cfg.lockfile_path(parsed.root, parsed.config, chosen),
+        warnings=tuple(parsed.warnings),
     )
 
 
 def validate_project(project_dir: Path, env: str | None = None, api: str | None = None) -> list[ManifestProblem]:
-    """Every problem, sorted; without ``env`` every declared environment is checked (each under its api)."""
-    return check_project(project_dir, env, api).problems
+    """The config's and manifests' problems, sorted (not the identity: see ``check_project``);
+    without ``env`` every declared environment is checked (each under its api)."""
+    return check_project(project_dir, env, api, identity=False).problems
 
 
-def check_project(project_dir: Path, env: str | None = None, api: str | None = None) -> Checked:
-    """Every environment (or ``env``) built under its api, and every problem found, sorted."""
+def check_project(project_dir: Path, env: str | None = None, api: str | None = None, *,
+                  identity: bool = True) -> Checked:
+    """Every environment (or ``env``) built under its api, and every problem found, sorted.
+
+    ``identity``: a missing config or ``project:`` is a problem too, as plan and apply would refuse."""
     parsed = _parse(project_dir)
     if parsed.config is None:
         return Checked({}, sorted(set(parsed.problems)), 0)
+    if identity:
+        missing = identity_problem(parsed.root, parsed.config)
+        if missing is not None:
+            parsed.problems.append(missing)
     if env is None and parsed.config.environments:
         envs = list(parsed.config.environments)
     else:
@@ -165,4 +178,4 @@ def check_project(project_dir: Path, env: str | None = None, api: str | None = N
     for name in envs:
         checked[name] = cfg.api_for(parsed.config, name, api)
         problems += _build(parsed, name, checked[name])[1]
-    return Checked(checked, sorted(set(problems)), len(parsed.manifests))
+    return Checked(checked, sorted(set(problems)), len(parsed.manifests), tuple(parsed.warnings))

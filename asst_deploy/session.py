@@ -89,13 +89,18 @@ class Loaded:
     parallelism: int
 
 
-def load(options: Options) -> Loaded:
-    """The project (manifests validated), its owner marker, and how to connect: no I/O to an API."""
-    from .config import environment_settings
+def load(options: Options, *, err: TextIO | None = None) -> Loaded:
+    """The project (manifests validated), its owner marker, and how to connect: no I/O to an API.
+    Files in the manifests folder that are not read are named on ``err``."""
+    from .config import environment_settings, load_config
+    from .identity import require_project
     from .project import load_project
 
+    name = require_project(options.project_dir, load_config(options.project_dir))  # before any manifest problem
     env = options.env or os.environ.get("ASST_DEPLOY_ENV") or None
     project = load_project(options.project_dir, env, options.api)
+    for warning in project.warnings:
+        print(f"warning: {warning}", file=err or sys.stderr)
     settings = environment_settings(project.config, project.environment)
     backend = options.backend or os.environ.get("ASST_DEPLOY_BACKEND") or settings["backend"] or "openai"
     if backend not in ("openai", "azure", "local"):
@@ -113,7 +118,7 @@ def load(options: Options) -> Loaded:
         concurrency=parallelism,
         rate_limit_budget=_first(options.rate_limit_wait, settings["rate_limit_wait"], 600.0),
     )
-    return Loaded(project, Owner(project.config.project, project.environment), connection, parallelism)
+    return Loaded(project, Owner(name, project.environment), connection, parallelism)
 
 
 def leave_runtime_index(project: Any) -> None:
@@ -148,7 +153,7 @@ def open_session(options: Options, *, err: TextIO | None = None,
                  loaded: Loaded | None = None) -> Iterator[Session]:
     """``loaded``: what ``load(options)`` returned already, so manifests are not read twice."""
     err = err or sys.stderr
-    loaded = loaded or load(options)
+    loaded = loaded or load(options, err=err)
     project, owner, connection, parallelism = loaded.project, loaded.owner, loaded.connection, loaded.parallelism
     lock = read_lockfile(project, owner)
     with open_client(connection, log=err) as client:
@@ -158,7 +163,7 @@ def open_session(options: Options, *, err: TextIO | None = None,
         previous_targets = tuple(open_target(api, client) for api in sorted(earlier))
         session = Session(options, project, owner, connection, lock, parallelism,
                           client=client, target=target, storage=storage, previous_targets=previous_targets)
-        if project.api == "assistants" and connection.backend != "local":
-            print("note: the Assistants API is deprecated (OpenAI sunset it on its platform on 2026-08-26); "
-                  "`api: agents` or `api: responses` deploy the same manifests", file=err)
         yield session
+    if project.api == "assistants" and connection.backend != "local":  # once, and only after a success
+        print("note: the Assistants API is deprecated (OpenAI sunset it on its platform on 2026-08-26); "
+              "`api: agents` or `api: responses` deploy the same manifests", file=err)

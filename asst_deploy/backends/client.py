@@ -133,8 +133,9 @@ def _open(conn: Connection, openai: Any, http_client: Any) -> Iterator[Any]:
     if conn.backend == "local":
         from ..emulator import Emulator, EmulatorConfig
 
-        state = (conn.project_dir or Path.cwd()) / ".asst-deploy"
-        state.mkdir(parents=True, exist_ok=True)
+        from ..statedir import state_folder
+
+        state = state_folder(conn.project_dir or Path.cwd())
         emulator = Emulator(EmulatorConfig(data=str(state / "emulator.sqlite3"), check_sdk_types=False)).start()
         try:
             client = openai.OpenAI(base_url=emulator.base_url, api_key=LOCAL_API_KEY, **common)

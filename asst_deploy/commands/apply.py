@@ -15,7 +15,7 @@ from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError
 from ..locate import INDEX_FILE
 from ..lockfile import LockfileError, check_writable, remove_stale_temp_files
 from ..lease import AccountLease
-from ..plan.saved import load_saved_plan, refuse_stale
+from ..plan.saved import load_saved_plan, refuse_other_target, refuse_stale
 from ..plan.types import Plan
 from ..session import Options, Session, leave_runtime_index, load, open_session
 
@@ -32,7 +32,12 @@ class ApplyFlags:
 def _confirm(text: str, out: TextIO, ask: Callable[[str], str]) -> bool:
     out.write(text)
     out.flush()
-    return ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ").strip() == "yes"
+    try:
+        answer = ask("\nDo you want to perform these actions? Only 'yes' will be accepted: ")
+    except EOFError:  # Ctrl-D: no answer, so no
+        out.write("\n")
+        return False
+    return answer.strip() == "yes"
 
 
 def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out: TextIO | None = None,
@@ -46,8 +51,11 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
     if flags.plan_file is not None:
         saved = load_saved_plan(flags.plan_file)
         options = replace(options, targets=saved.targets)
-    loaded = load(options)
+    loaded = load(options, err=err)
     project, owner = loaded.project, loaded.owner
+    if saved is not None and flags.plan_file is not None:
+        refuse_other_target(flags.plan_file, saved, project=owner.project, environment=owner.environment,
+                            api=project.api, backend=loaded.connection.backend)
     _refuse_unwritable(project.lockfile, project.root / INDEX_FILE)
     leave_runtime_index(project)
     interactive = sys.stdin.isatty() if interactive is None else interactive

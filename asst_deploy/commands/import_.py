@@ -15,7 +15,7 @@ from ..session import Options, leave_runtime_index, load, open_session
 def run_import(options: Options, assistant_id: str, name: str, force: bool = False, *,
                out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr  # looked up per call: tests swap sys.stdout
-    loaded = load(options)
+    loaded = load(options, err=err)
     project, owner = loaded.project, loaded.owner
     leave_runtime_index(project)
     assistant_id = assistant_id.strip()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import EXIT_CHANGES, EXIT_OK
-from ..plan.saved import save_plan
+from ..plan.saved import apply_command, save_plan
 from ..session import Options, open_session
 
 COMMENT_LIMIT = 65_536  # characters in a GitHub pull-request comment
@@ -30,7 +30,9 @@ def run_plan(options: Options, *, fmt: str = "text", out_file: Path | None = Non
         err.write(f"warning: the markdown plan is {len(shown):,} characters; GitHub comments take at most "
                   f"{COMMENT_LIMIT:,}: post the summary and attach the full plan (--out) as an artifact\n")
     if out_file is not None and fmt == "text":
-        out.write(f"\nSaved the plan to {out_file}; `asst-deploy apply {out_file}` carries out exactly this plan.\n")
+        command = apply_command(out_file, project_dir=options.project_dir, environment=result.environment,
+                                backend=options.backend, api=options.api)
+        out.write(f"\nSaved the plan to {out_file}; `{command}` carries out exactly this plan.\n")
     if detailed_exitcode and not result.empty:
         return EXIT_CHANGES
     return EXIT_OK

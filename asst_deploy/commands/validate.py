@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TextIO
 
@@ -9,13 +10,16 @@ from ..errors import EXIT_ERROR, EXIT_OK
 from ..project import check_project
 
 
-def run_validate(project_dir: Path, env: str | None, api: str | None, out: TextIO) -> int:
+def run_validate(project_dir: Path, env: str | None, api: str | None, out: TextIO,
+                 err: TextIO | None = None) -> int:
     """Print every problem, sorted, and return 1; or print a one-line summary and return 0.
 
     Without ``env`` every declared environment is checked, each under its own api.
     Raises AsstDeployError for an unknown environment (the CLI maps it to exit 1).
     """
     result = check_project(Path(project_dir), env, api)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=err or sys.stderr)
     problems, count = result.problems, result.manifests
     if problems:
         for problem in problems:

@@ -37,9 +37,13 @@ class Source(NamedTuple):
     doc: Located
 
 
-def read_manifests(root: Path, folder: Path) -> tuple[list[Source], list[ManifestProblem]]:
-    """Every manifest under ``folder`` (sources relative to ``root``), and every problem reading them."""
-    files = sorted(p for p in folder.rglob("*") if p.suffix in MANIFEST_SUFFIXES and p.is_file())
+def read_manifests(root: Path, folder: Path) -> tuple[list[Source], list[ManifestProblem], list[str]]:
+    """Every manifest under ``folder`` (sources relative to ``root``), every problem reading them, and
+    a warning naming each other file there, so that nothing is ignored silently."""
+    every = sorted(p for p in folder.rglob("*") if p.is_file())
+    files = [p for p in every if p.suffix in MANIFEST_SUFFIXES]
+    skipped = [_skipped(p.relative_to(root).as_posix()) for p in every
+               if p.suffix not in MANIFEST_SUFFIXES and not p.name.startswith(".")]
     manifests: list[Source] = []
     problems: list[ManifestProblem] = []
     for path in files:
@@ -47,7 +51,13 @@ def read_manifests(root: Path, folder: Path) -> tuple[list[Source], list[Manifes
         docs, file_problems = _read_manifest_file(path, source)
         problems += file_problems
         manifests += [Source(source, d) for d in docs]
-    return manifests, problems + _duplicate_names(manifests) + _renames(manifests)
+    return manifests, problems + _duplicate_names(manifests) + _renames(manifests), skipped
+
+
+def _skipped(source: str) -> str:
+    if source.endswith(".json"):
+        return f"{source}: not read: manifests are .yaml or .yml files (JSON is YAML too: rename it to .yaml)"
+    return f"{source}: not read: manifests are .yaml or .yml files (move other files out of the manifests folder)"
 
 
 def _read_manifest_file(path: Path, source: str) -> tuple[list[Located], list[ManifestProblem]]:

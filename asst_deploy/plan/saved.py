@@ -7,6 +7,7 @@ environment, api or backend, or one the account, manifests or lockfile have move
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,37 @@ def load_saved_plan(path: Path) -> SavedPlan:
         raise AsstDeployError(f"{path}: no such plan file") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AsstDeployError(f"{path}: cannot read the saved plan ({exc})") from None
+
+
+def apply_command(path: Path, *, project_dir: Path, environment: str, backend: str | None, api: str | None) -> str:
+    """The whole ``asst-deploy apply`` command that carries out the plan saved at ``path``, from here."""
+    words = ["asst-deploy", "apply"]
+    cwd = Path.cwd().resolve()
+    if project_dir.resolve() != cwd:
+        words += ["--project-dir", str(project_dir)]
+    if environment != "default":
+        words += ["--env", environment]
+    if backend:
+        words += ["--backend", backend]
+    if api:
+        words += ["--api", api]
+    return shlex.join([*words, str(path)])
+
+
+def refuse_other_target(path: Path, saved: SavedPlan, *, project: str, environment: str, api: str,
+                        backend: str) -> None:
+    """Refuse a saved plan made for another project, environment, api or backend, naming which."""
+    plan = saved.plan
+    for what, made, now, flag in (("project", plan.project, project, None),
+                                  ("environment", plan.environment, environment, "--env"),
+                                  ("api", plan.api, api, "--api"),
+                                  ("backend", saved.backend, backend, "--backend")):
+        if made is not None and made != now:
+            raise StalePlanError(
+                f"{path} was made for {what} {made!r}, and this apply is for {what} {now!r}; nothing was changed",
+                hint=(f"apply it with {flag} {made}, or plan again for {now}" if flag else
+                      f"it belongs to another project's folder; plan again here"),
+            )
 
 
 def refuse_stale(saved: Plan, fresh: Plan) -> None:

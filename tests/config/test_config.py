@@ -23,12 +23,13 @@ def config(**data) -> ProjectConfig:
     return ProjectConfig.model_validate({"project": "p", **data})
 
 
-def test_missing_file_means_defaults(tmp_path: Path) -> None:
+def test_missing_file_means_defaults_and_no_identity(tmp_path: Path) -> None:
+    """No project name is guessed from the folder (issue 13): commands refuse, see test_identity."""
     folder = tmp_path / "My Project!"
     folder.mkdir()
     loaded = load_config(folder)
     assert (loaded.project, loaded.manifests, loaded.api, loaded.environments) == (
-        "my-project-", "assistants/", "assistants", {}
+        None, "assistants/", "assistants", {}
     )
 
 

@@ -164,6 +164,7 @@ def test_api_migration_interrupted_after_the_new_settings_still_deletes_the_old_
 
 
 def test_reasoning_models_get_no_sampling_settings(tmp_path: Path, asst_emulator):
+    (tmp_path / "asst-deploy.yaml").write_text("project: thinkers\n")
     (tmp_path / "assistants").mkdir()
     manifest = tmp_path / "assistants/thinker.yaml"
     manifest.write_text("name: thinker\nmodel: o3\ninstructions: Think.\ntemperature: 0.5\n")

@@ -162,8 +162,9 @@ def test_markdown_plan_too_long_for_a_pr_comment_says_so(cli, project: Path):
     assert "GitHub comments" not in small.stderr
 
 
-def _apply_on_a_terminal(project: Path, answer: str) -> tuple[int, str]:
-    """Run apply with a pseudo-terminal as stdin, as a person at a shell would, and answer."""
+def _apply_on_a_terminal(project: Path, answer: str, keys: bytes = b"\n") -> tuple[int, str]:
+    """Run apply with a pseudo-terminal as stdin, as a person at a shell would, and answer
+    (then press ``keys``: Enter, or Ctrl-D)."""
     import os
     import pty
     import subprocess
@@ -173,7 +174,7 @@ def _apply_on_a_terminal(project: Path, answer: str) -> tuple[int, str]:
     proc = Cli(project=project, env="dev", backend="local").spawn("apply", stdin=follower, stderr=subprocess.STDOUT)
     os.close(follower)
     time.sleep(0.2)
-    os.write(leader, f"{answer}\n".encode())
+    os.write(leader, answer.encode() + keys)
     out, _ = proc.communicate(timeout=60)
     os.close(leader)
     return proc.returncode, out
@@ -185,6 +186,13 @@ def test_apply_on_a_terminal_asks_and_only_yes_proceeds(project: Path):
     assert not (project / "assistants.dev.lock.json").exists()
     code, out = _apply_on_a_terminal(project, "yes")
     assert code == 0 and "Apply complete! Resources: 8 created" in out
+
+
+def test_ctrl_d_at_the_confirmation_is_a_cancel(project: Path):
+    code, out = _apply_on_a_terminal(project, "", keys=b"\x04")
+    assert code == 1 and "Apply cancelled; nothing was changed." in out, out
+    assert "unexpected" not in out and "EOFError" not in out
+    assert not (project / "assistants.dev.lock.json").exists()
 
 
 def test_show_puts_lockfile_and_account_side_by_side(cli, project: Path):

@@ -26,6 +26,7 @@ EXECUTABLE = str(Path(sys.executable).parent / "asst-deploy")
 # Variables of ours that a developer's shell may have set; a test must not inherit them.
 OURS = ("ASST_DEPLOY_ENV", "ASST_DEPLOY_BACKEND", "ASST_DEPLOY_LOCKFILE")
 _KEEP = object()  # "use the Cli's own setting"
+SEND_NOTHING = ("validate", "ids", "init", "schema")  # commands without --backend
 
 
 @dataclass
@@ -54,6 +55,8 @@ class Cli:
         if project is not None:
             argv += ["--project-dir", str(project)]
         backend = self.backend if backend is _KEEP or backend is True else backend
+        if command in SEND_NOTHING:
+            backend = None
         if backend:  # False or None: no --backend (validate and ids take none)
             argv += ["--backend", backend]
         env = self.env if env is _KEEP else env
