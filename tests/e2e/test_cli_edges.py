@@ -120,3 +120,10 @@ def test_commands_show_only_the_options_they_use() -> None:
     assert "--api" not in options("ids")  # the lockfile is per environment, whatever the api
     for command in ("plan", "apply", "destroy", "show", "import", "export"):
         assert "--backend" in options(command)
+
+
+def test_apply_without_a_terminal_needs_auto_approve(cli, project: Path) -> None:
+    result = cli("apply", code=1)  # CliRunner's stdin is no terminal
+    assert "will be created" in result.stdout
+    assert "error: apply needs --auto-approve when there is no terminal to confirm on" in result.stderr
+    assert not (project / "assistants.dev.lock.json").exists()

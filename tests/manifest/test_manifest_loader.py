@@ -260,7 +260,7 @@ def test_run_validate_output_and_exit_codes(make_project) -> None:
     out = io.StringIO()
     assert run_validate(REPO, None, None, out) == 0
     assert out.getvalue() == "3 manifests valid (environments: dev (api: assistants), prod (api: assistants))\n"
-    root = make_project({"assistants/a.yaml": "name: a\nmodel: m\ntemperature: 9\n"})
+    root = make_project({"assistants/a.yaml": "name: a\nmodel: m\ntemperature: 9\n"}, config="project: p\n")
     out = io.StringIO()
     assert run_validate(root, None, None, out) == 1
     assert out.getvalue() == (
