@@ -74,6 +74,7 @@ def _parse(project_dir: Path) -> _Parsed:
         return parsed
     parsed.manifests, problems, parsed.warnings = read_manifests(root, folder)
     parsed.problems += problems
+    parsed.resolver.manifest_files = frozenset(source.file for source in parsed.manifests)
     return parsed
 
 

@@ -36,6 +36,7 @@ class Resolver:
         self.root = root
         self.real_root = os.path.realpath(root)
         self.own_files = own_files  # project-relative: the config and every configured lockfile
+        self.manifest_files: frozenset[str] = frozenset()  # project-relative: the manifests read
         self._globs: dict[str, tuple[list[str], str | None]] = {}
         self._hashes: dict[str, FileSpec] = {}
         self._texts: dict[str, tuple[str | None, str | None]] = {}
@@ -90,6 +91,8 @@ class Resolver:
                 return f"{what} ({folder}/)"
         if rel in self.own_files:
             return "the project config" if rel.endswith("asst-deploy.yaml") else "a lockfile"
+        if rel in self.manifest_files:
+            return "a manifest"
         if len(parts) == 1 and _LOCKFILE_NAME.match(rel):
             return "a lockfile"
         return None
@@ -313,7 +316,7 @@ def _files(patterns: list[str], field: str, resolver: Resolver, fail: Any) -> li
                 fail((field, i), why)
         if paths and not kept:
             fail((field, i), f"{pattern!r} matches only asst-deploy's own files (lockfiles, config, "
-                 ".asst-deploy/, .git/), which are never retrieval files")
+                 "manifests, .asst-deploy/, .git/), which are never retrieval files")
         out.update(kept)
     return sorted(out)
 

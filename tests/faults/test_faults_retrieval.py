@@ -92,12 +92,13 @@ def test_globs_never_take_the_tools_own_files(project, client, emu, foreign, pat
     doc = h.plan_doc(project)
     assert doc["summary"] == {"create": 0, "update": 0, "delete": 0}, doc["changes"]
     paths = sorted(project.read_lock()["assistants"]["bot"]["files"])
-    assert not [p for p in paths if p.endswith("lock.json") or p.startswith((".git/", ".asst-deploy/"))
+    assert not [p for p in paths if p.endswith("lock.json") or p.startswith((".git/", ".asst-deploy/", "assistants/"))
                 or p == "asst-deploy.yaml"], paths
 
 
 @pytest.mark.parametrize("path", ["assistants.lock.json", "asst-deploy.yaml", ".git/config", ".git/*",
-                                  ".asst-deploy/**/*", "assistants.prod.lock.json"])
+                                  ".asst-deploy/**/*", "assistants.prod.lock.json", "assistants/bot.yaml",
+                                  "assistants/*"])
 def test_naming_the_tools_own_files_is_refused_in_validate(project, path):
     for own in ("assistants.lock.json", "assistants.prod.lock.json", ".git/config", ".asst-deploy/state.json"):
         (project.root / own).parent.mkdir(parents=True, exist_ok=True)
