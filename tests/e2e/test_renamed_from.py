@@ -42,6 +42,11 @@ def test_a_rename_with_renamed_from_is_a_move_that_keeps_the_ids(cli, project, a
     text = cli("plan", "--api", api).stdout
     assert f'~ name: "{manifest}" -> "help-desk"' in text
     assert "will be deleted" not in text and "will be created" not in text
+    markdown = cli("plan", "--format", "markdown", "--api", api).stdout
+    assert f"`{api[:-1] if api != 'responses' else 'responses'}.help-desk`" in markdown
+    assert f"renamed from '{manifest}' (renamed\\_from)" in markdown  # markdown escapes the underscore
+    assert f'- name: "{manifest}"\n+ name: "help-desk"\n' in markdown
+    assert "🗑️ delete" not in markdown and "➕ create" not in markdown
 
     cli("apply", "--auto-approve", "--api", api)
     after = _lock(project)
