@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 # o-series and gpt-5 models reason; the APIs refuse temperature and top_p for them.
 REASONING_MODEL = re.compile(r"^(o\d|gpt-[5-9])")
@@ -269,3 +269,8 @@ def spec_digest(comparable: Mapping[str, Any], ignore_unset: frozenset[str] = fr
     view = {k: v for k, v in comparable.items()
             if k not in write_only and not (k in ignore_unset and v in (None, {}, []))}
     return digest(view)[:16]
+
+
+def used_contents(specs: "Iterable[AssistantSpec]") -> set[str]:
+    """The sha256 of every file a manifest lists, in either role: file objects holding one are kept."""
+    return {f.sha256 for spec in specs for f in (*spec.files, *spec.code_interpreter_files)}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ..errors import AsstDeployError
-from ..spec import AssistantSpec, Kind
+from ..spec import AssistantSpec, Kind, used_contents
 from .ops import (
     CreateStore,
     DeleteAssistant,
@@ -28,7 +28,6 @@ from .ops import (
 )
 from .types import Action, Change
 
-FILE_ROLES = ("files", "code_interpreter_files")
 ASSISTANT_KINDS = (Kind.ASSISTANT, Kind.AGENT, Kind.RESPONSES)
 
 
@@ -37,7 +36,7 @@ def compile_operations(changes: Iterable[Change], specs: Iterable[AssistantSpec]
     """The operations that carry ``changes`` out, each once, in a stable order (``moves``: the
     planner's renamed manifests, new name -> ``Move``)."""
     specs_by_name = {spec.name: spec for spec in specs}
-    wanted_shas = {f.sha256 for spec in specs_by_name.values() for role in FILE_ROLES for f in getattr(spec, role)}
+    wanted_shas = used_contents(specs_by_name.values())
     by_name: dict[str, list[Change]] = {}
     for change in changes:
         by_name.setdefault(change.name, []).append(change)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..lockentry import FILE_ROLES, TRACKED_FILES, LockDocument, LockEntry, entries_to_dict
-from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, FileSpec, Kind, digest, spec_digest
+from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, FileSpec, Kind, digest, spec_digest, used_contents
 from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
 from .compile import compile_operations
 from .types import Action, Change, FieldDiff, Plan, display_order
@@ -124,7 +124,7 @@ class _Planner:
         for spec in desired.specs:
             for old in spec.renamed_from:
                 self._take_over(spec.name, old)
-        self.wanted_shas = {f.sha256 for spec in desired.specs for role in FILE_ROLES for f in getattr(spec, role)}
+        self.wanted_shas = used_contents(desired.specs)
 
     def _take_over(self, new: str, old: str) -> None:
         """``renamed_from``: what is deployed under ``old`` (objects by marker, the lock entry) is
