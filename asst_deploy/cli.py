@@ -304,6 +304,8 @@ def schema() -> None:
 @click.option("--rate-limit-period", "rate_limit_period_s", type=click.FloatRange(min=0.001), default=60.0,
               show_default=True, help="Seconds in which the request bucket refills.")
 @click.option("--no-retry-after", is_flag=True, help="Rate-limit 429s without retry-after (only x-ratelimit-*).")
+@click.option("--quota-exhausted", is_flag=True, default=False,
+              help="Answer every request 429 insufficient_quota, as OpenAI does once the account's credit is spent.")
 def emulator(port: int, host: str, data: str | None, no_assistants: bool, no_retry_after: bool, **faults: Any) -> None:
     """Run the local API emulator (Assistants, Files, Vector Stores, Agents, Responses)."""
     from .commands.emulator import run_emulator

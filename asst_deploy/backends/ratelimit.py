@@ -5,14 +5,17 @@ client the SDK is given (``http_client=``), so the SDK's own machinery (timeouts
 errors, typed errors) is untouched. The transport
 
 - paces request starts from the ``x-ratelimit-limit/remaining/reset-requests`` headers (and the
-  tokens trio): when the account's bucket is nearly empty, requests start no faster than it refills;
+  tokens trio): it keeps an estimate of the account's request bucket (what the last answer said
+  remains, less the requests in flight, plus the refill since), so the burst the bucket holds is
+  spent at full speed and only then do requests start at the refill rate;
 - keeps a concurrency window that halves when the API refuses (429) and grows by one per window of
   requests that pass (AIMD), never above ``--parallelism``;
 - retries 429s itself, as long as a time budget allows, waiting what ``retry-after-ms``,
   ``retry-after`` or ``x-ratelimit-reset-requests`` say (or backing off when none is sent),
   whatever ``--max-retries`` says for other errors, and says on stderr that it waits.
 
-A 429 that means the quota is spent (``insufficient_quota``) is not a rate limit and is not retried.
+A 429 that means the quota is spent (``insufficient_quota``) is not a rate limit: it is not retried,
+by the transport or by the SDK (which would otherwise retry any 429 ``--max-retries`` times).
 """
 
 from __future__ import annotations
@@ -93,10 +96,17 @@ class Limiter:
         self.in_flight = 0
         self.lowest = self.ceiling  # the smallest window so far (tests and the summary read it)
         self.refused = 0  # 429s retried
-        self.waited = 0.0  # seconds spent waiting for the limit
+        self.waited = 0.0  # wall seconds during which some request waited for the limit
         self._epoch = 0  # bumped at each decrease: one burst of 429s halves the window once
-        self._next_start = 0.0  # monotonic time before which no request starts
-        self._interval = 0.0  # seconds between request starts while the bucket is nearly empty
+        self._next_start = 0.0  # monotonic time before which no request starts (a 429's wait)
+        self._interval = 0.0  # seconds between request starts while the token bucket is empty
+        # the account's request bucket as last seen: None until an answer carries x-ratelimit-*
+        self._tokens: float | None = None  # requests it holds (negative: starts already promised)
+        self._capacity = 0.0
+        self._rate = 0.0  # requests per second it refills
+        self._stamp = 0.0  # monotonic time of _tokens
+        self._sleepers = 0  # requests sleeping for the limit now; waited counts while > 0
+        self._sleep_began = 0.0
         self._said = -math.inf
         self._cond = threading.Condition()
 
@@ -108,8 +118,9 @@ class Limiter:
                 self._cond.wait()
             self.in_flight += 1
             now = time.monotonic()
-            start = max(now, self._next_start)
-            self._next_start = start + self._interval
+            start = max(now, self._next_start, self._take_token(now))
+            if self._interval:
+                self._next_start = start + self._interval
             epoch = self._epoch
         if start > now:
             if start - now >= 1:
@@ -117,11 +128,23 @@ class Limiter:
             self._sleep(start - now)
         return epoch
 
+    def _take_token(self, now: float) -> float:
+        """When this request may start by the bucket estimate: now while the burst lasts, then one
+        refill interval after the previous start (the lock is held)."""
+        if self._tokens is None:
+            return now
+        self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+        self._tokens -= 1
+        if self._tokens >= 0 or self._rate <= 0:
+            return now
+        return now - self._tokens / self._rate
+
     def passed(self, headers: httpx2.Headers) -> None:
         with self._cond:
             self.window = min(float(self.ceiling), self.window + 1.0 / self.window)
-            self._pace(headers)
             self._release()
+            self._pace(headers)
 
     def refused_now(self, epoch: int, headers: httpx2.Headers, wait: float) -> None:
         with self._cond:
@@ -130,9 +153,9 @@ class Limiter:
                 self.window = max(1.0, self.window / 2)
                 self.lowest = min(self.lowest, int(self.window))
                 self._epoch += 1
+            self._release()
             self._pace(headers)
             self._next_start = max(self._next_start, time.monotonic() + wait)
-            self._release()
 
     def done(self) -> None:
         """An attempt that ended without an answer (a timeout, a dropped connection)."""
@@ -144,20 +167,35 @@ class Limiter:
         self._cond.notify_all()
 
     def _pace(self, headers: httpx2.Headers) -> None:
-        """Start no faster than the bucket refills once it holds less than the window needs."""
+        """Take in what an answer says of the account's buckets (the lock is held, this request
+        released). Requests: the estimate becomes what remains less the requests still in flight
+        (they may not have been counted yet: the estimate errs low, so the bucket is never
+        overdrawn by our own requests). Tokens: starts are spaced at its refill once it is empty."""
+        limit, remaining, reset = _bucket(headers, "requests")
+        if limit and remaining is not None:
+            if reset and limit > remaining:
+                self._rate = (limit - remaining) / reset
+            self._capacity = float(limit)
+            self._stamp = time.monotonic()
+            self._tokens = float(remaining - self.in_flight)
         interval = 0.0
-        for kind in ("requests", "tokens"):
-            limit, remaining, reset = _bucket(headers, kind)
-            if remaining is None or reset is None or not limit or limit <= remaining:
-                continue
-            if remaining < self.window or (kind == "tokens" and remaining == 0):
-                interval = max(interval, reset / (limit - remaining))
+        limit, remaining, reset = _bucket(headers, "tokens")
+        if limit and remaining == 0 and reset is not None:
+            interval = reset / limit
         self._interval = interval
 
     def _sleep(self, seconds: float) -> None:
         with self._cond:
-            self.waited += seconds
-        time.sleep(seconds)
+            if not self._sleepers:
+                self._sleep_began = time.monotonic()
+            self._sleepers += 1
+        try:
+            time.sleep(seconds)
+        finally:
+            with self._cond:
+                self._sleepers -= 1
+                if not self._sleepers:
+                    self.waited += time.monotonic() - self._sleep_began
 
     # -- reporting -------------------------------------------------------------------------------
     def waiting(self, what: str, seconds: float) -> None:
@@ -172,8 +210,8 @@ class Limiter:
     def summary(self) -> str | None:
         if not self.refused:
             return None
-        return (f"rate limit: {self.refused} request(s) refused (429) and retried, {self.waited:.1f} s waited "
-                f"(summed over requests), at most {self.ceiling} and at least {self.lowest} request(s) at a time")
+        return (f"rate limit: {self.refused} request(s) refused (429) and retried, {self.waited:.1f} s spent "
+                f"waiting, at most {self.ceiling} and at least {self.lowest} request(s) at a time")
 
 
 class RateLimitedTransport(httpx2.BaseTransport):
@@ -200,8 +238,9 @@ class RateLimitedTransport(httpx2.BaseTransport):
             response.close()
             refused = httpx2.Response(429, headers=response.headers, content=body, request=request,
                                       extensions=response.extensions)
-            if _quota_spent(body, response.headers):
+            if _quota_spent(body, response.headers):  # not a rate limit: no retry, here or by the SDK
                 self.limiter.done()
+                refused.headers["x-should-retry"] = "false"
                 return refused
             now = time.monotonic()
             deadline = deadline if deadline is not None else now + self.limiter.budget

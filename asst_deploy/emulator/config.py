@@ -27,6 +27,7 @@ FAULT_FIELDS: tuple[str, ...] = (
     "rate_limit_period_s",
     "rate_limit_retry_after",
     "write_answer_delay_ms",
+    "quota_exhausted",
 )
 
 
@@ -52,6 +53,9 @@ class EmulatorConfig:
     # a write is carried out at once and answered this much later: a client whose timeout is
     # shorter sees a timeout for a create that happened (the case that makes twins)
     write_answer_delay_ms: float = 0.0
+    # the account's quota is spent: every API request is answered 429 ``insufficient_quota``, as
+    # OpenAI does (no retry-after: waiting does not help, and a client must not retry it)
+    quota_exhausted: bool = False
     api_key_required: bool = True  # 401 without "Authorization: Bearer <key>"
     serve_assistants: bool = True  # False: /v1/assistants* answers 404, as after the sunset
     # Refuse request bodies the openai SDK's own request types refuse (sdk_types.py). Costs the
@@ -65,7 +69,7 @@ class EmulatorConfig:
 
 
 ENV_PREFIX = "ASST_DEPLOY_EMULATOR_"
-_BOOLS = frozenset({"rate_limit_retry_after"})
+_BOOLS = frozenset({"rate_limit_retry_after", "quota_exhausted"})
 
 
 def settings_from_env(environ: dict[str, str]) -> dict[str, object]:

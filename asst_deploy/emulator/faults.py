@@ -8,6 +8,11 @@ SDK's 0.5 s+ exponential backoff.
 The rate-limit mode (``rate_limit_requests`` per ``rate_limit_period_s``) behaves like OpenAI's
 request limit: a bucket that refills evenly, ``x-ratelimit-limit/remaining/reset-requests`` on
 every answer, and a 429 when it is empty (with ``retry-after`` only if ``rate_limit_retry_after``).
+The bucket refills in real (monotonic) time, not on the emulator's clock (clock.py): clients pace
+and retry with real sleeps, so the bucket must refill in the time they wait; and a test that
+moves the clock an hour forward to expire objects should not also hand out an hour of requests.
+``quota_exhausted`` answers every request 429 ``insufficient_quota``, without retry-after, as
+OpenAI does when an account's credit is spent.
 """
 
 from __future__ import annotations
@@ -128,6 +133,12 @@ class Faults:
             if self._outage or (limit is not None and self._writes >= limit):
                 self._outage = True
                 raise self._error(503, "The server is temporarily unavailable (emulated outage).", "service_unavailable")
+            if s["quota_exhausted"]:
+                self._refused += 1
+                raise ApiError(429, "You exceeded your current quota, please check your plan and billing details. "
+                               "For more information on this error, read the docs: "
+                               "https://platform.openai.com/docs/guides/error-codes/api-errors.",
+                               type="insufficient_quota", code="insufficient_quota")
             self._requests += 1
             every = s["rate_limit_every"]
             if every and self._requests % every == 0:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,54 @@ def test_pacing_from_the_ratelimit_headers_keeps_429s_few(asst_emulator):
     # a client that only retries would be refused for most of the 15 requests beyond the burst,
     # several times each; pacing to the refill rate leaves a few at the edges
     assert asst_emulator.rate_limited() <= 8
+
+
+@pytest.mark.asst_emulator(rate_limit_requests=20, rate_limit_period_s=2, rate_limit_retry_after=False)
+def test_the_burst_the_bucket_holds_goes_at_once_and_only_then_requests_are_paced(asst_emulator):
+    """20 requests from a full bucket of 20 start without waiting (pacing used to begin once fewer
+    than --parallelism remained); the 21st and 22nd wait for the refill instead of being refused."""
+    limiter = Limiter(4, budget=30)
+    with httpx2.Client(transport=RateLimitedTransport(httpx2.HTTPTransport(), limiter),
+                       headers={"authorization": "Bearer sk-x"}) as http:
+        def get(_: int) -> int:
+            return http.get(f"{asst_emulator.base_url}/models").status_code
+
+        with ThreadPoolExecutor(4) as pool:
+            assert set(pool.map(get, range(20))) == {200}
+        assert limiter.waited == 0 and asst_emulator.rate_limited() == 0
+        with ThreadPoolExecutor(4) as pool:
+            assert set(pool.map(get, range(2))) == {200}
+    assert limiter.waited > 0 and asst_emulator.rate_limited() == 0  # paced to the refill, not refused
+
+
+def test_the_time_waited_is_wall_time_not_summed_over_requests():
+    """Four requests told to wait 0.2 s at the same moment wait 0.2 s, not 0.8 s."""
+    limiter = Limiter(4, budget=30)
+    told = httpx2.Headers({})
+
+    def refused_then_passed(_: int) -> None:
+        limiter.refused_now(limiter.acquire(), told, 0.2)
+        limiter.acquire()  # sleeps until the wait is over
+        limiter.passed(told)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(refused_then_passed, range(4)))
+    elapsed = time.monotonic() - started
+    assert 0.15 < limiter.waited <= elapsed  # summed, it was 4 x ~0.2 s: more than the time that passed
+    assert "s spent waiting" in (limiter.summary() or "")
+
+
+@pytest.mark.asst_emulator(quota_exhausted=True)
+def test_a_spent_quota_is_not_retried_by_the_tool_or_the_sdk(asst_emulator, cli):
+    """insufficient_quota is a 429 that waiting does not cure: one request, then the error."""
+    with open_client(_connection(asst_emulator, max_retries=2)) as client:
+        with pytest.raises(openai.RateLimitError, match="exceeded your current quota"):
+            client.models.list()
+    assert asst_emulator.counter() == {"GET /v1/models": 1}  # the SDK retried it twice more
+    result = cli("plan", code=1)
+    assert "exceeded your current quota" in result.output and "refused (429) and retried" not in result.output
+    assert asst_emulator.total_requests() == 2
 
 
 @pytest.mark.asst_emulator(rate_limit_every=2, retry_after_s=0.01)

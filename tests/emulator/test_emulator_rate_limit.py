@@ -57,3 +57,15 @@ def test_rate_limit_settings_are_checked():
         EmulatorConfig(rate_limit_requests=5, rate_limit_period_s=0)
     with pytest.raises(ValueError, match="rate_limit_retry_after"):
         EmulatorConfig(rate_limit_retry_after=1)  # type: ignore[arg-type]
+
+
+def test_a_spent_quota_is_a_429_without_retry_after(asst_emulator, raw):
+    asst_emulator.set_faults(quota_exhausted=True)
+    status, headers, body = raw("GET", "/v1/models")
+    assert status == 429
+    assert_error(body, code="insufficient_quota")
+    assert body["error"]["type"] == "insufficient_quota" and "exceeded your current quota" in body["error"]["message"]
+    assert "retry-after" not in headers and "retry-after-ms" not in headers
+    assert asst_emulator.rate_limited() == 1
+    asst_emulator.set_faults(quota_exhausted=False)
+    assert raw("GET", "/v1/models")[0] == 200
