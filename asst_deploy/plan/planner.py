@@ -291,6 +291,14 @@ class _Planner:
             pending = entry.pending_files
             if any(path in now.files["files"] for path in pending):  # attached, but the apply stopped before saying so
                 repair["pending_files"] = {p: item.to_dict() for p, item in pending.items() if p not in now.files["files"]}
+        elif entry.vector_store_id is not None:
+            # the store is gone (another clone applied a removal of its files, or it was deleted by
+            # hand): nothing holds the entry's retrieval files. A content still used is found again
+            # by its marker (and attached to a new store, or named by the manifest using it); an
+            # unused one is found by its marker and deleted
+            repair["vector_store_id"] = None
+            if entry.files:
+                repair["files"] = None
         if now.assistant is not None and _plain_files(entry.code_interpreter_files) != now.files["code_interpreter_files"]:
             repair["code_interpreter_files"] = now.files["code_interpreter_files"]
         repair.update(self._unlistable(entry))

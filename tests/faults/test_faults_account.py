@@ -175,9 +175,12 @@ def test_long_two_clones_walk(project, client, emu, foreign, tmp_path, seed):
         h.check_converged(other, client, *foreign)
 
 
-def test_a_manifest_removed_and_applied_from_the_other_clone_leaves_no_entry(project, client, emu, foreign, tmp_path):
-    """Regression (found by the two-clones walk): the clone that applied second kept the removed
-    manifest's entry for ever, naming files whose content another manifest still uses."""
+@pytest.mark.parametrize("removed", ["manifest", "files"])
+def test_a_removal_applied_from_the_other_clone_leaves_no_entry_naming_it(project, client, emu, foreign, tmp_path,
+                                                                         removed):
+    """Regressions (found by the two-clones walk): the clone that applied second kept the removed
+    manifest's entry for ever, naming files whose content another manifest still uses; and when a
+    manifest kept but stopped listing files, it kept naming the store and files the first clone deleted."""
     seeded_project(project, 3, 27)
     gone, kept = sorted(project.manifests)[:2]
     project.manifests[kept].files[f"docs/{kept}/shared.md"] = next(iter(project.manifests[gone].files.values()))
@@ -185,10 +188,14 @@ def test_a_manifest_removed_and_applied_from_the_other_clone_leaves_no_entry(pro
     assert h.apply(project).code == 0
     other = clone(project, tmp_path / "clone-b")
     assert h.apply(other).code == 0  # B's lockfile names everything too
-    del project.manifests[gone]
+    if removed == "manifest":
+        del project.manifests[gone]
+    else:
+        project.manifests[gone].files.clear()
     project.write()
     other.write()
     assert h.apply(project).code == 0
     assert h.apply(other).code == 0
     h.check_converged(project, client, *foreign)
     h.check_converged(other, client, *foreign)
+    assert ids(project) == ids(other)
