@@ -139,6 +139,8 @@ class Applier:
         for file_id, attrs in members:
             once.setdefault(file_id, (file_id, attrs))
         unique = list(once.values())
+        # the store changes now: until it is seen again below, a plan must list it (a kill in between)
+        self.state.update(op.name, lambda entry: setattr(entry, "store_usage", None))
         self.storage.attach(store_id, unique, progress=lambda done: self.options.progress(
             f"vector_store.{op.name}: {done}/{len(unique)} files attached"))
 
@@ -147,15 +149,20 @@ class Applier:
                 entry.attach(attrs["path"], LockedFile(file_id, attrs["sha256"]), deleting=self.deleting)
 
         self.state.update(op.name, attached)
-        self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name, self.options.progress)
+        seen = self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name, self.options.progress)
         listed = {f.path for f in self.specs[op.name].files}
         keep = {item.id for path, item in self.state.get(op.name).files.items() if path in listed}
+        detached = False
         for detach in op.detach:
             if detach.file_id and detach.file_id not in keep:  # a rename or swap re-attached it under a listed path
                 self.storage.detach(store_id, detach.file_id)
+                detached = True
             if detach.forget:
                 path = detach.path
                 self.state.update(op.name, lambda entry: entry.retire(entry.files.pop(path, None), self.deleting))
+        if detached:
+            seen = self.storage.usage(store_id)
+        self.state.update(op.name, lambda entry: setattr(entry, "store_usage", seen))
         self.options.progress(f"vector_store.{op.name}: {len(op.attach)} attached, {len(op.detach)} detached")
 
     def _put_assistant(self, op: PutAssistant) -> None:

@@ -19,6 +19,7 @@ FILE_ROLES = ("files", "code_interpreter_files")
 # replaced ones that a later step of the same apply deletes (named until then: no orphan on a stop).
 TRACKED_FILES = (*FILE_ROLES, "pending_files", "retired_files")
 _SCALARS = ("id", "api", "applied", "vector_store_id", "replaced_api", "reasoning_effort")
+USAGE_KEY = "vector_store_usage"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class LockEntry:
     responses: dict[str, Any] | None = None  # api: responses: kwargs for client.responses.create
     spec: dict[str, Any] | None = None  # api: responses: the comparable spec last applied
     settings: dict[str, Any] | None = None  # agents: verbosity/service_tier as sent (a later removal resets them)
+    # the vector store as last seen agreeing with ``files`` ({"vector_store_id", "usage_bytes",
+    # "file_count"}): while the store still says so, a plan need not list its files
+    store_usage: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote: kept as they are
 
     # -- the file format ---------------------------------------------------------------------
@@ -65,7 +69,7 @@ class LockEntry:
         if not isinstance(data, Mapping):
             raise TypeError(f"an entry must be an object, not {type(data).__name__}")
         entry = cls(extra={k: v for k, v in data.items()
-                           if k not in (*_SCALARS, *TRACKED_FILES, "responses", "spec", "settings")})
+                           if k not in (*_SCALARS, *TRACKED_FILES, "responses", "spec", "settings", USAGE_KEY)})
         for key in _SCALARS:
             value = data.get(key)
             if value is not None and not isinstance(value, str):
@@ -80,6 +84,10 @@ class LockEntry:
         entry.responses = data.get("responses")
         entry.spec = data.get("spec")
         entry.settings = data.get("settings")
+        usage = data.get(USAGE_KEY)
+        if usage is not None and not isinstance(usage, Mapping):
+            raise TypeError(f"{USAGE_KEY!r} must be an object")
+        entry.store_usage = dict(usage) if usage is not None else None
         return entry
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,6 +108,8 @@ class LockEntry:
             data["spec"] = self.spec
         if self.settings:
             data["settings"] = self.settings
+        if self.store_usage is not None and self.vector_store_id is not None:
+            data[USAGE_KEY] = self.store_usage
         return data
 
     # -- questions ---------------------------------------------------------------------------
@@ -152,6 +162,10 @@ class LockEntry:
         data = {**self.to_dict(), **repair}
         return LockEntry.from_dict({k: v for k, v in data.items() if v is not None})
 
+    def store_agrees(self, store_id: str, usage_bytes: int | None, file_count: int) -> bool:
+        """The store says what it said when it last agreed with ``files`` (see ``store_usage``)."""
+        return self.store_usage == usage_record(store_id, usage_bytes, file_count)
+
     def copy(self) -> "LockEntry":
         return LockEntry.from_dict(self.to_dict())
 
@@ -190,6 +204,16 @@ class LockDocument:
         """The entry for ``name``, or an empty one (not added)."""
         return self.entries.get(name) or LockEntry()
 
+    def remember_usage(self, usage: Mapping[str, Mapping[str, Any]]) -> bool:
+        """Record stores seen agreeing with their entries (``Plan.store_usage``); True if any is new."""
+        changed = False
+        for name, seen in usage.items():
+            entry = self.entries.get(name)
+            if entry is not None and entry.vector_store_id == seen.get("vector_store_id") and entry.store_usage != seen:
+                entry.store_usage = dict(seen)
+                changed = True
+        return changed
+
     def repair(self, repairs: Mapping[str, Mapping[str, Any]]) -> None:
         """Record what a plan found on the account by its markers and the lockfile lacks or has
         wrong (``Plan.lock_repairs``; ``None`` removes a key whose object is gone)."""
@@ -199,6 +223,13 @@ class LockDocument:
                 self.entries.pop(name, None)
             else:
                 self.entries[name] = entry
+
+
+def usage_record(store_id: str, usage_bytes: int | None, file_count: int) -> dict[str, Any]:
+    """What ``store_usage`` holds: a vector store's id, ``usage_bytes`` and usable file count. On
+    api.openai.com ``usage_bytes`` is the processed size (chunks, embeddings), not the files' own:
+    only a value seen on the store itself can be compared with it."""
+    return {"vector_store_id": store_id, "usage_bytes": usage_bytes, "file_count": file_count}
 
 
 def entries_from_dict(data: Mapping[str, Any]) -> dict[str, LockEntry]:

@@ -1,8 +1,9 @@
 """Reads the account into ``Observed``: paginated lists, then the ownership filter.
 
 A no-op plan costs a few list requests whatever the number of assistants (DESIGN.md section 8):
-a vector store's own file count and the files list tell whether the lock's files are still
-there, and a store's files are listed only when they disagree or the lock does not know it.
+a vector store's own file count and usage bytes, as the lock last saw them, tell whether the
+lock's files are still its members, and a store's files are listed only when they disagree or
+the lock does not know it.
 
 The lists are independent chains of pages (each target's objects, the files, the vector stores
 and then the stores' own files), so they run at the same time: a plan's wall time is the longest
@@ -11,7 +12,7 @@ chain, not the sum (issue 17). The client's rate limiter still bounds what is in
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
@@ -45,7 +46,7 @@ def observe(
     with ThreadPoolExecutor(max_workers=len(holding) + 2, thread_name_prefix="observe") as chains:
         listed = [(target, chains.submit(_assistants, target, owner)) for target in holding]
         files = chains.submit(_files, storage, owner)
-        stores = chains.submit(_stores, storage, owner, entries, parallelism, files)
+        stores = chains.submit(_stores, storage, owner, entries, parallelism)
         assistants: list[ObservedAssistant] = []
         for target, chain in listed:
             try:
@@ -66,15 +67,14 @@ def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:
 
 
 def _stores(storage: Storage, owner: Owner, entries: Mapping[str, LockEntry],
-            parallelism: int, files: "Future[list[ObservedFile]]") -> list[ObservedVectorStore]:
+            parallelism: int) -> list[ObservedVectorStore]:
     stores = []
     for remote in storage.list_vector_stores():
         name = owner.owns(dict(remote.metadata))
         if name is not None:
             stores.append(ObservedVectorStore(remote.id, name, remote.usable_files, created_at=remote.created_at,
                                               usage_bytes=remote.usage_bytes))
-    sizes = {f.id: f.bytes for f in files.result()}  # the files chain runs beside this one
-    return _list_where_unsure(stores, entries, sizes, storage, parallelism)
+    return _list_where_unsure(stores, entries, storage, parallelism)
 
 
 def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
@@ -94,22 +94,24 @@ def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
 
 
 def _list_where_unsure(
-    stores: list[ObservedVectorStore], entries: Mapping[str, LockEntry], sizes: Mapping[str, int],
-    storage: Storage, parallelism: int,
+    stores: list[ObservedVectorStore], entries: Mapping[str, LockEntry], storage: Storage, parallelism: int,
 ) -> list[ObservedVectorStore]:
-    """List a store's files only when the lock lacks it, or its count or bytes disagree with the lock.
+    """List a store's files only when the lock lacks it, or the store no longer says what it said
+    when it last agreed with the lock (``LockEntry.store_usage``: its usage_bytes and file count).
 
     The lock's paths may share one file object (identical contents): a store holds it once. The
     bytes catch a member swapped for another at the same count (an apply killed while the store
-    processed, a document attached or removed by hand). Where a server's usage_bytes is not the
-    files' own size, the bytes never agree and every store is listed: correct, a request dearer."""
+    processed, a document attached or removed by hand). They are compared with the store's own
+    earlier answer, never with the files' sizes: api.openai.com reports the processed size. A
+    store never seen agreeing (a lockfile written before this was recorded) is listed once, and
+    apply remembers it. Uploads not yet attached (``pending_files``) make it unsure too."""
 
     def unsure(store: ObservedVectorStore) -> bool:
         entry = entries.get(store.name) or LockEntry()
         ids = {item.id for item in entry.files.values()}
-        if entry.vector_store_id != store.id or len(ids) != store.file_count:
+        if entry.vector_store_id != store.id or len(ids) != store.file_count or entry.pending_files:
             return True
-        return store.usage_bytes is not None and store.usage_bytes != sum(sizes.get(i, -1) for i in ids)
+        return not entry.store_agrees(store.id, store.usage_bytes, store.file_count)
 
     todo = [s for s in stores if unsure(s)]
     if not todo:

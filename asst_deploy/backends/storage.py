@@ -6,6 +6,7 @@ import time
 from typing import Any, Callable, Mapping, Sequence
 
 from ..errors import ApiError
+from ..lockentry import usage_record
 from ..state import StoreFile
 from .base import RemoteFile, RemoteStore
 from ..ownership import MARKER_KEY
@@ -38,7 +39,7 @@ class Storage:
                 RemoteStore(
                     id=store.id,
                     metadata=dict(store.metadata or {}),
-                    usable_files=store.file_counts.completed + store.file_counts.in_progress,
+                    usable_files=_usable(store),
                     usage_bytes=store.usage_bytes,
                     created_at=store.created_at,
                 )
@@ -128,9 +129,18 @@ class Storage:
         except Exception as exc:
             raise api_error(exc, f"attach files to vector store {store_id}") from exc
 
+    def usage(self, store_id: str) -> dict[str, Any]:
+        """The store's usage_bytes and usable file count, as ``LockEntry.store_usage`` records them."""
+        try:
+            store = self.client.vector_stores.retrieve(store_id)
+        except Exception as exc:
+            raise api_error(exc, f"check vector store {store_id}") from exc
+        return _usage(store)
+
     def wait(self, store_id: str, deadline: float, label: str,
-             progress: Callable[[str], None] | None = None) -> None:
-        """Wait until the store has processed its files; the SDK's own poll has no deadline."""
+             progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+        """Wait until the store has processed its files; the SDK's own poll has no deadline.
+        Returns the processed store's usage (``usage``)."""
         delay = 0.05
         last_said = time.monotonic()
         while True:
@@ -143,7 +153,7 @@ class Storage:
                 failed = self.failures(store_id)
                 raise ApiError(f"vector store for {label}: {counts.failed} file(s) failed processing: {failed}")
             if counts.in_progress == 0:
-                return
+                return _usage(store)
             if time.monotonic() > deadline:
                 raise ApiError(
                     f"vector store for {label} still processing {counts.in_progress} file(s) at the "
@@ -184,6 +194,15 @@ class Storage:
             if is_not_found(exc):
                 return
             raise api_error(exc, what) from exc
+
+
+def _usable(store: Any) -> int:
+    """Members that count: completed and in progress (failed and cancelled ones do not serve)."""
+    return int(store.file_counts.completed + store.file_counts.in_progress)
+
+
+def _usage(store: Any) -> dict[str, Any]:
+    return usage_record(store.id, store.usage_bytes, _usable(store))
 
 
 def _str_or_none(value: Any) -> str | None:

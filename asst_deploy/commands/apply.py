@@ -65,18 +65,17 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
             if saved is None:
                 result, desired = session.plan(destroy=destroy)
                 if result.empty:  # nothing to change on the account: no account lease needed
-                    if result.lock_repairs:
-                        _record_repairs(session, result.lock_repairs, out)
+                    _record(session, result, out)
                     out.write(render(result.to_json(), "text", color=flags.color))
                     return EXIT_OK
             with AccountLease(session.client, owner, flags.lock_timeout, say=_say(err)):
                 # planned again under the lease: another clone may have applied since the first look
                 result, desired = session.plan(destroy=destroy)
+                seen = result.store_usage  # as the account is now, whatever the saved plan saw
                 if saved is not None:
                     refuse_stale(saved.plan, result)
                     result = saved.plan
-                if result.lock_repairs:
-                    _record_repairs(session, result.lock_repairs, out)
+                _record(session, replace(result, store_usage=seen), out)
                 if saved is None:
                     shown = render(result.to_json(), "text", color=flags.color)
                     if result.empty:
@@ -115,13 +114,17 @@ def _refuse_unwritable(*paths: Path) -> None:
             raise AsstDeployError(str(exc)) from None
 
 
-def _record_repairs(session: Session, repairs: Mapping[str, Mapping[str, Any]], out: TextIO) -> None:
-    """Name in the lockfile what the markers found and it lacks: a lost lockfile, or a kill between a
-    create and the lockfile write. Nothing on the account changes, so this needs no approval."""
+def _record(session: Session, result: Plan, out: TextIO) -> None:
+    """Name in the lockfile what the markers found and it lacks (a lost lockfile, or a kill between a
+    create and the lockfile write), and remember the stores seen agreeing with it (their usage, so
+    the next plan need not list them). Nothing on the account changes, so this needs no approval."""
+    repairs: Mapping[str, Mapping[str, Any]] = result.lock_repairs
     session.lock.repair(repairs)
-    write_document(session.project.lockfile, session.lock)
-    out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
-              f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")
+    if session.lock.remember_usage(result.store_usage) or repairs:
+        write_document(session.project.lockfile, session.lock)
+    if repairs:
+        out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
+                  f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")
 
 
 def _execute(session: Session, result: Plan, specs: dict, flags: ApplyFlags, out: TextIO) -> None:

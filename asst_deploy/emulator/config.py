@@ -28,6 +28,7 @@ FAULT_FIELDS: tuple[str, ...] = (
     "rate_limit_retry_after",
     "write_answer_delay_ms",
     "quota_exhausted",
+    "write_answer_delay_rate",
 )
 
 
@@ -56,8 +57,12 @@ class EmulatorConfig:
     # the account's quota is spent: every API request is answered 429 ``insufficient_quota``, as
     # OpenAI does (no retry-after: waiting does not help, and a client must not retry it)
     quota_exhausted: bool = False
+    write_answer_delay_rate: float = 1.0  # the fraction of writes answered late (the seeded coin picks them)
     api_key_required: bool = True  # 401 without "Authorization: Bearer <key>"
     serve_assistants: bool = True  # False: /v1/assistants* answers 404, as after the sunset
+    # True: a vector store's usage_bytes is its files' own size. By default it is their processed
+    # size (store.PROCESSED_SQL), larger, as on api.openai.com: a client must not expect the raw sum
+    raw_usage_bytes: bool = False
     # Refuse request bodies the openai SDK's own request types refuse (sdk_types.py). Costs the
     # SDK's types import (about half a second, on the first checked request): off for --backend local.
     check_sdk_types: bool = True
@@ -118,8 +123,8 @@ def check_faults(values: dict[str, object]) -> dict[str, object]:
         else:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(f"{name} must be a non-negative number")
-            if name == "error_rate" and value > 1:
-                raise ValueError("error_rate must be between 0 and 1")
+            if name in ("error_rate", "write_answer_delay_rate") and value > 1:
+                raise ValueError(f"{name} must be between 0 and 1")
             if name == "rate_limit_period_s" and value <= 0:
                 raise ValueError("rate_limit_period_s must be positive")
             value = float(value)

@@ -203,6 +203,9 @@ class Faults:
             if self.settings["outage_after_writes"] is not None:
                 self._writes += 1
             delay = self.settings["write_answer_delay_ms"]
+            rate = self.settings["write_answer_delay_rate"]
+            if delay and rate < 1 and self._coin() >= rate:
+                delay = 0.0
         if delay:
             time.sleep(delay / 1000.0)
 

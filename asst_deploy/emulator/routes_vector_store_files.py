@@ -15,7 +15,7 @@ from .resources import Resource
 from .routes_vector_stores import VECTOR_STORES, attach_file
 from .routing import Reply, Request, Router
 from .shapes import CHUNKING_STRATEGY, require_file, require_files, resolved_chunking
-from .store import Row
+from .store import Row, processed_bytes
 from .validation import ATTRIBUTES, Arr, Obj, Str
 
 router = Router()
@@ -35,12 +35,17 @@ CREATE_BATCH = Obj(
 )
 
 
+def usage(req: Request, size: int | None) -> int:
+    """A completed store file's usage_bytes: processed, as OpenAI reports it (or raw when configured)."""
+    return (size or 0) if req.app.config.raw_usage_bytes else processed_bytes(size)
+
+
 def _render_file(req: Request, row: Row) -> dict[str, Any]:
     status = row.effective_status(req.now)
     return {
         "id": row.id,
         "object": "vector_store.file",
-        "usage_bytes": row.size if status == "completed" else 0,
+        "usage_bytes": (usage(req, row.size) if status == "completed" else 0),
         "created_at": row.created_at,
         "vector_store_id": row.parent,
         "status": status,

@@ -53,7 +53,7 @@ SEARCH = Obj(
 
 def _render(req: Request, row: Row) -> dict[str, Any]:
     doc = row.doc
-    counts = req.store.status_counts("vs_file", row.id, now=req.now)
+    counts = req.store.status_counts("vs_file", row.id, now=req.now, raw_bytes=req.app.config.raw_usage_bytes)
     usage = counts.pop("usage_bytes")
     counts["total"] = sum(counts.values())
     expires_at = doc.get("expires_at")

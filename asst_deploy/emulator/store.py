@@ -43,6 +43,20 @@ CREATE TABLE IF NOT EXISTS blobs (id TEXT PRIMARY KEY, data BLOB NOT NULL);
 # A processing row's effective status, computed from the clock (no background threads).
 STATUS_SQL = "CASE WHEN status IS NOT NULL THEN status WHEN ready_at > :now THEN 'in_progress' ELSE 'completed' END"
 
+# What a processed file takes in a vector store. OpenAI reports a store's (and a store file's)
+# ``usage_bytes`` as the size of what it keeps (chunks and their embeddings), not the file's own
+# bytes; the emulator does likewise by default, so clients cannot mistake it for the raw sum:
+# the raw bytes plus an embedding's worth per chunk of about 800 tokens.
+CHUNK_BYTES = 3200
+EMBEDDING_BYTES = 1024
+PROCESSED_SQL = f"COALESCE(size, 0) + {EMBEDDING_BYTES} * MAX(1, (COALESCE(size, 0) + {CHUNK_BYTES - 1}) / {CHUNK_BYTES})"
+
+
+def processed_bytes(size: int | None) -> int:
+    """A completed store file's ``usage_bytes`` (``PROCESSED_SQL`` for one file)."""
+    size = size or 0
+    return size + EMBEDDING_BYTES * max(1, -(-size // CHUNK_BYTES))
+
 
 class Row(NamedTuple):
     seq: int
@@ -228,9 +242,12 @@ class Store:
             rows.reverse()
         return rows, has_more
 
-    def status_counts(self, kind: str, parent: str, *, tag: str | None = None, now: float) -> dict[str, int]:
-        """Counts of effective statuses (in_progress/completed/failed/cancelled) and completed bytes."""
-        sql = f"SELECT {STATUS_SQL} AS st, COUNT(*), SUM(size) FROM objects WHERE kind = :kind AND parent = :parent"
+    def status_counts(self, kind: str, parent: str, *, tag: str | None = None, now: float,
+                      raw_bytes: bool = False) -> dict[str, int]:
+        """Counts of effective statuses (in_progress/completed/failed/cancelled) and the completed
+        files' usage in bytes: processed (``PROCESSED_SQL``), or their own size with ``raw_bytes``."""
+        size = "size" if raw_bytes else PROCESSED_SQL
+        sql = f"SELECT {STATUS_SQL} AS st, COUNT(*), SUM({size}) FROM objects WHERE kind = :kind AND parent = :parent"
         args: dict[str, Any] = {"kind": kind, "parent": parent, "now": now}
         if tag is not None:
             sql += " AND tag = :tag"

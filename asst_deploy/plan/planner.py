@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..lockentry import FILE_ROLES, TRACKED_FILES, LockDocument, LockEntry, entries_to_dict
+from ..lockentry import FILE_ROLES, TRACKED_FILES, USAGE_KEY, LockDocument, LockEntry, entries_to_dict, usage_record
 from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, FileSpec, Kind, digest, spec_digest, used_contents
 from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
 from .compile import compile_operations
@@ -64,7 +64,9 @@ class Desired:
 
 
 def lock_fingerprint(lock: LockDocument) -> str:
-    return digest(entries_to_dict(lock.entries))
+    """What the entries name; not the stores' last seen usage, which a no-op apply may record."""
+    entries = entries_to_dict(lock.entries)
+    return digest({name: {k: v for k, v in entry.items() if k != USAGE_KEY} for name, entry in entries.items()})
 
 
 def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
@@ -84,6 +86,7 @@ def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
         notes=tuple(planner.notes),
         unchanged=tuple(planner.unchanged),
         lock_repairs=planner.repairs,
+        store_usage=planner.usage,
         destroy=desired.destroy,
     )
 
@@ -111,6 +114,7 @@ class _Planner:
         self.unchanged: list[str] = []
         self.repairs: dict[str, dict[str, Any]] = {}
         self.strays: dict[str, list[StoreFile]] = {}  # listed store members that serve no path
+        self.usage: dict[str, dict[str, Any]] = {}  # listed stores found as the manifest wants them
         self.assistants: dict[str, list[ObservedAssistant]] = defaultdict(list)
         for item in observed.assistants:
             self.assistants[item.name].append(item)
@@ -398,9 +402,18 @@ class _Planner:
             file_changes += self._diff_files(name, role, getattr(spec, role), have)
         if now.store is not None and needs_store:
             file_changes += self._detach_strays(name)
+            self._remember(name, now.store, file_changes)
         changes += file_changes
         changes += self._diff_assistant(spec, now, file_changes, changes)
         return changes
+
+    def _remember(self, name: str, store: ObservedVectorStore, file_changes: list[Change]) -> None:
+        """A listed store whose members are what the manifest lists, all processed: its usage and
+        count go into the lockfile (``LockEntry.store_usage``), so the next plan trusts them."""
+        if store.files is None or any(c.role == "files" for c in file_changes):
+            return
+        if all(member.status == "completed" for member in store.files):
+            self.usage[name] = usage_record(store.id, store.usage_bytes, store.file_count)
 
     def _diff_files(self, name: str, role: str, wanted: Iterable[FileSpec], have: Mapping[str, Mapping[str, Any]]) -> list[Change]:
         changes = []
@@ -442,10 +455,18 @@ class _Planner:
         for m in self.strays.get(name, []):
             sha = self._sha_of(m.file_id)
             label = f"{m.path or 'unlisted document'} ({m.file_id})"  # never a lockfile path
-            reason = ("attached to the store by hand: detached (the file is not ours and is kept)" if sha is None
-                      else "left in the store by an interrupted apply, or by hand: no listed path has it")
+            if sha is None:
+                reason = "attached to the store by hand: detached from it; the file is not ours and stays"
+            elif sha in self.wanted_shas:
+                reason = ("left in the store by an interrupted apply, or by hand: no listed path has it; detached "
+                          "from it, the file object stays (a manifest uses this content)")
+            else:
+                reason = ("left in the store by an interrupted apply, or by hand: no listed path has it; detached "
+                          "from it, and the file object is deleted (no manifest uses this content)")
+            kept = sha is None or sha in self.wanted_shas  # what compile deletes: ours, and unused
             changes.append(Change(Kind.FILE, name, Action.DELETE, id=m.file_id, path=label, role="files",
-                                  before={"sha256": sha, "file_id": m.file_id}, reason=reason))
+                                  before={"sha256": sha, "file_id": m.file_id}, after={"kept": True} if kept else None,
+                                  reason=reason))
         return changes
 
     @staticmethod

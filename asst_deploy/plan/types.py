@@ -137,6 +137,9 @@ class Plan:
     # lockfile lacks or has wrong (lost lockfile, a kill between a create and the lockfile write):
     # apply records them even when nothing on the account changes
     lock_repairs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # vector stores listed and found as the manifests want them: their usage_bytes and file count,
+    # which apply records (``LockEntry.store_usage``) so the next plan need not list them again
+    store_usage: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # what apply does, step by step (``plan.ops``): compiled from ``changes`` by a pure function, so
     # a saved plan carries exactly what ``apply PLANFILE`` will run
     operations: tuple["Operation", ...] = ()
@@ -176,6 +179,7 @@ class Plan:
             "unchanged": list(self.unchanged),
             "notes": list(self.notes),
             **({"lock_repairs": {k: dict(v) for k, v in self.lock_repairs.items()}} if self.lock_repairs else {}),
+            **({"store_usage": {k: dict(v) for k, v in self.store_usage.items()}} if self.store_usage else {}),
             "operations": [operation_to_json(op) for op in self.operations],
             **({"moves": {k: dict(v) for k, v in self.moves.items()}} if self.moves else {}),
             "fingerprints": {
@@ -203,6 +207,7 @@ class Plan:
             notes=tuple(doc.get("notes", ())),
             unchanged=tuple(doc.get("unchanged", ())),
             lock_repairs=dict(doc.get("lock_repairs") or {}),
+            store_usage=dict(doc.get("store_usage") or {}),
             operations=tuple(operation_from_json(op) for op in doc.get("operations", ())),
             moves=dict(doc.get("moves") or {}),
             destroy=bool(doc.get("destroy", False)),

@@ -64,6 +64,9 @@ class Line:
     depth: int = 0
 
 
+DETACHED = "will be detached (the file stays)"  # a file delete that only takes it out of a store
+
+
 @dataclass(frozen=True)
 class ChangeView:
     """One change as shown: its header facts and its body lines."""
@@ -76,6 +79,11 @@ class ChangeView:
     body: tuple[Line, ...]  # what changes; the reason is not part of it (markdown shows it in its table)
     comments: tuple[Line, ...] = ()  # the reason, as ``#`` lines for the terminal
     headline: str = ""  # "will be created", "will be uploaded"...
+
+    @property
+    def detach_only(self) -> bool:
+        """A file taken out of a store whose object stays (another manifest's content, or not ours)."""
+        return self.headline == DETACHED
 
 
 @dataclass(frozen=True)
@@ -196,7 +204,7 @@ def closing_line(summary: Mapping[str, int], command: str = "plan") -> str:
     if command == "destroy":
         return f"Destroy: {summary.get('delete', 0):,} to destroy."
     extra = [f"{summary[key]:,} {words}" for key, words in (("attach", "already uploaded to attach"),
-                                                            ("detach", "to detach, kept for another manifest"))
+                                                            ("detach", "to detach (files kept)"))
              if summary.get(key)]
     return (
         f"Plan: {summary.get('create', 0):,} to create, {summary.get('update', 0):,} to update, "
@@ -224,7 +232,7 @@ def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView
     if kind == "file":
         reused = action == "create" and _state(change, "after").get("file_id")
         kept = action == "delete" and _state(change, "after").get("kept")
-        headline = ("will be attached (already uploaded)" if reused else "will be detached (the file stays)" if kept
+        headline = ("will be attached (already uploaded)" if reused else DETACHED if kept
                     else FILE_HEADLINES.get(action, headline))
     return ChangeView(
         address=str(change.get("address") or f"{kind}.{change.get('name')}"),

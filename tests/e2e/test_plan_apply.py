@@ -150,6 +150,41 @@ def test_no_op_plan_of_300_assistants_makes_few_requests(cli, project: Path):
     assert cli.emulator.total_requests() <= 7, cli.emulator.counter()
 
 
+def _store_lists(cli) -> int:
+    return sum(n for key, n in cli.emulator.counter().items()
+               if key.startswith("GET /v1/vector_stores/") and key.endswith("/files"))
+
+
+def test_no_op_plan_lists_no_store_where_usage_bytes_is_the_processed_size(cli, project: Path):
+    """api.openai.com reports a store's usage_bytes as its processed size (so does the emulator by
+    default), never the files' own: the lockfile remembers the store's own answer, and a no-op plan
+    lists no store's files. A lockfile written before that lists each store once, then remembers."""
+    cli("apply", "--auto-approve")
+    cli.emulator.reset_counter()
+    cli("plan", "--detailed-exitcode")
+    assert _store_lists(cli) == 0, cli.emulator.counter()
+    lockfile = project / "assistants.dev.lock.json"
+    lock = json.loads(lockfile.read_text())
+    stores = {name: e for name, e in lock["assistants"].items() if e.get("vector_store_id")}
+    assert stores, lock
+    client = client_for(cli)
+    for entry in stores.values():
+        raw = sum(client.files.retrieve(i).bytes for i in {item["id"] for item in entry["files"].values()})
+        usage = entry["vector_store_usage"]
+        assert usage["vector_store_id"] == entry["vector_store_id"] and usage["usage_bytes"] > raw, (usage, raw)
+    for entry in lock["assistants"].values():  # as written before the usage was recorded
+        entry.pop("vector_store_usage", None)
+    lockfile.write_text(json.dumps(lock))
+    cli.emulator.reset_counter()
+    cli("plan", "--detailed-exitcode")
+    assert _store_lists(cli) == len(stores), cli.emulator.counter()
+    result = cli("apply", "--auto-approve")  # nothing to change: it remembers what it saw
+    assert "Recorded" not in result.stdout and "No changes" in result.stdout, result.stdout
+    cli.emulator.reset_counter()
+    cli("plan", "--detailed-exitcode")
+    assert _store_lists(cli) == 0, cli.emulator.counter()
+
+
 def test_markdown_plan_too_long_for_a_pr_comment_says_so(cli, project: Path):
     folder = project / "assistants"
     for i in range(120):

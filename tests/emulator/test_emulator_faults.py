@@ -84,6 +84,28 @@ def test_error_rate_is_seeded_and_retried(asst_emulator):
         retrying.models.list()  # the SDK's retries get through
 
 
+@pytest.mark.asst_emulator(write_answer_delay_ms=3000, write_answer_delay_rate=0.5, seed=3)
+def test_only_some_writes_are_answered_late(asst_emulator):
+    """write_answer_delay_rate: the seeded coin picks which writes are answered after the client's
+    timeout; every write is carried out all the same."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = openai.OpenAI(base_url=asst_emulator.base_url, api_key="sk-test", max_retries=0, timeout=1.0)
+
+    def create(i: int) -> bool:
+        try:
+            client.vector_stores.create(name=f"s{i}")
+            return True
+        except openai.APITimeoutError:
+            return False
+
+    with ThreadPoolExecutor(8) as pool:
+        answered = list(pool.map(create, range(8)))
+    assert 0 < answered.count(False) < 8, answered
+    assert asst_emulator.counter()["POST /v1/vector_stores"] == 8
+    assert len(client.with_options(timeout=30).vector_stores.list().data) == 8
+
+
 @pytest.mark.asst_emulator(latency_ms=80)
 def test_latency(openai_client):
     start = time.perf_counter()

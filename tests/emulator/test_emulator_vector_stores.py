@@ -6,6 +6,8 @@ import openai
 import pytest
 from emulator_helpers import assert_error
 
+from asst_deploy.emulator.store import processed_bytes
+
 # Files stay in_progress until the test moves the emulator's clock past this (never by sleeping).
 PROCESSING = 60.0
 pytestmark = pytest.mark.asst_emulator(processing_seconds=PROCESSING)
@@ -29,7 +31,16 @@ def test_create_counts_and_processing(openai_client, asst_emulator, files):
     done = openai_client.vector_stores.retrieve(vs.id)
     assert done.status == "completed"
     assert done.file_counts.completed == 3 and done.file_counts.in_progress == 0
-    assert done.usage_bytes == sum(f.bytes for f in files)
+    # processed size, as OpenAI reports it: more than the files' own bytes
+    assert done.usage_bytes == sum(processed_bytes(f.bytes) for f in files) > sum(f.bytes for f in files)
+
+
+@pytest.mark.asst_emulator(raw_usage_bytes=True)
+def test_usage_bytes_can_be_the_raw_size(openai_client, asst_emulator, files):
+    vs = openai_client.vector_stores.create(name="docs", file_ids=[f.id for f in files])
+    asst_emulator.advance_clock(PROCESSING)
+    assert openai_client.vector_stores.retrieve(vs.id).usage_bytes == sum(f.bytes for f in files)
+    assert openai_client.vector_stores.files.retrieve(files[0].id, vector_store_id=vs.id).usage_bytes == files[0].bytes
 
 
 def test_update_list_delete(openai_client):
@@ -66,7 +77,7 @@ def test_vector_store_files(openai_client, asst_emulator, files):
     assert vf.chunking_strategy.type == "static"
     asst_emulator.advance_clock(PROCESSING)
     polled = openai_client.vector_stores.files.poll(files[0].id, vector_store_id=vs.id)
-    assert polled.status == "completed" and polled.usage_bytes == files[0].bytes
+    assert polled.status == "completed" and polled.usage_bytes == processed_bytes(files[0].bytes)
     openai_client.vector_stores.files.create(vs.id, file_id=files[1].id,
                                              chunking_strategy={"type": "static", "static": {
                                                  "max_chunk_size_tokens": 400, "chunk_overlap_tokens": 100}})

@@ -10,12 +10,13 @@ import json
 import logging
 import os
 import random
+import re
 import shutil
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import yaml
 from support.cli import Cli
@@ -40,6 +41,8 @@ class Totals:
     orphans: int = 0
     documents_missing_or_stale: int = 0  # store or code-interpreter contents the manifests do not say
     foreign_changed: int = 0
+    bad_input_refused: int = 0  # spoiled manifests, config or lockfile refused with one line, nothing sent
+    unclear_refusals: int = 0  # bad input answered otherwise (a traceback, several lines, a request sent)
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -255,6 +258,107 @@ class Walk:
         elif op == "glob":
             m.glob = not m.glob
         return f"{op} {m.name}"
+
+
+# -- bad input: refused at once with one clear line, nothing sent ----------------------------------
+# Nine levels of nine aliases: 9**9 (387 million) strings from a few hundred bytes.
+BOMB = "".join(['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
+               + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)])
+VALIDATION_SUMMARY = re.compile(r"1 error found; nothing was sent to the API\.")
+UNWRITABLE = "/proc/asst-deploy-faults.lock.json"  # a folder that takes no file, even for root
+
+
+@dataclass
+class Spoil:
+    """One bad input written into the project: what it is, what the error line must name, which
+    commands must refuse it, and how to put the project back."""
+
+    what: str
+    names: str  # the file (and for YAML its line: "file:N:") the one error line names
+    undo: Callable[[], None]
+    commands: tuple[str, ...] = ("apply", "plan")
+
+
+SPOILS = ("alias_bomb_manifest", "alias_bomb_config", "lock_random_bytes", "lock_malformed_entry",
+          "lock_huge_number", "lock_is_a_folder", "lock_unwritable_place")
+
+
+def spoil(project: Project, rng: random.Random) -> Spoil:
+    """Spoil the project's input at random (the lockfile only once there is one)."""
+    kinds = [k for k in SPOILS if project.lockfile.exists() or not k.startswith("lock_")
+             or k == "lock_unwritable_place"]
+    kind = rng.choice(kinds)
+    config = project.root / "asst-deploy.yaml"
+    config_text = config.read_text()
+    if kind == "alias_bomb_manifest":
+        path = project.root / "assistants" / "zz-bomb.yaml"
+        path.write_text("name: zz-bomb\nmodel: gpt-4o\nmetadata:\n" + "".join(f"  {ln}\n" for ln in BOMB.splitlines()))
+        return Spoil(kind, "assistants/zz-bomb.yaml:8:", path.unlink)  # a4: where the aliases pass 10,000 values
+    if kind == "alias_bomb_config":
+        config.write_text(config_text + "defaults:\n  metadata:\n" + "".join(f"    {ln}\n" for ln in BOMB.splitlines()))
+        line = config_text.count("\n") + 7
+        return Spoil(kind, f"asst-deploy.yaml:{line}:", lambda: config.write_text(config_text))
+    if kind == "lock_unwritable_place":
+        config.write_text(config_text + f"lockfile: {UNWRITABLE}\n")
+        return Spoil(kind, UNWRITABLE, lambda: config.write_text(config_text), commands=("apply",))
+    lock = project.lockfile
+    saved = lock.read_bytes()
+
+    def put_back() -> None:
+        if lock.is_dir():
+            lock.rmdir()
+        lock.write_bytes(saved)
+
+    if kind == "lock_is_a_folder":
+        lock.unlink()
+        lock.mkdir()
+        return Spoil(kind, lock.name, put_back, commands=("apply",))
+    if kind == "lock_random_bytes":
+        lock.write_bytes(b"\xff\xfe" + rng.randbytes(rng.randint(1, 300)))
+    elif kind == "lock_huge_number":
+        doc = json.loads(saved)
+        where = rng.choice(["version", "entry"])
+        if where == "version" or not doc["assistants"]:
+            text = json.dumps(doc).replace('"version": 1', '"version": ' + "9" * 5000, 1)
+        else:
+            name = rng.choice(sorted(doc["assistants"]))
+            doc["assistants"][name]["id"] = "__HUGE__"
+            text = json.dumps(doc).replace('"__HUGE__"', "7" * 5000)
+        lock.write_text(text)
+    else:  # lock_malformed_entry: valid JSON, an entry of the wrong shape
+        doc = json.loads(saved)
+        name = rng.choice(sorted(doc["assistants"]) or ["x"])
+        doc["assistants"][name] = rng.choice([
+            ["not", "an", "object"], "text", 42,
+            {**doc["assistants"].get(name, {}), "files": "docs/a.md"},
+            {**doc["assistants"].get(name, {}), "files": {"docs/a.md": {"sha256": 1}}},
+            {**doc["assistants"].get(name, {}), "vector_store_id": {"id": "vs_x"}},
+        ])
+        lock.write_text(json.dumps(doc))
+    return Spoil(kind, lock.name, put_back)
+
+
+def refused(project: Project, emu: Any, bad: Spoil) -> None:
+    """Each command the spoil concerns exits 1 with one ``error:`` line naming the file, and sends
+    nothing; then the project is put back."""
+    try:
+        for command in bad.commands:
+            before = emu.total_requests()
+            done = _cli(project)(command, *(("--auto-approve",) if command == "apply" else ()), code=None)
+            TOTALS.runs += command == "apply"
+            TOTALS.plans += command == "plan"
+            lines = [line for line in done.stderr.splitlines()  # validation's closing count may follow
+                     if line.strip() and not VALIDATION_SUMMARY.fullmatch(line)]
+            sent = emu.total_requests() - before
+            clear = (done.exit_code == 1 and len(lines) == 1 and lines[0].startswith("error: ")
+                     and bad.names in lines[0] and "unexpected" not in lines[0] and sent == 0)
+            if not clear:
+                TOTALS.unclear_refusals += 1
+            assert clear, (f"{bad.what}: asst-deploy {command} exit {done.exit_code}, {sent} request(s) sent; "
+                           f"wanted one 'error:' line naming {bad.names!r}:\n{done.stderr}{done.stdout[-1000:]}")
+            TOTALS.bad_input_refused += 1
+    finally:
+        bad.undo()
 
 
 # -- running the real commands ---------------------------------------------------------------------

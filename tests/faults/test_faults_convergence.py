@@ -37,6 +37,10 @@ def walk(project: h.Project, client: Any, emu: Any, foreign: Any, seed: int, ste
                 result = h.apply(project)
             else:
                 result = first
+        elif fault == "mixed":  # the issue 13 faults in turn: bad input, slow answers, a 429 storm
+            result = walk_step(project, client, emu, rng, ISSUE_13_FAULTS[(len(history) - 1) % 3], context)
+        elif fault in ISSUE_13_FAULTS:
+            result = walk_step(project, client, emu, rng, fault, context)
         elif fault in ("429", "5xx"):
             settings = {"rate_limit_every": rng.randint(2, 4)} if fault == "429" else \
                 {"error_rate": rng.choice([0.1, 0.2, 0.3]), "seed": rng.randint(0, 10**6)}
@@ -58,6 +62,38 @@ def walk(project: h.Project, client: Any, emu: Any, foreign: Any, seed: int, ste
     return history
 
 
+ISSUE_13_FAULTS = ("bad_input", "slow_answers", "429_no_retries")
+
+
+def walk_step(project: h.Project, client: Any, emu: Any, rng: random.Random, fault: str, context: str) -> h.Result:
+    """One apply under one of issue 13's faults; returns the apply that must have converged."""
+    h.TOTALS.faults_injected += 1
+    if fault == "bad_input":  # refused with one line and nothing sent, then the project put back
+        h.refused(project, emu, h.spoil(project, rng))
+        return h.apply(project)
+    if fault == "slow_answers":  # some writes carried out at once but answered after the client gave up
+        emu.set_faults(write_answer_delay_ms=1500, write_answer_delay_rate=rng.choice([0.2, 0.4]),
+                       seed=rng.randint(0, 10**6))
+        first = h.apply(project, timeout=1.0, max_retries=3)
+        emu.set_faults(write_answer_delay_ms=0, write_answer_delay_rate=1.0)
+        problems: list[str] = []
+        h.check_no_duplicates(h.read_account(client), problems)  # no create was sent twice blindly
+        assert not problems, context + "\n" + "\n".join(problems)
+        h.check_lock_is_json(project)
+        if first.code == 0:
+            return first
+        assert first.code == 1 and "run apply again" in first.err, context + first.err
+        return h.apply(project)
+    # a 429 storm, --max-retries 0: the tool's own 429 budget rides it out in one run, and says so
+    emu.reset_counter()
+    emu.set_faults(rate_limit_every=rng.randint(2, 4), retry_after_s=0.01)
+    result = h.apply(project, max_retries=0)
+    emu.set_faults(rate_limit_every=0, retry_after_s=0.0)
+    if emu.rate_limited():
+        assert "rate limit" in result.err, context + result.err
+    return result
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_edits_converge(project, client, emu, foreign, seed):
     walk(project, client, emu, foreign, seed, steps=6)
@@ -66,6 +102,12 @@ def test_random_edits_converge(project, client, emu, foreign, seed):
 @pytest.mark.parametrize("fault", ["429", "5xx", "outage"])
 def test_random_edits_converge_under_faults(project, client, emu, foreign, fault):
     walk(project, client, emu, foreign, seed=100 + len(fault), steps=4, fault=fault)
+
+
+def test_random_edits_converge_through_bad_input_slow_answers_and_429_storms(project, client, emu, foreign):
+    """Issue 13's bad input (alias bombs, spoiled or unwritable lockfiles), creates answered after
+    the client's timeout and 429 storms with --max-retries 0, one per step."""
+    walk(project, client, emu, foreign, seed=7, steps=3, fault="mixed")
 
 
 def test_destroy_leaves_only_foreign_objects(project, client, emu, foreign):
@@ -110,4 +152,11 @@ def test_long_random_edits_converge(project, client, emu, foreign, seed):
 @pytest.mark.parametrize("seed", range(40, 52))
 @pytest.mark.parametrize("fault", ["429", "5xx", "outage"])
 def test_long_random_edits_converge_under_faults(project, client, emu, foreign, fault, seed):
+    walk(project, client, emu, foreign, seed, steps=8, fault=fault)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(52, 58))
+@pytest.mark.parametrize("fault", ["bad_input", "slow_answers", "429_no_retries", "mixed"])
+def test_long_random_edits_converge_through_issue_13_faults(project, client, emu, foreign, fault, seed):
     walk(project, client, emu, foreign, seed, steps=8, fault=fault)

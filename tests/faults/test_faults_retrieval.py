@@ -142,18 +142,35 @@ def test_stale_member_after_a_kill_during_the_processing_wait_is_put_right(proje
 
 
 def test_document_attached_by_hand_to_an_owned_store_is_detached_not_deleted(project, client, emu, foreign):
+    """A stray member of an owned store is shown as what happens to it: one attached by hand (not
+    ours) is detached and its file stays; one of ours no manifest uses is detached and deleted."""
     one_bot(project, {"docs/bot/a.md": "policy\n"})
     applied(project, client, foreign)
     store_id = project.read_lock()["assistants"]["bot"]["vector_store_id"]
     mine = client.files.create(file=("handmade.md", b"attached by hand\n"), purpose="assistants")
-    client.vector_stores.files.create(store_id, file_id=mine.id)
-    h.TOTALS.faults_injected += 1
+    left = "left by a killed apply\n"
+    ours = client.files.create(file=(f"{h.FILE_PREFIX}{h.sha(left)}~docs~bot~old.md", left.encode()),
+                               purpose="assistants")
+    for file_id in (mine.id, ours.id):
+        client.vector_stores.files.create(store_id, file_id=file_id)
+    h.TOTALS.faults_injected += 2
     doc = h.plan_doc(project)
-    assert doc["summary"]["delete"] == 1, doc["changes"]
-    (change,) = doc["changes"]
-    assert change["id"] == mine.id and change["type"] == "file", change
+    assert doc["summary"] == {"create": 0, "update": 0, "delete": 1, "detach": 1}, doc["changes"]
+    by_id = {c["id"]: c for c in doc["changes"]}
+    assert set(by_id) == {mine.id, ours.id} and all(c["type"] == "file" for c in by_id.values()), by_id
+    assert by_id[mine.id]["after"] == {"kept": True} and "not ours" in by_id[mine.id]["reason"]
+    assert by_id[ours.id]["after"] is None and "file object is deleted" in by_id[ours.id]["reason"]
+    for form in ("text", "markdown"):
+        shown = h._cli(project)("plan", "--format", form).stdout
+        said = ("will be detached (the file stays)", "will be deleted") if form == "text" else ("➖ detach", "🗑️ delete")
+        mine_line = next(line for line in shown.splitlines() if mine.id in line)  # the headline or table row
+        ours_line = next(line for line in shown.splitlines() if ours.id in line)
+        assert said[0] in mine_line and said[1] not in mine_line, shown
+        assert said[1] in ours_line and said[0] not in ours_line, shown
+        assert "1 to delete, 1 to detach (files kept)" in shown, shown
     applied(project, client, foreign)
     assert client.files.retrieve(mine.id).id == mine.id  # not ours to delete: only detached
+    assert ours.id not in {f.id for f in client.files.list(purpose="assistants")}
     assert [x.id for x in store_members(client, project)] != [mine.id]
 
 
