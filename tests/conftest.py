@@ -53,6 +53,17 @@ def make_project(tmp_path: Path) -> MakeProject:
     return make
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``heavy(seconds)`` first, longest first: started last, one of them would run on
+    alone after the other workers had finished (longest first is the classic rule for parallel jobs)."""
+
+    def seconds(item: pytest.Item) -> float:
+        mark = item.get_closest_marker("heavy")
+        return -float(mark.args[0]) if mark is not None else 0.0
+
+    items.sort(key=seconds)  # stable: the rest keep their order
+
+
 @pytest.fixture(autouse=True)
 def _no_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
     """A developer's ASST_DEPLOY_ENV (or backend, or lockfile) must not change what a test sees."""

@@ -6,6 +6,7 @@ import itertools
 import tempfile
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -43,6 +44,7 @@ manifest = st.fixed_dictionaries(
 counter = itertools.count()
 
 
+@pytest.mark.heavy(13)
 @settings(max_examples=25, deadline=None)
 @given(manifests=st.lists(manifest, min_size=1, max_size=3))
 def test_generated_manifests_converge(manifests: list[dict]) -> None:

@@ -34,6 +34,7 @@ def leases(client: Any) -> list[Any]:
     return [s for s in client.vector_stores.list(limit=100) if LEASE_KEY in (s.metadata or {})]
 
 
+@pytest.mark.heavy(9)
 def test_two_clones_applying_at_once_make_no_twins(project, client, emu, foreign, tmp_path):
     """Regression: two applies from two clones both proceeded and made twins of everything."""
     seeded_project(project, 6, 21)
@@ -53,6 +54,7 @@ def test_two_clones_applying_at_once_make_no_twins(project, client, emu, foreign
     assert leases(client) == []  # released
 
 
+@pytest.mark.heavy(10)
 def test_second_clone_refuses_naming_the_holder_without_lock_timeout(project, client, emu, foreign, tmp_path):
     seeded_project(project, 6, 22)
     other = clone(project, tmp_path / "clone-b")

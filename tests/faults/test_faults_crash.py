@@ -104,6 +104,7 @@ def crash_walk(project: h.Project, client: Any, emu: Any, foreign: Any, seed: in
                        before)
 
 
+@pytest.mark.heavy(10)
 @pytest.mark.parametrize("seed", [1])
 def test_sigkill_at_random_moments_then_rerun(project, client, emu, foreign, seed):
     crash_walk(project, client, emu, foreign, seed, rounds=1)
@@ -146,6 +147,7 @@ def test_sigkill_between_create_and_lockfile_write_leaves_no_duplicate(project, 
     h.check_converged(project, client, *foreign)
 
 
+@pytest.mark.heavy(15)
 def test_two_applies_at_once_one_refuses_naming_the_holder(project, client, emu, foreign):
     seeded_project(project, 8, 4)
     emu.set_faults(latency_ms=250)  # the first apply holds the lock for seconds: longer than the second's start-up
@@ -169,6 +171,7 @@ def test_long_sigkill_walk(project, client, emu, foreign, seed):
     crash_walk(project, client, emu, foreign, seed, rounds=4)
 
 
+@pytest.mark.heavy(17)
 def test_sigkill_during_processing_wait_then_edits_taken_back(project, client, emu, foreign):
     crash_walk(project, client, emu, foreign, 80, rounds=1, processing=0.3)
 
@@ -208,6 +211,7 @@ def test_long_sigkill_during_destroy(project, client, emu, foreign, seed):
     h.check_converged(project, client, *foreign, plan=False)
 
 
+@pytest.mark.heavy(28)
 def test_signal_walk_that_once_left_a_replaced_file_unnamed(project, client, emu, foreign):
     """Seed 60 stops an apply gracefully between attaching a file's new content and deleting the
     old object; the lockfile must still name the old object (retired_files) until it is gone."""

@@ -124,16 +124,23 @@ def test_stale_member_after_a_kill_during_the_processing_wait_is_put_right(proje
     emu.set_faults(processing_seconds=30)
     emu.reset_counter()
     proc = h.spawn(project, emu.base_url, "apply", "--auto-approve")
-    deadline = time.monotonic() + 30
-    while not emu.counter().get("POST /v1/vector_stores/{vector_store_id}/file_batches") and proc.poll() is None \
-            and time.monotonic() < deadline:
+    batch, poll = "POST /v1/vector_stores/{id}/file_batches", "GET /v1/vector_stores/{id}"
+    deadline = time.monotonic() + 60
+    polls_before = None  # the store reads made before the attach (planning)
+    while proc.poll() is None and time.monotonic() < deadline:
+        counts = emu.counter()
+        if polls_before is None and counts.get(batch):
+            polls_before = counts.get(poll, 0)
+        if polls_before is not None and counts.get(poll, 0) > polls_before:
+            break  # attached, recorded in the lockfile, and now waiting for the processing
         time.sleep(0.01)
-    time.sleep(0.3)  # the lockfile records the attach, then the apply waits for processing
+    assert proc.poll() is None and polls_before is not None, "the apply never reached its processing wait"
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     h.TOTALS.kills += 1
     h.TOTALS.faults_injected += 1
     emu.set_faults(processing_seconds=0)
+    emu.advance_clock(30)  # the killed apply's upload finishes processing meanwhile (no real 30 s wait)
     m.files["docs/bot/a.md"] = "first words\n"  # edited back
     project.write()
     applied(project, client, foreign)

@@ -57,6 +57,7 @@ def assert_no_key(text: str, where: str) -> None:
     assert KEY[8:30] not in text, f"part of the API key appears in {where}"
 
 
+@pytest.mark.heavy(24)
 def test_key_echoed_in_a_401_never_shown(project, echo_server):
     seeded = h.Walk(project, 1)
     project.manifests["bot"] = seeded.new_manifest()
@@ -70,6 +71,7 @@ def test_key_echoed_in_a_401_never_shown(project, echo_server):
         h.TOTALS.faults_injected += 1
 
 
+@pytest.mark.heavy(21)
 def test_key_absent_from_plan_files_lockfile_and_verbose_output(project, emu, client):
     w = h.Walk(project, 2)
     for _ in range(3):

@@ -143,6 +143,7 @@ def _git(cwd: Path, *args: str) -> None:
                         "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"})
 
 
+@pytest.mark.heavy(40)
 def test_pre_commit_installs_and_runs_the_hook(tmp_path: Path) -> None:
     """pre-commit itself installs this repo (its dependencies from PyPI) and runs the hook: it passes
     on the example project and fails, naming file and line, on a broken manifest. ~20 s."""
@@ -170,7 +171,9 @@ def test_pre_commit_installs_and_runs_the_hook(tmp_path: Path) -> None:
     # the user's .pre-commit-config.yaml (try-repo would install the hook afresh on every run)
     (project / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hook_repo}\n    rev: {rev}\n    hooks:\n      - id: validate\n")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    # PIP_NO_COMPILE: the hook's environment gets no .pyc for its ~2,000 installed modules (a third of
+    # this test's CPU); the hook imports the few it needs
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "PIP_NO_COMPILE": "1"}
     env.pop("ASST_DEPLOY_ENV", None)
     command = [sys.executable, "-m", "pre_commit", "run", "validate", "--all-files"]
 
