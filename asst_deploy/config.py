@@ -34,7 +34,7 @@ OVERRIDABLE = tuple(f for f in MANIFEST_FIELDS if f != "name")
 class _Settings(BaseModel):
     """Connection settings a project or an environment may set."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)  # built on first use
 
     backend: Backend | None = Field(default=None, description="openai, azure or local (the emulator).")
     base_url: str | None = Field(default=None, description="A compatible server's URL.")

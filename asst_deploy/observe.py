@@ -84,7 +84,7 @@ def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
         if name is None:
             continue
         user_metadata = {k: v for k, v in remote.metadata.items() if k != MARKER_KEY}
-        spec = target.canonical(normalize(replace(remote.spec, name=name, metadata=user_metadata), target.defaults))
+        spec = target.canonical(normalize(remote.spec, target.defaults, name=name, metadata=user_metadata))
         found.append(ObservedAssistant(
             id=remote.id, name=name, spec=spec, vector_store_ids=remote.vector_store_ids,
             code_interpreter_file_ids=remote.code_interpreter_file_ids, created_at=remote.created_at,

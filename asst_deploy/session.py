@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterator, TextIO
 from .backends import open_target
 from .backends.base import Target
 from .backends.client import Connection, open_client
-from .backends.models import check_models
+from .backends.models import ModelCheck
 from .backends.storage import Storage
 from .errors import AsstDeployError
 from .lockentry import LockDocument, read_document
@@ -22,6 +22,7 @@ from .observe import observe
 from .ownership import Owner
 from .plan.contents import with_texts
 from .plan.desired import api_notes, desired_state
+from .plan.ops import PutAssistant
 from .plan.planner import Desired, plan
 from .plan.types import Plan
 from .project import Project
@@ -59,6 +60,7 @@ class Session:
     client: OpenAI
     target: Target
     storage: Storage
+    models: ModelCheck
     previous_targets: tuple[Target, ...] = ()
 
     def desired(self, *, destroy: bool = False) -> Desired:
@@ -71,10 +73,12 @@ class Session:
         desired = self.desired(destroy=destroy)
         # destroy, or moving off an API the server no longer serves (404), goes on without its list
         must_list = frozenset() if destroy else frozenset({self.target.api})
-        checked = check_models(self.client, desired.specs, self.connection.backend)  # before any write
         observed = observe((self.target, *self.previous_targets), self.storage, self.owner, self.lock,
                            parallelism=self.parallelism, must_list=must_list)
         result = with_texts(plan(desired, observed, self.lock), self.project.root)
+        # the models the plan would send, checked before any write (issue 15); none in a no-op plan
+        sent = {op.name for op in result.operations if isinstance(op, PutAssistant)}
+        checked = self.models([spec for spec in desired.specs if spec.name in sent])
         notes = result.notes + checked + api_notes(self.project.api, self.project.specs)
         return replace(result, notes=notes), desired
 
@@ -162,7 +166,8 @@ def open_session(options: Options, *, err: TextIO | None = None,
         earlier = {api for e in lock.entries.values() for api in (e.api, e.replaced_api) if api} - {project.api}
         previous_targets = tuple(open_target(api, client) for api in sorted(earlier))
         session = Session(options, project, owner, connection, lock, parallelism,
-                          client=client, target=target, storage=storage, previous_targets=previous_targets)
+                          client=client, target=target, storage=storage,
+                          models=ModelCheck(client, connection.backend), previous_targets=previous_targets)
         yield session
     if project.api == "assistants" and connection.backend != "local":  # once, and only after a success
         print("note: the Assistants API is deprecated (OpenAI sunset it on its platform on 2026-08-26); "

@@ -69,6 +69,14 @@ class EmulatorProcess:
     def reset(self) -> None:
         self.control("POST", "counter/reset")
 
+    def cpu(self) -> float:
+        """User + system CPU seconds the emulator's process has used so far (Linux /proc)."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def counter(self) -> dict[str, int]:
         return self.control("GET", "counter")["counter"]
 
@@ -133,11 +141,14 @@ class Run:
     cpu: float = 0.0  # user + system seconds of the command's process
     rate_limited: int = 0  # requests the emulator answered 429
     peak_concurrency: int = 0  # the most requests the emulator answered at once
+    emu_cpu: float = 0.0  # CPU seconds the emulator's process spent while the command ran
 
 
 def run_cmd(args: list[str], env: dict[str, str], emu: EmulatorProcess | None = None, check: bool = True) -> Run:
+    emu_cpu = 0.0
     if emu:
         emu.reset()
+        emu_cpu = emu.cpu()
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -148,6 +159,7 @@ def run_cmd(args: list[str], env: dict[str, str], emu: EmulatorProcess | None = 
         text = out.read().decode(errors="replace")
     run = Run(wall, proc.returncode, usage.ru_maxrss / 1024, out=text, cpu=usage.ru_utime + usage.ru_stime)
     if emu:
+        run.emu_cpu = emu.cpu() - emu_cpu
         state = emu.control("GET", "counter")
         run.counter = state["counter"]
         run.rate_limited = state.get("rate_limited", 0)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -23,7 +22,7 @@ NOUN = {"assistants": "assistant", "agents": "agent"}
 def neutral_spec(target: Target, remote: RemoteAssistant, name: str) -> AssistantSpec:
     """The remote object as the planner will see it once it carries our marker."""
     user_metadata = {k: v for k, v in remote.metadata.items() if k != MARKER_KEY}
-    return target.canonical(normalize(replace(remote.spec, name=name, metadata=user_metadata), target.defaults))
+    return target.canonical(normalize(remote.spec, target.defaults, name=name, metadata=user_metadata))
 
 
 def render_remote(target: Target, remote: RemoteAssistant, name: str, project: Project, *, manifests_dir: str,

@@ -94,12 +94,13 @@ def _http_client(conn: Connection, stream: TextIO) -> tuple[Any, Any]:
     import openai
 
     from .ratelimit import Limiter, RateLimitedTransport
+    from .transport import BySchemeTransport
 
     limiter = Limiter(conn.concurrency, conn.rate_limit_budget, say=lambda line: print(line, file=stream, flush=True))
     limits = openai.DEFAULT_CONNECTION_LIMITS
 
     def transport(proxy: Any = None) -> Any:
-        return RateLimitedTransport(httpx2.HTTPTransport(limits=limits, proxy=proxy), limiter)
+        return RateLimitedTransport(BySchemeTransport(limits, proxy), limiter)
 
     try:
         from httpx2._utils import get_environment_proxies

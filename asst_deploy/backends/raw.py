@@ -1,31 +1,23 @@
 """A REST collection driven through the SDK's own request machinery (retries, timeouts,
-``Retry-After``, cursor pagination, typed errors), returning plain dicts.
+``Retry-After``, typed errors), returning the API's JSON objects as plain dicts.
 
 Why not ``client.beta.assistants``: reaching any resource under ``openai.resources.beta`` imports
 the whole ``openai.types.beta`` package, about 0.5 s of every command's start-up, and the typed
-objects are turned straight back into dicts by the backends anyway.
+objects are turned straight back into dicts by the backends anyway. The requests ask the SDK for
+the JSON itself (``cast_to=object``), so no model is built for an answer only to be dumped again
+(about a third of a no-op plan's listing CPU at 300 assistants), and the list follows the cursor
+as the SDK's ``SyncCursorPage`` does: ``after=<last id>`` while ``has_more`` is not false.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, Iterator, Mapping
 
 
-@lru_cache(maxsize=1)
-def _model() -> Any:
-    import openai
-
-    class RawObject(openai.BaseModel):
-        """Any API object; the SDK keeps the fields it does not know."""
-
-        id: str
-
-    return RawObject
-
-
-def _plain(obj: Any) -> dict[str, Any]:
-    return obj.model_dump(mode="json", by_alias=True)
+def _object(answer: Any) -> dict[str, Any]:
+    if not isinstance(answer, dict):
+        raise TypeError(f"expected a JSON object, got {type(answer).__name__}")
+    return answer
 
 
 class RawResource:
@@ -41,16 +33,21 @@ class RawResource:
         return options
 
     def list(self, limit: int = 100, order: str = "asc") -> Iterator[dict[str, Any]]:
-        from openai.pagination import SyncCursorPage
-
-        model: Any = _model()  # a class made at run time (openai is imported lazily), not a static type
-        page = self.client.get_api_list(self.path, model=model, page=SyncCursorPage[model],
-                                        options=self._options(limit=limit, order=order))
-        for item in page:  # the SDK fetches the next page (after=<last id>) while has_more
-            yield _plain(item)
+        after: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": limit, "order": order}
+            if after is not None:
+                params["after"] = after
+            page = _object(self.client.get(self.path, cast_to=object, options=self._options(**params)))
+            data = page.get("data") or []
+            yield from data
+            last = data[-1].get("id") if data and isinstance(data[-1], dict) else None
+            if page.get("has_more") is False or not isinstance(last, str):
+                return
+            after = last
 
     def retrieve(self, object_id: str) -> dict[str, Any]:
-        return _plain(self.client.get(f"{self.path}/{object_id}", cast_to=_model(), options=self._options()))
+        return _object(self.client.get(f"{self.path}/{object_id}", cast_to=object, options=self._options()))
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Sent again after a timeout only if no object carries the body's ownership marker (once.py)."""
@@ -65,15 +62,15 @@ class RawResource:
                 return None
             return next((item for item in self.list() if (item.get("metadata") or {}).get(MARKER_KEY) == marker), None)
 
-        return create_once(lambda: _plain(self.client.post(self.path, body=dict(body), cast_to=_model(), options=options)),
+        return create_once(lambda: _object(self.client.post(self.path, body=dict(body), cast_to=object, options=options)),
                            find, retries=self.client.max_retries, timeout=timeout_of(self.client))
 
     def update(self, object_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        return _plain(self.client.post(f"{self.path}/{object_id}", body=dict(body), cast_to=_model(),
-                                       options=self._options()))
+        return _object(self.client.post(f"{self.path}/{object_id}", body=dict(body), cast_to=object,
+                                        options=self._options()))
 
     def delete(self, object_id: str) -> None:
-        self.client.delete(f"{self.path}/{object_id}", cast_to=_model(), options=self._options())
+        self.client.delete(f"{self.path}/{object_id}", cast_to=object, options=self._options())
 
 
 class ObjectTarget:

@@ -66,7 +66,7 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
                 result, desired = session.plan(destroy=destroy)
                 if result.empty:  # nothing to change on the account: no account lease needed
                     _record(session, result, out)
-                    out.write(render(result.to_json(), "text", color=flags.color))
+                    out.write(render(result.to_json(fingerprints=False), "text", color=flags.color))
                     return EXIT_OK
             with AccountLease(session.client, owner, flags.lock_timeout, say=_say(err)):
                 # planned again under the lease: another clone may have applied since the first look
@@ -77,7 +77,7 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
                     result = saved.plan
                 _record(session, replace(result, store_usage=seen), out)
                 if saved is None:
-                    shown = render(result.to_json(), "text", color=flags.color)
+                    shown = render(result.to_json(fingerprints=False), "text", color=flags.color)
                     if result.empty:
                         out.write(shown)
                         return EXIT_OK

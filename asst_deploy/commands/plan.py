@@ -24,7 +24,7 @@ def run_plan(options: Options, *, fmt: str = "text", out_file: Path | None = Non
         result, _ = session.plan()
         if out_file is not None:
             save_plan(out_file, result, backend=session.connection.backend, targets=options.targets)
-    shown = render(result.to_json(), fmt, color=color)
+    shown = render(result.to_json(fingerprints=fmt == "json"), fmt, color=color)
     out.write(shown)
     if fmt == "markdown" and len(shown) > COMMENT_LIMIT:
         err.write(f"warning: the markdown plan is {len(shown):,} characters; GitHub comments take at most "

@@ -8,6 +8,7 @@ later error (pydantic's included) can name ``file:line:col`` and the field.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -17,9 +18,30 @@ import yaml
 from ..errors import AsstDeployError, ManifestProblem
 
 try:
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_RESOLVED: dict[tuple[Any, ...], str] = {}  # (value, implicit) -> tag, for short plain scalars
+_RESOLVED_MAX = 4096
+
+
+class _Loader(_Base):
+    """The safe loader with its implicit-tag lookup remembered: the C parser asks the Python
+    resolver for every scalar (a regex per candidate tag), and 300 manifests repeat the same keys
+    and values thousands of times (a sixth of their parse). The answer depends only on the scalar's
+    text and whether it was plain or quoted, under the safe loader's fixed rules."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or len(value) > 64:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < _RESOLVED_MAX:
+                _RESOLVED[key] = tag
+        return tag
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -165,6 +187,13 @@ def load_documents(text: str, shown: str) -> tuple[list[Located], list[ManifestP
     return docs, builder.problems
 
 
+@functools.lru_cache(maxsize=1)
+def _scalar_constructor() -> yaml.SafeLoader:
+    """One safe constructor for plain scalars (bool, int, float, null, timestamp), shared: those
+    constructors keep no state, and making a loader per file cost 300 of them per plan."""
+    return yaml.SafeLoader("")
+
+
 class _AliasBomb(Exception):
     def __init__(self, pos: Pos) -> None:
         self.pos = pos
@@ -176,7 +205,7 @@ class _Builder:
     def __init__(self, shown: str) -> None:
         self.shown = shown
         self.problems: list[ManifestProblem] = []
-        self._constructor = yaml.SafeLoader("")
+        self._constructor = _scalar_constructor()
         self._built: set[int] = set()  # nodes built once: meeting one again means an alias
         self._via_alias = 0  # depth inside a subtree reached through an alias
         self._alias_values = 0

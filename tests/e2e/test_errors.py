@@ -65,7 +65,7 @@ def test_verbose_prints_one_line_per_request_and_no_header(project: Path, asst_e
                  env={"OPENAI_BASE_URL": asst_emulator.base_url, "OPENAI_API_KEY": KEY})
     assert result.exit_code == 0
     lines = [line for line in result.output.splitlines() if line.startswith("  GET /v1/")]
-    assert len(lines) == asst_emulator.total_requests() == 4  # the model list, then the three lists
+    assert len(lines) == asst_emulator.total_requests() == 4  # the three lists, then the model list (the plan creates)
     assert all(line.split()[2] == "200" and line.endswith(" ms") for line in lines)
     assert KEY not in result.output and "Bearer" not in result.output and "authorization" not in result.output.lower()
 

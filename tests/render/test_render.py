@@ -8,7 +8,7 @@ import json
 import pytest
 from render_plans import assistant, sample_plan
 
-from asst_deploy.plan.types import Action, Change, FieldDiff, Kind, Plan
+from asst_deploy.plan.types import Action, Change, FieldDiff, Fingerprints, Kind, Plan
 from asst_deploy.render import render, use_color
 
 CJK_BEFORE = "你是一个客服助手。\n请用中文回答用户的问题。\n不要透露内部信息。\n"
@@ -20,7 +20,7 @@ def one_update(*fields: FieldDiff) -> dict:
 
 
 def test_json_is_the_document_and_round_trips():
-    plan = sample_plan(notes=("a note",), observed_fingerprint="obs", desired_fingerprint="des", lock_fingerprint="lk")
+    plan = sample_plan(notes=("a note",), fingerprints=Fingerprints("obs", "des", "lk"))
     out = render(plan.to_json(), "json")
     assert out.endswith("}\n")
     assert Plan.from_json(json.loads(out)) == plan
