@@ -87,8 +87,8 @@ def test_pacing_from_the_ratelimit_headers_keeps_429s_few(asst_emulator):
 @pytest.mark.asst_emulator(rate_limit_requests=20, rate_limit_period_s=2, rate_limit_retry_after=False)
 def test_the_burst_the_bucket_holds_goes_at_once_and_only_then_requests_are_paced(asst_emulator):
     """20 requests from a full bucket of 20 start without waiting (pacing used to begin once fewer
-    than --parallelism remained: the last 7 here waited); the 21st and 22nd wait for the refill
-    instead of being refused. One after another, so that the server's answers arrive in order."""
+    than --parallelism remained: the last 7 here waited). One after another, so that the server's
+    answers arrive in order. (Pacing beyond the burst: the test below.)"""
     limiter = Limiter(8, budget=30)
     with httpx2.Client(transport=RateLimitedTransport(httpx2.HTTPTransport(), limiter),
                        headers={"authorization": "Bearer sk-x"}) as http:
@@ -96,9 +96,7 @@ def test_the_burst_the_bucket_holds_goes_at_once_and_only_then_requests_are_pace
             return http.get(f"{asst_emulator.base_url}/models").status_code
 
         assert {get() for _ in range(20)} == {200}
-        assert limiter.waited == 0 and asst_emulator.rate_limited() == 0
-        assert {get() for _ in range(2)} == {200}
-    assert limiter.waited > 0 and asst_emulator.rate_limited() == 0  # paced to the refill, not refused
+    assert limiter.waited == 0 and asst_emulator.rate_limited() == 0
 
 
 def test_the_time_waited_is_wall_time_not_summed_over_requests():
