@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .runtime import (
     LockfileNotFound,
+    SecretNotSet,
     UnknownAssistant,
     agent_id,
     assistant_id,
@@ -28,6 +29,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "LockfileNotFound",
+    "SecretNotSet",
     "UnknownAssistant",
     "__version__",
     "agent_id",

@@ -198,6 +198,7 @@ class Applier:
             entry.responses = dict(deployed.responses) if deployed.responses is not None else None
             entry.spec = dict(deployed.spec) if deployed.spec is not None else None
             entry.settings = dict(deployed.settings) if deployed.settings else None
+            entry.responses_env = list(deployed.responses_env) if deployed.responses_env else None
             entry.applied = spec_digest(spec.comparable(), caps.ignore_unset, caps.write_only)
 
         self.state.update(op.name, record)
@@ -217,7 +218,7 @@ class Applier:
             # the new api keeps no server object)
             replaced = caps.server_object and entry.replaced_api == caps.api
             if not caps.server_object:  # only the lockfile held it
-                entry.responses = entry.spec = None
+                entry.responses = entry.spec = entry.responses_env = None
                 touched = True
             elif op.object_id and entry.id == op.object_id:
                 entry.id = entry.reasoning_effort = None

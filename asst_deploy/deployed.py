@@ -28,7 +28,7 @@ def request_settings(name: str, *, env: str | None = None, path: Any = None) -> 
     found = runtime.find_lockfile(env, path)
     entry = runtime._entry(name, None, found)
     if entry.get("responses"):
-        return copy.deepcopy(entry["responses"])
+        return runtime.fill_secrets(name, copy.deepcopy(entry["responses"]), entry.get("responses_env"))
     return _kwargs_from_manifest(name, entry, found)
 
 

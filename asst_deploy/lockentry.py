@@ -20,6 +20,7 @@ FILE_ROLES = ("files", "code_interpreter_files")
 TRACKED_FILES = (*FILE_ROLES, "pending_files", "retired_files")
 _SCALARS = ("id", "api", "applied", "vector_store_id", "replaced_api", "reasoning_effort")
 USAGE_KEY = "vector_store_usage"
+_OBJECTS = ("responses", "spec", "settings", "responses_env")
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class LockEntry:
     # the vector store as last seen agreeing with ``files`` ({"vector_store_id", "usage_bytes",
     # "file_count"}): while the store still says so, a plan need not list its files
     store_usage: dict[str, Any] | None = None
+    responses_env: list[dict[str, Any]] | None = None  # api: responses: {path, env} of secrets filled at call time
     extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote: kept as they are
 
     # -- the file format ---------------------------------------------------------------------
@@ -69,7 +71,7 @@ class LockEntry:
         if not isinstance(data, Mapping):
             raise TypeError(f"an entry must be an object, not {type(data).__name__}")
         entry = cls(extra={k: v for k, v in data.items()
-                           if k not in (*_SCALARS, *TRACKED_FILES, "responses", "spec", "settings", USAGE_KEY)})
+                           if k not in (*_SCALARS, *TRACKED_FILES, *_OBJECTS, USAGE_KEY)})
         for key in _SCALARS:
             value = data.get(key)
             if value is not None and not isinstance(value, str):
@@ -88,6 +90,9 @@ class LockEntry:
         if usage is not None and not isinstance(usage, Mapping):
             raise TypeError(f"{USAGE_KEY!r} must be an object")
         entry.store_usage = dict(usage) if usage is not None else None
+        entry.responses_env = data.get("responses_env")
+        if entry.responses_env is not None and not isinstance(entry.responses_env, list):
+            raise TypeError("'responses_env' must be a list")
         return entry
 
     def to_dict(self) -> dict[str, Any]:
@@ -110,6 +115,8 @@ class LockEntry:
             data["settings"] = self.settings
         if self.store_usage is not None and self.vector_store_id is not None:
             data[USAGE_KEY] = self.store_usage
+        if self.responses_env:
+            data["responses_env"] = self.responses_env
         return data
 
     # -- questions ---------------------------------------------------------------------------

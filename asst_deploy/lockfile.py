@@ -76,6 +76,11 @@ def _entry_problem(entry: Any) -> str | None:
     for key in _RUNTIME_OBJECTS:
         if entry.get(key) is not None and not isinstance(entry[key], dict):
             return f"{key!r} must be an object"
+    refs = entry.get("responses_env")
+    if refs is not None and not (isinstance(refs, list) and all(
+            isinstance(r, dict) and isinstance(r.get("env"), str) and isinstance(r.get("path"), list)
+            and r["path"] and all(isinstance(k, (str, int)) for k in r["path"]) for r in refs)):
+        return "'responses_env' must be a list of {path, env} objects"
     return None
 
 

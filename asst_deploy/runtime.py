@@ -20,6 +20,10 @@ class LockfileNotFound(FileNotFoundError):
     """No lockfile where we looked; the message lists the places."""
 
 
+class SecretNotSet(LookupError):
+    """A secret the deployed settings take from the environment (an MCP header or token) is unset."""
+
+
 class UnknownAssistant(KeyError):
     """A name the lockfile does not hold; the message lists the names it does."""
 
@@ -159,4 +163,34 @@ def responses_kwargs(name: str, env: str | None = None, path: Any = None) -> dic
         )
     import copy  # a caller mutating the result must not change the cache
 
-    return copy.deepcopy(kwargs)
+    return fill_secrets(name, copy.deepcopy(kwargs), entry.get("responses_env"))
+
+
+def fill_secrets(name: str, kwargs: dict[str, Any], refs: Any) -> dict[str, Any]:
+    """``kwargs`` with each secret the lockfile names (``{"path": [...], "env": VAR}``: an MCP
+    header, an MCP authorization token) read from ``os.environ`` now; the lockfile holds only
+    the variable's name. An unset variable is an error naming it: a request without the
+    credential would fail later, at the MCP server, with less to go on."""
+    for ref in refs or ():
+        variable, path = ref["env"], ref["path"]
+        value = os.environ.get(variable)
+        if value is None:
+            raise SecretNotSet(
+                f"{name!r} takes {_describe(kwargs, path)} from the environment variable {variable}, which is "
+                f"not set here: set {variable} where this code runs (asst-deploy never stores its value)"
+            )
+        holder: Any = kwargs
+        for key in path[:-1]:
+            holder = holder[key] if isinstance(key, int) else holder.setdefault(key, {})
+        holder[path[-1]] = value
+    return kwargs
+
+
+def _describe(kwargs: dict[str, Any], path: list[Any]) -> str:
+    """``the header Authorization of MCP server 'docs'`` for a secret's path in the kwargs."""
+    try:
+        label = kwargs["tools"][path[1]].get("server_label")
+    except (KeyError, IndexError, TypeError, AttributeError):
+        label = None
+    what = f"the header {path[3]}" if len(path) == 4 and path[2] == "headers" else f"the {path[-1]}"
+    return what + (f" of MCP server {label!r}" if label else "")

@@ -54,6 +54,7 @@ class Deployed:
     responses: Mapping[str, Any] | None = None  # api: responses: kwargs for client.responses.create
     spec: Mapping[str, Any] | None = None  # api: responses: the comparable spec, for the next plan
     settings: Mapping[str, Any] | None = None  # agents: settings the API fills in when unset, as sent
+    responses_env: list[dict[str, Any]] | None = None  # api: responses: secrets the kwargs take from the environment
 
 
 class Capable:

@@ -91,6 +91,21 @@ def _mcp(tool: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def secret_refs(spec: AssistantSpec) -> list[dict[str, Any]]:
+    """Where the kwargs take a secret from the environment at call time: ``{"path": [...], "env": NAME}``
+    for each MCP header (``headers_from_env``) and ``authorization_from_env``. The lockfile records
+    these names next to the kwargs and never a value; ``asst_deploy.responses_kwargs`` fills them in."""
+    refs: list[dict[str, Any]] = []
+    for i, tool in enumerate(spec.tools):
+        if tool.get("type") != "mcp":
+            continue
+        for header, env in sorted(((tool.get("transport") or {}).get("headers_from_env") or {}).items()):
+            refs.append({"path": ["tools", i, "headers", header], "env": env})
+        if tool.get("authorization_from_env"):
+            refs.append({"path": ["tools", i, "authorization"], "env": tool["authorization_from_env"]})
+    return refs
+
+
 class ResponsesTarget(Capable):
     capabilities = Capabilities(
         kind=Kind.RESPONSES, api="responses", server_object=False, tool_resources=True,  # the lockfile is the only state
@@ -107,7 +122,8 @@ class ResponsesTarget(Capable):
         return []
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
-        return Deployed(None, responses=responses_kwargs(spec, resources), spec=spec.comparable())
+        return Deployed(None, responses=responses_kwargs(spec, resources), spec=spec.comparable(),
+                        responses_env=secret_refs(spec))
 
     def update(self, object_id: str | None, spec: AssistantSpec, changed: frozenset[str],
                metadata: Mapping[str, str], resources: Resources) -> Deployed:

@@ -179,7 +179,42 @@ def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_,
             )
 
 
-RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _json_schema, _tool_fields, _rankers, _sampling, _responses)
+# Headers that always carry a credential: never written as they are (plans, lockfiles, the agent).
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+_VAULT = ("api: agents keeps MCP secrets out of the agent: store the credential in a vault "
+          "(client.beta.agents.vaults.credentials) and name it with credential_id")
+
+
+def _mcp_secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    """Secrets come from environment variables at run time (Responses) or a vault (Agents), never
+    from the manifest: a credential header written as it is would land in plans and lockfiles."""
+    for i, tool in enumerate(man.tools):
+        if not isinstance(tool, m.McpTool):
+            continue
+        base: Path_ = ("tools", i)
+        transport = tool.transport if isinstance(tool.transport, m.McpHttpTransport) else None
+        from_env = (transport.headers_from_env if transport else None) or {}
+        plain = (transport.headers if transport else None) or {}
+        if api == "agents":
+            if tool.authorization_from_env is not None:
+                yield base + ("authorization_from_env",), f"not available with api: agents; {_VAULT}"
+            if from_env:
+                yield base + ("transport", "headers_from_env"), f"not available with api: agents; {_VAULT}"
+        secret_envs = {k.lower() for k in from_env}
+        for header in plain:
+            where = base + ("transport", "headers", header)
+            if header.lower() in secret_envs:
+                yield where, (f"header {header} is also in headers_from_env: give it in one place "
+                              "(headers_from_env for a secret)")
+            elif header.lower() in SECRET_HEADERS:
+                yield where, (f"{header} carries a credential, which would be written into plans and lockfiles: "
+                              + ("use credential_id (a vault credential)" if api == "agents" else
+                                 f"put the value in an environment variable and write headers_from_env: "
+                                 f"{{{header}: VARIABLE}} (or authorization_from_env for an OAuth token)"))
+
+
+RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _json_schema, _tool_fields, _rankers, _sampling, _responses,
+                           _mcp_secrets)
 
 
 def api_problems(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ManifestProblem
-from .models import FUNCTION_NAME_PATTERN, NAME_PATTERN, TAG_PREFIX, TOOL_MODELS
+from .models import ENV_NAME_PATTERN, FUNCTION_NAME_PATTERN, HEADER_NAME_PATTERN, NAME_PATTERN, TAG_PREFIX, TOOL_MODELS
 from .yamlpos import Located, Path_, describe_value, quote_hint
 
 if TYPE_CHECKING:
@@ -197,6 +197,10 @@ def _pattern_message(path: Path_, value: str, pattern: str) -> str:
                 + "; put a free-form name in display_name")
     if pattern == FUNCTION_NAME_PATTERN:
         return f"{value!r} must match [a-zA-Z0-9_-]{{1,64}} (letters, digits, _ and -, at most 64)"
+    if pattern == ENV_NAME_PATTERN:
+        return f"{value!r} is not an environment variable's name (letters, digits and _, not starting with a digit)"
+    if pattern == HEADER_NAME_PATTERN:
+        return f"{value!r} is not an HTTP header name (letters, digits and !#$%&'*+.^_`|~-, no spaces or colons)"
     return (f"{value!r} must start with a letter or digit and hold only letters, digits, . _ and -"
             " (at most 64)")
 

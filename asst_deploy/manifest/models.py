@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 FUNCTION_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$"
 TAG_PREFIX = "~"  # marks a union branch in an error location
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"  # an environment variable's name
+HEADER_NAME_PATTERN = r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"  # an HTTP header's name (RFC 9110 token)
 
 # API limits (DESIGN.md section 2).
 MAX_DISPLAY_NAME = 256
@@ -123,12 +125,24 @@ class WebSearchTool(Strict):
     )
 
 
+EnvName = Annotated[str, Field(pattern=ENV_NAME_PATTERN, max_length=256)]
+HeaderName = Annotated[str, Field(pattern=HEADER_NAME_PATTERN, max_length=256)]
+
+
 class McpHttpTransport(Strict):
     """Reach the MCP server over HTTP."""
 
     type: Literal["http"] = Field(description="Always `http`.")
     server_url: str = Field(description="The MCP server's URL.")
-    headers: dict[str, str] | None = Field(None, description="Non-secret HTTP headers.")
+    headers: dict[HeaderName, str] | None = Field(
+        None, description="Non-secret HTTP headers, written as they are into plans and lockfiles."
+    )
+    headers_from_env: dict[HeaderName, EnvName] | None = Field(
+        None,
+        description="Secret HTTP headers: header name -> the environment variable holding its whole value "
+        "(e.g. `Authorization: MCP_TOKEN` with MCP_TOKEN='Bearer ...'), read where your code calls the model "
+        "(api: responses). Plans and lockfiles hold only the variable's name.",
+    )
 
 
 class McpStdioTransport(Strict):
@@ -192,6 +206,12 @@ class McpTool(Strict):
         None, description="Whether calls need an approval: always, never or per tool (api: responses)."
     )
     allowed_tools: list[str] | None = Field(None, description="Only these tools of the server.")
+    authorization_from_env: EnvName | None = Field(
+        None,
+        description="The environment variable holding an OAuth access token for the server (the Responses "
+        "API's `authorization`), read where your code calls the model (api: responses). Plans and lockfiles "
+        "hold only the variable's name.",
+    )
     connection_origin: Literal["service", "environment"] | None = Field(
         None, description="Where connections originate."
     )

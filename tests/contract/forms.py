@@ -28,6 +28,8 @@ MCP_HTTP = [
     {"type": "mcp", "server_label": "tickets", "allowed_tools": ["open", "close"],
      "transport": {"type": "http", "server_url": "https://mcp.example.com/b", "headers": {"X-Team": "support"}}},
 ]
+MCP_SECRET = {"type": "mcp", "server_label": "secret", "authorization_from_env": "MCP_OAUTH", "transport": {
+    "type": "http", "server_url": "https://mcp.example.com/c", "headers_from_env": {"Authorization": "MCP_TOKEN"}}}
 MCP_STDIO = [
     {"type": "mcp", "server_label": "local", "transport": {"type": "stdio", "command": "srv", "cwd": "/srv"}},
     {"type": "mcp", "server_label": "local2", "required": True, "connection_origin": "environment",
@@ -68,7 +70,7 @@ def manifests(api: str) -> dict[str, dict[str, Any]]:
         "fn": {"model": "gpt-4o", "tools": FUNCTIONS + [{"type": "tool_search"}], "verbosity": "low",
                "service_tier": "flex", **(RESPONSES_ONLY if api == "responses" else {})},
         "web": {"model": "gpt-4o", "tools": WEB_SEARCH, **(AGENTS_ONLY if api == "agents" else {})},
-        "mcp": {"model": "gpt-4o", "tools": MCP_HTTP + (MCP_STDIO if api == "agents" else [])},
+        "mcp": {"model": "gpt-4o", "tools": MCP_HTTP + (MCP_STDIO if api == "agents" else [MCP_SECRET])},
         "reasoner": {"model": "o3", "reasoning_effort": "high", "reasoning_summary": "concise", "response_format": (
             SCHEMA_FORMAT if api == "responses" else {"type": "json_schema", "json_schema": {
                 "schema": SCHEMA_FORMAT["json_schema"]["schema"]}})},
