@@ -48,7 +48,7 @@ def responses_tool(tool: Mapping[str, Any], resources: Resources) -> dict[str, A
     if kind == "file_search":
         item: dict[str, Any] = {"type": "file_search",
                                 "vector_store_ids": [resources.vector_store_id] if resources.vector_store_id else []}
-        for key in ("max_num_results", "ranking_options"):
+        for key in ("max_num_results", "ranking_options", "filters"):
             if tool.get(key) is not None:
                 item[key] = tool[key]
         return item

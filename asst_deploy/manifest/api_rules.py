@@ -116,6 +116,7 @@ TOOL_FIELD_APIS: dict[tuple[str, str], set[str]] = {
     ("mcp", "connector_id"): {"responses"},
     ("mcp", "server_description"): {"responses"},
     ("mcp", "require_approval"): {"responses"},
+    ("file_search", "filters"): {"responses"},
 }
 
 
@@ -132,6 +133,30 @@ def _tool_fields(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
         if isinstance(tool, m.WebSearchTool) and api == "responses" and tool.mode == "disabled":
             yield ("tools", i, "mode"), ("mode: disabled has no equivalent with api: responses (it can only "
                                          "choose live or cached results): remove the web_search tool instead")
+
+
+def _filters(node: m.ComparisonFilter | m.CompoundFilter, path: Path_) -> Iterator[tuple[Path_, str]]:
+    """in and nin compare with a list; the other comparisons with one value (SDK's ComparisonFilter)."""
+    if isinstance(node, m.CompoundFilter):
+        for i, child in enumerate(node.filters):
+            yield from _filters(child, path + ("filters", i))
+    elif node.type in ("in", "nin") and not isinstance(node.value, list):
+        yield path + ("value",), f"{node.type} compares with a list of values: write value: [...]"
+    elif node.type not in ("in", "nin") and isinstance(node.value, list):
+        yield path + ("value",), f"{node.type} compares with one value, not a list (in and nin take lists)"
+
+
+def _file_search(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    for i, tool in enumerate(man.tools):
+        if not isinstance(tool, m.FileSearchTool):
+            continue
+        if tool.filters is not None:
+            yield from _filters(tool.filters, ("tools", i, "filters"))
+        hybrid = tool.ranking_options.hybrid_search if tool.ranking_options else None
+        if hybrid is not None and api != "responses":
+            yield ("tools", i, "ranking_options", "hybrid_search"), _unavailable("", api, "responses".__eq__)
+        elif hybrid is not None and hybrid.embedding_weight == hybrid.text_weight == 0:
+            yield ("tools", i, "ranking_options", "hybrid_search"), "give at least one weight above 0"
 
 
 def _rankers(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
@@ -214,7 +239,7 @@ def _mcp_secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
 
 
 RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _json_schema, _tool_fields, _rankers, _sampling, _responses,
-                           _mcp_secrets)
+                           _mcp_secrets, _file_search)
 
 
 def api_problems(

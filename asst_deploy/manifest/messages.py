@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from ..errors import ManifestProblem
-from .models import ENV_NAME_PATTERN, FUNCTION_NAME_PATTERN, HEADER_NAME_PATTERN, NAME_PATTERN, TAG_PREFIX, TOOL_MODELS
+from .models import COMPARISONS, ENV_NAME_PATTERN, FUNCTION_NAME_PATTERN, HEADER_NAME_PATTERN, NAME_PATTERN, TAG_PREFIX, TOOL_MODELS
 from .yamlpos import Located, Path_, describe_value, quote_hint
 
 if TYPE_CHECKING:
@@ -179,6 +179,10 @@ def _union_message(path: Path_, value: Any) -> str:
                 "{type: json_object} or {type: json_schema, json_schema: {name, schema}}")
     if path[-1:] == ("transport",):
         return "transport needs `type: http` (with server_url) or `type: stdio` (with command, cwd)"
+    if "filters" in path:
+        kind = value.get("type") if isinstance(value, dict) else value
+        return (f"unknown filter type {describe_value(kind)}: a comparison ({', '.join(COMPARISONS)}) with key "
+                "and value, or and/or with filters")
     kind = value.get("type") if isinstance(value, dict) else None
     if kind is None:
         return f"a tool must be a mapping with a `type`: one of {', '.join(TOOL_MODELS)}"

@@ -53,6 +53,13 @@ class CodeInterpreterTool(Strict):
     type: Literal["code_interpreter"] = Field(description="Always `code_interpreter`.")
 
 
+class HybridSearch(Strict):
+    """How reciprocal rank fusion weighs embedding (semantic) matches against text (keyword) matches."""
+
+    embedding_weight: float = Field(ge=0, description="Weight of embedding matches (>= 0).")
+    text_weight: float = Field(ge=0, description="Weight of text matches (>= 0).")
+
+
 class RankingOptions(Strict):
     """How file search ranks chunks before the model sees them."""
 
@@ -64,6 +71,48 @@ class RankingOptions(Strict):
     score_threshold: float | None = Field(
         None, ge=0, le=1, description="Drop results scoring below this (0..1)."
     )
+    hybrid_search: HybridSearch | None = Field(
+        None, description="Weights of semantic and keyword matches in hybrid search (api: responses)."
+    )
+
+
+class ComparisonFilter(Strict):
+    """Compare a file attribute (`path`, or one declared under `files[].attributes`) to a value."""
+
+    type: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "nin"] = Field(
+        description="eq, ne, gt, gte, lt, lte, in (value is a list) or nin (value is a list)."
+    )
+    key: str = Field(min_length=1, max_length=64, description="The attribute's key.")
+    value: str | bool | int | float | list[str | int | float] = Field(
+        description="A string, number or boolean; a list of strings or numbers for in and nin."
+    )
+
+
+class CompoundFilter(Strict):
+    """Combine filters with `and` or `or`."""
+
+    type: Literal["and", "or"] = Field(description="and or or.")
+    filters: list["Filter"] = Field(min_length=1, description="Comparison or compound filters.")
+
+
+COMPARISONS = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "nin")
+
+
+def _pick_filter(value: Any) -> str | None:
+    kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+    return f"{TAG_PREFIX}{'comparison' if kind in COMPARISONS else kind}"
+
+
+if TYPE_CHECKING:
+    Filter = Union[ComparisonFilter, CompoundFilter]
+else:
+    Filter = Annotated[
+        Union[Annotated[ComparisonFilter, Tag(TAG_PREFIX + "comparison")],
+              Annotated[CompoundFilter, Tag(TAG_PREFIX + "and")],
+              Annotated[CompoundFilter, Tag(TAG_PREFIX + "or")]],
+        Discriminator(_pick_filter),
+    ]
+CompoundFilter.model_rebuild()
 
 
 class FileSearchTool(Strict):
@@ -74,6 +123,10 @@ class FileSearchTool(Strict):
         None, ge=1, le=50, description="How many chunks to return at most (1..50)."
     )
     ranking_options: RankingOptions | None = Field(None, description="Ranking of results.")
+    filters: Filter | None = Field(
+        None, description="Search only files whose attributes match (api: responses): a comparison "
+        "{type: eq, key, value} or {type: and|or, filters: [...]}."
+    )
 
 
 class FunctionDefinition(Strict):

@@ -39,6 +39,11 @@ FILE_SEARCH = [
     {"type": "file_search", "max_num_results": 5, "ranking_options": {"ranker": "auto", "score_threshold": 0.2}},
 ]
 RANKER_ONLY = {"type": "file_search", "ranking_options": {"ranker": "auto"}}
+FILTERED = {"type": "file_search", "ranking_options": {"hybrid_search": {"embedding_weight": 0.7, "text_weight": 0.3}},
+            "filters": {"type": "or", "filters": [
+                {"type": "eq", "key": "path", "value": "docs/a.md"},
+                {"type": "and", "filters": [{"type": "in", "key": "lang", "value": ["en", "fr"]},
+                                            {"type": "gte", "key": "year", "value": 2024}]}]}}
 SCHEMA_FORMAT = {"type": "json_schema", "json_schema": {"name": "answer", "schema": {
     "type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"], "additionalProperties": False}}}
 
@@ -76,7 +81,7 @@ def manifests(api: str) -> dict[str, dict[str, Any]]:
                 "schema": SCHEMA_FORMAT["json_schema"]["schema"]}})},
     }
     if api == "responses":
-        out["search"] = {"model": "gpt-4o", "tools": FILE_SEARCH + [RANKER_ONLY, {"type": "code_interpreter"}],
+        out["search"] = {"model": "gpt-4o", "tools": FILE_SEARCH + [RANKER_ONLY, FILTERED, {"type": "code_interpreter"}],
                          "files": ["docs/a.md"], "code_interpreter_files": ["data/d.csv"]}
     return out
 

@@ -152,3 +152,26 @@ def test_agents_multi_agent_compaction_experimental_are_sent_and_reset(tmp_path:
     assert agent["multi_agent"]["enabled"] is False and agent["compaction"] == {"async": False}
     assert agent["experimental"] == {"time_awareness": False}
     assert cli("plan", "--detailed-exitcode", env=None, code=None).exit_code == 0
+
+
+FILE_SEARCH_REFUSED = [
+    ("assistants", "    filters: {type: eq, key: path, value: docs/a.md}\n", "tools[0].filters",
+     "not available with api: assistants; api: responses supports it"),
+    ("assistants", "    ranking_options: {hybrid_search: {embedding_weight: 1, text_weight: 1}}\n",
+     "tools[0].ranking_options.hybrid_search", "not available with api: assistants"),
+    ("responses", "    ranking_options: {hybrid_search: {embedding_weight: 0, text_weight: 0}}\n",
+     "tools[0].ranking_options.hybrid_search", "at least one weight above 0"),
+    ("responses", "    filters: {type: in, key: lang, value: en}\n", "tools[0].filters.value", "a list of values"),
+    ("responses", "    filters: {type: or, filters: [{type: eq, key: lang, value: [en]}]}\n",
+     "tools[0].filters.filters[0].value", "not a list"),
+    ("responses", "    filters: {type: like, key: lang, value: en}\n", "tools[0].filters.type", "unknown filter type 'like'"),
+]
+
+
+@pytest.mark.parametrize(("api", "line", "where", "says"), FILE_SEARCH_REFUSED)
+def test_file_search_options_an_api_cannot_take(make_project, api: str, line: str, where: str, says: str) -> None:
+    root = make_project({"assistants/a.yaml": "name: a\nmodel: gpt-4o\ntools:\n  - type: file_search\n" + line +
+                         "files: [docs/a.md]\n"}, config=f"project: p\napi: {api}\n")
+    result = Cli(project=root)("validate", code=1)
+    assert f"assistants/a.yaml:5:" in result.output and where in result.output and says in result.output, \
+        result.output
