@@ -36,6 +36,7 @@ from .plan.ops import (
     MoveManifest,
     Operation,
     PutAssistant,
+    SetStoreExpiry,
     SyncStore,
     UploadFile,
 )
@@ -74,6 +75,7 @@ class Applier:
         self._count_lock = threading.Lock()
         self.handlers: dict[type, Callable[[Any], None]] = {
             MoveManifest: self._move, UploadFile: self._upload, CreateStore: self._create_store, SyncStore: self._sync_store,
+            SetStoreExpiry: self._set_expiry,
             PutAssistant: self._put_assistant, DeleteAssistant: self._delete_assistant,
             DeleteStore: self._delete_store, DeleteFile: self._delete_file,
         }
@@ -121,32 +123,47 @@ class Applier:
 
     def _create_store(self, op: CreateStore) -> None:
         metadata = {MARKER_KEY: self.owner.marker(op.name)}
-        store_id = self.storage.create_store(f"{self.owner.project}/{self.owner.environment}/{op.name}", metadata)
+        store_id = self.storage.create_store(f"{self.owner.project}/{self.owner.environment}/{op.name}", metadata,
+                                             op.expires_after)
 
         def record(entry: LockEntry) -> None:
             entry.vector_store_id = store_id
             entry.files = {}
+            entry.chunking_strategy = None  # its files are attached by the sync, with the manifest's
 
         self.state.update(op.name, record)
         self.options.progress(f"created vector_store.{op.name} ({store_id})")
+
+    def _set_expiry(self, op: SetStoreExpiry) -> None:
+        self.storage.set_expiry(op.store_id, op.expires_after)
+        self.options.progress(f"vector_store.{op.name}: " + (
+            f"expires {op.expires_after['days']} days after its last use" if op.expires_after else "never expires"))
 
     def _sync_store(self, op: SyncStore) -> None:
         store_id = self.state.get(op.name).vector_store_id
         if not store_id:
             raise ApiError(f"vector store for {op.name} is missing from the lockfile; run plan again")
-        members = [(self._file_id(ref), {"path": ref.path, "sha256": ref.sha256}) for ref in op.attach]
-        once: dict[str, tuple[str, dict[str, str]]] = {}  # identical contents: a store holds a file once
+        # the store changes now: until it is seen again below, a plan must list it (a kill in between)
+        self.state.update(op.name, lambda entry: setattr(entry, "store_usage", None))
+        for file_id in dict.fromkeys(self._file_id(ref) for ref in op.reattach):  # chunked anew when attached again
+            self.storage.detach(store_id, file_id)
+        refs = (*op.reattach, *op.attach)
+        members = [(self._file_id(ref), {"path": ref.path, "sha256": ref.sha256, **dict(ref.attributes)}) for ref in refs]
+        once: dict[str, tuple[str, dict[str, Any]]] = {}  # identical contents: a store holds a file once
         for file_id, attrs in members:
             once.setdefault(file_id, (file_id, attrs))
         unique = list(once.values())
-        # the store changes now: until it is seen again below, a plan must list it (a kill in between)
-        self.state.update(op.name, lambda entry: setattr(entry, "store_usage", None))
         self.storage.attach(store_id, unique, progress=lambda done: self.options.progress(
-            f"vector_store.{op.name}: {done}/{len(unique)} files attached"))
+            f"vector_store.{op.name}: {done}/{len(unique)} files attached"), chunking_strategy=op.chunking_strategy)
+        for ref in op.retag:
+            self.storage.set_attributes(store_id, self._file_id(ref), {
+                "path": ref.path, "sha256": ref.sha256, **dict(ref.attributes)}, f"{ref.path} (files of {op.name})")
 
         def attached(entry: LockEntry) -> None:
-            for file_id, attrs in members:
-                entry.attach(attrs["path"], LockedFile(file_id, attrs["sha256"]), deleting=self.deleting)
+            for ref in (*refs, *op.retag):
+                entry.attach(ref.path, LockedFile(self._file_id(ref), ref.sha256, ref.attributes),
+                             deleting=self.deleting)
+            entry.chunking_strategy = op.chunking_strategy
 
         self.state.update(op.name, attached)
         seen = self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name, self.options.progress)
@@ -163,7 +180,9 @@ class Applier:
         if detached:
             seen = self.storage.usage(store_id)
         self.state.update(op.name, lambda entry: setattr(entry, "store_usage", seen))
-        self.options.progress(f"vector_store.{op.name}: {len(op.attach)} attached, {len(op.detach)} detached")
+        self.options.progress(f"vector_store.{op.name}: {len(op.attach)} attached, {len(op.detach)} detached"
+                              + (f", {len(op.reattach)} re-attached" if op.reattach else "")
+                              + (f", {len(op.retag)} with new attributes" if op.retag else ""))
 
     def _put_assistant(self, op: PutAssistant) -> None:
         spec = self.specs[op.name]
@@ -240,7 +259,7 @@ class Applier:
 
         def forget(entry: LockEntry) -> None:
             if entry.vector_store_id == op.store_id:
-                entry.vector_store_id = None
+                entry.vector_store_id = entry.chunking_strategy = None
                 entry.release("files", self.deleting)
 
         self.state.update(op.name, forget)

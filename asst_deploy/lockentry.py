@@ -20,16 +20,20 @@ FILE_ROLES = ("files", "code_interpreter_files")
 TRACKED_FILES = (*FILE_ROLES, "pending_files", "retired_files")
 _SCALARS = ("id", "api", "applied", "vector_store_id", "replaced_api", "reasoning_effort")
 USAGE_KEY = "vector_store_usage"
-_OBJECTS = ("responses", "spec", "settings", "responses_env")
+_OBJECTS = ("responses", "spec", "settings", "responses_env", "chunking_strategy")
 
 
 @dataclass(frozen=True)
 class LockedFile:
     id: str
     sha256: str | None = None
+    attributes: tuple[tuple[str, Any], ...] = ()  # the manifest's own vector-store attributes, as set
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "sha256": self.sha256}
+        data: dict[str, Any] = {"id": self.id, "sha256": self.sha256}
+        if self.attributes:
+            data["attributes"] = dict(self.attributes)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "LockedFile":
@@ -38,7 +42,10 @@ class LockedFile:
         sha = data.get("sha256")
         if sha is not None and not isinstance(sha, str):
             raise TypeError("a file's 'sha256' must be a string")
-        return cls(data["id"], sha)
+        attributes = data.get("attributes") or {}
+        if not isinstance(attributes, Mapping):
+            raise TypeError("a file's 'attributes' must be an object")
+        return cls(data["id"], sha, tuple(sorted(attributes.items())))
 
 
 @dataclass
@@ -62,6 +69,7 @@ class LockEntry:
     # "file_count"}): while the store still says so, a plan need not list its files
     store_usage: dict[str, Any] | None = None
     responses_env: list[dict[str, Any]] | None = None  # api: responses: {path, env} of secrets filled at call time
+    chunking_strategy: dict[str, Any] | None = None  # how the store's files were attached (None: auto)
     extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote: kept as they are
 
     # -- the file format ---------------------------------------------------------------------
@@ -91,6 +99,7 @@ class LockEntry:
             raise TypeError(f"{USAGE_KEY!r} must be an object")
         entry.store_usage = dict(usage) if usage is not None else None
         entry.responses_env = data.get("responses_env")
+        entry.chunking_strategy = data.get("chunking_strategy")
         if entry.responses_env is not None and not isinstance(entry.responses_env, list):
             raise TypeError("'responses_env' must be a list")
         return entry
@@ -117,6 +126,8 @@ class LockEntry:
             data[USAGE_KEY] = self.store_usage
         if self.responses_env:
             data["responses_env"] = self.responses_env
+        if self.chunking_strategy:
+            data["chunking_strategy"] = self.chunking_strategy
         return data
 
     # -- questions ---------------------------------------------------------------------------

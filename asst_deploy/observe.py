@@ -73,7 +73,9 @@ def _stores(storage: Storage, owner: Owner, entries: Mapping[str, LockEntry],
         name = owner.owns(dict(remote.metadata))
         if name is not None:
             stores.append(ObservedVectorStore(remote.id, name, remote.usable_files, created_at=remote.created_at,
-                                              usage_bytes=remote.usage_bytes))
+                                              usage_bytes=remote.usage_bytes,
+                                              expires_after=dict(remote.expires_after) if remote.expires_after else None,
+                                              expired=remote.expired))
     return _list_where_unsure(stores, entries, storage, parallelism)
 
 

@@ -77,6 +77,7 @@ class FileSpec:
     path: str  # project-relative, POSIX separators
     sha256: str
     size: int = 0
+    attributes: tuple[tuple[str, Any], ...] = ()  # the manifest's own vector-store attributes, sorted by key
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class AssistantSpec:
     source: str = ""  # the manifest file it came from, for messages
     renamed_from: tuple[str, ...] = ()  # earlier names whose deployed objects this manifest takes over
     model_at: tuple[str, int, int] | None = field(default=None, compare=False)  # where `model` is written
+    vector_store: Mapping[str, Any] = field(default_factory=dict)  # expires_after, chunking_strategy (auto left out)
 
     def comparable(self) -> dict[str, Any]:
         """The fields the planner diffs, as plain JSON-able values (computed once: treat as read-only)."""
@@ -118,8 +120,8 @@ class AssistantSpec:
 
     def to_json(self) -> dict[str, Any]:
         data = {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
-        data["files"] = [vars(f) for f in self.files]
-        data["code_interpreter_files"] = [vars(f) for f in self.code_interpreter_files]
+        data["files"] = [_file_json(f) for f in self.files]
+        data["code_interpreter_files"] = [_file_json(f) for f in self.code_interpreter_files]
         return data
 
     @classmethod
@@ -129,11 +131,22 @@ class AssistantSpec:
         values["renamed_from"] = tuple(values.get("renamed_from") or ())
         if values.get("model_at") is not None:
             values["model_at"] = tuple(values["model_at"])
-        values["files"] = tuple(FileSpec(**f) for f in values.get("files") or ())
-        values["code_interpreter_files"] = tuple(
-            FileSpec(**f) for f in values.get("code_interpreter_files") or ()
-        )
+        values["files"] = tuple(_file_spec(f) for f in values.get("files") or ())
+        values["code_interpreter_files"] = tuple(_file_spec(f) for f in values.get("code_interpreter_files") or ())
         return cls(**values)
+
+
+def _file_json(f: FileSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {"path": f.path, "sha256": f.sha256, "size": f.size}
+    if f.attributes:
+        data["attributes"] = dict(f.attributes)
+    return data
+
+
+def _file_spec(data: Mapping[str, Any]) -> FileSpec:
+    values = dict(data)
+    values["attributes"] = tuple(sorted((values.get("attributes") or {}).items()))
+    return FileSpec(**values)
 
 
 _SCALARS = (str, int, float, type(None))  # bool is an int
@@ -232,9 +245,18 @@ def normalize(spec: AssistantSpec, defaults: Defaults = Defaults(), *, name: str
         ),
         metadata=dict(sorted((metadata or {}).items())),
         settings=canonical_json(_drop_none(spec.settings)) if spec.settings else {},
+        vector_store=normalize_vector_store(spec.vector_store) if spec.vector_store else {},
         files=tuple(sorted(spec.files, key=lambda f: f.path)),
         code_interpreter_files=tuple(sorted(spec.code_interpreter_files, key=lambda f: f.path)),
     )
+
+
+def normalize_vector_store(settings: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A store's settings with the API's default left out: chunking `auto` is what no strategy means."""
+    out = canonical_json(_drop_none(settings or {}))
+    if out.get("chunking_strategy") == {"type": "auto"}:
+        out.pop("chunking_strategy")
+    return out
 
 
 def _number(value: float | None, default: float | None) -> float | None:

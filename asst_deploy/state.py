@@ -32,6 +32,7 @@ class StoreFile:
     path: str | None
     sha256: str | None
     status: str = "completed"
+    attributes: tuple[tuple[str, object], ...] = ()  # the manifest's own, besides path and sha256
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class ObservedVectorStore:
     files: tuple[StoreFile, ...] | None = None  # None: not listed (the counts agreed with the lock)
     created_at: int = 0
     usage_bytes: int | None = None
+    expires_after: dict[str, object] | None = None  # {anchor, days}, as the API shows it
+    expired: bool = False
 
 
 @dataclass(frozen=True)

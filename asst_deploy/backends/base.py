@@ -35,6 +35,8 @@ class RemoteStore:
     usable_files: int  # completed + in progress: what the lock should account for
     usage_bytes: int | None = None  # what the API says the store holds
     created_at: int = 0
+    expires_after: Mapping[str, Any] | None = None  # {anchor, days}: the store's expiry policy
+    expired: bool = False  # it expired: file_search finds nothing in it any more
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ class Storage:
                     usable_files=_usable(store),
                     usage_bytes=store.usage_bytes,
                     created_at=store.created_at,
+                    expires_after=store.expires_after.model_dump() if store.expires_after else None,
+                    expired=store.status == "expired",
                 )
                 for store in self.client.vector_stores.list(limit=PAGE)
             ]
@@ -60,6 +62,7 @@ class Storage:
                     path=_str_or_none(attributes.get("path")),
                     sha256=_str_or_none(attributes.get("sha256")),
                     status=item.status,
+                    attributes=tuple(sorted((k, v) for k, v in attributes.items() if k not in ("path", "sha256"))),
                 ))
             return tuple(members)
         except Exception as exc:
@@ -89,7 +92,7 @@ class Storage:
         except Exception as exc:
             raise api_error(exc, f"upload {label or filename}") from exc
 
-    def create_store(self, name: str, metadata: Mapping[str, str]) -> str:
+    def create_store(self, name: str, metadata: Mapping[str, str], expires_after: Mapping[str, Any] | None = None) -> str:
         """After a timeout, sent again only if no store carries the same ownership marker."""
         marker = metadata.get(MARKER_KEY)
 
@@ -100,7 +103,9 @@ class Storage:
 
         try:
             return create_once(
-                lambda: self.once.vector_stores.create(name=name, metadata=dict(metadata)).id,
+                lambda: self.once.vector_stores.create(
+                    name=name, metadata=dict(metadata),
+                    **({"expires_after": dict(expires_after)} if expires_after else {})).id,
                 find, retries=self.client.max_retries, timeout=timeout_of(self.client))
         except Exception as exc:
             raise api_error(exc, f"create vector store {name}") from exc
@@ -112,17 +117,35 @@ class Storage:
         except Exception as exc:
             raise api_error(exc, f"rename vector store {store_id} to {name}") from exc
 
-    def attach(self, store_id: str, members: Sequence[tuple[str, Mapping[str, str]]],
-               progress: Callable[[int], None] | None = None) -> None:
+    def set_expiry(self, store_id: str, expires_after: Mapping[str, Any] | None) -> None:
+        """The store's expiry policy (``None``: it never expires)."""
+        try:
+            self.client.vector_stores.update(store_id, expires_after=dict(expires_after) if expires_after else None)
+        except Exception as exc:
+            raise api_error(exc, f"set the expiry of vector store {store_id}") from exc
+
+    def set_attributes(self, store_id: str, file_id: str, attributes: Mapping[str, Any], label: str) -> None:
+        """Replace one member's attributes (ours, path and sha256, included)."""
+        try:
+            self.client.vector_stores.files.update(file_id, vector_store_id=store_id, attributes=dict(attributes))
+        except Exception as exc:
+            raise api_error(exc, f"set the attributes of {label}") from exc
+
+    def attach(self, store_id: str, members: Sequence[tuple[str, Mapping[str, Any]]],
+               progress: Callable[[int], None] | None = None,
+               chunking_strategy: Mapping[str, Any] | None = None) -> None:
         """Attach files in batches of the API's largest size, each file with its own attributes
-        (path, sha256); ``progress`` hears how many are attached after each batch of several."""
+        (path, sha256 and the manifest's) and the store's chunking strategy (``None``: auto);
+        ``progress`` hears how many are attached after each batch of several."""
+        chunking = {"chunking_strategy": dict(chunking_strategy)} if chunking_strategy else {}
         if not members:
             return
         try:
             for start in range(0, len(members), BATCH):
                 chunk = members[start:start + BATCH]
                 self.client.vector_stores.file_batches.create(
-                    store_id, files=[{"file_id": fid, "attributes": dict(attrs)} for fid, attrs in chunk]
+                    store_id, files=[{"file_id": fid, "attributes": dict(attrs), **chunking}
+                                     for fid, attrs in chunk]
                 )
                 if progress is not None and len(members) > BATCH:
                     progress(start + len(chunk))

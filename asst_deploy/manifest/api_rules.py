@@ -53,6 +53,7 @@ def _offers_tool(tool_type: str) -> Callable[[str], bool]:
 # Manifest fields only some APIs have: field -> APIs that accept it.
 FIELD_APIS = {
     "files": {"assistants", "responses"},
+    "vector_store": {"assistants", "responses"},
     "code_interpreter_files": {"assistants", "responses"},
     "temperature": {"assistants", "responses"},
     "top_p": {"assistants", "responses"},

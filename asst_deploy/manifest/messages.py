@@ -28,7 +28,8 @@ RENAMED_KEYS = {
     "tool_resources": "write local paths under `files:` (file_search) and "
     "`code_interpreter_files:` instead; asst-deploy creates the vector store",
 }
-RANGES = {"temperature": (0, 2), "top_p": (0, 1), "max_num_results": (1, 50), "score_threshold": (0, 1)}
+RANGES = {"temperature": (0, 2), "top_p": (0, 1), "max_num_results": (1, 50), "score_threshold": (0, 1),
+          "max_chunk_size_tokens": (100, 4096), "days": (1, 365)}
 RENAMED_TOOLS = {
     "retrieval": "the v1 tool `retrieval` is called `file_search` in v2: write `type: file_search`",
     "browser": "write `type: web_search` (api: agents or responses)",
@@ -167,7 +168,10 @@ def _message(err: ErrorDetails, path: Path_, tags: list[str], model: type[BaseMo
                     "asst-deploy reserves one): remove some")
         return f"has {len(value)} items; the API allows at most {ctx['max_length']}: remove some"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        low, high = RANGES.get(str(key), (ctx.get("ge", "-"), ctx.get("le", "-")))
+        low, high = RANGES.get(str(key), (ctx.get("ge", ctx.get("gt")), ctx.get("le", ctx.get("lt"))))
+        if low is None or high is None:
+            bound = f"at least {low}" if high is None else f"at most {high}"
+            return f"must be {bound}, got {value}"
         return f"must be between {low} and {high}, got {value}"
     return f"{err['msg']} (got {describe_value(value)})"
 

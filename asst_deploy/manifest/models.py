@@ -345,6 +345,79 @@ RESPONSE_FORMAT_TYPES = ("auto", "text", "json_object", "json_schema")
 
 # ---- the manifest ------------------------------------------------------------------------------
 
+class ExpiresAfter(Strict):
+    """When an unused vector store expires (and stops answering file_search)."""
+
+    anchor: Literal["last_active_at"] = Field(description="Always `last_active_at`.")
+    days: int = Field(ge=1, le=365, description="Days after the store was last used (1..365).")
+
+
+class AutoChunking(Strict):
+    """The API's default chunking (currently 800-token chunks overlapping by 400)."""
+
+    type: Literal["auto"] = Field(description="Always `auto`.")
+
+
+class StaticChunkingSizes(Strict):
+    """Chunk size and overlap, in tokens."""
+
+    max_chunk_size_tokens: int = Field(ge=100, le=4096, description="Tokens per chunk (100..4096).")
+    chunk_overlap_tokens: int = Field(ge=0, description="Tokens shared by neighbouring chunks (at most half a chunk).")
+
+
+class StaticChunking(Strict):
+    """Chunks of a fixed size."""
+
+    type: Literal["static"] = Field(description="Always `static`.")
+    static: StaticChunkingSizes = Field(description="Chunk size and overlap.")
+
+
+if TYPE_CHECKING:
+    ChunkingStrategy = Union[AutoChunking, StaticChunking]
+else:
+    ChunkingStrategy = _tagged(AutoChunking, StaticChunking)
+
+
+class VectorStoreSettings(Strict):
+    """Settings of the vector store holding the retrieval `files` (api: assistants or responses)."""
+
+    expires_after: ExpiresAfter | None = Field(
+        None, description="Expire the store after it has gone unused this long; plan and apply create it again."
+    )
+    chunking_strategy: ChunkingStrategy | None = Field(
+        None, description="How files are split into chunks (default auto). A change re-attaches every file "
+        "(detached and attached again, not uploaded) so it is chunked the new way."
+    )
+
+
+AttributeKey = Annotated[str, Field(min_length=1, max_length=MAX_METADATA_KEY)]
+AttributeValue = Union[Annotated[str, Field(max_length=MAX_METADATA_VALUE)], bool, int, float]
+MAX_FILE_ATTRIBUTES = 16  # the API's limit per vector-store file
+RESERVED_ATTRIBUTES = ("path", "sha256")  # what asst-deploy gives every file it attaches
+
+
+class FileEntry(Strict):
+    """Retrieval files with attributes of their own, for file_search `filters`."""
+
+    path: str = Field(min_length=1, description="A path or glob, relative to the project root.")
+    attributes: dict[AttributeKey, AttributeValue] = Field(
+        default_factory=dict, max_length=MAX_FILE_ATTRIBUTES - len(RESERVED_ATTRIBUTES),
+        description="At most 14 attributes (asst-deploy sets `path` and `sha256`): keys <= 64 chars, "
+        "values strings <= 512 chars, numbers or booleans.",
+    )
+
+
+def _pick_file(value: Any) -> str:
+    return f"{TAG_PREFIX}{'path' if isinstance(value, str) else 'entry'}"
+
+
+if TYPE_CHECKING:
+    FileItem = Union[str, FileEntry]
+else:
+    FileItem = Annotated[Union[Annotated[str, Tag(TAG_PREFIX + "path")], Annotated[FileEntry, Tag(TAG_PREFIX + "entry")]],
+                         Discriminator(_pick_file)]
+
+
 Includable = Literal[
     "file_search_call.results", "web_search_call.results", "web_search_call.action.sources",
     "message.input_image.image_url", "computer_call_output.output.image_url", "code_interpreter_call.outputs",
@@ -424,9 +497,13 @@ class Manifest(Strict):
         description="code_interpreter, file_search, function; web_search, mcp, tool_search "
         "with api: agents/responses. At most 128.",
     )
-    files: list[str] = Field(
+    files: list[FileItem] = Field(
         default_factory=list,
-        description="Retrieval files (paths or globs) for file_search, uploaded into a vector store.",
+        description="Retrieval files for file_search, uploaded into a vector store: paths or globs, or "
+        "{path, attributes} to give the files attributes that file_search filters can match.",
+    )
+    vector_store: VectorStoreSettings | None = Field(
+        None, description="Expiry and chunking of the retrieval files' vector store (api: assistants or responses)."
     )
     code_interpreter_files: list[str] = Field(
         default_factory=list,

@@ -13,7 +13,8 @@ import json
 import os
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from dataclasses import replace
+from typing import Any, Mapping, Sequence
 
 from ..errors import ManifestProblem
 from ..hashing import sha256_file
@@ -185,7 +186,19 @@ def to_spec(
     tools = [_tool(t, i, resolver, fail) for i, t in enumerate(manifest.tools)]
     _check_function_names(manifest, fail)
     kinds = {t.type for t in manifest.tools}
-    files = _files(manifest.files, "files", resolver, fail)
+    attributes: dict[str, dict[str, Any]] = {}
+    files = _files(manifest.files, "files", resolver, fail, attributes)
+    if any(attributes.values()):
+        _shared_contents(files, attributes, resolver, fail)
+    if manifest.vector_store is not None and not manifest.files:
+        fail(("vector_store",), "vector_store settings need retrieval files: list them under files")
+    chunking = manifest.vector_store.chunking_strategy if manifest.vector_store else None
+    if isinstance(chunking, m.StaticChunking) and \
+            chunking.static.chunk_overlap_tokens * 2 > chunking.static.max_chunk_size_tokens:
+        fail(("vector_store", "chunking_strategy", "static", "chunk_overlap_tokens"),
+             f"{chunking.static.chunk_overlap_tokens} is more than half of max_chunk_size_tokens "
+             f"({chunking.static.max_chunk_size_tokens}); the API allows at most "
+             f"{chunking.static.max_chunk_size_tokens // 2}")
     ci_files = _files(manifest.code_interpreter_files, "code_interpreter_files", resolver, fail)
     if manifest.files and "file_search" not in kinds:
         fail(("files",), "files need a file_search tool: add `- type: file_search` to tools")
@@ -223,12 +236,17 @@ def to_spec(
         reasoning_effort=manifest.reasoning_effort,
         metadata=dict(manifest.metadata),
         settings=settings,
-        files=tuple(resolver.file_spec(p) for p in files),
+        files=tuple(_with_attributes(resolver.file_spec(p), attributes.get(p)) for p in files),
+        vector_store=manifest.vector_store.model_dump(exclude_none=True) if manifest.vector_store else {},
         code_interpreter_files=tuple(resolver.file_spec(p) for p in ci_files),
         source=source,
         renamed_from=_renamed_from(manifest.renamed_from),
         model_at=_place(doc, ("model",)),
     ), []
+
+
+def _with_attributes(spec: FileSpec, attributes: Mapping[str, Any] | None) -> FileSpec:
+    return replace(spec, attributes=tuple(sorted(attributes.items()))) if attributes else spec
 
 
 def _renamed_from(value: str | list[str] | None) -> tuple[str, ...]:
@@ -297,10 +315,16 @@ READABLE = {"files": ("file_search", FILE_SEARCH_TYPES), "code_interpreter_files
                                                                                      CODE_INTERPRETER_TYPES)}
 
 
-def _files(patterns: list[str], field: str, resolver: Resolver, fail: Any) -> list[str]:
-    """The files the patterns name; asst-deploy's own files are left out of globs and refused by name."""
+def _files(entries: Sequence[str | m.FileEntry], field: str, resolver: Resolver, fail: Any,
+           attributes: dict[str, dict[str, Any]] | None = None) -> list[str]:
+    """The files the patterns name; asst-deploy's own files are left out of globs and refused by name.
+    ``attributes`` (retrieval files) receives each path's declared attributes; a path two entries
+    give different attributes is refused."""
     out: set[str] = set()
-    for i, pattern in enumerate(patterns):
+    given: dict[str, int] = {}  # path -> the entry whose attributes it has
+    for i, entry in enumerate(entries):
+        pattern = entry if isinstance(entry, str) else entry.path
+        declared = {} if isinstance(entry, str) else dict(entry.attributes)
         paths, why = resolver.expand(pattern)
         if why:
             fail((field, i), why)
@@ -317,8 +341,31 @@ def _files(patterns: list[str], field: str, resolver: Resolver, fail: Any) -> li
         if paths and not kept:
             fail((field, i), f"{pattern!r} matches only asst-deploy's own files (lockfiles, config, "
                  "manifests, .asst-deploy/, .git/), which are never retrieval files")
+        if attributes is not None:
+            for key in declared:
+                if key in m.RESERVED_ATTRIBUTES:
+                    fail((field, i, "attributes", key), f"the attribute {key!r} is asst-deploy's own (it records "
+                         f"each file's {key}; filters may use it): choose another key", key=True)
+            for path in kept:
+                if path in attributes and attributes[path] != declared:
+                    fail((field, i), f"{path} is also listed by files[{given[path]}] with other attributes: "
+                         "give each file its attributes once")
+                attributes.setdefault(path, declared)
+                given.setdefault(path, i)
         out.update(kept)
     return sorted(out)
+
+
+def _shared_contents(paths: list[str], attributes: Mapping[str, Mapping[str, Any]], resolver: Resolver,
+                     fail: Any) -> None:
+    """Identical contents share one vector-store member, which holds one set of attributes."""
+    by_sha: dict[str, str] = {}
+    for path in paths:
+        sha = resolver.file_spec(path).sha256
+        first = by_sha.setdefault(sha, path)
+        if first != path and attributes.get(first, {}) != attributes.get(path, {}):
+            fail(("files",), f"{first} and {path} have the same content, so the vector store holds them as one "
+                 "file with one set of attributes: give them the same attributes")
 
 
 def _unreadable(full: Path, path: str, field: str) -> str | None:

@@ -23,6 +23,7 @@ from .ops import (
     MoveManifest,
     Operation,
     PutAssistant,
+    SetStoreExpiry,
     SyncStore,
     UploadFile,
 )
@@ -44,14 +45,22 @@ def compile_operations(changes: Iterable[Change], specs: Iterable[AssistantSpec]
     for name, move in sorted((moves or {}).items()):
         ops[f"move:{name}"] = MoveManifest(name, move.old, move.stores, move.entry)
     for name, group in sorted(by_name.items()):
-        for op in _for_manifest(name, group, name in specs_by_name, wanted_shas):
+        for op in _for_manifest(name, group, specs_by_name.get(name), wanted_shas):
             ops.setdefault(op.key, op)  # the same upload or delete asked for twice is done once
     return tuple(ops.values())
 
 
-def _for_manifest(name: str, changes: list[Change], has_manifest: bool, wanted_shas: set[str]) -> list[Operation]:
+def _for_manifest(name: str, changes: list[Change], spec: AssistantSpec | None, wanted_shas: set[str]) -> list[Operation]:
     ops: list[Operation] = []
-    retrieval = [c for c in changes if c.type is Kind.FILE and c.role == "files"]
+    has_manifest = spec is not None
+    store_settings = spec.vector_store if spec is not None else {}
+    every_retrieval = [c for c in changes if c.type is Kind.FILE and c.role == "files"]
+    retag = [c for c in every_retrieval if _is_retag(c)]  # attributes only: set in place
+    retrieval = [c for c in every_retrieval if not _is_retag(c)]
+    store_update = next((c for c in changes if c.type is Kind.VECTOR_STORE and c.action is Action.UPDATE), None)
+    reattach = tuple(_ref_of(item) for item in (_after(store_update).get("reattach") or ())) if store_update else ()
+    if store_update is not None and "expires_after" in _after(store_update):
+        ops.append(SetStoreExpiry(name, str(store_update.id), _after(store_update)["expires_after"]))
     ci_changes = [c for c in changes if c.type is Kind.FILE and c.role == "code_interpreter_files"]
     for change in retrieval + ci_changes:
         if change.action is not Action.DELETE and not _after(change).get("file_id"):
@@ -60,14 +69,17 @@ def _for_manifest(name: str, changes: list[Change], has_manifest: bool, wanted_s
     uploads = frozenset(op.key for op in ops)
     creates_store = any(c.type is Kind.VECTOR_STORE and c.action is Action.CREATE for c in changes)
     if creates_store:
-        ops.append(CreateStore(name))
-    if retrieval and has_manifest:
+        ops.append(CreateStore(name, store_settings.get("expires_after")))
+    if (retrieval or retag or reattach) and has_manifest:
         ops.append(SyncStore(
             name,
             attach=tuple(_ref(c) for c in retrieval if c.action is not Action.DELETE),
             detach=tuple(Detach(_path(c), _old_id(c), forget=c.action is Action.DELETE)
                          for c in retrieval if c.action is not Action.CREATE),
             creates_store=creates_store,
+            reattach=reattach,
+            retag=tuple(_ref(c) for c in retag),
+            chunking_strategy=store_settings.get("chunking_strategy"),
         ))
     same_manifest = uploads | {op.key for op in ops if isinstance(op, (CreateStore, SyncStore))}
     for change in changes:
@@ -97,8 +109,19 @@ def _for_manifest(name: str, changes: list[Change], has_manifest: bool, wanted_s
 
 
 def _ref(change: Change) -> FileRef:
-    after = _after(change)
-    return FileRef(_path(change), after["sha256"], after.get("file_id"))
+    return _ref_of({**_after(change), "path": _path(change)})
+
+
+def _ref_of(item: Mapping[str, Any]) -> FileRef:
+    return FileRef(item["path"], item["sha256"], item.get("file_id"),
+                   tuple(sorted((item.get("attributes") or {}).items())))
+
+
+def _is_retag(change: Change) -> bool:
+    """A retrieval file whose content and object stay: only its attributes change."""
+    before, after = change.before or {}, change.after or {}
+    return (change.action is Action.UPDATE and after.get("file_id") is not None
+            and before.get("file_id") == after.get("file_id") and before.get("sha256") == after.get("sha256"))
 
 
 def _old_id(change: Change) -> str | None:

@@ -69,6 +69,7 @@ class CreateStore(_Step):
     """Create the manifest's vector store, marked as ours."""
 
     name: str
+    expires_after: dict[str, Any] | None = None  # the manifest's vector_store.expires_after
     op: ClassVar[str] = "create_store"
 
     @property
@@ -83,6 +84,7 @@ class FileRef:
     path: str
     sha256: str
     file_id: str | None = None  # None: the object ``UploadFile(sha256)`` creates in this apply
+    attributes: tuple[tuple[str, Any], ...] = ()  # the manifest's own vector-store attributes (retrieval files)
 
     @property
     def upload_key(self) -> str | None:
@@ -100,12 +102,18 @@ class Detach:
 
 @dataclass(frozen=True)
 class SyncStore(_Step):
-    """Attach files to the store, wait for processing, then detach the ones it no longer lists."""
+    """Attach files to the store, wait for processing, then detach the ones it no longer lists.
+
+    ``reattach``: members detached first and attached again, to be chunked by a changed
+    ``chunking_strategy`` (the one every attach uses); ``retag``: members whose attributes change."""
 
     name: str
     attach: tuple[FileRef, ...] = ()
     detach: tuple[Detach, ...] = ()
     creates_store: bool = False  # the store itself is created by this apply
+    reattach: tuple[FileRef, ...] = ()
+    retag: tuple[FileRef, ...] = ()
+    chunking_strategy: dict[str, Any] | None = None  # None: auto
     op: ClassVar[str] = "sync_store"
 
     @property
@@ -116,6 +124,20 @@ class SyncStore(_Step):
     def deps(self) -> frozenset[str]:
         uploads = {ref.upload_key for ref in self.attach if ref.upload_key}
         return frozenset(uploads | ({f"store:{self.name}"} if self.creates_store else set()))
+
+
+@dataclass(frozen=True)
+class SetStoreExpiry(_Step):
+    """The store's ``expires_after`` (``None``: it never expires)."""
+
+    name: str
+    store_id: str
+    expires_after: dict[str, Any] | None = None
+    op: ClassVar[str] = "set_store_expiry"
+
+    @property
+    def key(self) -> str:
+        return f"expiry:{self.name}"
 
 
 @dataclass(frozen=True)
@@ -185,9 +207,11 @@ class DeleteFile(_Step):
         return f"delete-file:{self.file_id}"
 
 
-Operation = Union[MoveManifest, UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile]
+Operation = Union[MoveManifest, UploadFile, CreateStore, SyncStore, SetStoreExpiry, PutAssistant, DeleteAssistant,
+                  DeleteStore, DeleteFile]
 OPERATION_TYPES: dict[str, type] = {cls.op: cls for cls in (
-    MoveManifest, UploadFile, CreateStore, SyncStore, PutAssistant, DeleteAssistant, DeleteStore, DeleteFile)}
+    MoveManifest, UploadFile, CreateStore, SyncStore, SetStoreExpiry, PutAssistant, DeleteAssistant, DeleteStore,
+    DeleteFile)}
 
 
 def operation_to_json(op: Operation) -> dict[str, Any]:
@@ -208,9 +232,10 @@ def operation_from_json(doc: Mapping[str, Any]) -> Operation:
     for key in ("changed", "waits_for"):
         if key in values:
             values[key] = frozenset(values[key])
-    for key in ("attach", "code_interpreter_files"):
+    for key in ("attach", "code_interpreter_files", "reattach", "retag"):
         if key in values:
-            values[key] = tuple(FileRef(**ref) for ref in values[key])
+            values[key] = tuple(FileRef(**{**ref, "attributes": tuple(tuple(pair) for pair in ref.get("attributes") or ())})
+                                for ref in values[key])
     if "detach" in values:
         values["detach"] = tuple(Detach(**item) for item in values["detach"])
     if "stores" in values:

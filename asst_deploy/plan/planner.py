@@ -195,6 +195,12 @@ class _Planner:
                 Kind.VECTOR_STORE, name, Action.DELETE, id=twin.id, before={"id": twin.id},
                 reason=f"a second vector store for {name!r} (a retried create or an interrupted apply); keeping {store.id}",
             ))
+        if store is not None and store.expired:  # file_search finds nothing in it: a new one takes its place
+            extras.append(Change(
+                Kind.VECTOR_STORE, name, Action.DELETE, id=store.id, before={"id": store.id},
+                reason="it expired (vector_store.expires_after); its files are kept and attached to a new store",
+            ))
+            store = None
         now = _Current(assistant=assistant, store=store)
         now.files["files"] = self._store_files(entry, store)
         now.files["code_interpreter_files"] = self._ci_files(name, entry, assistant)
@@ -240,14 +246,14 @@ class _Planner:
         for path, claims in sorted(by_path.items()):  # one member per path: the one with the wanted content
             best = next((m for m in claims if self._sha_of(m.file_id) == wanted.get(path)), claims[0])
             if path not in wanted or best.file_id not in served:
-                found[path] = {"id": best.file_id, "sha256": self._sha_of(best.file_id)}
+                found[path] = {"id": best.file_id, "sha256": self._sha_of(best.file_id), **_attributes(best)}
                 served.add(best.file_id)
         for path, sha in sorted(wanted.items()):  # identical contents: a member serving another path
             if path not in found or found[path]["sha256"] != sha:
                 same = next((m for m in ours if self._sha_of(m.file_id) == sha
                              and self._serves_wanted(found, wanted, m.file_id)), None)
                 if same is not None:
-                    found[path] = {"id": same.file_id, "sha256": sha}
+                    found[path] = {"id": same.file_id, "sha256": sha, **_attributes(same)}
         used = {item["id"] for item in found.values()}
         self.strays[name] = [m for m in members if m.file_id not in used]
         return found
@@ -400,6 +406,8 @@ class _Planner:
                 Kind.VECTOR_STORE, name, Action.DELETE, id=now.store.id, before={"id": now.store.id},
                 reason="the manifest lists no retrieval files any more",
             ))
+        elif needs_store and now.store is not None:
+            changes += self._store_settings(spec, now)
         file_changes = []
         for role in FILE_ROLES:
             have = {} if (role == "files" and now.store is None) else now.files[role]
@@ -424,6 +432,8 @@ class _Planner:
         wanted_by_path = {f.path: f for f in wanted}
         for path, local in wanted_by_path.items():
             after = {"sha256": local.sha256, "size": local.size, "file_id": self.kept_file.get(local.sha256)}
+            if local.attributes:
+                after["attributes"] = dict(local.attributes)
             old = have.get(path)
             if old is None:
                 changes.append(Change(Kind.FILE, name, Action.CREATE, path=path, role=role, after=after,
@@ -433,6 +443,15 @@ class _Planner:
                     Kind.FILE, name, Action.UPDATE, id=old.get("id"), path=path, role=role,
                     before=self._file_before(old), after=after,
                     reason="the file's content changed",
+                ))
+            elif role == "files" and dict(local.attributes) != (old.get("attributes") or {}):
+                set_before, set_after = old.get("attributes") or {}, dict(local.attributes)
+                changes.append(Change(
+                    Kind.FILE, name, Action.UPDATE, id=old.get("id"), path=path, role=role,
+                    before={**self._file_before(old), "attributes": set_before},
+                    after={**after, "file_id": old.get("id"), "attributes": set_after},
+                    fields=tuple(_leaf_diffs("attributes", set_before, set_after)),
+                    reason="the file's attributes changed: set on its vector-store member (nothing is uploaded)",
                 ))
         for path, old in have.items():
             if path not in wanted_by_path:
@@ -472,6 +491,38 @@ class _Planner:
                                   before={"sha256": sha, "file_id": m.file_id}, after={"kept": True} if kept else None,
                                   reason=reason))
         return changes
+
+    def _store_settings(self, spec: AssistantSpec, now: _Current) -> list[Change]:
+        """The store's expiry (as the account shows it) and chunking (as the lockfile says the files
+        were attached: the API applies a strategy only when a file is attached, so a change
+        re-attaches every member whose content stays; changed and new files are attached anyway)."""
+        store, entry = now.store, self.entry(spec.name)
+        assert store is not None
+        want_expiry, have_expiry = spec.vector_store.get("expires_after"), store.expires_after
+        want_chunks, have_chunks = spec.vector_store.get("chunking_strategy"), entry.chunking_strategy
+        fields: list[FieldDiff] = []
+        after: dict[str, Any] = {}
+        reasons = []
+        if want_expiry != have_expiry:
+            fields.append(FieldDiff("vector_store.expires_after", have_expiry, want_expiry, "vector_store"))
+            after["expires_after"] = want_expiry
+            reasons.append("its expiry changes" if want_expiry else "it no longer expires")
+        if want_chunks != have_chunks:
+            fields.append(FieldDiff("vector_store.chunking_strategy", have_chunks or {"type": "auto"},
+                                    want_chunks or {"type": "auto"}, "vector_store"))
+            wanted = {f.path: f for f in spec.files}
+            kept = sorted((path, item) for path, item in now.files["files"].items()
+                          if path in wanted and wanted[path].sha256 == item.get("sha256"))
+            after["reattach"] = [{"path": path, "sha256": item["sha256"], "file_id": item["id"],
+                                  "attributes": dict(wanted[path].attributes)} for path, item in kept]
+            after["chunking_strategy"] = want_chunks
+            reasons.append(f"the chunking strategy changed: {len(kept)} file(s) in the store are detached and "
+                           "attached again to be chunked anew (nothing is uploaded; file_search misses them "
+                           "until they are processed)")
+        if not fields:
+            return []
+        return [Change(Kind.VECTOR_STORE, spec.name, Action.UPDATE, id=store.id, before={"id": store.id},
+                       after=after, fields=tuple(fields), reason="; ".join(reasons))]
 
     @staticmethod
     def _file_reason(after: Mapping[str, Any]) -> str:
@@ -637,6 +688,11 @@ def _update_reason(applied: str | None, before: str, after: str) -> str:
     if applied == after:
         return "edited outside asst-deploy (drift): the account no longer matches the last apply"
     return "the manifest changed, and the account was edited outside asst-deploy since the last apply"
+
+
+def _attributes(member: StoreFile) -> dict[str, Any]:
+    """A listed member's own attributes, as a file entry of the lockfile holds them (none: no key)."""
+    return {"attributes": dict(member.attributes)} if member.attributes else {}
 
 
 def _plain_files(members: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -232,8 +232,10 @@ def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView
     if kind == "file":
         reused = action == "create" and _state(change, "after").get("file_id")
         kept = action == "delete" and _state(change, "after").get("kept")
+        before_id = _state(change, "before").get("file_id")
+        retag = action == "update" and before_id is not None and before_id == _state(change, "after").get("file_id")
         headline = ("will be attached (already uploaded)" if reused else DETACHED if kept
-                    else FILE_HEADLINES.get(action, headline))
+                    else "will get new attributes in place" if retag else FILE_HEADLINES.get(action, headline))
     return ChangeView(
         address=str(change.get("address") or f"{kind}.{change.get('name')}"),
         action=action,

@@ -61,13 +61,19 @@ AGENTS_ONLY: dict[str, Any] = {
 }
 
 
+STORE = {"expires_after": {"anchor": "last_active_at", "days": 30}, "chunking_strategy": {
+    "type": "static", "static": {"max_chunk_size_tokens": 600, "chunk_overlap_tokens": 200}}}
+FILES_WITH_ATTRIBUTES = ["docs/a.md", {"path": "docs/b.md", "attributes": {"lang": "en", "year": 2024, "draft": False,
+                                                                         "score": 0.5}}]
+
+
 def manifests(api: str) -> dict[str, dict[str, Any]]:
     """name -> manifest body: every form ``api`` takes, spread over a few manifests."""
     if api == "assistants":
         return {
             "fn": {"model": "gpt-4o", "tools": FUNCTIONS, "response_format": {"type": "json_object"}},
             "search": {"model": "gpt-4o", "tools": FILE_SEARCH + [{"type": "code_interpreter"}],
-                       "files": ["docs/a.md"], "code_interpreter_files": ["data/d.csv"]},
+                       "files": FILES_WITH_ATTRIBUTES, "vector_store": STORE, "code_interpreter_files": ["data/d.csv"]},
             "ranker": {"model": "gpt-4o", "tools": [RANKER_ONLY], "files": ["docs/a.md"]},
             "reasoner": {"model": "o3", "reasoning_effort": "high", "response_format": SCHEMA_FORMAT},
         }
@@ -82,7 +88,8 @@ def manifests(api: str) -> dict[str, dict[str, Any]]:
     }
     if api == "responses":
         out["search"] = {"model": "gpt-4o", "tools": FILE_SEARCH + [RANKER_ONLY, FILTERED, {"type": "code_interpreter"}],
-                         "files": ["docs/a.md"], "code_interpreter_files": ["data/d.csv"]}
+                         "files": FILES_WITH_ATTRIBUTES, "vector_store": STORE,
+                         "code_interpreter_files": ["data/d.csv"]}
     return out
 
 
@@ -92,6 +99,7 @@ def write_project(root: Path, api: str) -> Path:
     (root / "docs").mkdir()
     (root / "data").mkdir()
     (root / "docs" / "a.md").write_text("# A\nSome text.\n")
+    (root / "docs" / "b.md").write_text("# B\nOther text.\n")
     (root / "data" / "d.csv").write_text("a,b\n1,2\n")
     (root / "asst-deploy.yaml").write_text(f"project: forms-{api}\napi: {api}\n")
     for name, body in manifests(api).items():
