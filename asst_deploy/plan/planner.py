@@ -397,7 +397,8 @@ class _Planner:
         needs_store = bool(spec.files)
         if needs_store and now.store is None:
             changes.append(Change(
-                Kind.VECTOR_STORE, name, Action.CREATE, after={"name": name, "files": len(spec.files)},
+                Kind.VECTOR_STORE, name, Action.CREATE, after={"name": name, "files": len(spec.files),
+                                                                **spec.vector_store},
                 reason="the manifest lists retrieval files" if not self.entry(name).vector_store_id
                 else "the vector store in the lockfile no longer exists; it will be created again",
             ))

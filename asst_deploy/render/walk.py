@@ -388,6 +388,8 @@ def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
         old_text, new_text = before.get("text"), after.get("text")
         if isinstance(old_text, str) and isinstance(new_text, str):
             lines += text_lines("content", old_text, new_text)
+        if not change.get("fields") and (before.get("attributes") or {}) != (after.get("attributes") or {}):
+            lines += scalar_lines("attributes", _attributes(before), _attributes(after), pairs)
         return lines
     sign, side = ("+", after) if action == "create" else ("-", before)
     if role:
@@ -395,7 +397,14 @@ def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
     for key, show in (("sha256", _short_sha), ("size", _size)):
         if side.get(key) is not None:
             lines.append(Line(sign, (Span(f"{key}: {show(side.get(key))}"),)))
+    if side.get("attributes"):
+        lines.append(Line(sign, (Span(f"attributes: {_attributes(side)}"),)))
     return lines
+
+
+def _attributes(side: Mapping[str, Any]) -> str:
+    """A file's own vector-store attributes on one line, keys sorted."""
+    return json.dumps(side.get("attributes") or {}, sort_keys=True, ensure_ascii=False)
 
 
 def _state(change: Mapping[str, Any], key: str) -> Mapping[str, Any]:

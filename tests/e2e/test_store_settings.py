@@ -170,3 +170,12 @@ def test_store_settings_need_files_and_an_api_with_stores(tmp_path: Path) -> Non
     out = Cli(project=root)("validate", code=1).output
     assert "assistants/a.yaml:4:3: vector_store: not available with api: agents" in out, out
     assert "vector_store settings need retrieval files" in out, out
+
+
+def test_a_new_store_and_files_show_their_settings_and_attributes(project: Path) -> None:
+    plan = Cli(project=project, backend="local")("plan").output
+    store = plan.split("+ vector_store.a will be created")[1].split("\n\n")[0]
+    assert "expires_after: {anchor: last_active_at, days: 7}" in store and "type: static" in store, plan
+    b = plan.split("+ file.a:docs/b.md will be uploaded")[1].split("\n\n")[0]
+    assert '+ attributes: {"draft": false, "lang": "en", "year": 2024}' in b, plan
+    assert "attributes" not in plan.split("+ file.a:docs/a.md will be uploaded")[1].split("\n\n")[0]
