@@ -78,7 +78,7 @@ def _for_manifest(name: str, changes: list[Change], spec: AssistantSpec | None, 
                          for c in retrieval if c.action is not Action.CREATE),
             creates_store=creates_store,
             reattach=reattach,
-            retag=tuple(_ref(c) for c in retag),
+            retag=tuple(_ref(c) for c in retag if c.path not in {ref.path for ref in reattach}),  # re-attached with them
             chunking_strategy=store_settings.get("chunking_strategy"),
         ))
     same_manifest = uploads | {op.key for op in ops if isinstance(op, (CreateStore, SyncStore))}

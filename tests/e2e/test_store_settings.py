@@ -94,7 +94,7 @@ def test_expiry_and_chunking_are_applied_and_a_new_strategy_reattaches(project: 
         cli("plan", "--detailed-exitcode")
 
         (project / "assistants/a.yaml").write_text(MANIFEST.replace("days: 7", "days: 30").replace(
-            "max_chunk_size_tokens: 400", "max_chunk_size_tokens: 800"))
+            "max_chunk_size_tokens: 400", "max_chunk_size_tokens: 800").replace("year: 2024", "year: 2025"))
         plan = cli("plan", "--detailed-exitcode", code=2).output
         assert "vector_store.expires_after.days: 7 -> 30" in plan
         assert "vector_store.chunking_strategy.static.max_chunk_size_tokens: 400 -> 800" in plan
@@ -102,6 +102,9 @@ def test_expiry_and_chunking_are_applied_and_a_new_strategy_reattaches(project: 
         emulator.reset_counter()
         cli("apply", "--auto-approve")
         assert not any(k.startswith("POST /v1/files") for k in emulator.counter())  # nothing uploaded
+        # the re-attached files carry their new attributes: no separate update of each
+        assert "POST /v1/vector_stores/{id}/files/{id}" not in emulator.counter()
+        assert _members(emulator, store_id)["docs/b.md"].attributes["year"] == 2025
         assert client.vector_stores.retrieve(store_id).expires_after.days == 30
         assert {m.chunking_strategy.static.max_chunk_size_tokens for m in _members(emulator, store_id).values()} == {800}
         cli("plan", "--detailed-exitcode")
