@@ -112,7 +112,6 @@ else:
               Annotated[CompoundFilter, Tag(TAG_PREFIX + "or")]],
         Discriminator(_pick_filter),
     ]
-CompoundFilter.model_rebuild()
 
 
 class FileSearchTool(Strict):
