@@ -108,8 +108,9 @@ class AccountLease:
                         self._delete(store.id)  # its holder is gone: clear it for everyone
                     else:
                         others.append(store)
-            except Exception as exc:
-                raise api_error(exc, f"take the account lease for {self.key}") from exc
+            except Exception as exc:  # before any change: say so, and how to finish
+                error = api_error(exc, f"take the account lease for {self.key}")
+                raise type(error)(f"{error}; nothing was changed: run apply again") from exc
             if not others:
                 self.store_id = mine.id
                 self._start_renewing()

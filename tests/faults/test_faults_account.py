@@ -101,6 +101,22 @@ def test_a_live_lease_of_another_machine_blocks_and_an_expired_one_does_not(proj
     assert leases(client) == []
 
 
+def test_an_outage_while_taking_the_lease_says_nothing_changed_and_how_to_finish(project, client, emu, foreign):
+    """Regression (found by the slow outage walk): the lease's own failure gave no way on."""
+    seeded_project(project, 2, 28)
+    emu.set_faults(outage_after_writes=1)  # the lease is the first write; listing the leases fails
+    result = h.apply(project)
+    emu.heal()
+    assert result.code == 1, result.out + result.err
+    (line,) = result.err.strip().splitlines()
+    assert line.startswith("error: take the account lease for faults/default: the API answered 503"), line
+    assert line.endswith("nothing was changed: run apply again"), line
+    assert not [a for a in h.read_account(client).assistants if h.marker_name(a)]
+    assert h.apply(project).code == 0  # the lease left behind was this host's, its process gone
+    h.check_converged(project, client, *foreign)
+    assert leases(client) == []
+
+
 def test_the_lease_of_a_killed_apply_on_this_host_does_not_block(project, client, emu, foreign):
     seeded_project(project, 4, 24)
     dead = hand_lease(client, host=__import__("socket").gethostname(), expires=time.time() + 600)

@@ -49,7 +49,9 @@ def walk(project: h.Project, client: Any, emu: Any, foreign: Any, seed: int, ste
                 result = h.apply(project, max_retries=3)
                 if result.code == 0:
                     break
-                assert result.code == 1 and "run apply again" in result.err, context + result.err
+                # failed while listing (planning: nothing sent), or after: then it says how to finish
+                assert result.code == 1 and ("run apply again" in result.err or "error: list " in result.err), \
+                    context + result.err
                 h.check_lock_is_json(project)
             emu.set_faults(rate_limit_every=0, error_rate=0.0)
         else:
