@@ -120,4 +120,6 @@ def _list_where_unsure(
         return stores
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
         listed = dict(zip((s.id for s in todo), pool.map(lambda s: storage.list_store_files(s.id), todo)))
-    return [replace(s, files=listed[s.id]) if s.id in listed else s for s in stores]
+    # a store deleted between the two lists (None) is gone: planned as absent
+    return [replace(s, files=listed[s.id]) if s.id in listed else s for s in stores
+            if s.id not in listed or listed[s.id] is not None]

@@ -67,7 +67,7 @@ def file_notes(remote: RemoteAssistant, storage: Storage,
         names = {f.id: f.filename for f in storage.list_files()}
     names = names or {}
     for store_id in remote.vector_store_ids:
-        members = storage.list_store_files(store_id)
+        members = storage.list_store_files(store_id) or ()  # a store deleted meanwhile: nothing to list
         notes += ["Retrieval files cannot be downloaded (purpose \"assistants\"), so `files:` lists none.",
                   f"Vector store {store_id} ({len(members)} file{'s' if len(members) != 1 else ''}) stays as it is:"]
         notes += [f"  {m.file_id}  {m.path or names.get(m.file_id, '(name unknown)')}" for m in members]

@@ -50,7 +50,9 @@ class Storage:
         except Exception as exc:
             raise api_error(exc, "list vector stores") from exc
 
-    def list_store_files(self, store_id: str) -> tuple[StoreFile, ...]:
+    def list_store_files(self, store_id: str) -> tuple[StoreFile, ...] | None:
+        """The store's usable members; ``None`` when the store is gone (deleted since it was listed:
+        another clone's apply, or a hand, got there between the two requests)."""
         try:
             members = []
             for item in self.client.vector_stores.files.list(store_id, limit=PAGE):
@@ -66,6 +68,8 @@ class Storage:
                 ))
             return tuple(members)
         except Exception as exc:
+            if is_not_found(exc):
+                return None
             raise api_error(exc, f"list the files of vector store {store_id}") from exc
 
     def list_files(self) -> list[RemoteFile]:

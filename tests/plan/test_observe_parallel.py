@@ -27,3 +27,15 @@ def test_the_list_chains_of_a_plan_run_at_the_same_time(asst_emulator, openai_cl
     assert [s.id for s in observed.vector_stores] == [store.id] and observed.vector_stores[0].files == ()
     assert asst_emulator.total_requests() == 4  # assistants, files, stores, the store's files
     assert asst_emulator.peak_concurrency() == 3  # the first three at once; the store's files after its list
+
+
+def test_a_store_deleted_between_the_two_lists_is_gone_not_an_error(asst_emulator, openai_client):
+    """Regression (found by the slow two-clones walk, seed 93): another clone deleted a store after
+    this plan listed the stores and before it listed that store's files; the 404 stopped the apply.
+    Its files' list now says the store is gone (observe then plans it as absent)."""
+    storage = Storage(openai_client)
+    kept = openai_client.vector_stores.create(name="kept")
+    gone = openai_client.vector_stores.create(name="gone")
+    openai_client.vector_stores.delete(gone.id)
+    assert storage.list_store_files(gone.id) is None
+    assert storage.list_store_files(kept.id) == ()
