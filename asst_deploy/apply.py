@@ -22,7 +22,7 @@ from .backends.base import Resources, Target
 from .backends.storage import Storage
 from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
 from .hashing import HashingReader, sha256_file
-from .lockentry import LockedFile, LockEntry
+from .lockentry import FILE_ROLES, LockedFile, LockEntry
 from .lockstate import LockState
 from .ownership import MARKER_KEY, Owner
 from .plan.compile import compile_operations
@@ -68,6 +68,12 @@ class Applier:
         # a plan saved before operations existed carries only its changes: compile them here
         self.operations = plan.operations or compile_operations(plan.changes, specs.values())
         self.deleting = frozenset(op.file_id for op in self.operations if isinstance(op, DeleteFile))
+        # file objects this apply attaches to (another) manifest: one that lets go of them keeps
+        # naming them (retired_files) until the manifest they move to does, so a stop between the
+        # two leaves no orphan
+        self.moving = frozenset(ref.file_id for op in self.operations for ref in (
+            op.attach if isinstance(op, SyncStore) else op.code_interpreter_files if isinstance(op, PutAssistant)
+            else ()) if ref.file_id)
         self.uploaded: dict[str, str] = {}  # sha256 -> file id, for this run
         self.done: list[str] = []
         self.uploads_total = sum(1 for op in self.operations if isinstance(op, UploadFile))  # for progress counts
@@ -166,6 +172,7 @@ class Applier:
             entry.chunking_strategy = op.chunking_strategy
 
         self.state.update(op.name, attached)
+        self._taken_over({file_id for file_id, _ in members})
         seen = self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name, self.options.progress)
         listed = {f.path for f in self.specs[op.name].files}
         keep = {item.id for path, item in self.state.get(op.name).files.items() if path in listed}
@@ -176,13 +183,34 @@ class Applier:
                 detached = True
             if detach.forget:
                 path = detach.path
-                self.state.update(op.name, lambda entry: entry.retire(entry.files.pop(path, None), self.deleting))
+                self.state.update(op.name, lambda entry: self._let_go(entry, entry.files.pop(path, None)))
         if detached:
             seen = self.storage.usage(store_id)
         self.state.update(op.name, lambda entry: setattr(entry, "store_usage", seen))
         self.options.progress(f"vector_store.{op.name}: {len(op.attach)} attached, {len(op.detach)} detached"
                               + (f", {len(op.reattach)} re-attached" if op.reattach else "")
                               + (f", {len(op.retag)} with new attributes" if op.retag else ""))
+
+    def _let_go(self, entry: LockEntry, item: LockedFile | None) -> None:
+        """``entry`` no longer holds ``item``: named under retired_files while a later step deletes
+        it, or while the manifest it moves to does not name it yet. (Called by ``LockState.update``,
+        under its lock: reading the other entries here is safe.)"""
+        if item is None:
+            return
+        moved = item.id in self.moving and not any(
+            other is not entry and item.id in {f.id for role in FILE_ROLES for f in other.role(role).values()}
+            for other in self.state.lock.entries.values())
+        entry.retire(item, self.deleting | ({item.id} if moved else set()))
+
+    def _taken_over(self, file_ids: set[str]) -> None:
+        """``name`` now names these file objects: another entry that kept them retired lets go."""
+        moved = (file_ids & self.moving) - self.deleting
+        if moved:
+            def unretire(entry: LockEntry) -> None:
+                for file_id in moved:
+                    entry.retired_files.pop(file_id, None)
+
+            self.state.update_all(unretire)
 
     def _put_assistant(self, op: PutAssistant) -> None:
         spec = self.specs[op.name]
@@ -211,7 +239,7 @@ class Applier:
             kept = {item.id for item in ci.values()}
             for item in entry.code_interpreter_files.values():
                 if item.id not in kept:
-                    entry.retire(item, self.deleting)
+                    self._let_go(entry, item)
             entry.code_interpreter_files = ci
             entry.reasoning_effort = deployed.reasoning_effort
             entry.responses = dict(deployed.responses) if deployed.responses is not None else None
@@ -221,6 +249,7 @@ class Applier:
             entry.applied = spec_digest(spec.comparable(), caps.ignore_unset, caps.write_only)
 
         self.state.update(op.name, record)
+        self._taken_over({item.id for item in ci.values()})
         verb = "created" if op.create else "updated"
         self.options.progress(f"{verb} {op.kind.value}.{op.name}" + (f" ({deployed.id})" if deployed.id else ""))
 

@@ -154,6 +154,7 @@ class LockEntry:
             self.retire(old, deleting)
         self.files[path] = item
         self.pending_files.pop(path, None)
+        self.retired_files.pop(item.id, None)  # attached again: no longer retired
 
     def retire(self, item: LockedFile | None, deleting: frozenset[str] | set[str]) -> None:
         """A file object no longer attached here: named under retired_files until its delete step."""

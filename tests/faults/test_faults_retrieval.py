@@ -194,3 +194,31 @@ def test_member_replaced_by_hand_with_the_same_count_is_noticed(project, client,
     doc = h.plan_doc(project)
     assert doc["summary"] != {"create": 0, "update": 0, "delete": 0}, doc
     applied(project, client, foreign)
+
+
+def test_a_file_moved_to_another_assistant_stays_named_when_the_apply_stops_between(project, client, emu, foreign):
+    """Regression (found by the slow signal walk, seed 61): the assistant a file left let go of it
+    (detached, not deleted: the other assistant uses it) and the apply stopped before the other
+    one attached it: no entry named the file object any more."""
+    moved = "moves from a to b\n"
+    a, b = h.Manifest("a-src", instructions="A."), h.Manifest("b-dst", instructions="B.")
+    a.files = {"docs/a-src/x.md": moved, "docs/a-src/y.md": "stays in a\n"}
+    b.files = {"docs/b-dst/z.md": "stays in b\n"}
+    project.manifests = {a.name: a, b.name: b}
+    project.write()
+    applied(project, client, foreign)
+    b.files["docs/b-dst/x.md"] = a.files.pop("docs/a-src/x.md")
+    project.write()
+    # one at a time: the lease, then a-src's detach; b-dst's attach finds the server down
+    emu.set_faults(outage_after_writes=2)
+    _cli = h._cli(project)
+    stopped = _cli("apply", "--auto-approve", "--parallelism", "1", code=1)
+    emu.heal()
+    assert "run apply again" in stopped.stderr, stopped.stderr
+    lock = project.read_lock()["assistants"]
+    named = {item["id"] for entry in lock.values() for role in ("files", "retired_files", "pending_files")
+             for item in (entry.get(role) or {}).values()}
+    ours = {f.id for f in client.files.list(purpose="assistants") if f.filename.startswith(h.FILE_PREFIX)}
+    assert ours <= named, (ours - named, lock)
+    applied(project, client, foreign)
+    assert not any(e.get("retired_files") for e in project.read_lock()["assistants"].values())
