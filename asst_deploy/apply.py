@@ -176,18 +176,18 @@ class Applier:
         seen = self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name, self.options.progress)
         listed = {f.path for f in self.specs[op.name].files}
         keep = {item.id for path, item in self.state.get(op.name).files.items() if path in listed}
-        detached = False
+        detached = 0
         for detach in op.detach:
             if detach.file_id and detach.file_id not in keep:  # a rename or swap re-attached it under a listed path
                 self.storage.detach(store_id, detach.file_id)
-                detached = True
+                detached += 1
             if detach.forget:
                 path = detach.path
                 self.state.update(op.name, lambda entry: self._let_go(entry, entry.files.pop(path, None)))
         if detached:
             seen = self.storage.usage(store_id)
         self.state.update(op.name, lambda entry: setattr(entry, "store_usage", seen))
-        self.options.progress(f"vector_store.{op.name}: {len(op.attach)} attached, {len(op.detach)} detached"
+        self.options.progress(f"vector_store.{op.name}: {len(op.attach)} attached, {detached} detached"
                               + (f", {len(op.reattach)} re-attached" if op.reattach else "")
                               + (f", {len(op.retag)} with new attributes" if op.retag else ""))
 

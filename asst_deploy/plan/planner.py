@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..lockentry import FILE_ROLES, TRACKED_FILES, USAGE_KEY, LockDocument, LockEntry, entries_to_dict, usage_record
@@ -457,7 +457,7 @@ class _Planner:
         for path, old in have.items():
             if path not in wanted_by_path:
                 changes.append(self._file_gone(name, role, path, old, "no longer listed in the manifest"))
-        return changes
+        return _renames(changes)
 
     def _file_gone(self, name: str, role: str, path: str, old: Mapping[str, Any], reason: str) -> Change:
         """A file a manifest no longer lists. When another manifest uses the same content the object
@@ -764,3 +764,24 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 def _join(path: str, key: Any) -> str:
     key = str(key)
     return f"{path}.{key}" if _KEY.match(key) else f"{path}[{json.dumps(key, ensure_ascii=False)}]"
+
+
+def _renames(changes: list[Change]) -> list[Change]:
+    """A path that goes and a new path of the same manifest and role with the same content are one
+    rename: apply re-attaches the same file object under its new path and detaches nothing, so the
+    pair says so (``renamed_to``/``renamed_from``) instead of reading as a detach and an attach."""
+    gone = {c.before["sha256"]: c for c in changes if c.action is Action.DELETE and c.before and c.before.get("sha256")}
+    paired: dict[int, Change] = {}
+    for change in changes:
+        after = change.after or {}
+        old = gone.pop(after.get("sha256"), None) if change.action is Action.CREATE and after.get("file_id") else None
+        if old is None:
+            continue
+        paired[id(change)] = replace(change, after={**after, "renamed_from": old.path},
+                                     reason=f"renamed from {old.path} (same content): the same file object, "
+                                            "attached under its new path")
+        paired[id(old)] = replace(old, after={"kept": True, "renamed_to": change.path},
+                                  reason=f"renamed to {change.path} (same content): the document stays in the "
+                                         "store under its new path; nothing is detached or deleted")
+    return [paired.get(id(c), c) for c in changes]
+

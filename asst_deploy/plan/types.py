@@ -196,10 +196,15 @@ class Plan:
     def summary(self) -> dict[str, int]:
         """Objects to create, update and delete. A file already uploaded is attached, not created
         (``attach``), and a file another manifest still uses is detached, not deleted (``detach``);
-        those two keys are present only when there is one."""
+        a retrieval file renamed with its content kept counts once (``rename``); those keys are present
+        only when there is one."""
         counts = {"create": 0, "update": 0, "delete": 0}
         for change in self.changes:
-            if change.type is Kind.FILE and change.action is Action.CREATE and (change.after or {}).get("file_id"):
+            if change.type is Kind.FILE and (change.after or {}).get("renamed_to"):
+                counts["rename"] = counts.get("rename", 0) + 1  # the same document under a new path
+            elif change.type is Kind.FILE and (change.after or {}).get("renamed_from"):
+                continue  # counted once, with the path it replaces
+            elif change.type is Kind.FILE and change.action is Action.CREATE and (change.after or {}).get("file_id"):
                 counts["attach"] = counts.get("attach", 0) + 1
             elif change.type is Kind.FILE and change.action is Action.DELETE and (change.after or {}).get("kept"):
                 counts["detach"] = counts.get("detach", 0) + 1  # the object stays: another manifest uses it

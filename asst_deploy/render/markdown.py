@@ -47,6 +47,8 @@ def _title(view: PlanView) -> str:
 def _label(view: PlanView, change: ChangeView) -> str:
     if view.command == "destroy" and change.action == "delete":
         return "🗑️ destroy"
+    if change.renamed:  # the same document under a new path: nothing is detached or uploaded
+        return "↪ rename"
     if change.detach_only:  # nothing is deleted: a reviewer must not read a delete
         return "➖ detach"
     return ACTION_LABELS.get(change.action, text(change.action))

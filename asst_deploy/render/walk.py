@@ -65,6 +65,8 @@ class Line:
 
 
 DETACHED = "will be detached (the file stays)"  # a file delete that only takes it out of a store
+RENAMED_AWAY = "will be renamed (the document stays in the store)"  # a path that goes to another of the same content
+RENAMED_HERE = "will take the renamed document (already uploaded)"  # that other path
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,11 @@ class ChangeView:
     def detach_only(self) -> bool:
         """A file taken out of a store whose object stays (another manifest's content, or not ours)."""
         return self.headline == DETACHED
+
+    @property
+    def renamed(self) -> bool:
+        """One side of a retrieval file renamed in its store (same content, same file object)."""
+        return self.headline in (RENAMED_AWAY, RENAMED_HERE)
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,11 @@ def count(changes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
     counts = {"create": 0, "update": 0, "delete": 0}
     for change in changes:
         action = change.get("action")
+        if change.get("type") == "file" and _state(change, "after").get("renamed_to"):
+            counts["rename"] = counts.get("rename", 0) + 1
+            continue
+        if change.get("type") == "file" and _state(change, "after").get("renamed_from"):
+            continue  # counted once, with the path it replaces
         if change.get("type") == "file" and action == "create" and _state(change, "after").get("file_id"):
             counts["attach"] = counts.get("attach", 0) + 1
             continue
@@ -204,7 +216,8 @@ def closing_line(summary: Mapping[str, int], command: str = "plan") -> str:
     if command == "destroy":
         return f"Destroy: {summary.get('delete', 0):,} to destroy."
     extra = [f"{summary[key]:,} {words}" for key, words in (("attach", "already uploaded to attach"),
-                                                            ("detach", "to detach (files kept)"))
+                                                            ("detach", "to detach (files kept)"),
+                                                            ("rename", "renamed in their store"))
              if summary.get(key)]
     return (
         f"Plan: {summary.get('create', 0):,} to create, {summary.get('update', 0):,} to update, "
@@ -234,7 +247,9 @@ def change_view(change: Mapping[str, Any], *, pairs: bool = False) -> ChangeView
         kept = action == "delete" and _state(change, "after").get("kept")
         before_id = _state(change, "before").get("file_id")
         retag = action == "update" and before_id is not None and before_id == _state(change, "after").get("file_id")
-        headline = ("will be attached (already uploaded)" if reused else DETACHED if kept
+        headline = (RENAMED_AWAY if _state(change, "after").get("renamed_to")
+                    else RENAMED_HERE if _state(change, "after").get("renamed_from")
+                    else "will be attached (already uploaded)" if reused else DETACHED if kept
                     else "will get new attributes in place" if retag else FILE_HEADLINES.get(action, headline))
     return ChangeView(
         address=str(change.get("address") or f"{kind}.{change.get('name')}"),

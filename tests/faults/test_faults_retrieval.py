@@ -39,7 +39,17 @@ def test_renamed_file_with_the_same_content_stays_in_the_store(project, client, 
     applied(project, client, foreign)
     m.files = {"docs/bot/b.md": "refund policy\n"}
     project.write()
-    applied(project, client, foreign)
+    # the plan says what happens: a rename in the store, not a detach and an attach
+    doc = h.plan_doc(project)
+    assert doc["summary"] == {"create": 0, "update": 0, "delete": 0, "rename": 1}, doc["changes"]
+    for form, said in (("text", "will be renamed (the document stays in the store)"), ("markdown", "↪ rename")):
+        shown = h._cli(project)("plan", "--format", form).stdout
+        old_line = next(line for line in shown.splitlines() if "docs/bot/a.md" in line and "file.bot" in line)
+        assert said in old_line and "will be detached" not in old_line and "➖ detach" not in old_line, shown
+        assert "another manifest" not in shown and "1 renamed in their store" in shown, shown
+    result = h.apply(project)
+    assert result.code == 0 and "1 attached, 0 detached" in result.out + result.err, result.out[-2000:] + result.err
+    h.check_converged(project, client, *foreign)
     (member,) = store_members(client, project)
     assert member.attributes["path"] == "docs/bot/b.md"
 
