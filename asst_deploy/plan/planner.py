@@ -457,7 +457,7 @@ class _Planner:
         for path, old in have.items():
             if path not in wanted_by_path:
                 changes.append(self._file_gone(name, role, path, old, "no longer listed in the manifest"))
-        return _renames(changes)
+        return _renames(changes) if role == "files" else changes  # code-interpreter files have no store
 
     def _file_gone(self, name: str, role: str, path: str, old: Mapping[str, Any], reason: str) -> Change:
         """A file a manifest no longer lists. When another manifest uses the same content the object
