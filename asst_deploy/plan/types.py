@@ -194,23 +194,8 @@ class Plan:
         return self.fingerprints.values[2]
 
     def summary(self) -> dict[str, int]:
-        """Objects to create, update and delete. A file already uploaded is attached, not created
-        (``attach``), and a file another manifest still uses is detached, not deleted (``detach``);
-        a retrieval file renamed with its content kept counts once (``rename``); those keys are present
-        only when there is one."""
-        counts = {"create": 0, "update": 0, "delete": 0}
-        for change in self.changes:
-            if change.type is Kind.FILE and (change.after or {}).get("renamed_to"):
-                counts["rename"] = counts.get("rename", 0) + 1  # the same document under a new path
-            elif change.type is Kind.FILE and (change.after or {}).get("renamed_from"):
-                continue  # counted once, with the path it replaces
-            elif change.type is Kind.FILE and change.action is Action.CREATE and (change.after or {}).get("file_id"):
-                counts["attach"] = counts.get("attach", 0) + 1
-            elif change.type is Kind.FILE and change.action is Action.DELETE and (change.after or {}).get("kept"):
-                counts["detach"] = counts.get("detach", 0) + 1  # the object stays: another manifest uses it
-            else:
-                counts[change.action.value] += 1
-        return counts
+        """Objects to create, update and delete (see ``count_changes``)."""
+        return count_changes((c.type.value, c.action.value, c.after or {}) for c in self.changes)
 
     def to_json(self, *, fingerprints: bool = True) -> dict[str, Any]:
         """The plan's document; ``fingerprints=False`` leaves them out (and uncomputed): the text and
@@ -259,3 +244,25 @@ class Plan:
             moves=dict(doc.get("moves") or {}),
             destroy=bool(doc.get("destroy", False)),
         )
+
+
+def count_changes(changes: Iterable[tuple[str, str, Mapping[str, Any]]]) -> dict[str, int]:
+    """Objects to create, update and delete, from each change's ``(type, action, after)``. A file
+    already uploaded is attached, not created (``attach``); a file another manifest still uses is
+    detached, not deleted (``detach``); a retrieval file renamed with its content kept counts once
+    (``rename``); those keys are present only when there is one. The one rule for ``Plan.summary``
+    and for renderers given a document without a summary."""
+    counts = {"create": 0, "update": 0, "delete": 0}
+    for kind, action, after in changes:
+        extra = None
+        if kind == Kind.FILE.value:
+            if after.get("renamed_from"):
+                continue  # counted once, with the path it replaces
+            extra = ("rename" if after.get("renamed_to") else "attach" if action == "create" and after.get("file_id")
+                     else "detach" if action == "delete" and after.get("kept") else None)
+        if extra:
+            counts[extra] = counts.get(extra, 0) + 1
+        elif action in counts:
+            counts[action] += 1
+    return counts
+

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Iterator, Mapping, Sequence
 
+from ..plan.types import count_changes
 from . import yamlish
 from .textdiff import DiffLine, Span, diff_text, split_lines
 
@@ -192,24 +193,8 @@ def files_summary(files: Sequence[Mapping[str, Any]]) -> ChangeView:
 
 
 def count(changes: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Counts when a document has no summary."""
-    counts = {"create": 0, "update": 0, "delete": 0}
-    for change in changes:
-        action = change.get("action")
-        if change.get("type") == "file" and _state(change, "after").get("renamed_to"):
-            counts["rename"] = counts.get("rename", 0) + 1
-            continue
-        if change.get("type") == "file" and _state(change, "after").get("renamed_from"):
-            continue  # counted once, with the path it replaces
-        if change.get("type") == "file" and action == "create" and _state(change, "after").get("file_id"):
-            counts["attach"] = counts.get("attach", 0) + 1
-            continue
-        if change.get("type") == "file" and action == "delete" and _state(change, "after").get("kept"):
-            counts["detach"] = counts.get("detach", 0) + 1
-            continue
-        if action in counts:
-            counts[action] += 1
-    return counts
+    """Counts when a document has no summary: the plan's own rule (``count_changes``)."""
+    return count_changes((str(c.get("type")), str(c.get("action")), _state(c, "after")) for c in changes)
 
 
 def closing_line(summary: Mapping[str, int], command: str = "plan") -> str:
