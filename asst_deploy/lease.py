@@ -45,7 +45,9 @@ class AccountLease:
 
     def __init__(self, client: Any, owner: Owner, timeout: float = 0.0,
                  say: Callable[[str], None] = lambda line: None) -> None:
-        self.client = client
+        from .backends.raw import RawResource
+
+        self.stores = RawResource(client, "/vector_stores", beta="assistants=v2")
         self.key = f"{owner.project}/{owner.environment}"
         self.timeout = timeout
         self.say = say
@@ -58,13 +60,12 @@ class AccountLease:
         return {LEASE_KEY: self.key, **_holder(), "expires": str(int(time.time() + TTL)),
                 "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
-    def _leases(self) -> list[Any]:
-        return [s for s in self.client.vector_stores.list(limit=100)
-                if (s.metadata or {}).get(LEASE_KEY) == self.key]
+    def _leases(self) -> list[dict[str, Any]]:
+        return [s for s in self.stores.list(limit=100) if (s.get("metadata") or {}).get(LEASE_KEY) == self.key]
 
     def _delete(self, store_id: str) -> None:
         try:
-            self.client.vector_stores.delete(store_id)
+            self.stores.delete(store_id)
         except Exception:  # already gone (its holder released it), or unreachable: it expires
             pass
 
@@ -96,31 +97,32 @@ class AccountLease:
         said = False
         while True:
             try:
-                mine = self.client.vector_stores.create(
-                    name=f"asst-deploy lease {self.key}", metadata=self._metadata(),
-                    expires_after={"anchor": "last_active_at", "days": 1},
-                )
+                mine = self.stores.create({
+                    "name": f"asst-deploy lease {self.key}", "metadata": self._metadata(),
+                    "expires_after": {"anchor": "last_active_at", "days": 1},
+                })
                 others = []
                 for store in self._leases():
-                    if store.id == mine.id:
+                    if store["id"] == mine["id"]:
                         continue
-                    if self._dead(store.metadata or {}):
-                        self._delete(store.id)  # its holder is gone: clear it for everyone
+                    if self._dead(store.get("metadata") or {}):
+                        self._delete(store["id"])  # its holder is gone: clear it for everyone
                     else:
                         others.append(store)
             except Exception as exc:  # before any change: say so, and how to finish
                 error = api_error(exc, f"take the account lease for {self.key}")
                 raise type(error)(f"{error}; nothing was changed: run apply again") from exc
             if not others:
-                self.store_id = mine.id
+                self.store_id = mine["id"]
                 self._start_renewing()
                 return self
-            self._delete(mine.id)
-            oldest = min(others, key=lambda s: (s.created_at, s.id))
-            meta = oldest.metadata or {}
+            self._delete(mine["id"])
+            oldest = min(others, key=lambda s: (s.get("created_at") or 0, s["id"]))
+            meta = oldest.get("metadata") or {}
             who = f"{meta.get('holder', '?')} on {meta.get('host', '?')} since {meta.get('since', '?')}"
             # a lease no older than ours may be a clone that backed off as we did: try again soon
-            collision = oldest.created_at >= mine.created_at and time.monotonic() < collisions_until
+            collision = (oldest.get("created_at") or 0) >= (mine.get("created_at") or 0) \
+                and time.monotonic() < collisions_until
             if time.monotonic() >= deadline and not collision:
                 raise LockHeld(
                     f"another apply is running for {self.key} on this account ({who}); "
@@ -144,7 +146,8 @@ class AccountLease:
         def renew() -> None:
             while not self._stop.wait(RENEW_EVERY):
                 try:
-                    self.client.vector_stores.update(self.store_id, metadata=self._metadata())
+                    if self.store_id is not None:
+                        self.stores.update(self.store_id, {"metadata": self._metadata()})
                 except Exception:  # a missed renewal is retried; the lease outlives a few
                     pass
 

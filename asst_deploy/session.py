@@ -28,7 +28,7 @@ from .plan.types import Plan
 from .project import Project
 
 if TYPE_CHECKING:
-    from openai import OpenAI
+    from .backends.wire import Wire
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class Session:
     connection: Connection
     lock: LockDocument
     parallelism: int
-    client: OpenAI
+    client: Wire
     target: Target
     storage: Storage
     models: ModelCheck

@@ -53,6 +53,17 @@ def asst_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
 
 
 @pytest.fixture
+def api_client(asst_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The tool's own API client (``backends.wire.Wire``, as every command opens it) aimed at
+    ``asst_emulator``: for driving backends directly."""
+    from .backends.client import Connection, open_client
+
+    monkeypatch.setenv("OPENAI_API_KEY", TEST_API_KEY)
+    with open_client(Connection(backend="openai", base_url=asst_emulator.base_url, timeout=30.0)) as client:
+        yield client
+
+
+@pytest.fixture
 def openai_client(asst_emulator: Emulator) -> Iterator[openai.OpenAI]:
     """An ``openai.OpenAI`` client aimed at ``asst_emulator`` (2 retries, short timeout)."""
     import openai

@@ -1,6 +1,6 @@
 """The only code that talks to an API (DESIGN.md section 1).
 
-``client.py`` builds the one ``openai`` client; ``storage.py`` drives files and vector stores (the
+``client.py`` builds the one API client (``wire.py``); ``storage.py`` drives files and vector stores (the
 same on every API); ``assistants.py``, ``agents.py`` and ``responses.py`` each map the neutral
 spec to one API and back. ``open_target`` picks the one for an ``api:`` value.
 """
@@ -18,7 +18,7 @@ APIS = ("assistants", "agents", "responses")
 
 
 def open_target(api: str, client: Any) -> Target:
-    """The backend for ``api`` over an open ``openai`` client (each module loads only when used)."""
+    """The backend for ``api`` over the open API client (each module loads only when used)."""
     if api == "assistants":
         from .assistants import AssistantsTarget
 

@@ -1,6 +1,6 @@
-"""Builds the one ``openai`` client a command uses: OpenAI (or any compatible server), Azure, or
-the embedded emulator. Retries of other errors, timeouts and pagination are the SDK's own; rate
-limits are handled by the client's transport (ratelimit.py)."""
+"""Builds the one API client a command uses (wire.py): OpenAI (or any compatible server), Azure, or
+the embedded emulator, from flags, asst-deploy.yaml and the same environment variables the
+``openai`` SDK reads. Rate limits are handled by the client's transport (ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO, TypedDict
+from typing import Any, Callable, Iterator, TextIO
 
+from .. import __version__
 from ..errors import AsstDeployError
+from .wire import Wire
 
 LOCAL_API_KEY = "sk-local-emulator"
+BASE_HEADERS = {"Accept": "application/json", "User-Agent": f"asst-deploy/{__version__}"}
 _KEYLIKE = re.compile(r"\b(sk-[A-Za-z0-9_\-]{4})[A-Za-z0-9_\-]{4,}")
 
 
@@ -36,12 +39,10 @@ class Connection:
     rate_limit_budget: float = 600.0  # seconds one request may wait for the rate limit, 429s included
 
 
-class _ClientOptions(TypedDict):
-    """What every client gets, whichever backend: typed so mypy checks it against the SDK."""
-
-    max_retries: int
-    timeout: float
-    http_client: Any  # openai.DefaultHttpxClient: openai is imported lazily
+OPENAI_BASE_URL = "https://api.openai.com/v1"
+# openai._constants.DEFAULT_CONNECTION_LIMITS: the pool the SDK's own client keeps
+MAX_CONNECTIONS = 1000
+MAX_KEEPALIVE = 100
 
 
 def secrets() -> list[str]:
@@ -86,18 +87,17 @@ def _verbose_hooks(stream: TextIO) -> dict[str, list[Callable[[Any], None]]]:
 
 
 def _http_client(conn: Connection, stream: TextIO) -> tuple[Any, Any]:
-    """The SDK's own httpx client, with every request going through one rate limiter.
+    """An httpx client as the SDK makes its own, with every request going through one rate limiter.
 
     A custom transport turns off httpx's proxies from the environment, so they are mounted here
     (each behind the same limiter), as httpx would have done."""
     import httpx2
-    import openai
 
     from .ratelimit import Limiter, RateLimitedTransport
     from .transport import BySchemeTransport
 
     limiter = Limiter(conn.concurrency, conn.rate_limit_budget, say=lambda line: print(line, file=stream, flush=True))
-    limits = openai.DEFAULT_CONNECTION_LIMITS
+    limits = httpx2.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE)
 
     def transport(proxy: Any = None) -> Any:
         return RateLimitedTransport(BySchemeTransport(limits, proxy), limiter)
@@ -110,27 +110,29 @@ def _http_client(conn: Connection, stream: TextIO) -> tuple[Any, Any]:
         proxies = {}
     hooks = _verbose_hooks(stream) if conn.verbose else {}
     mounts = {pattern: transport(url) if url else None for pattern, url in proxies.items()}
-    client = openai.DefaultHttpxClient(transport=transport(), mounts=mounts or None, event_hooks=hooks)
+    client = httpx2.Client(transport=transport(), mounts=mounts or None, event_hooks=hooks,
+                           timeout=conn.timeout, follow_redirects=True)
     return client, limiter
 
 
 @contextmanager
-def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Any]:
+def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Wire]:
     """The client for a command; the embedded emulator (``local``) runs only as long as it."""
-    import openai  # lazily: it costs about half a second
-
     stream = log or sys.stderr
     http_client, limiter = _http_client(conn, stream)
     try:
-        yield from _open(conn, openai, http_client)
+        yield from _open(conn, http_client)
     finally:
         http_client.close()
         if (said := limiter.summary()) is not None:
             print(said, file=stream)
 
 
-def _open(conn: Connection, openai: Any, http_client: Any) -> Iterator[Any]:
-    common = _ClientOptions(max_retries=conn.max_retries, timeout=conn.timeout, http_client=http_client)
+def _open(conn: Connection, http_client: Any) -> Iterator[Wire]:
+    def wire(base_url: str, headers: dict[str, str], params: dict[str, str] | None = None) -> Wire:
+        return Wire(http_client, base_url, headers={**BASE_HEADERS, **headers}, params=params,
+                    max_retries=conn.max_retries, timeout=conn.timeout)
+
     if conn.backend == "local":
         from ..emulator import Emulator, EmulatorConfig
 
@@ -139,34 +141,42 @@ def _open(conn: Connection, openai: Any, http_client: Any) -> Iterator[Any]:
         state = state_folder(conn.project_dir or Path.cwd())
         emulator = Emulator(EmulatorConfig(data=str(state / "emulator.sqlite3"), check_sdk_types=False)).start()
         try:
-            client = openai.OpenAI(base_url=emulator.base_url, api_key=LOCAL_API_KEY, **common)
-            yield client
-            client.close()
+            yield wire(emulator.base_url, {"Authorization": f"Bearer {LOCAL_API_KEY}"})
         finally:
             emulator.stop()
         return
-    try:
-        if conn.backend == "azure":
-            endpoint = conn.azure_endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
-            if not endpoint:
-                raise AsstDeployError("AZURE_OPENAI_ENDPOINT is not set (or azure_endpoint in asst-deploy.yaml)")
-            if not os.environ.get("AZURE_OPENAI_API_KEY"):
-                raise AsstDeployError("AZURE_OPENAI_API_KEY is not set: export it to use --backend azure")
-            version = conn.api_version or os.environ.get("OPENAI_API_VERSION")
-            if not version:
-                raise AsstDeployError("OPENAI_API_VERSION is not set: Azure needs an api version (e.g. 2025-04-01-preview)")
-            client = openai.AzureOpenAI(azure_endpoint=endpoint, api_version=version, **common)
-        else:
-            if not os.environ.get("OPENAI_API_KEY"):
-                raise AsstDeployError(
-                    "OPENAI_API_KEY is not set: export it, or use --backend local to try asst-deploy "
-                    "with the embedded emulator and no account"
-                )
-            base_url = conn.base_url or os.environ.get("OPENAI_BASE_URL") or None
-            client = openai.OpenAI(base_url=base_url, **common)
-    except openai.OpenAIError as exc:
-        raise AsstDeployError(redact(str(exc))) from None
-    try:
-        yield client
-    finally:
-        client.close()
+    if conn.backend == "azure":
+        endpoint = conn.azure_endpoint or os.environ.get("AZURE_OPENAI_ENDPOINT")
+        if not endpoint:
+            raise AsstDeployError("AZURE_OPENAI_ENDPOINT is not set (or azure_endpoint in asst-deploy.yaml)")
+        key = os.environ.get("AZURE_OPENAI_API_KEY")
+        if not key:
+            raise AsstDeployError("AZURE_OPENAI_API_KEY is not set: export it to use --backend azure")
+        version = conn.api_version or os.environ.get("OPENAI_API_VERSION")
+        if not version:
+            raise AsstDeployError("OPENAI_API_VERSION is not set: Azure needs an api version (e.g. 2025-04-01-preview)")
+        # as openai.AzureOpenAI: {endpoint}/openai, the version in the query, the key in api-key
+        yield wire(f"{endpoint.rstrip('/')}/openai", {**custom_headers(), "api-key": key}, {"api-version": version})
+        return
+    key = os.environ.get("OPENAI_API_KEY")
+    if not key:
+        raise AsstDeployError(
+            "OPENAI_API_KEY is not set: export it, or use --backend local to try asst-deploy "
+            "with the embedded emulator and no account"
+        )
+    headers = {**custom_headers(), "Authorization": f"Bearer {key}"}
+    for name, variable in (("OpenAI-Organization", "OPENAI_ORG_ID"), ("OpenAI-Project", "OPENAI_PROJECT_ID")):
+        if value := os.environ.get(variable):
+            headers[name] = value
+    yield wire(conn.base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_BASE_URL, headers)
+
+
+def custom_headers() -> dict[str, str]:
+    """``OPENAI_CUSTOM_HEADERS`` (one ``Name: value`` a line), read as the SDK reads it; an
+    ``Authorization`` there gives way to the key's own."""
+    parsed: dict[str, str] = {}
+    for line in (os.environ.get("OPENAI_CUSTOM_HEADERS") or "").split("\n"):
+        colon = line.find(":")
+        if colon >= 0:
+            parsed[line[:colon].strip()] = line[colon + 1:].strip()
+    return {name: value for name, value in parsed.items() if name.lower() != "authorization"}

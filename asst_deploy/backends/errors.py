@@ -1,4 +1,4 @@
-"""Turns the SDK's exceptions into one clear line naming the object and quoting the API."""
+"""Turns the client's exceptions (wire.py) into one clear line naming the object and quoting the API."""
 
 from __future__ import annotations
 
@@ -16,25 +16,29 @@ SUNSET = (
 
 def api_error(exc: BaseException, what: str) -> ApiError:
     """An ApiError for ``exc`` raised while doing ``what`` (e.g. "create assistant support-bot")."""
-    import openai
+    from .wire import StatusError, TimedOut, Unreachable
 
-    if isinstance(exc, openai.AuthenticationError):
-        return ApiError(f"{what}: the API key was rejected (401); check OPENAI_API_KEY "
-                        "(or AZURE_OPENAI_API_KEY for --backend azure)")
-    if isinstance(exc, openai.PermissionDeniedError):
-        return ApiError(f"{what}: permission denied (403): {redact(_message(exc))}")
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, StatusError):
+        if exc.status_code == 401:
+            return ApiError(f"{what}: the API key was rejected (401); check OPENAI_API_KEY "
+                            "(or AZURE_OPENAI_API_KEY for --backend azure)")
+        if exc.status_code == 403:
+            return ApiError(f"{what}: permission denied (403): {redact(exc.message)}")
+        return ApiError(f"{what}: the API answered {exc.status_code}: {redact(exc.message)}")
+    if isinstance(exc, TimedOut):
         return ApiError(f"{what}: the request timed out (raise --timeout, or check the server)")
-    if isinstance(exc, openai.APIConnectionError):
-        url = getattr(getattr(exc, "request", None), "url", None)
-        host = f"{url.scheme}://{url.host}:{url.port or ''}".rstrip(":") if url else "the server"
-        return ApiError(f"{what}: cannot reach {host} ({redact(str(exc.__cause__ or exc))}); "
+    if isinstance(exc, Unreachable):
+        return ApiError(f"{what}: cannot reach {redact(_origin(exc.url))} ({redact(str(exc.__cause__ or exc))}); "
                         "check OPENAI_BASE_URL / the network")
-    if isinstance(exc, openai.APIStatusError):
-        return ApiError(f"{what}: the API answered {exc.status_code}: {redact(_message(exc))}")
-    if isinstance(exc, openai.OpenAIError):
-        return ApiError(f"{what}: {redact(str(exc))}")
     return ApiError(f"{what}: {redact(str(exc))}")
+
+
+def _origin(url: str) -> str:
+    """``scheme://host:port`` of a URL: never its path or query (which may carry a credential)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}" if parts.hostname else "the server"
 
 
 def manifest_of(spec: Any) -> str:
@@ -42,19 +46,10 @@ def manifest_of(spec: Any) -> str:
     return f" (from {spec.source})" if getattr(spec, "source", "") else ""
 
 
-def _message(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        if isinstance(inner, dict) and inner.get("message"):
-            return str(inner["message"])
-    return str(getattr(exc, "message", exc))
-
-
 def is_not_found(exc: BaseException) -> bool:
-    import openai
+    from .wire import StatusError
 
-    return isinstance(exc, openai.NotFoundError)
+    return isinstance(exc, StatusError) and exc.status_code == 404
 
 
 def read_each(items: Any, read: Any, kind: str) -> list[Any]:
@@ -64,9 +59,13 @@ def read_each(items: Any, read: Any, kind: str) -> list[Any]:
         try:
             records.append(read(item))
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            object_id = (item.get("id") if isinstance(item, dict) else getattr(item, "id", None)) or "(no id)"
-            raise ApiError(
-                f"cannot read {kind} {object_id} from the account ({type(exc).__name__}: {exc}); "
-                "the server's objects do not have the shape the API documents"
-            ) from None
+            object_id = item.get("id") if isinstance(item, dict) else None
+            raise unreadable(kind, exc, object_id) from None
     return records
+
+
+def unreadable(kind: str, exc: BaseException, object_id: Any = None) -> ApiError:
+    """An answer without the shape the API documents: said so, naming what could not be read."""
+    what = f"{kind} {object_id or '(no id)'}" if object_id is not None or kind[-1] != "s" else kind
+    return ApiError(f"cannot read {what} from the account ({type(exc).__name__}: {exc}); "
+                    "the server's objects do not have the shape the API documents")

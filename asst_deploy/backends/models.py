@@ -56,13 +56,19 @@ class ModelCheck:
         return ()
 
     def _ask(self) -> tuple[frozenset[str] | None, str | None]:
-        import openai
+        from .wire import StatusError
 
         try:
-            served = frozenset(model.id for model in self.client.models.list()
-                               if getattr(model, "object", "model") == "model")
-        except (openai.NotFoundError, openai.PermissionDeniedError, openai.BadRequestError) as exc:
+            answer = self.client.get("/models")
+            served = frozenset(model["id"] for model in (answer.get("data") or [])
+                               if isinstance(model, dict) and model.get("object", "model") == "model"
+                               and isinstance(model.get("id"), str))
+        except StatusError as exc:
+            if exc.status_code not in (400, 403, 404):
+                raise api_error(exc, "list models") from exc
             return None, f"the server serves no model list ({exc.status_code}): model names were not checked"
+        except (AttributeError, TypeError) as exc:
+            return None, f"the server's model list cannot be read ({exc}): model names were not checked"
         except Exception as exc:
             raise api_error(exc, "list models") from exc
         if not served:

@@ -1,8 +1,8 @@
 """Creates that are not repeated blindly: before a create is sent again, the object is looked for.
 
 A create is not idempotent. When its request times out or its connection drops, the server may
-well have carried it out; the SDK's own retry would then make a twin that only the next apply
-removes. So creates go out with the SDK's retries off, and after an uncertain failure the
+well have carried it out; a blind retry would then make a twin that only the next apply
+removes. So creates go out with the client's retries off, and after an uncertain failure the
 object is looked up by what marks it as ours (the ownership marker, or an uploaded file's name)
 before the create is sent again. After a timeout the lookup is repeated for up to one more
 timeout: the server may still be finishing the create it was sent.
@@ -11,7 +11,7 @@ timeout: the server may still be finishing the create it was sent.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, TypeVar
+from typing import Callable, TypeVar
 
 T = TypeVar("T")
 
@@ -44,26 +44,12 @@ def create_once(create: Callable[[], T], find: Callable[[], T | None], *, retrie
 
 def _uncertain(exc: BaseException) -> str | None:
     """"timeout" or "maybe" when the server may have carried the create out; None when it did not."""
-    import openai
+    from .wire import StatusError, TimedOut, Unreachable
 
-    if isinstance(exc, openai.APITimeoutError):
+    if isinstance(exc, TimedOut):
         return "timeout"
-    if isinstance(exc, openai.APIConnectionError):
+    if isinstance(exc, Unreachable):
         return "maybe"
-    if isinstance(exc, openai.APIStatusError) and (exc.status_code >= 500 or exc.status_code in (408, 409)):
+    if isinstance(exc, StatusError) and (exc.status_code >= 500 or exc.status_code in (408, 409)):
         return "maybe"
     return None
-
-
-def no_retries(client: Any) -> Any:
-    """The same client with the SDK's retries off (429s are still retried by the transport)."""
-    return client.with_options(max_retries=0)
-
-
-def timeout_of(client: Any) -> float:
-    """The client's read timeout in seconds, whatever form it was given in."""
-    timeout = client.timeout
-    if isinstance(timeout, (int, float)):
-        return float(timeout)
-    read = getattr(timeout, "read", None)
-    return float(read) if isinstance(read, (int, float)) else 60.0

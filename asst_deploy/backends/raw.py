@@ -1,17 +1,15 @@
-"""A REST collection driven through the SDK's own request machinery (retries, timeouts,
-``Retry-After``, typed errors), returning the API's JSON objects as plain dicts.
+"""A REST collection of assistant-like objects (``/assistants``, ``/agents``) as plain dicts.
 
-Why not ``client.beta.assistants``: reaching any resource under ``openai.resources.beta`` imports
-the whole ``openai.types.beta`` package, about 0.5 s of every command's start-up, and the typed
-objects are turned straight back into dicts by the backends anyway. The requests ask the SDK for
-the JSON itself (``cast_to=object``), so no model is built for an answer only to be dumped again
-(about a third of a no-op plan's listing CPU at 300 assistants), and the list follows the cursor
-as the SDK's ``SyncCursorPage`` does: ``after=<last id>`` while ``has_more`` is not false.
+Why not ``client.beta.assistants``: the backends turn every answer into neutral records at once,
+so typed SDK objects would only be built to be taken apart again; and the tool does not load the
+SDK at all (wire.py). The lists follow the cursor as the SDK's ``SyncCursorPage`` does.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
+
+from .wire import Wire
 
 
 def _object(answer: Any) -> dict[str, Any]:
@@ -21,40 +19,23 @@ def _object(answer: Any) -> dict[str, Any]:
 
 
 class RawResource:
-    def __init__(self, client: Any, path: str, beta: str | None = None) -> None:
+    def __init__(self, client: Wire, path: str, beta: str | None = None) -> None:
         self.client = client
         self.path = path
         self.headers = {"OpenAI-Beta": beta} if beta else {}
 
-    def _options(self, **params: Any) -> dict[str, Any]:
-        options: dict[str, Any] = {"headers": self.headers}
-        if params:
-            options["params"] = params
-        return options
-
     def list(self, limit: int = 100, order: str = "asc") -> Iterator[dict[str, Any]]:
-        after: str | None = None
-        while True:
-            params: dict[str, Any] = {"limit": limit, "order": order}
-            if after is not None:
-                params["after"] = after
-            page = _object(self.client.get(self.path, cast_to=object, options=self._options(**params)))
-            data = page.get("data") or []
-            yield from data
-            last = data[-1].get("id") if data and isinstance(data[-1], dict) else None
-            if page.get("has_more") is False or not isinstance(last, str):
-                return
-            after = last
+        return self.client.pages(self.path, params={"limit": limit, "order": order}, headers=self.headers)
 
     def retrieve(self, object_id: str) -> dict[str, Any]:
-        return _object(self.client.get(f"{self.path}/{object_id}", cast_to=object, options=self._options()))
+        return _object(self.client.get(f"{self.path}/{object_id}", headers=self.headers))
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Sent again after a timeout only if no object carries the body's ownership marker (once.py)."""
         from ..ownership import MARKER_KEY
-        from .once import create_once, timeout_of
+        from .once import create_once
 
-        options = {**self._options(), "max_retries": 0}
+        once = self.client.with_retries(0)
         marker = (body.get("metadata") or {}).get(MARKER_KEY)
 
         def find() -> dict[str, Any] | None:
@@ -62,15 +43,14 @@ class RawResource:
                 return None
             return next((item for item in self.list() if (item.get("metadata") or {}).get(MARKER_KEY) == marker), None)
 
-        return create_once(lambda: _object(self.client.post(self.path, body=dict(body), cast_to=object, options=options)),
-                           find, retries=self.client.max_retries, timeout=timeout_of(self.client))
+        return create_once(lambda: _object(once.post(self.path, dict(body), headers=self.headers)),
+                           find, retries=self.client.max_retries, timeout=self.client.timeout)
 
     def update(self, object_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        return _object(self.client.post(f"{self.path}/{object_id}", body=dict(body), cast_to=object,
-                                        options=self._options()))
+        return _object(self.client.post(f"{self.path}/{object_id}", dict(body), headers=self.headers))
 
     def delete(self, object_id: str) -> None:
-        self.client.delete(f"{self.path}/{object_id}", cast_to=object, options=self._options())
+        self.client.delete(f"{self.path}/{object_id}", headers=self.headers)
 
 
 class ObjectTarget:

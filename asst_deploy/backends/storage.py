@@ -10,43 +10,40 @@ from ..lockentry import usage_record
 from ..state import StoreFile
 from .base import RemoteFile, RemoteStore
 from ..ownership import MARKER_KEY
-from .errors import api_error, is_not_found
-from .once import create_once, no_retries, timeout_of
+from .errors import api_error, is_not_found, unreadable
+from .once import create_once
+from .wire import Wire
 
 FILES_PAGE = 10_000  # the files list allows up to 10,000 per page
 PAGE = 100
 BATCH = 2_000  # the most files one vector store file batch may name
+BETA = {"OpenAI-Beta": "assistants=v2"}  # what the SDK sends on every vector store request
 
 
 class Storage:
     """Uploads files and keeps vector stores; every method is one or a few requests."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Wire) -> None:
         self.client = client
-        self._once: Any = None
-
-    @property
-    def once(self) -> Any:
-        """The client with the SDK's retries off, for creates (once.py); made on first use."""
-        if self._once is None:
-            self._once = no_retries(self.client)
-        return self._once
+        self.once = client.with_retries(0)  # for creates (once.py)
 
     # -- reading ------------------------------------------------------------------------------
     def list_vector_stores(self) -> list[RemoteStore]:
         try:
             return [
                 RemoteStore(
-                    id=store.id,
-                    metadata=dict(store.metadata or {}),
+                    id=store["id"],
+                    metadata=dict(store.get("metadata") or {}),
                     usable_files=_usable(store),
-                    usage_bytes=store.usage_bytes,
-                    created_at=store.created_at,
-                    expires_after=store.expires_after.model_dump() if store.expires_after else None,
-                    expired=store.status == "expired",
+                    usage_bytes=store.get("usage_bytes"),
+                    created_at=store.get("created_at") or 0,
+                    expires_after=dict(store["expires_after"]) if store.get("expires_after") else None,
+                    expired=store.get("status") == "expired",
                 )
-                for store in self.client.vector_stores.list(limit=PAGE)
+                for store in self.client.pages("/vector_stores", params={"limit": PAGE}, headers=BETA)
             ]
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise unreadable("vector stores", exc) from None
         except Exception as exc:
             raise api_error(exc, "list vector stores") from exc
 
@@ -55,18 +52,20 @@ class Storage:
         another clone's apply, or a hand, got there between the two requests)."""
         try:
             members = []
-            for item in self.client.vector_stores.files.list(store_id, limit=PAGE):
-                if item.status in ("failed", "cancelled"):
+            for item in self.client.pages(f"/vector_stores/{store_id}/files", params={"limit": PAGE}, headers=BETA):
+                if item.get("status") in ("failed", "cancelled"):
                     continue
-                attributes = item.attributes or {}
+                attributes = item.get("attributes") or {}
                 members.append(StoreFile(
-                    file_id=item.id,
+                    file_id=item["id"],
                     path=_str_or_none(attributes.get("path")),
                     sha256=_str_or_none(attributes.get("sha256")),
-                    status=item.status,
+                    status=item.get("status") or "",
                     attributes=tuple(sorted((k, v) for k, v in attributes.items() if k not in ("path", "sha256"))),
                 ))
             return tuple(members)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise unreadable(f"the files of vector store {store_id}", exc) from None
         except Exception as exc:
             if is_not_found(exc):
                 return None
@@ -75,9 +74,12 @@ class Storage:
     def list_files(self) -> list[RemoteFile]:
         try:
             return [
-                RemoteFile(id=f.id, filename=f.filename, bytes=f.bytes or 0, created_at=f.created_at)
-                for f in self.client.files.list(purpose="assistants", limit=FILES_PAGE)
+                RemoteFile(id=f["id"], filename=f.get("filename") or "", bytes=f.get("bytes") or 0,
+                           created_at=f.get("created_at") or 0)
+                for f in self.client.pages("/files", params={"purpose": "assistants", "limit": FILES_PAGE})
             ]
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise unreadable("files", exc) from None
         except Exception as exc:
             raise api_error(exc, "list files") from exc
 
@@ -91,8 +93,9 @@ class Storage:
 
         try:
             return create_once(
-                lambda: self.once.files.create(file=(filename, content), purpose="assistants").id,
-                find, retries=self.client.max_retries, timeout=timeout_of(self.client))
+                lambda: self.once.upload("/files", files={"file": (filename, content)},
+                                         data={"purpose": "assistants"})["id"],
+                find, retries=self.client.max_retries, timeout=self.client.timeout)
         except Exception as exc:
             raise api_error(exc, f"upload {label or filename}") from exc
 
@@ -107,31 +110,33 @@ class Storage:
 
         try:
             return create_once(
-                lambda: self.once.vector_stores.create(
-                    name=name, metadata=dict(metadata),
-                    **({"expires_after": dict(expires_after)} if expires_after else {})).id,
-                find, retries=self.client.max_retries, timeout=timeout_of(self.client))
+                lambda: self.once.post("/vector_stores", {
+                    "name": name, "metadata": dict(metadata),
+                    **({"expires_after": dict(expires_after)} if expires_after else {})}, headers=BETA)["id"],
+                find, retries=self.client.max_retries, timeout=self.client.timeout)
         except Exception as exc:
             raise api_error(exc, f"create vector store {name}") from exc
 
     def rename_store(self, store_id: str, name: str, metadata: Mapping[str, str]) -> None:
         """Give a store a new name and ownership marker (a manifest renamed with renamed_from)."""
         try:
-            self.client.vector_stores.update(store_id, name=name, metadata=dict(metadata))
+            self.client.post(f"/vector_stores/{store_id}", {"name": name, "metadata": dict(metadata)}, headers=BETA)
         except Exception as exc:
             raise api_error(exc, f"rename vector store {store_id} to {name}") from exc
 
     def set_expiry(self, store_id: str, expires_after: Mapping[str, Any] | None) -> None:
         """The store's expiry policy (``None``: it never expires)."""
         try:
-            self.client.vector_stores.update(store_id, expires_after=dict(expires_after) if expires_after else None)
+            self.client.post(f"/vector_stores/{store_id}",
+                             {"expires_after": dict(expires_after) if expires_after else None}, headers=BETA)
         except Exception as exc:
             raise api_error(exc, f"set the expiry of vector store {store_id}") from exc
 
     def set_attributes(self, store_id: str, file_id: str, attributes: Mapping[str, Any], label: str) -> None:
         """Replace one member's attributes (ours, path and sha256, included)."""
         try:
-            self.client.vector_stores.files.update(file_id, vector_store_id=store_id, attributes=dict(attributes))
+            self.client.post(f"/vector_stores/{store_id}/files/{file_id}", {"attributes": dict(attributes)},
+                             headers=BETA)
         except Exception as exc:
             raise api_error(exc, f"set the attributes of {label}") from exc
 
@@ -147,10 +152,9 @@ class Storage:
         try:
             for start in range(0, len(members), BATCH):
                 chunk = members[start:start + BATCH]
-                self.client.vector_stores.file_batches.create(
-                    store_id, files=[{"file_id": fid, "attributes": dict(attrs), **chunking}
-                                     for fid, attrs in chunk]
-                )
+                self.client.post(f"/vector_stores/{store_id}/file_batches", {
+                    "files": [{"file_id": fid, "attributes": dict(attrs), **chunking} for fid, attrs in chunk]
+                }, headers=BETA)
                 if progress is not None and len(members) > BATCH:
                     progress(start + len(chunk))
         except Exception as exc:
@@ -158,11 +162,16 @@ class Storage:
 
     def usage(self, store_id: str) -> dict[str, Any]:
         """The store's usage_bytes and usable file count, as ``LockEntry.store_usage`` records them."""
+        return _usage(self._retrieve(store_id))
+
+    def _retrieve(self, store_id: str) -> dict[str, Any]:
         try:
-            store = self.client.vector_stores.retrieve(store_id)
+            store = self.client.get(f"/vector_stores/{store_id}", headers=BETA)
         except Exception as exc:
             raise api_error(exc, f"check vector store {store_id}") from exc
-        return _usage(store)
+        if not isinstance(store, dict) or not isinstance(store.get("file_counts"), dict):
+            raise unreadable("vector store", TypeError("it has no file_counts"), store_id)
+        return store
 
     def wait(self, store_id: str, deadline: float, label: str,
              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
@@ -171,15 +180,12 @@ class Storage:
         delay = 0.05
         last_said = time.monotonic()
         while True:
-            try:
-                store = self.client.vector_stores.retrieve(store_id)
-            except Exception as exc:
-                raise api_error(exc, f"check vector store {store_id}") from exc
-            counts = store.file_counts
-            if counts.failed:
+            store = self._retrieve(store_id)
+            counts = store["file_counts"]
+            if counts.get("failed"):
                 failed = self.failures(store_id)
-                raise ApiError(f"vector store for {label}: {counts.failed} file(s) failed processing: {failed}")
-            if counts.in_progress == 0:
+                raise ApiError(f"vector store for {label}: {counts['failed']} file(s) failed processing: {failed}")
+            if not counts.get("in_progress"):
                 return _usage(store)
             if time.monotonic() > deadline:
                 raise ApiError(
@@ -188,29 +194,33 @@ class Storage:
                 )
             if progress is not None and time.monotonic() - last_said >= 5:
                 last_said = time.monotonic()
-                progress(f"vector_store.{label}: {counts.completed}/{counts.total} files processed, still waiting")
+                progress(f"vector_store.{label}: {counts.get('completed', 0)}/{counts.get('total', 0)} "
+                         "files processed, still waiting")
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 
     def failures(self, store_id: str) -> str:
         try:
-            items = self.client.vector_stores.files.list(store_id, filter="failed", limit=PAGE)
+            items = self.client.pages(f"/vector_stores/{store_id}/files",
+                                      params={"filter": "failed", "limit": PAGE}, headers=BETA)
             return "; ".join(
-                f"{(i.attributes or {}).get('path', i.id)}: {getattr(i.last_error, 'message', 'unknown reason')}"
+                f"{(i.get('attributes') or {}).get('path', i.get('id'))}: "
+                f"{(i.get('last_error') or {}).get('message', 'unknown reason')}"
                 for i in items
             )
         except Exception:  # the failure itself is what matters; its detail is best effort
             return "(details unavailable)"
 
     def detach(self, store_id: str, file_id: str) -> None:
-        self._gone_ok(lambda: self.client.vector_stores.files.delete(file_id, vector_store_id=store_id),
+        self._gone_ok(lambda: self.client.delete(f"/vector_stores/{store_id}/files/{file_id}", headers=BETA),
                       f"detach {file_id} from {store_id}")
 
     def delete_store(self, store_id: str) -> None:
-        self._gone_ok(lambda: self.client.vector_stores.delete(store_id), f"delete vector store {store_id}")
+        self._gone_ok(lambda: self.client.delete(f"/vector_stores/{store_id}", headers=BETA),
+                      f"delete vector store {store_id}")
 
     def delete_file(self, file_id: str) -> None:
-        self._gone_ok(lambda: self.client.files.delete(file_id), f"delete file {file_id}")
+        self._gone_ok(lambda: self.client.delete(f"/files/{file_id}"), f"delete file {file_id}")
 
     @staticmethod
     def _gone_ok(call: Any, what: str) -> None:
@@ -223,13 +233,14 @@ class Storage:
             raise api_error(exc, what) from exc
 
 
-def _usable(store: Any) -> int:
+def _usable(store: Mapping[str, Any]) -> int:
     """Members that count: completed and in progress (failed and cancelled ones do not serve)."""
-    return int(store.file_counts.completed + store.file_counts.in_progress)
+    counts = store["file_counts"]
+    return int(counts.get("completed") or 0) + int(counts.get("in_progress") or 0)
 
 
-def _usage(store: Any) -> dict[str, Any]:
-    return usage_record(store.id, store.usage_bytes, _usable(store))
+def _usage(store: Mapping[str, Any]) -> dict[str, Any]:
+    return usage_record(store["id"], store.get("usage_bytes"), _usable(store))
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -61,7 +61,7 @@ def test_uploads_stream_and_hash_what_was_sent_even_when_sent_twice(asst_emulato
 
 def test_a_large_store_attaches_in_batches_of_the_api_limit_with_counts(asst_emulator, client):
     storage = Storage(client)
-    file_id = client.files.create(file=("a.md", b"# A\n"), purpose="assistants").id
+    file_id = storage.upload("a.md", b"# A\n")
     store_id = storage.create_store("s", {})
     members = [(file_id, {"path": f"docs/{i}.md"}) for i in range(BATCH + 1)]
     said: list[int] = []

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
-import openai
 import pytest
 
 from asst_deploy.backends.client import Connection, open_client
 from asst_deploy.backends.ratelimit import Limiter, RateLimitedTransport, parse_duration, retry_after
 from asst_deploy.backends.transport import BySchemeTransport
+from asst_deploy.backends.wire import StatusError
 
 
 def _connection(emulator: Any, **kw: Any) -> Connection:
@@ -48,7 +48,7 @@ def test_429_storm_is_ridden_out_whatever_max_retries_says(asst_emulator):
     log = io.StringIO()
     with open_client(_connection(asst_emulator, max_retries=0), log=log) as client:
         with ThreadPoolExecutor(8) as pool:
-            ids = list(pool.map(lambda i: client.vector_stores.create(name=f"s{i}").id, range(24)))
+            ids = list(pool.map(lambda i: client.post("/vector_stores", {"name": f"s{i}"})["id"], range(24)))
     assert len(set(ids)) == 24
     assert asst_emulator.counter()["POST /v1/vector_stores"] == 24 + asst_emulator.rate_limited()
     assert asst_emulator.rate_limited() >= 12  # every 2nd request was refused, and retried by the tool
@@ -64,8 +64,9 @@ def test_429_storm_is_ridden_out_whatever_max_retries_says(asst_emulator):
 def test_429s_stop_at_the_budget_and_the_sdk_does_not_start_another(asst_emulator):
     log = io.StringIO()
     with open_client(_connection(asst_emulator, max_retries=2, rate_limit_budget=0.3), log=log) as client:
-        with pytest.raises(openai.RateLimitError):
-            client.models.list()
+        with pytest.raises(StatusError) as refused:
+            client.get("/models")
+    assert refused.value.status_code == 429
     tries = asst_emulator.counter()["GET /v1/models"]
     assert 3 < tries <= 0.3 / 0.05 + 2  # more than the SDK's 2 retries, fewer than a second budget
     assert "rate limit: 429 on GET /v1/models; waiting" in log.getvalue()
@@ -76,7 +77,7 @@ def test_pacing_from_the_ratelimit_headers_keeps_429s_few(asst_emulator):
     """Without retry-after: the reset header says how long; pacing keeps most requests from a 429."""
     with open_client(_connection(asst_emulator, max_retries=0, concurrency=4)) as client:
         with ThreadPoolExecutor(4) as pool:
-            listed = list(pool.map(lambda _: len(client.models.list().data), range(20)))
+            listed = list(pool.map(lambda _: len(client.get("/models")["data"]), range(20)))
     assert all(listed)
     assert asst_emulator.counter()["GET /v1/models"] == 20 + asst_emulator.rate_limited()
     # a client that only retries would be refused for most of the 15 requests beyond the burst,
@@ -121,8 +122,9 @@ def test_the_time_waited_is_wall_time_not_summed_over_requests():
 def test_a_spent_quota_is_not_retried_by_the_tool_or_the_sdk(asst_emulator, cli):
     """insufficient_quota is a 429 that waiting does not cure: one request, then the error."""
     with open_client(_connection(asst_emulator, max_retries=2)) as client:
-        with pytest.raises(openai.RateLimitError, match="exceeded your current quota"):
-            client.models.list()
+        with pytest.raises(StatusError, match="exceeded your current quota") as refused:
+            client.get("/models")
+    assert refused.value.status_code == 429
     assert asst_emulator.counter() == {"GET /v1/models": 1}  # the SDK retried it twice more
     result = cli("plan", code=1)
     assert "exceeded your current quota" in result.output and "refused (429) and retried" not in result.output
@@ -158,7 +160,7 @@ def test_apply_rides_out_a_429_storm_with_no_sdk_retries(cli, asst_emulator):
 def test_a_plain_http_server_gets_no_tls_transport(asst_emulator):
     """The CA bundle (~0.1 s of CPU) is loaded only for https://, at its first request; a command
     against an http:// server (the emulator) never makes that transport."""
-    transport = BySchemeTransport(openai.DEFAULT_CONNECTION_LIMITS)
+    transport = BySchemeTransport(httpx2.Limits())
     with httpx2.Client(transport=transport, headers={"authorization": "Bearer sk-x"}) as http:
         assert http.get(f"{asst_emulator.base_url}/models").status_code == 200
         assert http.get(f"{asst_emulator.base_url}/models").status_code == 200

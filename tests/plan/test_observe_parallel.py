@@ -14,7 +14,7 @@ from asst_deploy.ownership import MARKER_KEY, Owner
 
 
 @pytest.mark.asst_emulator(latency_ms=100)
-def test_the_list_chains_of_a_plan_run_at_the_same_time(asst_emulator, openai_client):
+def test_the_list_chains_of_a_plan_run_at_the_same_time(asst_emulator, openai_client, api_client):
     owner = Owner("proj", "dev")
     store = openai_client.vector_stores.create(name="s", metadata={MARKER_KEY: owner.marker("bot")})
     openai_client.post("/assistants", body={"model": "gpt-4o", "metadata": {MARKER_KEY: owner.marker("bot")}},
@@ -22,18 +22,18 @@ def test_the_list_chains_of_a_plan_run_at_the_same_time(asst_emulator, openai_cl
     asst_emulator.reset_counter()
     # the lock does not know the store: its files are listed too (a chain of two)
     lock = LockDocument.from_dict({"project": "proj", "environment": "dev", "assistants": {}})
-    observed = observe([AssistantsTarget(openai_client)], Storage(openai_client), owner, lock)
+    observed = observe([AssistantsTarget(api_client)], Storage(api_client), owner, lock)
     assert [a.name for a in observed.assistants] == ["bot"]
     assert [s.id for s in observed.vector_stores] == [store.id] and observed.vector_stores[0].files == ()
     assert asst_emulator.total_requests() == 4  # assistants, files, stores, the store's files
     assert asst_emulator.peak_concurrency() == 3  # the first three at once; the store's files after its list
 
 
-def test_a_store_deleted_between_the_two_lists_is_gone_not_an_error(asst_emulator, openai_client):
+def test_a_store_deleted_between_the_two_lists_is_gone_not_an_error(asst_emulator, openai_client, api_client):
     """Regression (found by the slow two-clones walk, seed 93): another clone deleted a store after
     this plan listed the stores and before it listed that store's files; the 404 stopped the apply.
     Its files' list now says the store is gone (observe then plans it as absent)."""
-    storage = Storage(openai_client)
+    storage = Storage(api_client)
     kept = openai_client.vector_stores.create(name="kept")
     gone = openai_client.vector_stores.create(name="gone")
     openai_client.vector_stores.delete(gone.id)

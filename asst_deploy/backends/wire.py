@@ -1,0 +1,221 @@
+"""The tool's own client for the OpenAI REST API: JSON in, JSON out, over httpx (``httpx2``, the
+HTTP library the ``openai`` SDK is built on and installs).
+
+Why not the SDK's client (issue 17): ``import openai`` loads its 468 ``openai.types`` modules
+first, whatever is then used of it: about 1.3 s of the 1.4 s of CPU that ``import openai`` costs
+on the bench machine, more than everything else a no-op plan of 300 assistants does. This tool
+never builds those types: it sends JSON it has built and checked itself and reads the answers as
+plain dicts (the backends turn them into neutral records). Each request through the SDK also costs
+about 1.2 ms more CPU than through httpx alone (its option and header models), which bounds how
+fast an apply can go on a small machine.
+
+The SDK stays the reference. This client sends what the SDK sends for the same call (path,
+query, ``Authorization``/``api-key``, ``OpenAI-Organization``, ``OpenAI-Project``,
+``OPENAI_CUSTOM_HEADERS``, ``OpenAI-Beta``, the JSON or multipart body), retries what it retries
+and waits as long (``retry_delay`` and ``should_retry`` follow ``openai._base_client``), and
+tests/contract/test_wire_vs_sdk.py checks both against the installed SDK. Rate limits (429) are
+the transport's (ratelimit.py), as before.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import math
+import random
+import time
+from typing import Any, Iterator, Mapping
+
+import httpx2
+
+INITIAL_RETRY_DELAY = 0.5  # openai._constants
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER_DELAY = 120.0
+
+
+class WireError(Exception):
+    """A request that did not get a usable answer."""
+
+    def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
+        super().__init__(message)
+        self.method = method
+        self.url = url
+
+
+class StatusError(WireError):
+    """The server answered with an error status; ``body`` is its JSON (or text)."""
+
+    def __init__(self, status_code: int, body: Any, headers: Mapping[str, str], *, method: str, url: str) -> None:
+        self.status_code = status_code
+        self.body = body
+        self.headers = dict(headers)
+        super().__init__(f"Error code: {status_code} - {body}", method=method, url=url)
+
+    @property
+    def message(self) -> str:
+        """The API's own ``error.message`` when it sent one."""
+        inner = self.body.get("error", self.body) if isinstance(self.body, dict) else None
+        if isinstance(inner, dict) and inner.get("message"):
+            return str(inner["message"])
+        return str(self.body)
+
+
+class TimedOut(WireError):
+    """No answer within the timeout (after the retries)."""
+
+
+class Unreachable(WireError):
+    """No connection to the server (after the retries)."""
+
+
+def retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """Seconds the server asks for (``retry-after-ms``, ``retry-after`` as seconds or an HTTP
+    date), or None: as ``openai._base_client._parse_retry_after_header``."""
+    if headers is None:
+        return None
+    for name, divisor in (("retry-after-ms", 1000), ("retry-after", 1)):
+        value = headers.get(name)
+        if value is None:
+            continue
+        try:
+            delay = float(value)
+        except ValueError:
+            continue
+        if delay == math.inf and value.strip().lower() not in ("inf", "+inf", "infinity", "+infinity"):
+            return MAX_RETRY_AFTER_DELAY + 1
+        return delay / divisor
+    raw = headers.get("retry-after")
+    try:
+        parsed = email.utils.parsedate_tz(raw)
+        if parsed is None:
+            return None
+        return email.utils.mktime_tz(parsed) - time.time()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def should_retry(status_code: int, headers: Mapping[str, str]) -> bool:
+    """Whether an error answer is worth another attempt: as ``openai._base_client._should_retry``."""
+    wait = retry_after(headers)
+    if wait is not None and math.isfinite(wait) and wait > MAX_RETRY_AFTER_DELAY:
+        return False
+    said = headers.get("x-should-retry")
+    if said == "true":
+        return True
+    if said == "false":
+        return False
+    return status_code in (408, 409, 429) or status_code >= 500
+
+
+def retry_delay(retries_done: int, headers: Mapping[str, str] | None = None) -> float:
+    """How long to wait before the next attempt: as ``openai._base_client._calculate_retry_timeout``."""
+    wait = retry_after(headers)
+    if wait is not None and math.isfinite(wait) and 0 < wait <= MAX_RETRY_AFTER_DELAY:
+        return wait
+    sleep = min(INITIAL_RETRY_DELAY * pow(2.0, min(retries_done, 1000)), MAX_RETRY_DELAY)
+    return max(sleep * (1 - 0.25 * random.random()), 0.0)
+
+
+class Wire:
+    """One account's API: a base URL, the headers and query every request carries, retries and a
+    timeout, over one ``httpx2.Client`` (shared by ``with_retries`` copies and by every thread)."""
+
+    def __init__(self, http: httpx2.Client, base_url: str, *, headers: Mapping[str, str],
+                 params: Mapping[str, str] | None = None, max_retries: int = 2, timeout: float = 60.0) -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/") + "/"
+        self.headers = dict(headers)
+        self.params = dict(params or {})
+        self.max_retries = max_retries
+        self.timeout = timeout
+
+    def with_retries(self, max_retries: int) -> Wire:
+        """The same client with another retry count (creates go out with none: once.py)."""
+        return Wire(self.http, self.base_url, headers=self.headers, params=self.params,
+                    max_retries=max_retries, timeout=self.timeout)
+
+    # -- the verbs ----------------------------------------------------------------------------
+    def get(self, path: str, *, params: Mapping[str, Any] | None = None,
+            headers: Mapping[str, str] | None = None) -> Any:
+        return self.request("GET", path, params=params, headers=headers)
+
+    def post(self, path: str, body: Mapping[str, Any] | None = None, *,
+             headers: Mapping[str, str] | None = None) -> Any:
+        return self.request("POST", path, json_body=body if body is not None else {}, headers=headers)
+
+    def delete(self, path: str, *, headers: Mapping[str, str] | None = None) -> Any:
+        return self.request("DELETE", path, headers=headers)
+
+    def upload(self, path: str, *, files: Mapping[str, Any], data: Mapping[str, str]) -> Any:
+        """A multipart POST (``/files``); a file object is read from its start again on a retry."""
+        return self.request("POST", path, files=files, data=data)
+
+    def pages(self, path: str, *, params: Mapping[str, Any] | None = None,
+              headers: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
+        """Every item of a cursor-paged list, as the SDK's ``SyncCursorPage`` walks it:
+        ``after=<last id>`` while ``has_more`` is not false."""
+        after: str | None = None
+        while True:
+            query = dict(params or {})
+            if after is not None:
+                query["after"] = after
+            page = self.get(path, params=query, headers=headers)
+            if not isinstance(page, dict):
+                raise TypeError(f"expected a JSON object, got {type(page).__name__}")
+            data = page.get("data") or []
+            yield from data
+            last = data[-1].get("id") if data and isinstance(data[-1], dict) else None
+            if page.get("has_more") is False or not isinstance(last, str):
+                return
+            after = last
+
+    # -- one request, with retries -------------------------------------------------------------
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                json_body: Any = None, files: Mapping[str, Any] | None = None,
+                data: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> Any:
+        url = self.base_url + path.lstrip("/")
+        merged = {**self.headers, **(headers or {})}
+        content: bytes | None = None
+        if json_body is not None:
+            content = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
+            merged["Content-Type"] = "application/json"
+        query = {**self.params, **{k: _query_value(v) for k, v in (params or {}).items() if v is not None}}
+        retries_done = 0
+        while True:
+            try:
+                response = self.http.request(method, url, params=query or None, content=content, files=files,
+                                             data=data, headers=merged, timeout=self.timeout)
+            except httpx2.TimeoutException as exc:
+                if retries_done < self.max_retries:
+                    time.sleep(retry_delay(retries_done))
+                    retries_done += 1
+                    continue
+                raise TimedOut("Request timed out.", method=method, url=url) from exc
+            except httpx2.TransportError as exc:
+                if retries_done < self.max_retries:
+                    time.sleep(retry_delay(retries_done))
+                    retries_done += 1
+                    continue
+                raise Unreachable("Connection error.", method=method, url=url) from exc
+            if response.status_code < 400:
+                return response.json() if response.content else None
+            if retries_done < self.max_retries and should_retry(response.status_code, response.headers):
+                wait = retry_delay(retries_done, response.headers)
+                response.close()
+                time.sleep(wait)
+                retries_done += 1
+                continue
+            raise StatusError(response.status_code, _body(response), response.headers, method=method, url=url)
+
+
+def _query_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _body(response: httpx2.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
