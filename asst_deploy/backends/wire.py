@@ -177,7 +177,7 @@ class Wire:
         merged = {**self.headers, **(headers or {})}
         content: bytes | None = None
         if json_body is not None:
-            content = json.dumps(json_body, ensure_ascii=False, separators=(",", ":")).encode()
+            content = json.dumps(json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
             merged["Content-Type"] = "application/json"
         query = {**self.params, **{k: _query_value(v) for k, v in (params or {}).items() if v is not None}}
         retries_done = 0
