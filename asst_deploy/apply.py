@@ -20,6 +20,7 @@ from typing import Any, Callable, Mapping
 
 from .backends.base import Resources, Target
 from .backends.storage import Storage
+from .defaults import DEFAULT_PARALLELISM
 from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
 from .hashing import HashingReader, sha256_file
 from .lockentry import FILE_ROLES, LockedFile, LockEntry
@@ -48,7 +49,7 @@ __all__ = ["Applier", "ApplyOptions", "LockState"]
 
 @dataclass
 class ApplyOptions:
-    parallelism: int = 8
+    parallelism: int = DEFAULT_PARALLELISM
     wait_timeout: float = 600.0
     progress: Callable[[str], None] = lambda line: None
 

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import click
 
+from .defaults import DEFAULT_PARALLELISM
 from .errors import EXIT_ERROR, EXIT_INTERRUPTED, AsstDeployError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -60,7 +61,7 @@ _account = _apply_all([
 # plan, apply and destroy.
 _tuning = _apply_all([
     click.option("--target", "targets", multiple=True, metavar="NAME", help="Only this assistant (repeatable)."),
-    click.option("--parallelism", type=click.IntRange(1, 64), help="Concurrent requests (default 8)."),
+    click.option("--parallelism", type=click.IntRange(1, 64), help=f"Concurrent requests (default {DEFAULT_PARALLELISM})."),
     click.option("--max-retries", type=click.IntRange(0, 20), help="SDK retries per request (default 2)."),
     click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (default 60)."),
     click.option("--rate-limit-wait", type=click.FloatRange(min=0),

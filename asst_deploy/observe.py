@@ -18,6 +18,7 @@ from typing import Any, Iterable, Mapping
 
 from .backends.base import Target
 from .backends.storage import Storage
+from .defaults import DEFAULT_PARALLELISM
 from .errors import ApiGone
 from .lockentry import LockDocument, LockEntry
 from .ownership import MARKER_KEY, Owner
@@ -31,7 +32,7 @@ def observe(
     owner: Owner,
     lock: LockDocument,
     *,
-    parallelism: int = 8,
+    parallelism: int = DEFAULT_PARALLELISM,
     must_list: frozenset[str] = frozenset(),
 ) -> Observed:
     """Everything this project and environment own on the account, and nothing else.

@@ -15,6 +15,7 @@ from .backends.base import Target
 from .backends.client import Connection, open_client
 from .backends.models import ModelCheck
 from .backends.storage import Storage
+from .defaults import DEFAULT_PARALLELISM
 from .errors import AsstDeployError
 from .lockentry import LockDocument, read_document
 from .lockfile import LockfileError
@@ -109,7 +110,7 @@ def load(options: Options, *, err: TextIO | None = None) -> Loaded:
     backend = options.backend or os.environ.get("ASST_DEPLOY_BACKEND") or settings["backend"] or "openai"
     if backend not in ("openai", "azure", "local"):
         raise AsstDeployError(f"unknown backend {backend!r}; use openai, azure or local")
-    parallelism = _first(options.parallelism, settings["parallelism"], 8)
+    parallelism = _first(options.parallelism, settings["parallelism"], DEFAULT_PARALLELISM)
     connection = Connection(
         backend=backend,
         base_url=settings["base_url"],

@@ -31,7 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 CLI = str(BIN / "asst-deploy") if (BIN / "asst-deploy").exists() else shutil.which("asst-deploy") or "asst-deploy"
-PARALLELISM = 8
+from asst_deploy.defaults import DEFAULT_PARALLELISM as PARALLELISM  # the bounds assume the tool's default
 PAGE = 100
 FAULTS_FILE = HERE / "faults-totals.json"  # written by the slow fault suite (tests/faults)
 

@@ -8,14 +8,16 @@ import os
 import re
 import sys
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO
+from typing import Callable, Iterator, TextIO
 
 from .. import __version__
+from ..defaults import DEFAULT_PARALLELISM
 from ..errors import AsstDeployError
+from .http11 import Http11
+from .ratelimit import Limiter, RateLimited
 from .wire import Wire
 
 LOCAL_API_KEY = "sk-local-emulator"
@@ -35,16 +37,11 @@ class Connection:
     timeout: float = 60.0
     project_dir: Path | None = None  # local: the emulator's state lives under .asst-deploy/
     verbose: bool = False
-    concurrency: int = 8  # the most requests in flight at once (--parallelism)
+    concurrency: int = DEFAULT_PARALLELISM  # the most requests in flight at once (--parallelism)
     rate_limit_budget: float = 600.0  # seconds one request may wait for the rate limit, 429s included
 
 
 OPENAI_BASE_URL = "https://api.openai.com/v1"
-# openai._constants.DEFAULT_CONNECTION_LIMITS: the pool the SDK's own client keeps
-MAX_CONNECTIONS = 1000
-MAX_KEEPALIVE = 100
-
-
 def secrets() -> list[str]:
     """Every credential this process could send, so that no output ever shows one."""
     names = ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "OPENAI_ADMIN_KEY")
@@ -68,69 +65,42 @@ def request_line(method: str, path: str, status: int, ms: float) -> str:
     return redact(f"  {method} {shown} {status} {ms:.0f} ms")
 
 
-def _verbose_hooks(stream: TextIO) -> dict[str, list[Callable[[Any], None]]]:
-    started: dict[int, float] = {}
-    writing = threading.Lock()  # requests run in parallel: one whole line per write, one writer at a time
+def verbose_lines(stream: TextIO) -> Callable[[str, str, int, float], None]:
+    """What ``-v`` prints for each answer: one whole line per write, however many threads answer."""
+    writing = threading.Lock()
 
-    def on_request(request: Any) -> None:
-        started[id(request)] = time.perf_counter()
-
-    def on_response(response: Any) -> None:
-        request = response.request
-        ms = (time.perf_counter() - started.pop(id(request), time.perf_counter())) * 1000
-        line = request_line(request.method, request.url.raw_path.decode("ascii", "replace"), response.status_code, ms)
+    def on_answer(method: str, path: str, status: int, ms: float) -> None:
+        line = request_line(method, path, status, ms)
         with writing:
             stream.write(line + "\n")
             stream.flush()
 
-    return {"request": [on_request], "response": [on_response]}
+    return on_answer
 
 
-def _http_client(conn: Connection, stream: TextIO) -> tuple[Any, Any]:
-    """An httpx client as the SDK makes its own, with every request going through one rate limiter.
-
-    A custom transport turns off httpx's proxies from the environment, so they are mounted here
-    (each behind the same limiter), as httpx would have done."""
-    import httpx2
-
-    from .ratelimit import Limiter, RateLimitedTransport
-    from .transport import BySchemeTransport
-
+def _sender(conn: Connection, stream: TextIO) -> tuple[Http11, Limiter, RateLimited]:
+    """The HTTP connections of a command, with every request going through one rate limiter."""
+    http = Http11(conn.timeout, on_answer=verbose_lines(stream) if conn.verbose else None)
     limiter = Limiter(conn.concurrency, conn.rate_limit_budget, say=lambda line: print(line, file=stream, flush=True))
-    limits = httpx2.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_KEEPALIVE)
-
-    def transport(proxy: Any = None) -> Any:
-        return RateLimitedTransport(BySchemeTransport(limits, proxy), limiter)
-
-    try:
-        from httpx2._utils import get_environment_proxies
-
-        proxies: dict[str, str | None] = get_environment_proxies()
-    except ImportError:  # pragma: no cover - a future httpx2 without it: no proxies from the environment
-        proxies = {}
-    hooks = _verbose_hooks(stream) if conn.verbose else {}
-    mounts = {pattern: transport(url) if url else None for pattern, url in proxies.items()}
-    client = httpx2.Client(transport=transport(), mounts=mounts or None, event_hooks=hooks,
-                           timeout=conn.timeout, follow_redirects=True)
-    return client, limiter
+    return http, limiter, RateLimited(http.send, limiter)
 
 
 @contextmanager
 def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Wire]:
     """The client for a command; the embedded emulator (``local``) runs only as long as it."""
     stream = log or sys.stderr
-    http_client, limiter = _http_client(conn, stream)
+    http, limiter, send = _sender(conn, stream)
     try:
-        yield from _open(conn, http_client)
+        yield from _open(conn, send)
     finally:
-        http_client.close()
+        http.close()
         if (said := limiter.summary()) is not None:
             print(said, file=stream)
 
 
-def _open(conn: Connection, http_client: Any) -> Iterator[Wire]:
+def _open(conn: Connection, send: RateLimited) -> Iterator[Wire]:
     def wire(base_url: str, headers: dict[str, str], params: dict[str, str] | None = None) -> Wire:
-        return Wire(http_client, base_url, headers={**BASE_HEADERS, **headers}, params=params,
+        return Wire(send, base_url, headers={**BASE_HEADERS, **headers}, params=params,
                     max_retries=conn.max_retries, timeout=conn.timeout)
 
     if conn.backend == "local":

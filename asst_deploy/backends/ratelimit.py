@@ -1,8 +1,7 @@
 """Running at the account's rate limit: pacing, adaptive concurrency and 429 retries of our own.
 
-Every request of a command goes through one ``RateLimitedTransport``, the httpx transport of the
-client the SDK is given (``http_client=``), so the SDK's own machinery (timeouts, retries of other
-errors, typed errors) is untouched. The transport
+Every request of a command goes through one ``RateLimited`` sender, under the API client's own
+retries of other errors (wire.py), so those are untouched. It
 
 - paces request starts from the ``x-ratelimit-limit/remaining/reset-requests`` headers (and the
   tokens trio): it keeps an estimate of the account's request bucket (what the last answer said
@@ -15,7 +14,7 @@ errors, typed errors) is untouched. The transport
   whatever ``--max-retries`` says for other errors, and says on stderr that it waits.
 
 A 429 that means the quota is spent (``insufficient_quota``) is not a rate limit: it is not retried,
-by the transport or by the SDK (which would otherwise retry any 429 ``--max-retries`` times).
+here or by the client (which would otherwise retry any 429 ``--max-retries`` times).
 """
 
 from __future__ import annotations
@@ -26,10 +25,12 @@ import random
 import re
 import threading
 import time
-import zlib
-from typing import Callable
+import urllib.parse
+from typing import Any, Callable, Mapping
 
-import httpx2
+from .http11 import Answer
+
+Headers = Mapping[str, str]  # lower-case names (http11.Answer), or any case-insensitive mapping
 
 DEFAULT_BUDGET = 600.0  # seconds one request may spend waiting for the rate limit
 _DURATION = re.compile(r"(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m(?!s))?(?:(?P<s>\d+(?:\.\d+)?)s)?"
@@ -53,7 +54,7 @@ def parse_duration(value: str | None) -> float | None:
     return parts.get("h", 0) * 3600 + parts.get("m", 0) * 60 + parts.get("s", 0) + parts.get("ms", 0) / 1000
 
 
-def retry_after(headers: httpx2.Headers) -> float | None:
+def retry_after(headers: Headers) -> float | None:
     """What the server asks a refused request to wait, in seconds, or None when it does not say."""
     for name, divisor in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
         raw = headers.get(name)
@@ -73,7 +74,7 @@ def retry_after(headers: httpx2.Headers) -> float | None:
     return None
 
 
-def _bucket(headers: httpx2.Headers, kind: str) -> tuple[int | None, int | None, float | None]:
+def _bucket(headers: Headers, kind: str) -> tuple[int | None, int | None, float | None]:
     def number(name: str) -> int | None:
         raw = headers.get(f"x-ratelimit-{name}-{kind}")
         try:
@@ -140,13 +141,13 @@ class Limiter:
             return now
         return now - self._tokens / self._rate
 
-    def passed(self, headers: httpx2.Headers) -> None:
+    def passed(self, headers: Headers) -> None:
         with self._cond:
             self.window = min(float(self.ceiling), self.window + 1.0 / self.window)
             self._release()
             self._pace(headers)
 
-    def refused_now(self, epoch: int, headers: httpx2.Headers, wait: float) -> None:
+    def refused_now(self, epoch: int, headers: Headers, wait: float) -> None:
         with self._cond:
             self.refused += 1
             if epoch == self._epoch:  # the first refusal of this window: halve it
@@ -166,7 +167,7 @@ class Limiter:
         self.in_flight -= 1
         self._cond.notify_all()
 
-    def _pace(self, headers: httpx2.Headers) -> None:
+    def _pace(self, headers: Headers) -> None:
         """Take in what an answer says of the account's buckets (the lock is held, this request
         released). Requests: the estimate becomes what remains less the requests still in flight
         (they may not have been counted yet: the estimate errs low, so the bucket is never
@@ -214,56 +215,43 @@ class Limiter:
                 f"waiting, at most {self.ceiling} and at least {self.lowest} request(s) at a time")
 
 
-class RateLimitedTransport(httpx2.BaseTransport):
-    """The client's transport: every attempt passes the limiter; 429s are retried here."""
+class RateLimited:
+    """The client's sender (http11.py) behind the limiter: every attempt passes it; 429s are retried here."""
 
-    def __init__(self, inner: httpx2.BaseTransport, limiter: Limiter) -> None:
-        self.inner = inner
+    def __init__(self, send: Callable[..., Answer], limiter: Limiter) -> None:
+        self.send = send
         self.limiter = limiter
 
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+    def __call__(self, method: str, url: str, headers: Mapping[str, str], body: Any) -> Answer:
         deadline: float | None = None
         attempt = 0
         while True:
             epoch = self.limiter.acquire()
             try:
-                response = self.inner.handle_request(request)
+                answer = self.send(method, url, headers, body)
             except BaseException:
                 self.limiter.done()
                 raise
-            if response.status_code != 429:
-                self.limiter.passed(response.headers)
-                return response
-            body = b"".join(response.iter_raw())
-            response.close()
-            refused = httpx2.Response(429, headers=response.headers, content=body, request=request,
-                                      extensions=response.extensions)
-            if _quota_spent(body, response.headers):  # not a rate limit: no retry, here or by the SDK
+            if answer.status != 429:
+                self.limiter.passed(answer.headers)
+                return answer
+            if _quota_spent(answer.body, answer.headers):  # not a rate limit: no retry, here or by the client
                 self.limiter.done()
-                refused.headers["x-should-retry"] = "false"
-                return refused
+                answer.headers["x-should-retry"] = "false"
+                return answer
             now = time.monotonic()
             deadline = deadline if deadline is not None else now + self.limiter.budget
-            wait = retry_after(response.headers)
+            wait = retry_after(answer.headers)
             if wait is None:  # nothing said: back off, with jitter so the threads spread out
                 wait = min(0.5 * 2 ** attempt, 8.0) * (1 - 0.25 * random.random())
             attempt += 1
-            self.limiter.refused_now(epoch, response.headers, wait)
+            self.limiter.refused_now(epoch, answer.headers, wait)
             if now + wait > deadline:
-                # spent: the SDK must not start another budget of its own on top of this one
-                refused.headers["x-should-retry"] = "false"
-                return refused
-            self.limiter.waiting(f"429 on {request.method} {request.url.path}", wait)
-
-    def close(self) -> None:
-        self.inner.close()
+                # spent: the client must not start another budget of its own on top of this one
+                answer.headers["x-should-retry"] = "false"
+                return answer
+            self.limiter.waiting(f"429 on {method} {urllib.parse.urlsplit(url).path}", wait)
 
 
-def _quota_spent(body: bytes, headers: httpx2.Headers) -> bool:
-    encoding = (headers.get("content-encoding") or "").lower()
-    if encoding in ("gzip", "deflate"):
-        try:
-            body = zlib.decompress(body, 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS)
-        except zlib.error:
-            return False
-    return b"insufficient_quota" in body
+def _quota_spent(body: bytes, headers: Mapping[str, str]) -> bool:
+    return b"insufficient_quota" in body  # the answer is already decoded (http11.py)

@@ -1,13 +1,13 @@
-"""The tool's own client for the OpenAI REST API: JSON in, JSON out, over httpx (``httpx2``, the
-HTTP library the ``openai`` SDK is built on and installs).
+"""The tool's own client for the OpenAI REST API: JSON in, JSON out, over HTTP/1.1 keep-alive
+connections (http11.py).
 
 Why not the SDK's client (issue 17): ``import openai`` loads its 468 ``openai.types`` modules
 first, whatever is then used of it: about 1.3 s of the 1.4 s of CPU that ``import openai`` costs
 on the bench machine, more than everything else a no-op plan of 300 assistants does. This tool
 never builds those types: it sends JSON it has built and checked itself and reads the answers as
 plain dicts (the backends turn them into neutral records). Each request through the SDK also costs
-about 1.2 ms more CPU than through httpx alone (its option and header models), which bounds how
-fast an apply can go on a small machine.
+about 2.2 ms more CPU than through ``http.client`` (the SDK's option and header models, then
+httpx's), which bounds how fast an apply can go on a small machine.
 
 The SDK stays the reference. This client sends what the SDK sends for the same call (path,
 query, ``Authorization``/``api-key``, ``OpenAI-Organization``, ``OpenAI-Project``,
@@ -20,13 +20,17 @@ the transport's (ratelimit.py), as before.
 from __future__ import annotations
 
 import email.utils
+import http.client
 import json
 import math
 import random
 import time
-from typing import Any, Iterator, Mapping
+import urllib.parse
+from typing import Any, Callable, Iterator, Mapping
 
-import httpx2
+from .http11 import Answer, Multipart
+
+Send = Callable[[str, str, Mapping[str, str], Any], Answer]  # method, url, headers, body
 
 INITIAL_RETRY_DELAY = 0.5  # openai._constants
 MAX_RETRY_DELAY = 8.0
@@ -118,11 +122,12 @@ def retry_delay(retries_done: int, headers: Mapping[str, str] | None = None) -> 
 
 class Wire:
     """One account's API: a base URL, the headers and query every request carries, retries and a
-    timeout, over one ``httpx2.Client`` (shared by ``with_retries`` copies and by every thread)."""
+    timeout, over one sender (http11.py behind the rate limiter, shared by ``with_retries`` copies
+    and by every thread)."""
 
-    def __init__(self, http: httpx2.Client, base_url: str, *, headers: Mapping[str, str],
+    def __init__(self, send: Send, base_url: str, *, headers: Mapping[str, str],
                  params: Mapping[str, str] | None = None, max_retries: int = 2, timeout: float = 60.0) -> None:
-        self.http = http
+        self.send = send
         self.base_url = base_url.rstrip("/") + "/"
         self.headers = dict(headers)
         self.params = dict(params or {})
@@ -131,7 +136,7 @@ class Wire:
 
     def with_retries(self, max_retries: int) -> Wire:
         """The same client with another retry count (creates go out with none: once.py)."""
-        return Wire(self.http, self.base_url, headers=self.headers, params=self.params,
+        return Wire(self.send, self.base_url, headers=self.headers, params=self.params,
                     max_retries=max_retries, timeout=self.timeout)
 
     # -- the verbs ----------------------------------------------------------------------------
@@ -148,7 +153,7 @@ class Wire:
 
     def upload(self, path: str, *, files: Mapping[str, Any], data: Mapping[str, str]) -> Any:
         """A multipart POST (``/files``); a file object is read from its start again on a retry."""
-        return self.request("POST", path, files=files, data=data)
+        return self.request("POST", path, body=Multipart(data, files))
 
     def pages(self, path: str, *, params: Mapping[str, Any] | None = None,
               headers: Mapping[str, str] | None = None) -> Iterator[dict[str, Any]]:
@@ -171,41 +176,40 @@ class Wire:
 
     # -- one request, with retries -------------------------------------------------------------
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                json_body: Any = None, files: Mapping[str, Any] | None = None,
-                data: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None) -> Any:
+                json_body: Any = None, body: Multipart | None = None,
+                headers: Mapping[str, str] | None = None) -> Any:
         url = self.base_url + path.lstrip("/")
+        query = {**self.params, **{k: _query_value(v) for k, v in (params or {}).items() if v is not None}}
+        if query:
+            url += "?" + urllib.parse.urlencode(query)
         merged = {**self.headers, **(headers or {})}
-        content: bytes | None = None
+        content: bytes | Multipart | None = body
         if json_body is not None:
             content = json.dumps(json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
             merged["Content-Type"] = "application/json"
-        query = {**self.params, **{k: _query_value(v) for k, v in (params or {}).items() if v is not None}}
         retries_done = 0
         while True:
             try:
-                response = self.http.request(method, url, params=query or None, content=content, files=files,
-                                             data=data, headers=merged, timeout=self.timeout)
-            except httpx2.TimeoutException as exc:
+                answer = self.send(method, url, merged, content)
+            except TimeoutError as exc:
                 if retries_done < self.max_retries:
                     time.sleep(retry_delay(retries_done))
                     retries_done += 1
                     continue
                 raise TimedOut("Request timed out.", method=method, url=url) from exc
-            except httpx2.TransportError as exc:
+            except (OSError, http.client.HTTPException) as exc:
                 if retries_done < self.max_retries:
                     time.sleep(retry_delay(retries_done))
                     retries_done += 1
                     continue
                 raise Unreachable("Connection error.", method=method, url=url) from exc
-            if response.status_code < 400:
-                return response.json() if response.content else None
-            if retries_done < self.max_retries and should_retry(response.status_code, response.headers):
-                wait = retry_delay(retries_done, response.headers)
-                response.close()
-                time.sleep(wait)
+            if answer.status < 300:
+                return json.loads(answer.body) if answer.body else None
+            if retries_done < self.max_retries and should_retry(answer.status, answer.headers):
+                time.sleep(retry_delay(retries_done, answer.headers))
                 retries_done += 1
                 continue
-            raise StatusError(response.status_code, _body(response), response.headers, method=method, url=url)
+            raise StatusError(answer.status, _body(answer.body), answer.headers, method=method, url=url)
 
 
 def _query_value(value: Any) -> Any:
@@ -214,8 +218,8 @@ def _query_value(value: Any) -> Any:
     return value
 
 
-def _body(response: httpx2.Response) -> Any:
+def _body(raw: bytes) -> Any:
     try:
-        return response.json()
+        return json.loads(raw)
     except ValueError:
-        return response.text
+        return raw.decode("utf-8", "replace")

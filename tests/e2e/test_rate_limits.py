@@ -8,15 +8,14 @@ import io
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 
 from asst_deploy.backends.client import Connection, open_client
-from asst_deploy.backends.ratelimit import Limiter, RateLimitedTransport, parse_duration, retry_after
-from asst_deploy.backends.transport import BySchemeTransport
+from asst_deploy.backends.http11 import Http11
+from asst_deploy.backends.ratelimit import Limiter, RateLimited, parse_duration, retry_after
 from asst_deploy.backends.wire import StatusError
 
 
@@ -91,12 +90,14 @@ def test_the_burst_the_bucket_holds_goes_at_once_and_only_then_requests_are_pace
     than --parallelism remained: the last 7 here waited). One after another, so that the server's
     answers arrive in order. (Pacing beyond the burst: the test below.)"""
     limiter = Limiter(8, budget=30)
-    with httpx2.Client(transport=RateLimitedTransport(httpx2.HTTPTransport(), limiter),
-                       headers={"authorization": "Bearer sk-x"}) as http:
-        def get() -> int:
-            return http.get(f"{asst_emulator.base_url}/models").status_code
+    http = Http11(30.0)
+    send = RateLimited(http.send, limiter)
 
-        assert {get() for _ in range(20)} == {200}
+    def get() -> int:
+        return send("GET", f"{asst_emulator.base_url}/models", {"authorization": "Bearer sk-x"}, None).status
+
+    assert {get() for _ in range(20)} == {200}
+    http.close()
     assert limiter.waited == 0 and asst_emulator.rate_limited() == 0
 
 
@@ -135,18 +136,20 @@ def test_a_spent_quota_is_not_retried_by_the_tool_or_the_sdk(asst_emulator, cli)
 @pytest.mark.asst_emulator(rate_limit_every=2, retry_after_s=0.01)
 def test_concurrency_drops_when_refused_and_rises_again_when_requests_pass(asst_emulator):
     limiter = Limiter(8, budget=30)
-    transport = RateLimitedTransport(httpx2.HTTPTransport(), limiter)
-    with httpx2.Client(transport=transport, headers={"authorization": "Bearer sk-x"}) as http:
-        def get(_: int) -> int:
-            return http.get(f"{asst_emulator.base_url}/models").status_code
+    http = Http11(30.0)
+    send = RateLimited(http.send, limiter)
 
-        with ThreadPoolExecutor(8) as pool:
-            assert set(pool.map(get, range(32))) == {200}
-        assert limiter.lowest <= 4 and limiter.window < 8
-        asst_emulator.set_faults(rate_limit_every=0)
-        with ThreadPoolExecutor(8) as pool:
-            assert set(pool.map(get, range(80))) == {200}
-        assert limiter.window == 8
+    def get(_: int) -> int:
+        return send("GET", f"{asst_emulator.base_url}/models", {"authorization": "Bearer sk-x"}, None).status
+
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(get, range(32))) == {200}
+    assert limiter.lowest <= 4 and limiter.window < 8
+    asst_emulator.set_faults(rate_limit_every=0)
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(get, range(80))) == {200}
+    assert limiter.window == 8
+    http.close()
 
 
 @pytest.mark.asst_emulator(rate_limit_every=2, retry_after_s=0.01)
@@ -157,11 +160,13 @@ def test_apply_rides_out_a_429_storm_with_no_sdk_retries(cli, asst_emulator):
     cli("plan", "--detailed-exitcode")
 
 
-def test_a_plain_http_server_gets_no_tls_transport(asst_emulator):
-    """The CA bundle (~0.1 s of CPU) is loaded only for https://, at its first request; a command
-    against an http:// server (the emulator) never makes that transport."""
-    transport = BySchemeTransport(httpx2.Limits())
-    with httpx2.Client(transport=transport, headers={"authorization": "Bearer sk-x"}) as http:
-        assert http.get(f"{asst_emulator.base_url}/models").status_code == 200
-        assert http.get(f"{asst_emulator.base_url}/models").status_code == 200
-    assert list(transport.made) == ["http"]
+def test_a_plain_http_server_gets_no_tls_context_and_one_kept_alive_connection(asst_emulator):
+    """The CA store (~0.1 s of CPU) is loaded only for https://, at its first request; a command
+    against an http:// server (the emulator) never makes it. Requests one after another reuse one
+    keep-alive connection."""
+    http = Http11(30.0)
+    for _ in range(3):
+        assert http.send("GET", f"{asst_emulator.base_url}/models", {"authorization": "Bearer sk-x"}, None).status == 200
+    assert http._tls is None
+    assert [len(idle) for idle in http._idle.values()] == [1]
+    http.close()

@@ -108,21 +108,21 @@ class _Lines:
         pass
 
 
-def _exchange(url: str):
-    import httpx2
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
 
-    request = httpx2.Request("GET", url)
-    return httpx2.Response(200, request=request)
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def test_verbose_lines_are_written_whole_from_parallel_requests():
     """One write per line: two requests answered at once cannot splice their lines together."""
-    from asst_deploy.backends.client import _verbose_hooks
+    from asst_deploy.backends.client import verbose_lines
 
     stream = _Lines()
-    hooks = _verbose_hooks(stream)  # type: ignore[arg-type]
-    exchanges = [_exchange(f"https://api.example/v1/assistants/asst_{i}") for i in range(50)]
-    threads = [threading.Thread(target=hooks["response"][0], args=(x,)) for x in exchanges]
+    on_answer = verbose_lines(stream)  # type: ignore[arg-type]
+    paths = [_path(f"https://api.example/v1/assistants/asst_{i}") for i in range(50)]
+    threads = [threading.Thread(target=on_answer, args=("GET", path, 200, 12.0)) for path in paths]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -134,10 +134,10 @@ def test_verbose_lines_are_written_whole_from_parallel_requests():
 
 @pytest.mark.parametrize("query", ["api-key", "key", "token", "access_token", "sig", "api_key"])
 def test_verbose_lines_hide_credentials_in_query_strings(query):
-    from asst_deploy.backends.client import _verbose_hooks
+    from asst_deploy.backends.client import verbose_lines
 
     stream = _Lines()
-    _verbose_hooks(stream)["response"][0](_exchange(f"https://x.example/v1/files?{query}=s3cr3tVALUE&limit=1"))  # type: ignore[arg-type]
+    verbose_lines(stream)("GET", _path(f"https://x.example/v1/files?{query}=s3cr3tVALUE&limit=1"), 200, 3.0)  # type: ignore[arg-type]
     (line,) = stream.writes
     assert "s3cr3tVALUE" not in line
     assert f"/v1/files?{query}=***&limit=1 200" in line
