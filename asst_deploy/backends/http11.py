@@ -8,7 +8,9 @@ assistants is CPU-bound on those requests once the network is fast, and every co
 import. What httpx did for the tool is here, and only that:
 
 - a pool of keep-alive connections per host, shared by threads; one found closed by the server
-  while idle is dropped before it is used, so a request is never sent on a dead connection;
+  while idle is dropped before it is used, and a GET or DELETE that meets one the server closed
+  at that very moment is sent again at once on a new connection (a POST is not: it may have been
+  carried out, so the client's retries and once.py decide);
 - TLS verified as httpx verifies it: ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set, else the
   system's certificate store (certifi's bundle if the system has none), made at the first
   ``https://`` request only;
@@ -108,6 +110,9 @@ def _size(content: bytes | BinaryIO) -> int:
 
 
 Key = tuple[str, str, int]  # scheme, host, port
+IDEMPOTENT = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
+# how a kept-alive connection the server has just closed fails when it is used
+_CLOSED = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
 
 
 class Http11:
@@ -140,14 +145,24 @@ class Http11:
                 all_headers["Proxy-Authorization"] = _basic(proxy)
         key: Key = (scheme, host, port)
         started = time.perf_counter()
-        connection = self._take(key, proxy)
-        try:
-            connection.request(method, target, body=body, headers=all_headers)
-            response = connection.getresponse()
-            data = response.read()
-        except BaseException:
-            connection.close()
-            raise
+        connection, reused = self._take(key, proxy)
+        while True:
+            try:
+                connection.request(method, target, body=body, headers=all_headers)
+                response = connection.getresponse()
+                data = response.read()
+                break
+            except _CLOSED as exc:
+                connection.close()
+                if not (reused and method in IDEMPOTENT):
+                    raise
+                # the server closed this kept-alive connection as we sent on it: a new one, once
+                # (a POST is not sent again here: the client's retries and once.py decide)
+                connection, reused = self._connect(key, proxy), False
+                del exc
+            except BaseException:
+                connection.close()
+                raise
         if response.will_close:
             connection.close()
         else:
@@ -168,15 +183,16 @@ class Http11:
                 connection.close()
 
     # -- connections ------------------------------------------------------------------------------
-    def _take(self, key: Key, proxy: urllib.parse.SplitResult | None) -> http.client.HTTPConnection:
+    def _take(self, key: Key, proxy: urllib.parse.SplitResult | None) -> tuple[http.client.HTTPConnection, bool]:
+        """An idle connection to ``key`` that is still open (and True), or a new one (and False)."""
         with self._lock:
             pool = self._idle.get(key)
             while pool:
                 connection = pool.pop()
                 if connection.sock is not None and not _dropped(connection.sock):
-                    return connection
+                    return connection, True
                 connection.close()  # the server closed it while it was idle
-        return self._connect(key, proxy)
+        return self._connect(key, proxy), False
 
     def _give_back(self, key: Key, connection: http.client.HTTPConnection) -> None:
         with self._lock:
