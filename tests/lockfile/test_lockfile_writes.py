@@ -63,3 +63,30 @@ def test_the_lockfile_mode_follows_the_umask(tmp_path: Path, asst_emulator, umas
     finally:
         os.umask(old)
     assert stat.S_IMODE((project / LOCKFILE).stat().st_mode) == 0o666 & ~umask
+
+
+def test_many_uploads_into_one_entry_are_serialized_per_write_not_per_upload(tmp_path: Path, monkeypatch):
+    """Regression (issue 17, one store of 5,000 files took 73 s): each upload re-serialized its
+    whole entry under the mutex, so N uploads into one store made N^2/2 file records (1.1 million
+    for 1,500). Now the writer serializes what changed once per write."""
+    from asst_deploy.lockentry import LockDocument, LockedFile
+    from asst_deploy.lockfile import read_lock
+    from asst_deploy.lockstate import LockState
+
+    made = 0
+    to_dict = LockedFile.to_dict
+
+    def counted(self: LockedFile) -> dict:
+        nonlocal made
+        made += 1
+        return to_dict(self)
+
+    monkeypatch.setattr(LockedFile, "to_dict", counted)
+    state = LockState(tmp_path / LOCKFILE, LockDocument.from_dict({"project": "p", "environment": "dev", "assistants": {}}))
+    state.start()
+    n = 1500
+    for k in range(n):
+        state.update("bot", lambda entry, k=k: entry.pending_files.__setitem__(f"docs/{k}.md", LockedFile(f"file-{k}", "0" * 64)))
+    state.close()
+    assert len(read_lock(tmp_path / LOCKFILE, "p", "dev")["assistants"]["bot"]["pending_files"]) == n
+    assert made <= 20 * n, made  # before: 1,125,750
