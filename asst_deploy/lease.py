@@ -61,7 +61,9 @@ class AccountLease:
                 "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
     def _leases(self) -> list[dict[str, Any]]:
-        return [s for s in self.stores.list(limit=100) if (s.get("metadata") or {}).get(LEASE_KEY) == self.key]
+        # every page is read, so the order does not matter: none is sent, as before issue 17
+        return [s for s in self.stores.list(limit=100, order=None)
+                if (s.get("metadata") or {}).get(LEASE_KEY) == self.key]
 
     def _delete(self, store_id: str) -> None:
         try:

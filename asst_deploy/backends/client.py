@@ -18,7 +18,7 @@ from ..defaults import DEFAULT_PARALLELISM
 from ..errors import AsstDeployError
 from .http11 import Http11
 from .ratelimit import Limiter, RateLimited
-from .wire import Wire
+from .wire import Wire, merge_headers
 
 LOCAL_API_KEY = "sk-local-emulator"
 BASE_HEADERS = {"Accept": "application/json", "User-Agent": f"asst-deploy/{__version__}"}
@@ -44,7 +44,7 @@ class Connection:
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 def secrets() -> list[str]:
     """Every credential this process could send, so that no output ever shows one."""
-    names = ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "OPENAI_ADMIN_KEY")
+    names = ("OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "OPENAI_ADMIN_KEY")
     return [v for v in (os.environ.get(n) for n in names) if v and len(v) >= 4]
 
 
@@ -100,7 +100,7 @@ def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Wire
 
 def _open(conn: Connection, send: RateLimited) -> Iterator[Wire]:
     def wire(base_url: str, headers: dict[str, str], params: dict[str, str] | None = None) -> Wire:
-        return Wire(send, base_url, headers={**BASE_HEADERS, **headers}, params=params,
+        return Wire(send, base_url, headers=headers, params=params,
                     max_retries=conn.max_retries, timeout=conn.timeout)
 
     if conn.backend == "local":
@@ -111,7 +111,7 @@ def _open(conn: Connection, send: RateLimited) -> Iterator[Wire]:
         state = state_folder(conn.project_dir or Path.cwd())
         emulator = Emulator(EmulatorConfig(data=str(state / "emulator.sqlite3"), check_sdk_types=False)).start()
         try:
-            yield wire(emulator.base_url, {"Authorization": f"Bearer {LOCAL_API_KEY}"})
+            yield wire(emulator.base_url, merge_headers({"Authorization": f"Bearer {LOCAL_API_KEY}"}, BASE_HEADERS))
         finally:
             emulator.stop()
         return
@@ -120,13 +120,16 @@ def _open(conn: Connection, send: RateLimited) -> Iterator[Wire]:
         if not endpoint:
             raise AsstDeployError("AZURE_OPENAI_ENDPOINT is not set (or azure_endpoint in asst-deploy.yaml)")
         key = os.environ.get("AZURE_OPENAI_API_KEY")
-        if not key:
+        token = os.environ.get("AZURE_OPENAI_AD_TOKEN")
+        if not key and token is None:
             raise AsstDeployError("AZURE_OPENAI_API_KEY is not set: export it to use --backend azure")
         version = conn.api_version or os.environ.get("OPENAI_API_VERSION")
         if not version:
             raise AsstDeployError("OPENAI_API_VERSION is not set: Azure needs an api version (e.g. 2025-04-01-preview)")
-        # as openai.AzureOpenAI: {endpoint}/openai, the version in the query, the key in api-key
-        yield wire(f"{endpoint.rstrip('/')}/openai", {**custom_headers(), "api-key": key}, {"api-version": version})
+        # as openai.AzureOpenAI: {endpoint}/openai, the version in the query; an AD token in the
+        # environment comes before the key; the credential is the request's own, above the custom headers
+        auth = {"Authorization": f"Bearer {token}"} if token is not None else {"api-key": key or ""}
+        yield wire(f"{endpoint.rstrip('/')}/openai", merge_headers(account_headers(), auth), {"api-version": version})
         return
     key = os.environ.get("OPENAI_API_KEY")
     if not key:
@@ -134,19 +137,29 @@ def _open(conn: Connection, send: RateLimited) -> Iterator[Wire]:
             "OPENAI_API_KEY is not set: export it, or use --backend local to try asst-deploy "
             "with the embedded emulator and no account"
         )
-    headers = {**custom_headers(), "Authorization": f"Bearer {key}"}
-    for name, variable in (("OpenAI-Organization", "OPENAI_ORG_ID"), ("OpenAI-Project", "OPENAI_PROJECT_ID")):
-        if value := os.environ.get(variable):
-            headers[name] = value
+    # as openai.OpenAI: the key's Authorization first, so that one in OPENAI_CUSTOM_HEADERS replaces it
+    headers = merge_headers({"Authorization": f"Bearer {key}"}, account_headers())
     yield wire(conn.base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_BASE_URL, headers)
 
 
+def account_headers() -> dict[str, str]:
+    """What the SDK sends on every request from the environment, built as ``openai.OpenAI.default_headers``
+    builds it: ours, then ``OPENAI_ORG_ID`` and ``OPENAI_PROJECT_ID`` (sent when set, even empty; an
+    unset one also removes a custom header of the same name in another case), then
+    ``OPENAI_CUSTOM_HEADERS``, which replace a header of the same name in any case."""
+    custom = custom_headers()
+    said: dict[str, str | None] = {**BASE_HEADERS, **custom}
+    for name, variable in (("OpenAI-Organization", "OPENAI_ORG_ID"), ("OpenAI-Project", "OPENAI_PROJECT_ID")):
+        said[name] = os.environ.get(variable)  # a dict key: the custom header spelt the same stays first
+    said.update(custom)
+    return merge_headers(said)
+
+
 def custom_headers() -> dict[str, str]:
-    """``OPENAI_CUSTOM_HEADERS`` (one ``Name: value`` a line), read as the SDK reads it; an
-    ``Authorization`` there gives way to the key's own."""
+    """``OPENAI_CUSTOM_HEADERS`` (one ``Name: value`` a line), read as the SDK reads it."""
     parsed: dict[str, str] = {}
     for line in (os.environ.get("OPENAI_CUSTOM_HEADERS") or "").split("\n"):
         colon = line.find(":")
         if colon >= 0:
             parsed[line[:colon].strip()] = line[colon + 1:].strip()
-    return {name: value for name, value in parsed.items() if name.lower() != "authorization"}
+    return parsed

@@ -109,6 +109,10 @@ def _size(content: bytes | BinaryIO) -> int:
         return end
 
 
+class Undecodable(http.client.HTTPException):
+    """An answer whose body cannot be decoded (a broken gzip stream)."""
+
+
 Key = tuple[str, str, int]  # scheme, host, port
 IDEMPOTENT = frozenset({"GET", "HEAD", "DELETE", "OPTIONS"})
 # how a kept-alive connection the server has just closed fails when it is used
@@ -128,7 +132,8 @@ class Http11:
 
     def send(self, method: str, url: str, headers: Mapping[str, str], body: bytes | Multipart | None) -> Answer:
         """One request and its whole answer. Raises ``TimeoutError`` (no answer in time) or another
-        ``OSError`` / ``http.client.HTTPException`` (no connection, or it broke)."""
+        ``OSError`` / ``http.client.HTTPException`` (no connection, it broke, or the answer's body
+        cannot be decoded)."""
         parts = urllib.parse.urlsplit(url)
         scheme, host = parts.scheme, parts.hostname or ""
         port = parts.port or (443 if scheme == "https" else 80)
@@ -169,7 +174,10 @@ class Http11:
             self._give_back(key, connection)
         answer_headers = {name.lower(): value for name, value in response.getheaders()}
         if answer_headers.get("content-encoding", "").lower() == "gzip":
-            data = zlib.decompress(data, 16 + zlib.MAX_WBITS)
+            try:
+                data = zlib.decompress(data, 16 + zlib.MAX_WBITS)
+            except zlib.error as exc:  # a broken answer, as httpx's DecodingError: the SDK retries it
+                raise Undecodable(f"the answer's gzip body cannot be decoded ({exc})") from exc
         if self.on_answer is not None:
             self.on_answer(method, parts.path + (f"?{parts.query}" if parts.query else ""), response.status,
                            (time.perf_counter() - started) * 1000)

@@ -24,7 +24,8 @@ class RawResource:
         self.path = path
         self.headers = {"OpenAI-Beta": beta} if beta else {}
 
-    def list(self, limit: int = 100, order: str = "asc") -> Iterator[dict[str, Any]]:
+    def list(self, limit: int = 100, order: str | None = "asc") -> Iterator[dict[str, Any]]:
+        """Every object, oldest first; ``order=None`` sends none (the API's default)."""
         return self.client.pages(self.path, params={"limit": limit, "order": order}, headers=self.headers)
 
     def retrieve(self, object_id: str) -> dict[str, Any]:

@@ -182,11 +182,14 @@ class Wire:
         query = {**self.params, **{k: _query_value(v) for k, v in (params or {}).items() if v is not None}}
         if query:
             url += "?" + urllib.parse.urlencode(query)
-        merged = {**self.headers, **(headers or {})}
+        # as the SDK: JSON on every request but a GET (a body or not) unless the client's headers
+        # say otherwise; the request's own headers over the client's, whatever their case
+        merged = merge_headers(_JSON if method != "GET" and body is None else {}, self.headers, headers or {})
+        if method == "GET" or body is not None:  # none on a GET; a multipart body brings its own
+            merged = {name: value for name, value in merged.items() if name.lower() != "content-type"}
         content: bytes | Multipart | None = body
         if json_body is not None:
             content = json.dumps(json_body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
-            merged["Content-Type"] = "application/json"
         retries_done = 0
         while True:
             try:
@@ -210,6 +213,23 @@ class Wire:
                 retries_done += 1
                 continue
             raise StatusError(answer.status, _body(answer.body), answer.headers, method=method, url=url)
+
+
+_JSON = {"Content-Type": "application/json"}
+
+
+def merge_headers(*mappings: Mapping[str, str | None]) -> dict[str, str]:
+    """Headers merged as ``openai._base_client._merge_headers`` does: by name in any case, each
+    mapping's replacing the earlier ones' (an HTTP header name has no case; a dict key has), and a
+    ``None`` (the SDK's ``Omit``) removing the header."""
+    merged: dict[str, tuple[str, str]] = {}
+    for mapping in mappings:
+        for name, value in mapping.items():
+            if value is None:
+                merged.pop(name.lower(), None)
+            else:
+                merged[name.lower()] = (name, value)
+    return dict(merged.values())
 
 
 def _query_value(value: Any) -> Any:
