@@ -189,7 +189,7 @@ class Storage:
                 return _usage(store)
             if time.monotonic() > deadline:
                 raise ApiError(
-                    f"vector store for {label} still processing {counts.in_progress} file(s) at the "
+                    f"vector store for {label} still processing {counts.get('in_progress')} file(s) at the "
                     "deadline; raise --wait-timeout, or run apply again later (nothing is lost)"
                 )
             if progress is not None and time.monotonic() - last_said >= 5:

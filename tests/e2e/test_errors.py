@@ -6,6 +6,7 @@ import json
 import socket
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from support.cli import Cli
 
@@ -147,3 +148,15 @@ def test_sigterm_while_planning_exits_130(project: Path):
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
+
+
+@pytest.mark.asst_emulator(processing_seconds=600)
+def test_a_store_still_processing_at_the_deadline_is_one_clear_line(project: Path, asst_emulator):
+    """--wait-timeout passed while the store still processes: the message says how many files and
+    what to do (it raised AttributeError: the store's file_counts became a dict in issue 17)."""
+    result = run(project, "apply", "--backend", "openai", "--auto-approve", "--wait-timeout", "0.3",
+                 env={"OPENAI_BASE_URL": asst_emulator.base_url, "OPENAI_API_KEY": KEY})
+    assert result.exit_code == 1, result.output
+    assert "vector store for support-bot still processing 3 file(s) at the deadline; raise --wait-timeout" \
+        in result.output, result.output
+    assert "Traceback" not in result.output and "AttributeError" not in result.output
