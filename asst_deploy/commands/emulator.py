@@ -35,11 +35,6 @@ def run_emulator(port: int, data: str | None, host: str = "127.0.0.1", *, out: T
     except (TypeError, ValueError) as exc:
         raise AsstDeployError(f"invalid emulator setting: {exc}") from None
 
-    if config.check_sdk_types:
-        from ..emulator.sdk_types import preload
-
-        preload()
-
     def ready(emu: Emulator) -> None:
         where = f"state in {data}" if data else "state in memory: --data PATH keeps it"
         print(f"Emulator listening on {emu.url} ({where}). Press Ctrl-C to stop.", file=stream)
