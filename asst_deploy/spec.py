@@ -12,10 +12,11 @@ import collections.abc as _abc
 import hashlib
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from enum import Enum
 from functools import cached_property
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 # o-series and gpt-5 models reason; the APIs refuse temperature and top_p for them.
 REASONING_MODEL = re.compile(r"^(o\d|gpt-[5-9])")

@@ -7,8 +7,9 @@ diffs a setting the manifest leaves unset (``ignore_unset``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 from .base import Capable, Deployed, RemoteAssistant, Resources

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 FLOW_LIMIT = 60  # a flat list or map shorter than this is written on one line, as manifests do
 
