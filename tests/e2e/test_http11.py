@@ -7,10 +7,8 @@ from __future__ import annotations
 import gzip
 import json
 import select
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+from support.tls import self_signed, wrap_server_socket
 
 from asst_deploy.backends.http11 import Http11
 
@@ -182,16 +181,9 @@ class _Tunnel(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def https_api(tmp_path: Path) -> Iterator[tuple[_Server, Path]]:
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    cert, key = self_signed(tmp_path)
     for server in _serve(_Api):
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(cert, key)
-        server.socket = context.wrap_socket(server.socket, server_side=True)
+        server.socket = wrap_server_socket(server.socket, cert, key)
         yield server, cert
 
 

@@ -5,9 +5,6 @@ certificates and honours ``SSL_CERT_FILE``, for every command run in one process
 from __future__ import annotations
 
 import json
-import shutil
-import ssl
-import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,6 +12,7 @@ from typing import Iterator
 
 import pytest
 from support.cli import Cli
+from support.tls import self_signed, wrap_server_socket
 
 
 class _Reject(BaseHTTPRequestHandler):
@@ -36,16 +34,9 @@ class _Reject(BaseHTTPRequestHandler):
 @pytest.fixture
 def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """A local HTTPS server with a self-signed certificate for 127.0.0.1: (base URL, certificate)."""
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    cert, key = self_signed(tmp_path)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Reject)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.socket = wrap_server_socket(server.socket, cert, key)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
