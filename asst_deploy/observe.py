@@ -82,7 +82,7 @@ def _stores(storage: Storage, owner: Owner, entries: Mapping[str, LockEntry],
 
 def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:
     found = []
-    for remote in target.list():
+    for remote in target.list(keep=lambda metadata: owner.owns(metadata) is not None):
         name = owner.owns(dict(remote.metadata))
         if name is None:
             continue

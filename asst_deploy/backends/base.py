@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 
@@ -94,7 +94,8 @@ class Target(Protocol):
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         """Strip what this API fills in by itself; applied to both sides before a diff."""
 
-    def list(self) -> list[RemoteAssistant]: ...
+    def list(self, keep: Callable[[Mapping[str, Any]], bool] | None = None) -> list[RemoteAssistant]:
+        """The API's objects (only those whose metadata ``keep`` accepts, when given)."""
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed: ...
 

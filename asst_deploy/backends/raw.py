@@ -7,7 +7,7 @@ SDK at all (wire.py). The lists follow the cursor as the SDK's ``SyncCursorPage`
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from .wire import Wire
 
@@ -66,12 +66,17 @@ class ObjectTarget:
     def _remote(self, item: Mapping[str, Any]) -> Any:
         raise NotImplementedError
 
-    def list(self) -> list[Any]:
+    def list(self, keep: Callable[[Mapping[str, Any]], bool] | None = None) -> list[Any]:
+        """Every listed object, or those whose metadata ``keep`` accepts: read only those, so a plan
+        in an organisation where other teams hold thousands of assistants maps only its own."""
         from ..errors import ApiGone
         from .errors import api_error, is_not_found, read_each
 
+        items = self.objects.list(limit=100)
+        if keep is not None:
+            items = (item for item in items if isinstance(item, dict) and keep(item.get("metadata") or {}))
         try:
-            return read_each(self.objects.list(limit=100), self._remote, self.noun)
+            return read_each(items, self._remote, self.noun)
         except Exception as exc:
             if self.gone_message and is_not_found(exc):
                 raise ApiGone(self.gone_message) from None

@@ -3,7 +3,7 @@ lockfile records ready request settings for ``client.responses.create`` (DESIGN.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ..errors import AsstDeployError
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
@@ -118,7 +118,7 @@ class ResponsesTarget(Capable):
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         return spec
 
-    def list(self) -> list[RemoteAssistant]:
+    def list(self, keep: Callable[[Mapping[str, Any]], bool] | None = None) -> list[RemoteAssistant]:
         return []
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:

@@ -39,3 +39,20 @@ def test_a_store_deleted_between_the_two_lists_is_gone_not_an_error(asst_emulato
     openai_client.vector_stores.delete(gone.id)
     assert storage.list_store_files(gone.id) is None
     assert storage.list_store_files(kept.id) == ()
+
+
+def test_only_this_projects_objects_are_read_into_specs(asst_emulator, openai_client, api_client, monkeypatch):
+    """Teams share an organisation: a plan maps only the assistants its marker names, not the
+    thousands other teams hold (each mapped object costs a spec; before, all were mapped)."""
+    owner = Owner("proj", "dev")
+    for metadata in ({MARKER_KEY: owner.marker("bot")}, {MARKER_KEY: Owner("other", "dev").marker("bot")},
+                     {MARKER_KEY: Owner("proj", "prod").marker("bot")}, {"team": "search"}, {}):
+        openai_client.post("/assistants", body={"model": "gpt-4o", "metadata": metadata}, cast_to=object,
+                           options={"headers": {"OpenAI-Beta": "assistants=v2"}})
+    mapped = []
+    remote = AssistantsTarget._remote
+    monkeypatch.setattr(AssistantsTarget, "_remote", staticmethod(lambda item: mapped.append(item["id"]) or remote(item)))
+    lock = LockDocument.from_dict({"project": "proj", "environment": "dev", "assistants": {}})
+    observed = observe([AssistantsTarget(api_client)], Storage(api_client), owner, lock)
+    assert [a.name for a in observed.assistants] == ["bot"]
+    assert mapped == [observed.assistants[0].id]
