@@ -11,8 +11,9 @@ httpx's), which bounds how fast an apply can go on a small machine.
 
 The SDK stays the reference. This client sends what the SDK sends for the same call (path,
 query, ``Authorization``/``api-key``, ``OpenAI-Organization``, ``OpenAI-Project``,
-``OPENAI_CUSTOM_HEADERS``, ``OpenAI-Beta``, the JSON or multipart body), retries what it retries
-and waits as long (``retry_delay`` and ``should_retry`` follow ``openai._base_client``), and
+``OPENAI_CUSTOM_HEADERS``, ``OpenAI-Beta``, the JSON or multipart body), follows redirects as its
+httpx client does, retries what it retries and waits as long (``retry_delay`` and
+``should_retry`` follow ``openai._base_client``), and
 tests/contract/test_wire_vs_sdk.py checks both against the installed SDK. Rate limits (429) are
 the transport's (ratelimit.py), as before.
 """
@@ -193,7 +194,7 @@ class Wire:
         retries_done = 0
         while True:
             try:
-                answer = self.send(method, url, merged, content)
+                answer = self._follow(method, url, merged, content)
             except TimeoutError as exc:
                 if retries_done < self.max_retries:
                     time.sleep(retry_delay(retries_done))
@@ -214,6 +215,17 @@ class Wire:
                 continue
             raise StatusError(answer.status, _body(answer.body), answer.headers, method=method, url=url)
 
+    def _follow(self, method: str, url: str, headers: dict[str, str], content: Any) -> Answer:
+        """One attempt and the redirects it meets, followed as the SDK's httpx client follows them
+        (``follow_redirects=True``): each hop through the sender (and its rate limiter)."""
+        for _ in range(MAX_REDIRECTS + 1):
+            answer = self.send(method, url, headers, content)
+            location = answer.headers.get("location")
+            if answer.status not in REDIRECTS or location is None:
+                return answer
+            method, url, headers, content = redirected(answer.status, method, url, location, headers, content)
+        raise TooManyRedirects(f"more than {MAX_REDIRECTS} redirects")
+
 
 _JSON = {"Content-Type": "application/json"}
 
@@ -230,6 +242,43 @@ def merge_headers(*mappings: Mapping[str, str | None]) -> dict[str, str]:
             else:
                 merged[name.lower()] = (name, value)
     return dict(merged.values())
+
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 20  # httpx's DEFAULT_MAX_REDIRECTS
+_CREDENTIALS = ("authorization", "api-key")
+
+
+class TooManyRedirects(http.client.HTTPException):
+    """A redirect loop: an error the SDK retries (httpx's ``TooManyRedirects`` is a ``RequestError``)."""
+
+
+def redirected(status: int, method: str, url: str, location: str, headers: Mapping[str, str],
+               content: Any) -> tuple[str, str, dict[str, str], Any]:
+    """The next hop, as httpx builds it: 303 and 302 become a GET (a 301 too, from a POST), sent
+    without the body; the location is read against the URL it came from; a hop to another origin
+    carries no ``Authorization`` (unless it only moves to https on the same host) and, as
+    ``openai.AzureOpenAI`` strips it, no ``api-key``."""
+    new_method = "GET" if status in (302, 303) or (status == 301 and method == "POST") else method
+    if method == "HEAD":
+        new_method = "HEAD"
+    new_url = urllib.parse.urljoin(url, location)
+    old, new = urllib.parse.urlsplit(url), urllib.parse.urlsplit(new_url)
+    new_headers = dict(headers)
+    if _origin(old) != _origin(new):
+        upgrade = old.scheme == "http" and new.scheme == "https" and old.hostname == new.hostname \
+            and old.port in (None, 80) and new.port in (None, 443)
+        drop = ("api-key",) if upgrade else _CREDENTIALS
+        new_headers = {name: value for name, value in new_headers.items() if name.lower() not in drop}
+    if new_method != method:
+        new_headers = {name: value for name, value in new_headers.items()
+                       if name.lower() not in ("content-length", "transfer-encoding")}
+        content = None
+    return new_method, new_url, new_headers, content
+
+
+def _origin(parts: urllib.parse.SplitResult) -> tuple[str, str, int | None]:
+    return parts.scheme, parts.hostname or "", parts.port or {"http": 80, "https": 443}.get(parts.scheme)
 
 
 def _query_value(value: Any) -> Any:

@@ -153,6 +153,15 @@ class Capture:
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
 
+    @contextmanager
+    def running(self) -> Iterator[Capture]:
+        self.thread.start()
+        try:
+            yield self
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -166,13 +175,8 @@ class Capture:
 
 @pytest.fixture
 def capture() -> Iterator[Capture]:
-    server = Capture()
-    server.thread.start()
-    try:
+    with Capture().running() as server:
         yield server
-    finally:
-        server.server.shutdown()
-        server.server.server_close()
 
 
 @pytest.fixture
@@ -623,3 +627,76 @@ def test_a_request_is_tried_as_often_as_the_sdk_tries_it(
     assert len(ours_sent) == attempts
     assert ours_sent == theirs_sent
     assert ours_said == theirs_said
+
+
+# -- redirects (the SDK's httpx client follows them) ------------------------------------------------
+REDIRECTS: dict[str, tuple[str, int, str]] = {  # verb, status, where to
+    "GET 307": ("GET", 307, "/v1/vector_stores/vs_2"),
+    "POST 308": ("POST", 308, "/v1/vector_stores/vs_2"),
+    "POST 307 with a query": ("POST", 307, "/v1/vector_stores/vs_2?x=1"),
+    "POST 303": ("POST", 303, "/v1/vector_stores/vs_2"),
+    "POST 302": ("POST", 302, "vs_2"),
+    "POST 301": ("POST", 301, "/v1/vector_stores/vs_2"),
+    "DELETE 302": ("DELETE", 302, "/v1/vector_stores/vs_2"),
+    "DELETE 307": ("DELETE", 307, "/v1/vector_stores/vs_2"),
+    "GET 307 to another server": ("GET", 307, "{other}/v1/vector_stores/vs_2"),
+    "POST 308 to another server": ("POST", 308, "{other}/v1/vector_stores/vs_2"),
+    "GET 300 (not followed)": ("GET", 300, "/v1/vector_stores/vs_2"),
+}
+
+
+def _verbs(client: Wire, sdk: openai.OpenAI | openai.AzureOpenAI, verb: str) -> tuple[Callable[[], Any], Callable[[], Any]]:
+    path, beta = f"/vector_stores/{STORE}", {"OpenAI-Beta": "assistants=v2"}
+    return {
+        "GET": (lambda: client.get(path, headers=beta), lambda: sdk.vector_stores.retrieve(STORE)),
+        "POST": (lambda: client.post(path, {"name": "x", "metadata": META}, headers=beta),
+                 lambda: sdk.vector_stores.update(STORE, name="x", metadata=META)),
+        "DELETE": (lambda: client.delete(path, headers=beta), lambda: sdk.vector_stores.delete(STORE)),
+    }[verb]
+
+
+AZURE_REDIRECTS = ("GET 307", "GET 307 to another server", "POST 308 to another server")  # api-key: kept, dropped
+
+
+@pytest.mark.parametrize(("case", "backend"), [(case, "openai") for case in REDIRECTS]
+                         + [(case, "azure") for case in AZURE_REDIRECTS])
+def test_a_redirect_is_followed_as_the_sdk_follows_it(case: str, backend: str, env: pytest.MonkeyPatch) -> None:
+    verb, status, where = REDIRECTS[case]
+    env.setenv("AZURE_OPENAI_API_KEY", AZURE_KEY)
+    with Capture().running() as here, Capture().running() as other:
+        location = where.replace("{other}", other.url)
+        sdk = sdk_client(here, max_retries=0) if backend == "openai" else sdk_azure(here)
+        conn = tool_client(here, max_retries=0) if backend == "openai" else tool_azure(here)
+        with conn as client:
+            ours, theirs = _verbs(client, sdk, verb)
+            seen = []
+            for side in (ours, theirs):
+                for server in (here, other):
+                    server.take()
+                here.script.append(Answer(status, {"Location": location}))
+                outcome = _outcome(side)
+                seen.append((outcome, [shape(s) for s in here.take()], [shape(s) for s in other.take()]))
+    assert seen[0] == seen[1]
+    outcome, at_here, at_other = seen[0]
+    sent = at_here + at_other
+    assert len(sent) == (1 if status == 300 else 2)
+    if status == 300:
+        assert outcome == "status 300"
+        return
+    assert outcome == "ok" and sent[1]["path"].endswith("/vector_stores/vs_2")
+    assert sent[1]["method"] == ("GET" if status in (302, 303) or (status, verb) == (301, "POST") else verb)
+    assert (sent[1]["body"] == b"") == (sent[1]["method"] == "GET" or verb == "DELETE")
+    credentials = {"authorization", "api-key"} & set(sent[1]["headers"])
+    assert credentials == (set() if "another server" in case else {"authorization" if backend == "openai" else "api-key"})
+
+
+def test_a_redirect_loop_ends_as_the_sdks_does(capture: Capture, env: pytest.MonkeyPatch) -> None:
+    sdk = sdk_client(capture, max_retries=0)
+    with tool_client(capture, max_retries=0) as client:
+        ours, theirs = _verbs(client, sdk, "GET")
+        seen = []
+        for side in (ours, theirs):
+            capture.take()
+            capture.script.extend([Answer(307, {"Location": f"/v1/vector_stores/{STORE}"})] * 30)
+            seen.append((_outcome(side), len(capture.take())))
+    assert seen[0] == seen[1] == ("unreachable", 21)
