@@ -27,6 +27,7 @@ import base64
 import http.client
 import mimetypes
 import os
+import re
 import select
 import ssl
 import threading
@@ -93,8 +94,13 @@ class Multipart:
         yield self.tail
 
 
+# as httpx writes a form parameter (HTML5): a quote and the control characters but ESC escaped
+_FORM_ESCAPES = {'"': "%22", "\\": "\\\\", **{chr(c): f"%{c:02X}" for c in range(0x20) if c != 0x1B}}
+_FORM_ESCAPE = re.compile("|".join(re.escape(c) for c in _FORM_ESCAPES))
+
+
 def _quoted(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    return _FORM_ESCAPE.sub(lambda match: _FORM_ESCAPES[match.group(0)], value)
 
 
 def _size(content: bytes | BinaryIO) -> int:

@@ -11,8 +11,6 @@ requests against scripted answers (the same number of attempts through both clie
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import email.utils
 import io
 import json
@@ -221,11 +219,16 @@ def sdk_azure(capture: Capture) -> openai.AzureOpenAI:
 
 
 # -- comparing requests ---------------------------------------------------------------------------
-def multipart(content_type: str, body: bytes) -> list[tuple[Any, ...]]:
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-    return [(part.get_param("name", header="content-disposition"), part.get_filename(),
-             part.get_content_type(), part.get_payload(decode=True)) for part in message.iter_parts()]
+def multipart(content_type: str, body: bytes) -> list[tuple[str, bytes]]:
+    """Each part as sent: its header lines (field name, file name as escaped, content type) and bytes."""
+    boundary = content_type.split("boundary=", 1)[1].strip('"').encode()
+    parts = []
+    for chunk in body.split(b"--" + boundary)[1:]:
+        if chunk.startswith(b"--"):
+            break
+        head, _, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        parts.append((head.decode("utf-8", "replace"), content.removesuffix(b"\r\n")))
+    return parts
 
 
 def shape(seen: Seen) -> dict[str, Any]:
@@ -314,6 +317,8 @@ def storage_cases(client: Wire, sdk: openai.OpenAI) -> Cases:
         "delete file": (lambda: storage.delete_file(FILE), lambda: sdk.files.delete(FILE)),
         "upload bytes": (lambda: storage.upload("abc__a.md", b"# A\n\xff\x00 bytes"),
                          lambda: sdk.files.create(file=("abc__a.md", b"# A\n\xff\x00 bytes"), purpose="assistants")),
+        "upload, an awkward name": (lambda: storage.upload(AWKWARD, b"x"),
+                                    lambda: sdk.files.create(file=(AWKWARD, b"x"), purpose="assistants")),
         "models": (lambda: ModelCheck(client, "openai")([SPEC]), lambda: list(sdk.models.list())),
     }
 
@@ -348,9 +353,11 @@ def object_cases(client: Wire, sdk: openai.OpenAI, capture: Capture) -> Cases:
     }
 
 
+AWKWARD = 'abc~Ünïcode "q" 50%\\x\t\x1b\x7f.md'  # a manifest path's base name can hold these
 STORAGE_NAMES = ["create store", "create store, no expiry", "rename store", "set expiry", "clear expiry",
                  "set attributes", "attach", "attach, chunking", "retrieve store", "list stores", "list store files",
-                 "failed store files", "list files", "detach", "delete store", "delete file", "upload bytes", "models"]
+                 "failed store files", "list files", "detach", "delete store", "delete file", "upload bytes",
+                 "upload, an awkward name", "models"]
 OBJECT_NAMES = ["create assistant", "update assistant", "adopt assistant", "list assistants", "retrieve assistant",
                 "delete assistant", "create agent", "update agent", "adopt agent", "list agents", "retrieve agent",
                 "delete agent"]
@@ -488,8 +495,10 @@ def test_a_file_upload_is_the_sdks_and_is_sent_whole_again_on_a_retry(
         reader = HashingReader(ours)
         sent = same_requests(capture, lambda: Storage(client).upload("abc__guide.md", reader),
                              lambda: sdk.files.create(file=("abc__guide.md", theirs), purpose="assistants"))
-        assert sent[0]["body"] == [("purpose", None, "text/plain", b"assistants"),
-                                   ("file", "abc__guide.md", "text/markdown", path.read_bytes())]
+        assert sent[0]["body"] == [
+            ('Content-Disposition: form-data; name="purpose"', b"assistants"),
+            ('Content-Disposition: form-data; name="file"; filename="abc__guide.md"\r\nContent-Type: text/markdown',
+             path.read_bytes())]
         ours.seek(0)
         theirs.seek(0)
         # through the client's own retries (creates go out with none: once.py looks first)
