@@ -21,7 +21,7 @@ import random
 import socket
 import threading
 import time
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .errors import LockHeld
 from .ownership import Owner
@@ -71,25 +71,6 @@ class AccountLease:
         except Exception:  # already gone (its holder released it), or unreachable: it expires
             pass
 
-    @staticmethod
-    def _dead(meta: Mapping[str, str]) -> bool:
-        """Expired, or held by a process of this host that no longer runs."""
-        try:
-            if float(meta.get("expires", "0")) < time.time():
-                return True
-        except ValueError:
-            return True
-        if meta.get("host") == socket.gethostname()[:200] and meta.get("pid", "").isdigit():
-            if int(meta["pid"]) == os.getpid():  # an earlier apply of this process that could not release it
-                return True
-            try:
-                os.kill(int(meta["pid"]), 0)
-            except ProcessLookupError:
-                return True
-            except OSError:  # someone else's process: alive
-                return False
-        return False
-
     # -- acquire and release --------------------------------------------------------------------
     def __enter__(self) -> "AccountLease":
         from .backends.errors import api_error
@@ -107,7 +88,7 @@ class AccountLease:
                 for store in self._leases():
                     if store["id"] == mine["id"]:
                         continue
-                    if self._dead(store.get("metadata") or {}):
+                    if is_dead(store.get("metadata") or {}):
                         self._delete(store["id"])  # its holder is gone: clear it for everyone
                     else:
                         others.append(store)
@@ -155,3 +136,29 @@ class AccountLease:
 
         self._renewer = threading.Thread(target=renew, name="account-lease", daemon=True)
         self._renewer.start()
+
+
+def is_dead(meta: Mapping[str, str]) -> bool:
+    """Expired, or held by a process of this host that no longer runs."""
+    try:
+        if float(meta.get("expires", "0")) < time.time():
+            return True
+    except ValueError:
+        return True
+    if meta.get("host") == socket.gethostname()[:200] and meta.get("pid", "").isdigit():
+        if int(meta["pid"]) == os.getpid():  # an earlier apply of this process that could not release it
+            return True
+        try:
+            os.kill(int(meta["pid"]), 0)
+        except ProcessLookupError:
+            return True
+        except OSError:  # someone else's process: alive
+            return False
+    return False
+
+
+def dead_leases(stores: Iterable[tuple[str, Mapping[str, Any]]], key: str) -> tuple[str, ...]:
+    """The ids of ``key``'s leases (``project/environment``) among listed stores whose holder is gone.
+    A killed apply leaves its lease behind, and an apply with nothing to change takes no lease, so
+    only the next apply that changes something would clear it otherwise."""
+    return tuple(store_id for store_id, meta in stores if meta.get(LEASE_KEY) == key and is_dead(meta))

@@ -20,6 +20,7 @@ from .backends.base import Target
 from .backends.storage import Storage
 from .defaults import DEFAULT_PARALLELISM
 from .errors import ApiGone
+from .lease import dead_leases
 from .lockentry import LockDocument, LockEntry
 from .ownership import MARKER_KEY, Owner
 from .spec import normalize
@@ -42,12 +43,13 @@ def observe(
     Assistants sunset: 404) is recorded in ``gone`` and skipped, unless it is in ``must_list``
     (the API being deployed to): moving off it, or destroying, must still work."""
     entries = lock.entries
+    leases: list[str] = []  # dead leases of this project, seen in the same list of stores
     holding = [target for target in targets if target.capabilities.server_object]
     gone: set[str] = set()
     with ThreadPoolExecutor(max_workers=len(holding) + 2, thread_name_prefix="observe") as chains:
         listed = [(target, chains.submit(_assistants, target, owner)) for target in holding]
         files = chains.submit(_files, storage, owner)
-        stores = chains.submit(_stores, storage, owner, entries, parallelism)
+        stores = chains.submit(_stores, storage, owner, entries, parallelism, leases)
         assistants: list[ObservedAssistant] = []
         for target, chain in listed:
             try:
@@ -56,7 +58,8 @@ def observe(
                 if target.api in must_list:
                     raise
                 gone.add(target.api)
-        return Observed(tuple(assistants), tuple(stores.result()), tuple(files.result()), gone=frozenset(gone))
+        return Observed(tuple(assistants), tuple(stores.result()), tuple(files.result()), gone=frozenset(gone),
+                        dead_leases=tuple(leases))
 
 
 def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:
@@ -68,9 +71,11 @@ def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:
 
 
 def _stores(storage: Storage, owner: Owner, entries: Mapping[str, LockEntry],
-            parallelism: int) -> list[ObservedVectorStore]:
+            parallelism: int, leases: list[str]) -> list[ObservedVectorStore]:
     stores = []
-    for remote in storage.list_vector_stores():
+    listed = storage.list_vector_stores()
+    leases += dead_leases(((s.id, s.metadata) for s in listed), f"{owner.project}/{owner.environment}")
+    for remote in listed:
         name = owner.owns(dict(remote.metadata))
         if name is not None:
             stores.append(ObservedVectorStore(remote.id, name, remote.usable_files, created_at=remote.created_at,

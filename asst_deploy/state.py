@@ -63,6 +63,7 @@ class Observed:
     vector_stores: tuple[ObservedVectorStore, ...] = ()
     files: tuple[ObservedFile, ...] = ()
     gone: frozenset[str] = field(default_factory=frozenset)  # APIs that answered 404 (sunset): not listed
+    dead_leases: tuple[str, ...] = ()  # this project's account leases whose apply died (lease.py)
 
     def fingerprint(self) -> str:
         """A digest of what was observed, so a saved plan can tell the account moved on."""

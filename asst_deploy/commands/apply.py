@@ -66,6 +66,7 @@ def run_apply(options: Options, flags: ApplyFlags, *, destroy: bool = False, out
                 result, desired = session.plan(destroy=destroy)
                 if result.empty:  # nothing to change on the account: no account lease needed
                     _record(session, result, out)
+                    _clear_dead_leases(session, result, err)
                     out.write(render(result.to_json(fingerprints=False), "text", color=flags.color))
                     return EXIT_OK
             with AccountLease(session.client, owner, flags.lock_timeout, say=_say(err)):
@@ -125,6 +126,14 @@ def _record(session: Session, result: Plan, out: TextIO) -> None:
     if repairs:
         out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
                   f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")
+
+
+def _clear_dead_leases(session: Session, result: Plan, err: TextIO) -> None:
+    """Delete the account leases killed applies left (the plan noted them): an apply with something
+    to change clears them as it takes its own, but one with nothing to change takes none."""
+    for store_id in result.dead_leases:
+        session.storage.delete_store(store_id)
+        err.write(f"deleted the account lease {store_id} that a stopped apply left\n")
 
 
 def _execute(session: Session, result: Plan, specs: dict, flags: ApplyFlags, out: TextIO) -> None:

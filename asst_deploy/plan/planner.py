@@ -87,12 +87,20 @@ def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
         # the account's and the manifests' made on first use: only a saved plan needs them (the
         # lock's now, ~2 ms at 300: an apply changes the lock later)
         fingerprints=Fingerprints(make=_fingerprints(observed, desired, lock_fingerprint(lock))),
-        notes=tuple(planner.notes),
+        notes=tuple(planner.notes) + _lease_notes(observed.dead_leases),
         unchanged=tuple(planner.unchanged),
         lock_repairs=planner.repairs,
         store_usage=planner.usage,
         destroy=desired.destroy,
+        dead_leases=observed.dead_leases,
     )
+
+
+def _lease_notes(leases: Sequence[str]) -> tuple[str, ...]:
+    if not leases:
+        return ()
+    return (f"the account lease of an apply that was stopped is still there ({', '.join(leases)}): "
+            "the next apply deletes it",)
 
 
 def _oldest(items: Sequence[Any]) -> Any:

@@ -217,3 +217,21 @@ def test_a_removal_applied_from_the_other_clone_leaves_no_entry_naming_it(projec
     h.check_converged(project, client, *foreign)
     h.check_converged(other, client, *foreign)
     assert ids(project) == ids(other)
+
+
+def test_an_apply_with_nothing_to_change_clears_the_lease_a_stopped_apply_left(project, client, emu, foreign):
+    """A killed apply leaves its lease; an apply with nothing to change takes no lease of its own, so
+    the dead one stayed on the account until some later apply changed something. The plan says so
+    and the next apply, changes or not, deletes it."""
+    seeded_project(project, 2, 31)
+    assert h.apply(project).code == 0
+    dead = hand_lease(client, host="build-7", expires=time.time() - 1)
+    live = client.vector_stores.create(name="lease", metadata={  # another environment's: not ours to clear
+        LEASE_KEY: f"{h.PROJECT}/prod", "holder": "x", "host": "build-7", "pid": "1", "expires": "0"})
+    doc = h.plan_doc(project)
+    assert doc["changes"] == [] and any(dead.id in note for note in doc.get("notes", [])), doc.get("notes")
+    result = h.apply(project)
+    assert result.code == 0 and f"deleted the account lease {dead.id}" in result.err, result.err
+    assert [s.id for s in leases(client)] == [live.id]
+    assert not any(dead.id in note for note in h.plan_doc(project).get("notes", []))
+    h.check_converged(project, client, *foreign)
