@@ -79,6 +79,7 @@ class Answer:
     headers: Mapping[str, str] = field(default_factory=dict)
     body: Any = None  # JSON; None: the default answer for the request
     drop: bool = False  # close the connection without answering
+    delay: float = 0.0  # seconds before answering (past the client's timeout: it gives up first)
     raw: bytes | None = None  # a body sent as it is
 
 
@@ -135,6 +136,7 @@ class Capture:
                 if answer.drop:
                     self.close_connection = True
                     return
+                time.sleep(answer.delay)
                 payload = answer.raw if answer.raw is not None else json.dumps(
                     answer.body if answer.body is not None else default_body(self.command, split.path, query)).encode()
                 self.send_response(answer.status)
@@ -142,8 +144,11 @@ class Capture:
                 for name, value in answer.headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:  # the client gave up waiting (a timeout case)
+                    self.close_connection = True
 
             do_GET = do_POST = do_DELETE = _handle
 
@@ -188,9 +193,10 @@ def env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 
 # -- the two clients ------------------------------------------------------------------------------
 @contextmanager
-def tool_client(capture: Capture, *, max_retries: int = 2, base_url: str | None = "") -> Iterator[Wire]:
+def tool_client(capture: Capture, *, max_retries: int = 2, base_url: str | None = "",
+                timeout: float = 5.0) -> Iterator[Wire]:
     url = capture.url + "/v1" if base_url == "" else base_url
-    with open_client(Connection(backend="openai", base_url=url, max_retries=max_retries, timeout=5.0),
+    with open_client(Connection(backend="openai", base_url=url, max_retries=max_retries, timeout=timeout),
                      log=io.StringIO()) as client:
         yield client
 
@@ -200,9 +206,10 @@ def plain_http() -> httpx2.Client:
     return openai.DefaultHttpxClient(verify=False)
 
 
-def sdk_client(capture: Capture, *, max_retries: int = 2, base_url: str | None = "") -> openai.OpenAI:
+def sdk_client(capture: Capture, *, max_retries: int = 2, base_url: str | None = "",
+               timeout: float = 5.0) -> openai.OpenAI:
     url = capture.url + "/v1" if base_url == "" else base_url
-    return openai.OpenAI(base_url=url, max_retries=max_retries, timeout=5.0, http_client=plain_http())
+    return openai.OpenAI(base_url=url, max_retries=max_retries, timeout=timeout, http_client=plain_http())
 
 
 @contextmanager
@@ -592,6 +599,8 @@ SCRIPTS: dict[str, tuple[list[Answer], int]] = {
     "503 asking for 200 s": ([Answer(503, {"retry-after": "200"})], 1),
     "a dropped connection, 200": ([Answer(drop=True)], 2),
     "a garbled gzip body, 200": ([Answer(200, {"Content-Encoding": "gzip"}, raw=b"not gzip at all")], 2),
+    "a timeout, 200": ([Answer(delay=1.0)], 2),
+    "a timeout, no retry left": ([Answer(delay=1.0)], 1),
 }
 
 
@@ -607,7 +616,9 @@ def _outcome(call: Callable[[], Any]) -> str:
     return "ok"
 
 
-NO_ANSWER = ("a dropped connection, 200", "a garbled gzip body, 200")  # each retry waits ~0.4 s: GET only
+# no answer to read a wait from: each retry waits ~0.4 s, so GET only, and one retry at most
+NO_ANSWER = {"a dropped connection, 200": 1, "a garbled gzip body, 200": 1, "a timeout, 200": 1,
+             "a timeout, no retry left": 0}
 
 
 @pytest.mark.parametrize(("script", "verb"), [(script, verb) for script in SCRIPTS for verb in ("GET", "POST")
@@ -615,9 +626,9 @@ NO_ANSWER = ("a dropped connection, 200", "a garbled gzip body, 200")  # each re
 def test_a_request_is_tried_as_often_as_the_sdk_tries_it(
         script: str, verb: str, capture: Capture, env: pytest.MonkeyPatch) -> None:
     answers, attempts = SCRIPTS[script]
-    retries = 1 if script in NO_ANSWER else 2
-    sdk = sdk_client(capture, max_retries=retries)
-    with tool_client(capture, max_retries=retries) as client:
+    retries = NO_ANSWER.get(script, 2)
+    sdk = sdk_client(capture, max_retries=retries, timeout=0.25)
+    with tool_client(capture, max_retries=retries, timeout=0.25) as client:
         path, beta = f"/vector_stores/{STORE}", {"OpenAI-Beta": "assistants=v2"}
         if verb == "GET":
             ours = lambda: client.get(path, headers=beta)  # noqa: E731
