@@ -205,8 +205,19 @@ def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_,
             )
 
 
-# Headers that always carry a credential: never written as they are (plans, lockfiles, the agent).
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+# Headers that carry a credential: never written as they are (plans, lockfiles, the agent).
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"})
+# Parts of a header name that say it carries one (X-Goog-Api-Key, X-Vault-Token, X-Client-Secret, ...).
+SECRET_HEADER_WORDS = ("token", "secret", "password", "apikey", "api-key", "api_key")
+
+
+def secret_header(name: str) -> str | None:
+    """Why the header ``name`` is taken for a credential carrier, or ``None`` for a plain header."""
+    lowered = name.lower()
+    if lowered in SECRET_HEADERS:
+        return "carries a credential"
+    word = next((w for w in SECRET_HEADER_WORDS if w in lowered), None)
+    return f"looks like a credential carrier (its name contains {word!r})" if word else None
 _VAULT = ("api: agents keeps MCP secrets out of the agent: store the credential in a vault "
           "(client.beta.agents.vaults.credentials) and name it with credential_id")
 
@@ -232,8 +243,8 @@ def _mcp_secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
             if header.lower() in secret_envs:
                 yield where, (f"header {header} is also in headers_from_env: give it in one place "
                               "(headers_from_env for a secret)")
-            elif header.lower() in SECRET_HEADERS:
-                yield where, (f"{header} carries a credential, which would be written into plans and lockfiles: "
+            elif why := secret_header(header):
+                yield where, (f"{header} {why}, whose value would be written into plans and lockfiles: "
                               + ("use credential_id (a vault credential)" if api == "agents" else
                                  f"put the value in an environment variable and write headers_from_env: "
                                  f"{{{header}: VARIABLE}} (or authorization_from_env for an OAuth token)"))

@@ -187,7 +187,9 @@ class McpHttpTransport(Strict):
     type: Literal["http"] = Field(description="Always `http`.")
     server_url: str = Field(description="The MCP server's URL.")
     headers: dict[HeaderName, str] | None = Field(
-        None, description="Non-secret HTTP headers, written as they are into plans and lockfiles."
+        None, description="Non-secret HTTP headers, written as they are into plans and lockfiles; credential "
+        "carriers (Authorization, Cookie, X-Api-Key, names containing token/secret/password/api-key) are "
+        "refused: give them in headers_from_env."
     )
     headers_from_env: dict[HeaderName, EnvName] | None = Field(
         None,

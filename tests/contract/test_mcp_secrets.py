@@ -19,6 +19,7 @@ from asst_deploy.emulator.sdk_types import RESPONSES_KWARGS, load, problems
 
 SECRET = "Bearer s3cr3t-MCP-7f3a91"
 TOKEN = "oauth-tok-4c2d88e1"
+API_KEY = "k3y-VALUE-90e1b7"
 MANIFEST = """\
 name: helper
 model: gpt-4o
@@ -29,8 +30,8 @@ tools:
     transport:
       type: http
       server_url: https://mcp.example.com/t
-      headers: {X-Team: support}
-      headers_from_env: {Authorization: MCP_TOKEN}
+      headers: {X-Team: support, X-Request-Source: deploy, Accept: application/json}
+      headers_from_env: {Authorization: MCP_TOKEN, X-Api-Key: MCP_KEY}
   - type: mcp
     server_label: mail
     connector_id: connector_gmail
@@ -45,7 +46,7 @@ def _everything_written(root: Path) -> str:
 def test_secrets_are_read_at_call_time_and_never_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "p"
     write_project(root, {"asst-deploy.yaml": "project: sec\napi: responses\n", "assistants/helper.yaml": MANIFEST})
-    secrets = {"MCP_TOKEN": SECRET, "MCP_OAUTH": TOKEN}
+    secrets = {"MCP_TOKEN": SECRET, "MCP_OAUTH": TOKEN, "MCP_KEY": API_KEY}
     with Emulator(EmulatorConfig(record_bodies=True)) as emulator:
         cli = Cli(project=root, emulator=emulator, environ=dict(secrets))
         outputs = [cli("validate").output, cli("plan").output, cli("plan", "--format", "json").output,
@@ -57,17 +58,20 @@ def test_secrets_are_read_at_call_time_and_never_written(tmp_path: Path, monkeyp
         lock = json.loads((root / "assistants.lock.json").read_text())["assistants"]["helper"]
         assert lock["responses_env"] == [
             {"path": ["tools", 0, "headers", "Authorization"], "env": "MCP_TOKEN"},
+            {"path": ["tools", 0, "headers", "X-Api-Key"], "env": "MCP_KEY"},
             {"path": ["tools", 0, "authorization"], "env": "MCP_OAUTH"},
             {"path": ["tools", 1, "authorization"], "env": "MCP_OAUTH"},
         ]
         assert "$MCP_TOKEN" in outputs[1] or "MCP_TOKEN" in outputs[1]  # the plan names the variable
         for text in (*outputs, again.output, sent, _everything_written(root)):
-            assert SECRET not in text and "s3cr3t" not in text and TOKEN not in text
+            assert SECRET not in text and "s3cr3t" not in text and TOKEN not in text and API_KEY not in text
 
         for name, value in secrets.items():
             monkeypatch.setenv(name, value)
         kwargs = asst_deploy.responses_kwargs("helper", path=root)
-        assert kwargs["tools"][0]["headers"] == {"X-Team": "support", "Authorization": SECRET}
+        assert kwargs["tools"][0]["headers"] == {"X-Team": "support", "X-Request-Source": "deploy",
+                                                 "Accept": "application/json", "Authorization": SECRET,
+                                                 "X-Api-Key": API_KEY}
         assert kwargs["tools"][0]["authorization"] == kwargs["tools"][1]["authorization"] == TOKEN
         assert problems(kwargs, load(RESPONSES_KWARGS)) == []
         client = openai.OpenAI(base_url=emulator.base_url, api_key="sk-test", max_retries=0)
@@ -82,7 +86,7 @@ def test_renaming_the_variable_is_planned_by_name(tmp_path: Path) -> None:
     root = tmp_path / "p"
     write_project(root, {"asst-deploy.yaml": "project: sec\napi: responses\n", "assistants/helper.yaml": MANIFEST})
     with Emulator() as emulator:
-        cli = Cli(project=root, emulator=emulator, environ={"MCP_TOKEN": SECRET, "MCP_OAUTH": TOKEN})
+        cli = Cli(project=root, emulator=emulator, environ={"MCP_TOKEN": SECRET, "MCP_OAUTH": TOKEN, "MCP_KEY": "k"})
         cli("apply", "--auto-approve")
         (root / "assistants/helper.yaml").write_text(MANIFEST.replace("Authorization: MCP_TOKEN",
                                                                       "Authorization: TICKETS_TOKEN"))
@@ -135,10 +139,48 @@ def test_the_agents_sdk_helper_fills_the_secret(tmp_path: Path, monkeypatch: pyt
     with Emulator() as emulator:
         Cli(project=root, emulator=emulator)("apply", "--auto-approve")
     monkeypatch.setenv("MCP_OAUTH", TOKEN)
+    monkeypatch.setenv("MCP_KEY", API_KEY)
     with pytest.raises(asst_deploy.SecretNotSet, match="MCP_TOKEN"):
         asst_deploy.agents.agent("helper", path=root)
     monkeypatch.setenv("MCP_TOKEN", SECRET)
     built: Any = asst_deploy.agents.agent("helper", path=root)
     configs = [tool.tool_config for tool in built.tools]
-    assert configs[0]["headers"] == {"X-Team": "support", "Authorization": SECRET}
+    assert configs[0]["headers"]["Authorization"] == SECRET and configs[0]["headers"]["X-Api-Key"] == API_KEY
     assert configs[0]["authorization"] == configs[1]["authorization"] == TOKEN
+
+
+LEAKY = "plain-V4LUE-5e0c2a"
+
+
+@pytest.mark.parametrize("header", ["X-Api-Key", "api-key", "X-AUTH-TOKEN", "X-Vault-Token", "X-Client-Secret",
+                                    "X-Db-Password", "X-Goog-ApiKey", "x_api_key", "Cookie", "Proxy-Authorization"])
+def test_a_credential_header_in_plain_headers_is_refused_before_anything_is_sent(tmp_path: Path, header: str) -> None:
+    """Its value would be written into plans and lockfiles: refused with its place and the fix, for
+    every command, nothing sent, the value echoed nowhere."""
+    body = ("name: helper\nmodel: gpt-4o\ntools:\n  - type: mcp\n    server_label: t\n    transport:\n"
+            "      type: http\n      server_url: https://mcp.example.com/t\n"
+            f"      headers: {{Accept: application/json, {header}: {LEAKY}}}\n")
+    root = tmp_path / "p"
+    write_project(root, {"asst-deploy.yaml": "project: sec\napi: responses\n", "assistants/helper.yaml": body})
+    with Emulator(EmulatorConfig(record_bodies=True)) as emulator:
+        cli = Cli(project=root, emulator=emulator)
+        outputs = [cli(*command, code=1).output for command in (
+            ("validate",), ("plan",), ("plan", "--format", "json"), ("plan", "--out", str(root / "p.plan")),
+            ("apply", "--auto-approve", "-v"))]
+        assert emulator.bodies() == []
+    for output in outputs:
+        assert f"assistants/helper.yaml:9:" in output, output
+        assert f"tools[0].transport.headers.{header}" in output and f"headers_from_env: {{{header}: VARIABLE}}" \
+            in output, output
+    for text in (*outputs, _everything_written(root).replace(body, "")):
+        assert LEAKY not in text
+    assert not (root / "assistants.lock.json").exists() and not (root / "p.plan").exists()
+
+
+@pytest.mark.parametrize("header", ["X-Request-Source", "Accept", "X-Team", "X-Trace-Id", "User-Agent", "X-Keyword"])
+def test_plain_headers_that_carry_no_credential_still_pass(tmp_path: Path, header: str) -> None:
+    body = ("name: helper\nmodel: gpt-4o\ntools:\n  - type: mcp\n    server_label: t\n    transport:\n"
+            f"      type: http\n      server_url: https://mcp.example.com/t\n      headers: {{{header}: v1}}\n")
+    root = tmp_path / "p"
+    write_project(root, {"asst-deploy.yaml": "project: sec\napi: responses\n", "assistants/helper.yaml": body})
+    Cli(project=root)("validate")
