@@ -245,6 +245,12 @@ class LockDocument:
                 self.entries[name] = entry
 
 
+def found_by_markers(repairs: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The names whose lock repair records objects the markers found (or forgets gone ones), not
+    only a refreshed ``applied`` digest (the account found as the manifest asks: nothing to tell)."""
+    return sorted(name for name, repair in repairs.items() if set(repair) - {"applied"})
+
+
 def usage_record(store_id: str, usage_bytes: int | None, file_count: int) -> dict[str, Any]:
     """What ``store_usage`` holds: a vector store's id, ``usage_bytes`` and usable file count. On
     api.openai.com ``usage_bytes`` is the processed size (chunks, embeddings), not the files' own:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
 from ..apply import Applier, ApplyOptions
-from ..lockentry import write_document
+from ..lockentry import found_by_markers, write_document
 from ..lockstate import LockState
 from ..apply_lock import apply_lock
 from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError
@@ -123,9 +123,10 @@ def _record(session: Session, result: Plan, out: TextIO) -> None:
     session.lock.repair(repairs)
     if session.lock.remember_usage(result.store_usage) or repairs:
         write_document(session.project.lockfile, session.lock)
-    if repairs:
-        out.write(f"Recorded {len(repairs)} assistant(s) found on the account by their markers in "
-                  f"{session.project.lockfile.name}: {', '.join(sorted(repairs))}\n")
+    found = found_by_markers(repairs)
+    if found:
+        out.write(f"Recorded {len(found)} assistant(s) found on the account by their markers in "
+                  f"{session.project.lockfile.name}: {', '.join(found)}\n")
 
 
 def _clear_dead_leases(session: Session, result: Plan, err: TextIO) -> None:

@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from ..lockentry import FILE_ROLES, TRACKED_FILES, USAGE_KEY, LockDocument, LockEntry, entries_to_dict, usage_record
+from ..lockentry import (FILE_ROLES, TRACKED_FILES, USAGE_KEY, LockDocument, LockEntry, entries_to_dict, found_by_markers,
+                         usage_record)
 from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, FileSpec, Kind, digest, spec_digest, used_contents
 from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
 from .compile import compile_operations
@@ -392,8 +393,8 @@ class _Planner:
             self.notes.append(f"this server answers 404 for the {api.capitalize()} API (OpenAI sunset the Assistants "
                               f"API on 2026-08-26): its old objects cannot be listed, so they are neither shown "
                               f"nor deleted here; the lockfile forgets their ids")
-        if self.repairs:
-            names = sorted(self.repairs)
+        if found_by_markers(self.repairs):
+            names = found_by_markers(self.repairs)
             shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
             self.notes.append(f"the lockfile does not name everything found on the account by its markers "
                               f"({shown}); apply records it, without changing the account")
@@ -558,6 +559,8 @@ class _Planner:
             defaulted = tuple(f for f in after if f in self.desired.defaulted.get(spec.name, ()))
             return [Change(kind, spec.name, Action.CREATE, after=after, reason=reason, defaulted=defaulted)]
         diffs, seen = self._field_diffs(before, after, entry)
+        if not diffs and self.caps.server_object and self.wanted(spec.name) and spec.name not in self.moves:
+            self._refresh_applied(spec.name, entry, after)
         if self.caps.tool_resources:
             diffs += self._resource_diffs(spec, now, entry, so_far)
         move = self.moves.get(spec.name)
@@ -572,6 +575,14 @@ class _Planner:
                 f"; {reason}" if len(diffs) > 1 else "")
         return [Change(kind, spec.name, Action.UPDATE, id=current_id, before=before, after=after,
                        fields=tuple(diffs), reason=reason)]
+
+    def _refresh_applied(self, name: str, entry: LockEntry, after: Mapping[str, Any]) -> None:
+        """The account holds what the manifest asks: record it as applied, as an apply of this
+        manifest would have. Another checkout's apply (its own lockfile) leaves this lockfile's
+        digest behind, and nothing else brings it up to date: its next edit would read as drift."""
+        applied = self._digest(after)
+        if entry.applied != applied:
+            self.repairs.setdefault(name, {})["applied"] = applied
 
     def _resource_diffs(self, spec: AssistantSpec, now: _Current, entry: LockEntry,
                         so_far: list[Change]) -> list[FieldDiff]:
@@ -690,13 +701,18 @@ def adopted_digest(desired: Desired, observed: ObservedAssistant) -> str:
 
 
 def _update_reason(applied: str | None, before: str, after: str) -> str:
+    """Why an assistant is updated, from this lockfile's last apply. The lockfile cannot tell an
+    apply from another checkout (its own lockfile) from an edit by hand: both change the account
+    behind it, so a reason that finds the account changed names both."""
     if applied is None:
         return "the account differs from the manifest"
     if applied == before:
         return "the manifest changed"
     if applied == after:
-        return "edited outside asst-deploy (drift): the account no longer matches the last apply"
-    return "the manifest changed, and the account was edited outside asst-deploy since the last apply"
+        return ("edited outside asst-deploy (drift), or applied from another checkout: the account no longer "
+                "matches this lockfile's last apply; apply sets it back to the manifest")
+    return ("the manifest changed, and the account differs from this lockfile's last apply (applied from "
+            "another checkout, or edited outside asst-deploy)")
 
 
 def _attributes(member: StoreFile) -> dict[str, Any]:

@@ -213,7 +213,25 @@ def test_update_reason_tells_a_manifest_edit_from_drift():
     drifted = replace(observed, assistants=(replace(observed.assistants[0], spec=drifted_spec),))
     assert plan(desired(s), drifted, lock).changes[0].reason.startswith("edited outside asst-deploy (drift)")
     both = plan(desired(replace(s, model="gpt-4.1")), drifted, lock).changes[0].reason
-    assert "manifest changed, and the account was edited" in both
+    assert both.startswith("the manifest changed, and the account differs from this lockfile's last apply")
+    assert "another checkout" in both  # the lockfile alone cannot tell that apply from a hand edit
+
+
+def test_an_account_found_as_the_manifest_asks_refreshes_a_stale_applied_digest():
+    """Another checkout applied this manifest: the account agrees with it, this lockfile's digest
+    is older. The plan has no change, and repairs the digest without a note about markers."""
+    from asst_deploy.spec import spec_digest
+
+    s = spec()
+    observed, lock = deployed(s)
+    caps = AssistantsTarget.capabilities
+    lock["assistants"]["bot"]["applied"] = spec_digest(replace(s, model="gpt-4.1").comparable(),
+                                                       caps.ignore_unset, caps.write_only)
+    result = plan(desired(s), observed, lock)
+    assert result.empty and result.notes == ()
+    assert result.lock_repairs == {"bot": {"applied": spec_digest(s.comparable(), caps.ignore_unset, caps.write_only)}}
+    lock["assistants"]["bot"]["applied"] = result.lock_repairs["bot"]["applied"]
+    assert plan(desired(s), observed, lock).lock_repairs == {}  # up to date: nothing to record
 
 
 def test_a_changed_file_is_one_update_not_also_a_delete():
