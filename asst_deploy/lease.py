@@ -23,10 +23,12 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Mapping
 
+from .backends.label import labelled
 from .errors import LockHeld
 from .ownership import Owner
 
 LEASE_KEY = "asst-deploy-lease"  # metadata key: "<project>/<environment>"; never the ownership marker
+LABEL = "account lease"  # how `apply -v` names the lease's requests (backends/label.py)
 TTL = 120.0  # seconds a lease lives without renewal
 RENEW_EVERY = 30.0
 COLLISION_GRACE = 5.0  # seconds two clones that started together may retry, whatever --lock-timeout
@@ -60,14 +62,23 @@ class AccountLease:
         return {LEASE_KEY: self.key, **_holder(), "expires": str(int(time.time() + TTL)),
                 "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
+    def _create(self) -> dict[str, Any]:
+        with labelled(LABEL):
+            return self.stores.create({
+                "name": f"asst-deploy lease {self.key}", "metadata": self._metadata(),
+                "expires_after": {"anchor": "last_active_at", "days": 1},
+            })
+
     def _leases(self) -> list[dict[str, Any]]:
         # every page is read, so the order does not matter: none is sent, as before issue 17
-        return [s for s in self.stores.list(limit=100, order=None)
-                if (s.get("metadata") or {}).get(LEASE_KEY) == self.key]
+        with labelled(LABEL):
+            return [s for s in self.stores.list(limit=100, order=None)
+                    if (s.get("metadata") or {}).get(LEASE_KEY) == self.key]
 
     def _delete(self, store_id: str) -> None:
         try:
-            self.stores.delete(store_id)
+            with labelled(LABEL):
+                self.stores.delete(store_id)
         except Exception:  # already gone (its holder released it), or unreachable: it expires
             pass
 
@@ -80,10 +91,7 @@ class AccountLease:
         said = False
         while True:
             try:
-                mine = self.stores.create({
-                    "name": f"asst-deploy lease {self.key}", "metadata": self._metadata(),
-                    "expires_after": {"anchor": "last_active_at", "days": 1},
-                })
+                mine = self._create()
                 others = []
                 for store in self._leases():
                     if store["id"] == mine["id"]:
@@ -130,7 +138,8 @@ class AccountLease:
             while not self._stop.wait(RENEW_EVERY):
                 try:
                     if self.store_id is not None:
-                        self.stores.update(self.store_id, {"metadata": self._metadata()})
+                        with labelled(LABEL):
+                            self.stores.update(self.store_id, {"metadata": self._metadata()})
                 except Exception:  # a missed renewal is retried; the lease outlives a few
                     pass
 

@@ -17,6 +17,7 @@ from .. import __version__
 from ..defaults import DEFAULT_PARALLELISM
 from ..errors import AsstDeployError
 from .http11 import Http11
+from .label import current_label
 from .ratelimit import Limiter, RateLimited
 from .wire import Wire, merge_headers
 
@@ -59,10 +60,11 @@ def redact(text: str) -> str:
 _SECRET_QUERY = re.compile(r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|sig|signature|secret|password)=)[^&#]*")
 
 
-def request_line(method: str, path: str, status: int, ms: float) -> str:
-    """One ``-v`` line: the request and its answer, with any credential in the query hidden."""
+def request_line(method: str, path: str, status: int, ms: float, label: str | None = None) -> str:
+    """One ``-v`` line: the request and its answer, with any credential in the query hidden, and
+    what it is for when its path does not say (``(account lease)``: label.py)."""
     shown = _SECRET_QUERY.sub(r"\1***", path)
-    return redact(f"  {method} {shown} {status} {ms:.0f} ms")
+    return redact(f"  {method} {shown} {status} {ms:.0f} ms" + (f" ({label})" if label else ""))
 
 
 def verbose_lines(stream: TextIO) -> Callable[[str, str, int, float], None]:
@@ -70,7 +72,8 @@ def verbose_lines(stream: TextIO) -> Callable[[str, str, int, float], None]:
     writing = threading.Lock()
 
     def on_answer(method: str, path: str, status: int, ms: float) -> None:
-        line = request_line(method, path, status, ms)
+        # called by the sender in the thread that sent the request: its label is this thread's
+        line = request_line(method, path, status, ms, current_label())
         with writing:
             stream.write(line + "\n")
             stream.flush()

@@ -14,7 +14,8 @@ from ..apply_lock import apply_lock
 from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError
 from ..locate import INDEX_FILE
 from ..lockfile import LockfileError, check_writable, remove_stale_temp_files
-from ..lease import AccountLease
+from ..backends.label import labelled
+from ..lease import LABEL as LEASE_LABEL, AccountLease
 from ..plan.saved import load_saved_plan, refuse_other_target, refuse_stale
 from ..plan.types import Plan
 from ..session import Options, Session, leave_runtime_index, load, open_session
@@ -133,7 +134,8 @@ def _clear_dead_leases(session: Session, result: Plan, err: TextIO) -> None:
     """Delete the account leases killed applies left (the plan noted them): an apply with something
     to change clears them as it takes its own, but one with nothing to change takes none."""
     for store_id in result.dead_leases:
-        session.storage.delete_store(store_id)
+        with labelled(LEASE_LABEL):  # -v: a lease, not a manifest's store
+            session.storage.delete_store(store_id)
         err.write(f"deleted the account lease {store_id} that a stopped apply left\n")
 
 
