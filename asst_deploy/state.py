@@ -7,6 +7,7 @@ nor the planner knows any API's object shapes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from .spec import AssistantSpec, Kind
 
@@ -33,6 +34,7 @@ class StoreFile:
     sha256: str | None
     status: str = "completed"
     attributes: tuple[tuple[str, object], ...] = ()  # the manifest's own, besides path and sha256
+    chunking_strategy: Mapping[str, Any] | None = field(default=None, compare=False)  # as the API reports it
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from ..manifest.models import MAX_USER_METADATA_PAIRS, NAME_PATTERN
 from ..manifest.writer import Rendered
 from ..ownership import MARKER_KEY
 from ..session import Session
-from .common import (NOUN, OWN_PREFIX, file_notes, manifests_rel, neutral_spec, object_target, owner_text,
-                     remove_files, render_remote, write_new_files)
+from .common import (NOUN, OWN_PREFIX, as_comment, manifests_rel, neutral_spec, object_target, owner_text, remove_files,
+                     render_remote, resources, write_new_files)
 
 # Id prefixes of the API's other objects, for "that is not an assistant" errors.
 OTHER_KINDS = {
@@ -72,9 +72,9 @@ def import_object(session: Session, assistant_id: str, name: str, *, force: bool
         raise AsstDeployError(
             f"{assistant_id} has {len(user_metadata)} metadata pairs; the API allows 16 and the ownership "
             f"marker needs one: remove a pair first; nothing was written")
-    notes, warnings = file_notes(remote, session.storage, None)
+    found = as_comment(resources(remote, session.storage, None, session.lock, store_settings=project.api != "agents"))
     rendered = render_remote(
-        target, remote, name, project, manifests_dir=manifests_rel(project), file_notes=notes,
+        target, remote, name, project, manifests_dir=manifests_rel(project), found=found,
         header=[f"# Imported by asst-deploy from {noun} {assistant_id}."],
     )
     _check_name(name, session, list(rendered.files))
@@ -90,7 +90,7 @@ def import_object(session: Session, assistant_id: str, name: str, *, force: bool
     # as if applied as it is: the next plan calls a manifest edit an edit, an account edit drift
     lock.entries[name].applied = applied
     write_document(project.lockfile, lock)
-    return Imported(noun, created, owner.marker(name), rendered, taken_from, warnings, differences)
+    return Imported(noun, created, owner.marker(name), rendered, taken_from, found.warnings, differences)
 
 
 def _check_id(assistant_id: str, api: str) -> None:

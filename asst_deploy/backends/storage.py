@@ -62,6 +62,7 @@ class Storage:
                     sha256=_str_or_none(attributes.get("sha256")),
                     status=item.get("status") or "",
                     attributes=tuple(sorted((k, v) for k, v in attributes.items() if k not in ("path", "sha256"))),
+                    chunking_strategy=item.get("chunking_strategy") or None,
                 ))
             return tuple(members)
         except (KeyError, TypeError, AttributeError, ValueError) as exc:

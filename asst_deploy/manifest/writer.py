@@ -63,13 +63,14 @@ def strip_affixes(display_name: str, prefix: str, suffix: str) -> str:
 def render_manifest(
     spec: AssistantSpec, name: str, *, original: AssistantSpec, api_defaults: Defaults, manifests_dir: str,
     prefix: str = "", suffix: str = "", config_defaults: Mapping[str, Any] | None = None,
-    file_notes: list[str] | None = None, header: list[str] | None = None,
+    file_notes: list[str] | None = None, header: list[str] | None = None, resources: Mapping[str, Any] | None = None,
 ) -> Rendered:
     """The manifest (and prompt/schema files) that deploys ``spec`` as it is, under ``name``.
 
     ``spec`` is normalized by the target API's rules (what the planner compares); ``original`` is
     the same object as the API returned it, whose instruction text and schema key order are kept.
-    Fields equal to the API's defaults are left out unless the config's ``defaults`` set them."""
+    Fields equal to the API's defaults are left out unless the config's ``defaults`` set them.
+    ``resources`` (``files``, ``vector_store``, ``code_interpreter_files``) go in as they are."""
     defaults = dict(config_defaults or {})
     out = Rendered(name, f"{manifests_dir.rstrip('/')}/{name}.yaml" if manifests_dir.strip("/.") else f"{name}.yaml")
     doc: dict[str, Any] = {"name": name}
@@ -90,6 +91,7 @@ def render_manifest(
     tools = _tools(spec, original, name, out.files)
     if tools or "tools" in defaults:
         doc["tools"] = tools
+    doc.update(resources or {})
     for key in ("temperature", "top_p"):
         value = getattr(spec, key)
         if value is not None and (value != getattr(api_defaults, key) or key in defaults):
