@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator, Mapping
 
-from .wire import Wire
+from .wire import Wire, path
 
 
 def _object(answer: Any) -> dict[str, Any]:
@@ -24,12 +24,15 @@ class RawResource:
         self.path = path
         self.headers = {"OpenAI-Beta": beta} if beta else {}
 
+    def _one(self, object_id: str) -> str:
+        return path(self.path + "/{id}", id=object_id)
+
     def list(self, limit: int = 100, order: str | None = "asc") -> Iterator[dict[str, Any]]:
         """Every object, oldest first; ``order=None`` sends none (the API's default)."""
         return self.client.pages(self.path, params={"limit": limit, "order": order}, headers=self.headers)
 
     def retrieve(self, object_id: str) -> dict[str, Any]:
-        return _object(self.client.get(f"{self.path}/{object_id}", headers=self.headers))
+        return _object(self.client.get(self._one(object_id), headers=self.headers))
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Sent again after a timeout only if no object carries the body's ownership marker (once.py)."""
@@ -48,10 +51,10 @@ class RawResource:
                            find, retries=self.client.max_retries, timeout=self.client.timeout)
 
     def update(self, object_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        return _object(self.client.post(f"{self.path}/{object_id}", dict(body), headers=self.headers))
+        return _object(self.client.post(self._one(object_id), dict(body), headers=self.headers))
 
     def delete(self, object_id: str) -> None:
-        self.client.delete(f"{self.path}/{object_id}", headers=self.headers)
+        self.client.delete(self._one(object_id), headers=self.headers)
 
 
 class ObjectTarget:

@@ -12,7 +12,7 @@ from .base import RemoteFile, RemoteStore
 from ..ownership import MARKER_KEY
 from .errors import api_error, is_not_found, unreadable
 from .once import create_once
-from .wire import Wire
+from .wire import Wire, path
 
 FILES_PAGE = 10_000  # the files list allows up to 10,000 per page
 PAGE = 100
@@ -50,9 +50,10 @@ class Storage:
     def list_store_files(self, store_id: str) -> tuple[StoreFile, ...] | None:
         """The store's usable members; ``None`` when the store is gone (deleted since it was listed:
         another clone's apply, or a hand, got there between the two requests)."""
+        files = path("/vector_stores/{vector_store_id}/files", vector_store_id=store_id)  # a bad id: not "unreadable"
         try:
             members = []
-            for item in self.client.pages(f"/vector_stores/{store_id}/files", params={"limit": PAGE}, headers=BETA):
+            for item in self.client.pages(files, params={"limit": PAGE}, headers=BETA):
                 if item.get("status") in ("failed", "cancelled"):
                     continue
                 attributes = item.get("attributes") or {}
@@ -121,14 +122,14 @@ class Storage:
     def rename_store(self, store_id: str, name: str, metadata: Mapping[str, str]) -> None:
         """Give a store a new name and ownership marker (a manifest renamed with renamed_from)."""
         try:
-            self.client.post(f"/vector_stores/{store_id}", {"name": name, "metadata": dict(metadata)}, headers=BETA)
+            self.client.post(_store(store_id), {"name": name, "metadata": dict(metadata)}, headers=BETA)
         except Exception as exc:
             raise api_error(exc, f"rename vector store {store_id} to {name}") from exc
 
     def set_expiry(self, store_id: str, expires_after: Mapping[str, Any] | None) -> None:
         """The store's expiry policy (``None``: it never expires)."""
         try:
-            self.client.post(f"/vector_stores/{store_id}",
+            self.client.post(_store(store_id),
                              {"expires_after": dict(expires_after) if expires_after else None}, headers=BETA)
         except Exception as exc:
             raise api_error(exc, f"set the expiry of vector store {store_id}") from exc
@@ -136,7 +137,7 @@ class Storage:
     def set_attributes(self, store_id: str, file_id: str, attributes: Mapping[str, Any], label: str) -> None:
         """Replace one member's attributes (ours, path and sha256, included)."""
         try:
-            self.client.post(f"/vector_stores/{store_id}/files/{file_id}", {"attributes": dict(attributes)},
+            self.client.post(_member(store_id, file_id), {"attributes": dict(attributes)},
                              headers=BETA)
         except Exception as exc:
             raise api_error(exc, f"set the attributes of {label}") from exc
@@ -153,7 +154,7 @@ class Storage:
         try:
             for start in range(0, len(members), BATCH):
                 chunk = members[start:start + BATCH]
-                self.client.post(f"/vector_stores/{store_id}/file_batches", {
+                self.client.post(path("/vector_stores/{vector_store_id}/file_batches", vector_store_id=store_id), {
                     "files": [{"file_id": fid, "attributes": dict(attrs), **chunking} for fid, attrs in chunk]
                 }, headers=BETA)
                 if progress is not None and len(members) > BATCH:
@@ -167,7 +168,7 @@ class Storage:
 
     def _retrieve(self, store_id: str) -> dict[str, Any]:
         try:
-            store = self.client.get(f"/vector_stores/{store_id}", headers=BETA)
+            store = self.client.get(_store(store_id), headers=BETA)
         except Exception as exc:
             raise api_error(exc, f"check vector store {store_id}") from exc
         if not isinstance(store, dict) or not isinstance(store.get("file_counts"), dict):
@@ -202,7 +203,7 @@ class Storage:
 
     def failures(self, store_id: str) -> str:
         try:
-            items = self.client.pages(f"/vector_stores/{store_id}/files",
+            items = self.client.pages(path("/vector_stores/{vector_store_id}/files", vector_store_id=store_id),
                                       params={"filter": "failed", "limit": PAGE}, headers=BETA)
             return "; ".join(
                 f"{(i.get('attributes') or {}).get('path', i.get('id'))}: "
@@ -213,15 +214,15 @@ class Storage:
             return "(details unavailable)"
 
     def detach(self, store_id: str, file_id: str) -> None:
-        self._gone_ok(lambda: self.client.delete(f"/vector_stores/{store_id}/files/{file_id}", headers=BETA),
+        self._gone_ok(lambda: self.client.delete(_member(store_id, file_id), headers=BETA),
                       f"detach {file_id} from {store_id}")
 
     def delete_store(self, store_id: str) -> None:
-        self._gone_ok(lambda: self.client.delete(f"/vector_stores/{store_id}", headers=BETA),
+        self._gone_ok(lambda: self.client.delete(_store(store_id), headers=BETA),
                       f"delete vector store {store_id}")
 
     def delete_file(self, file_id: str) -> None:
-        self._gone_ok(lambda: self.client.delete(f"/files/{file_id}"), f"delete file {file_id}")
+        self._gone_ok(lambda: self.client.delete(path("/files/{file_id}", file_id=file_id)), f"delete file {file_id}")
 
     @staticmethod
     def _gone_ok(call: Any, what: str) -> None:
@@ -232,6 +233,14 @@ class Storage:
             if is_not_found(exc):
                 return
             raise api_error(exc, what) from exc
+
+
+def _store(store_id: str) -> str:
+    return path("/vector_stores/{vector_store_id}", vector_store_id=store_id)
+
+
+def _member(store_id: str, file_id: str) -> str:
+    return path("/vector_stores/{vector_store_id}/files/{file_id}", vector_store_id=store_id, file_id=file_id)
 
 
 def _usable(store: Mapping[str, Any]) -> int:

@@ -25,6 +25,7 @@ import http.client
 import json
 import math
 import random
+import re
 import time
 import urllib.parse
 from typing import Any, Callable, Iterator, Mapping
@@ -228,6 +229,23 @@ class Wire:
 
 
 _JSON = {"Content-Type": "application/json"}
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_DOT_SEGMENT = re.compile(r"^(?:\.|%2[eE]){1,2}$")
+
+
+def path(template: str, **ids: str) -> str:
+    """``template`` with each ``{name}`` replaced by its id, percent-encoded as the SDK's
+    ``path_template`` encodes it (a ``/`` or ``?`` in an id stays inside its segment). An empty id,
+    or a path with a ``.`` or ``..`` segment, is refused before anything is sent, as the SDK
+    refuses it: an id read from a hand-edited lockfile must not reach another object."""
+    for name, value in ids.items():
+        if not value:
+            raise ValueError(f"Expected a non-empty value for `{name}` but received {value!r}")
+    built = _PLACEHOLDER.sub(lambda m: urllib.parse.quote(str(ids[m.group(1)]), safe="!$&'()*+,;=:@"), template)
+    for segment in built.split("/"):
+        if _DOT_SEGMENT.match(segment):
+            raise ValueError(f"Constructed path {built!r} contains dot-segment {segment!r} which is not allowed")
+    return built
 
 
 def merge_headers(*mappings: Mapping[str, str | None]) -> dict[str, str]:

@@ -720,3 +720,52 @@ def test_a_redirect_loop_ends_as_the_sdks_does(capture: Capture, env: pytest.Mon
             capture.script.extend([Answer(307, {"Location": f"/v1/vector_stores/{STORE}"})] * 30)
             seen.append((_outcome(side), len(capture.take())))
     assert seen[0] == seen[1] == ("unreachable", 21)
+
+
+# -- ids in paths (from the API, or from a lockfile a person can edit) --------------------------------
+ODD = "vs 1/ü?#%;@"
+REFUSED = ["", "..", "."]  # "%2e" is sent quoted ("%252e"), by both
+
+
+def _id_cases(client: Wire, sdk: openai.OpenAI, odd: str) -> Cases:
+    storage, assistants, agents = Storage(client), AssistantsTarget(client), AgentsTarget(client)
+    vs = sdk.vector_stores
+    return {
+        "retrieve store": (lambda: storage.usage(odd), lambda: vs.retrieve(odd)),
+        "list store files": (lambda: storage.list_store_files(odd), lambda: list(vs.files.list(odd, limit=100))),
+        "attach": (lambda: storage.attach(odd, MEMBERS[:1]),
+                   lambda: vs.file_batches.create(odd, files=[{"file_id": FILE, "attributes": MEMBERS[0][1]}])),
+        "set attributes": (lambda: storage.set_attributes(STORE, odd, {"path": "a"}, "a"),
+                           lambda: vs.files.update(odd, vector_store_id=STORE, attributes={"path": "a"})),
+        "detach": (lambda: storage.detach(odd, odd), lambda: vs.files.delete(odd, vector_store_id=odd)),
+        "delete store": (lambda: storage.delete_store(odd), lambda: vs.delete(odd)),
+        "delete file": (lambda: storage.delete_file(odd), lambda: sdk.files.delete(odd)),
+        "retrieve assistant": (lambda: assistants.retrieve(odd), lambda: sdk.beta.assistants.retrieve(odd)),
+        "adopt agent": (lambda: agents.adopt(odd, META), lambda: sdk.beta.agents.update(odd, metadata=META)),
+        "delete agent": (lambda: agents.delete(odd), lambda: sdk.beta.agents.delete(odd)),
+    }
+
+
+def test_an_id_is_put_in_its_path_segment_as_the_sdk_puts_it(capture: Capture, env: pytest.MonkeyPatch) -> None:
+    sdk = sdk_client(capture)
+    with tool_client(capture) as client:
+        for what, (tool_side, sdk_side) in _id_cases(client, sdk, ODD).items():
+            try:
+                sent = same_requests(capture, tool_side, sdk_side)
+            except AssertionError as exc:
+                raise AssertionError(f"{what}: {exc}") from None
+            assert "%2F" in sent[0]["path"] and "?" not in sent[0]["path"], what
+
+
+@pytest.mark.parametrize("bad", REFUSED)
+def test_an_empty_or_dot_id_is_refused_before_anything_is_sent(bad: str, capture: Capture, env: pytest.MonkeyPatch) -> None:
+    sdk = sdk_client(capture)
+    with tool_client(capture) as client:
+        for what, (tool_side, sdk_side) in _id_cases(client, sdk, bad).items():
+            capture.take()
+            with pytest.raises(ValueError):
+                sdk_side()
+            with pytest.raises(Exception) as refused:
+                tool_side()
+            assert "empty value" in str(refused.value) or "dot-segment" in str(refused.value), what
+            assert not capture.take(), f"{what}: sent"
