@@ -80,12 +80,11 @@ def locked_entry(lock: LockDocument, object_id: str) -> LockEntry | None:
 
 
 def resources(remote: RemoteAssistant, storage: Storage, names: Mapping[str, str] | None, lock: LockDocument,
-              stores: dict[str, RemoteStore] | None = None, *, store_settings: bool = True) -> Resources:
+              stores: dict[str, RemoteStore] | None = None) -> Resources:
     """``files`` (with each member's attributes), ``vector_store`` (expiry as the store shows it,
     chunking as the lockfile recorded the attach) and ``code_interpreter_files`` (paths the lockfile
     knows) for what asst-deploy uploaded; files it did not upload cannot be downloaded (purpose
-    ``assistants``), so those are listed in comment lines and warnings, never dropped silently.
-    ``store_settings`` is false for an API whose manifests cannot say ``vector_store`` (agents)."""
+    ``assistants``), so those are listed in comment lines and warnings, never dropped silently."""
     out = Resources()
     entry = locked_entry(lock, remote.id)
     unnamed_stores: list[tuple[str, tuple[StoreFile, ...]]] = []
@@ -112,7 +111,7 @@ def resources(remote: RemoteAssistant, storage: Storage, names: Mapping[str, str
                     settings["chunking_strategy"] = dict(entry.chunking_strategy)
             elif chunking := _reported_chunking(members):
                 settings["chunking_strategy"] = chunking
-            if settings and store_settings:
+            if settings:
                 out.fields["vector_store"] = settings
         else:
             unnamed_stores.append((store_id, members))

@@ -64,8 +64,7 @@ def export_objects(session: Session, out_dir: Path | None, *, include_all: bool 
         own = locked_entry(session.lock, remote.id)
         used = taken - ({base} if own is not None and not into_project and session.lock.entries.get(base) is own
                         else set())
-        found = resources(remote, session.storage, names, session.lock, stores,
-                          store_settings=project.api != "agents")
+        found = resources(remote, session.storage, names, session.lock, stores)
         rendered = None
         for n in range(1, 1000):
             candidate = base if n == 1 else f"{base}-{n}"

@@ -72,7 +72,7 @@ def import_object(session: Session, assistant_id: str, name: str, *, force: bool
         raise AsstDeployError(
             f"{assistant_id} has {len(user_metadata)} metadata pairs; the API allows 16 and the ownership "
             f"marker needs one: remove a pair first; nothing was written")
-    found = as_comment(resources(remote, session.storage, None, session.lock, store_settings=project.api != "agents"))
+    found = as_comment(resources(remote, session.storage, None, session.lock))
     rendered = render_remote(
         target, remote, name, project, manifests_dir=manifests_rel(project), found=found,
         header=[f"# Imported by asst-deploy from {noun} {assistant_id}."],
