@@ -209,3 +209,49 @@ def test_https_goes_through_a_connect_tunnel_and_is_still_verified(https_api, mo
                 http.send("GET", url, {}, None)
         finally:
             http.close()
+
+
+class _FailsOnce(_Api):
+    """Answers 500 to the first request, then as _Api does."""
+
+    def do_GET(self) -> None:
+        if not self.server.seen:
+            self.server.seen.append({"path": self.path, "failed": True})
+            body = b'{"error": {"message": "boom", "type": "server_error"}}'
+            self.send_response(500)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().do_GET()
+
+
+def test_each_retry_is_said_on_the_client_logger_as_the_sdk_says_it():
+    """The fault suite counts the faults a run rode out from these lines (it read the SDK's own
+    "Retrying request to ..." lines before the tool stopped going through the SDK)."""
+    import logging
+
+    from asst_deploy.backends.wire import Wire
+
+    heard: list[str] = []
+
+    class Ear(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            heard.append(record.getMessage())
+
+    logger = logging.getLogger("asst_deploy.wire")
+    ear, level = Ear(), logger.level
+    logger.addHandler(ear)
+    logger.setLevel(logging.INFO)
+    try:
+        for server in _serve(_FailsOnce):
+            http = Http11(5.0)
+            try:
+                wire = Wire(http.send, f"http://127.0.0.1:{server.server_address[1]}/v1", headers={}, max_retries=2)
+                assert wire.get("/models") == PAGE
+            finally:
+                http.close()
+    finally:
+        logger.removeHandler(ear)
+        logger.setLevel(level)
+    assert len(heard) == 1 and heard[0].startswith("Retrying request to GET /v1/models in "), heard
