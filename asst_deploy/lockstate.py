@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import AsstDeployError
-from .lockentry import LockDocument, LockEntry
+from .lockentry import LockDocument, LockEntry, entries_to_dict
 from .lockfile import IncrementalDump, write_lock_text
 
 WRITE_INTERVAL = 0.02  # seconds a change may wait for the lockfile write that carries it
@@ -35,7 +35,7 @@ class LockState:
         self._changes = 0  # changes made to self.lock
         self._saved = 0  # changes contained in the file on disk
         self._dumper = IncrementalDump()
-        self._dirty: set[str] | None = None  # entries changed since the last dump; None: all
+        self._dirty: set[str] | None = set()  # entries changed since _raw was made; None: all
         self._closing = False
         self._last_write = 0.0  # seconds the last write took
         self._error: BaseException | None = None
@@ -146,14 +146,13 @@ class LockState:
 
     def _serialize(self, names: set[str] | None) -> None:
         """Under the mutex: the file's view of the entries changed since the last write (all: None)."""
-        raw = self._raw["assistants"]
         if names is None:
-            raw.clear()
-            raw.update((name, entry.to_dict()) for name, entry in self.lock.entries.items())
+            self._raw["assistants"] = entries_to_dict(self.lock.entries)
             return
+        raw = self._raw["assistants"]
         for name in names:
             entry = self.lock.entries.get(name)
-            if entry is None:
+            if entry is None or entry.is_empty():
                 raw.pop(name, None)
             else:
                 raw[name] = entry.to_dict()
