@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from .backends.base import Target
 from .backends.storage import Storage
@@ -43,13 +43,12 @@ def observe(
     Assistants sunset: 404) is recorded in ``gone`` and skipped, unless it is in ``must_list``
     (the API being deployed to): moving off it, or destroying, must still work."""
     entries = lock.entries
-    leases: list[str] = []  # dead leases of this project, seen in the same list of stores
     holding = [target for target in targets if target.capabilities.server_object]
     gone: set[str] = set()
     with ThreadPoolExecutor(max_workers=len(holding) + 2, thread_name_prefix="observe") as chains:
         listed = [(target, chains.submit(_assistants, target, owner)) for target in holding]
         files = chains.submit(_files, storage, owner)
-        stores = chains.submit(_stores, storage, owner, entries, parallelism, leases)
+        stores = chains.submit(_stores, storage, owner, entries, parallelism)
         assistants: list[ObservedAssistant] = []
         for target, chain in listed:
             try:
@@ -58,8 +57,9 @@ def observe(
                 if target.api in must_list:
                     raise
                 gone.add(target.api)
-        return Observed(tuple(assistants), tuple(stores.result()), tuple(files.result()), gone=frozenset(gone),
-                        dead_leases=tuple(leases))
+        owned, dead = stores.result()
+        return Observed(tuple(assistants), tuple(owned), tuple(files.result()), gone=frozenset(gone),
+                        dead_leases=dead)
 
 
 def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:
@@ -71,10 +71,11 @@ def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:
 
 
 def _stores(storage: Storage, owner: Owner, entries: Mapping[str, LockEntry],
-            parallelism: int, leases: list[str]) -> list[ObservedVectorStore]:
+            parallelism: int) -> tuple[list[ObservedVectorStore], tuple[str, ...]]:
+    """This project's stores, and the ids of its dead account leases seen in the same list."""
     stores = []
     listed = storage.list_vector_stores()
-    leases += dead_leases(((s.id, s.metadata) for s in listed), f"{owner.project}/{owner.environment}")
+    dead = dead_leases(((s.id, s.metadata) for s in listed), f"{owner.project}/{owner.environment}")
     for remote in listed:
         name = owner.owns(dict(remote.metadata))
         if name is not None:
@@ -82,7 +83,7 @@ def _stores(storage: Storage, owner: Owner, entries: Mapping[str, LockEntry],
                                               usage_bytes=remote.usage_bytes,
                                               expires_after=dict(remote.expires_after) if remote.expires_after else None,
                                               expired=remote.expired))
-    return _list_where_unsure(stores, entries, storage, parallelism)
+    return _list_where_unsure(stores, entries, storage, parallelism), dead
 
 
 def _assistants(target: Target, owner: Owner) -> list[ObservedAssistant]:

@@ -143,7 +143,7 @@ class Http11:
         parts = urllib.parse.urlsplit(url)
         scheme, host = parts.scheme, parts.hostname or ""
         port = parts.port or (443 if scheme == "https" else 80)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        target = shown = parts.path + (f"?{parts.query}" if parts.query else "")
         all_headers = dict(headers)
         all_headers.setdefault("Accept-Encoding", "gzip")
         if isinstance(body, Multipart):
@@ -163,14 +163,13 @@ class Http11:
                 response = connection.getresponse()
                 data = response.read()
                 break
-            except _CLOSED as exc:
+            except _CLOSED:
                 connection.close()
                 if not (reused and method in IDEMPOTENT):
                     raise
                 # the server closed this kept-alive connection as we sent on it: a new one, once
                 # (a POST is not sent again here: the client's retries and once.py decide)
                 connection, reused = self._connect(key, proxy), False
-                del exc
             except BaseException:
                 connection.close()
                 raise
@@ -185,8 +184,7 @@ class Http11:
             except zlib.error as exc:  # a broken answer, as httpx's DecodingError: the SDK retries it
                 raise Undecodable(f"the answer's gzip body cannot be decoded ({exc})") from exc
         if self.on_answer is not None:
-            self.on_answer(method, parts.path + (f"?{parts.query}" if parts.query else ""), response.status,
-                           (time.perf_counter() - started) * 1000)
+            self.on_answer(method, shown, response.status, (time.perf_counter() - started) * 1000)
         return Answer(response.status, answer_headers, data)
 
     def close(self) -> None:
