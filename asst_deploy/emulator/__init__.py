@@ -7,7 +7,8 @@ Stdlib only (socketserver + sqlite3), so ``--backend local`` can start it in-pro
         client = openai.OpenAI(base_url=emu.base_url, api_key="sk-local")
 """
 
-from .config import DEFAULT_MODELS, EmulatorConfig
+from .config import EmulatorConfig
+from .model_names import sdk_models
 from .server import Emulator
 
-__all__ = ["DEFAULT_MODELS", "Emulator", "EmulatorConfig"]
+__all__ = ["Emulator", "EmulatorConfig", "sdk_models"]

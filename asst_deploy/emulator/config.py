@@ -6,12 +6,9 @@ Fault fields can be changed while the server runs (``Emulator.set_faults`` or
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
-from .model_names import SDK_CHAT_MODELS, SDK_RESPONSES_ONLY_MODELS
-
-# The SDK's own model literals (model_names.py), so a name the SDK knows is one the emulator serves.
-DEFAULT_MODELS: tuple[str, ...] = SDK_CHAT_MODELS + SDK_RESPONSES_ONLY_MODELS
+from .model_names import sdk_models
 
 # Fields that may change at run time. processing_seconds is included because a test
 # that wants to watch files go in_progress -> completed should not need a restart.
@@ -37,7 +34,8 @@ class EmulatorConfig:
     """Everything an emulator needs to start; defaults give a fast, fault-free server."""
 
     data: str | None = None  # sqlite path; None = in memory
-    models: tuple[str, ...] = DEFAULT_MODELS
+    # the installed SDK's model literals (model_names.py): a name the SDK knows is one the emulator serves
+    models: tuple[str, ...] = field(default_factory=sdk_models)
     processing_seconds: float = 0.0  # how long files stay in_progress in vector stores
     latency_ms: float = 0.0  # added to every request
     rate_limit_every: int = 0  # 429 on every Nth request, 0 = off

@@ -1,124 +1,62 @@
-"""The model names the emulator serves by default: the openai SDK's own literals (``ChatModel`` in
-``openai/types/shared/chat_model.py`` and the Responses-only names of ``responses_model.py``,
-openai 3.57), copied so the emulator imports no SDK. ``tests/contract`` checks the copy against the
-installed SDK."""
+"""The model names and service tiers the emulator serves: the installed openai SDK's own literals.
 
-SDK_CHAT_MODELS: tuple[str, ...] = (
-    "gpt-6-astra",
-    "gpt-6.2-astra",
-    "gpt-6.1-sol",
-    "gpt-6.2-sol",
-    "gpt-6.1-terra",
-    "gpt-6-sol",
-    "gpt-6-luna",
-    "gpt-5.6-sol",
-    "gpt-5.6-terra",
-    "gpt-5.6-luna",
-    "gpt-5.5",
-    "gpt-5.5-2026-04-23",
-    "gpt-5.4",
-    "gpt-5.4-mini",
-    "gpt-5.4-nano",
-    "gpt-5.4-mini-2026-03-17",
-    "gpt-5.4-nano-2026-03-17",
-    "gpt-5.3-chat-latest",
-    "gpt-5.2",
-    "gpt-5.2-2025-12-11",
-    "gpt-5.2-chat-latest",
-    "gpt-5.2-pro",
-    "gpt-5.2-pro-2025-12-11",
-    "gpt-5.1",
-    "gpt-5.1-2025-11-13",
-    "gpt-5.1-codex",
-    "gpt-5.1-mini",
-    "gpt-5.1-chat-latest",
-    "gpt-5",
-    "gpt-5-mini",
-    "gpt-5-nano",
-    "gpt-5-2025-08-07",
-    "gpt-5-mini-2025-08-07",
-    "gpt-5-nano-2025-08-07",
-    "gpt-5-chat-latest",
-    "gpt-4.1",
-    "gpt-4.1-mini",
-    "gpt-4.1-nano",
-    "gpt-4.1-2025-04-14",
-    "gpt-4.1-mini-2025-04-14",
-    "gpt-4.1-nano-2025-04-14",
-    "o4-mini",
-    "o4-mini-2025-04-16",
-    "o3",
-    "o3-2025-04-16",
-    "o3-mini",
-    "o3-mini-2025-01-31",
-    "o1",
-    "o1-2024-12-17",
-    "o1-preview",
-    "o1-preview-2024-09-12",
-    "o1-mini",
-    "o1-mini-2024-09-12",
-    "gpt-4o",
-    "gpt-4o-2024-11-20",
-    "gpt-4o-2024-08-06",
-    "gpt-4o-2024-05-13",
-    "gpt-audio-mini",
-    "gpt-audio-mini-2025-12-15",
-    "gpt-4o-audio-preview",
-    "gpt-4o-audio-preview-2024-10-01",
-    "gpt-4o-audio-preview-2024-12-17",
-    "gpt-4o-audio-preview-2025-06-03",
-    "gpt-4o-mini-audio-preview",
-    "gpt-4o-mini-audio-preview-2024-12-17",
-    "gpt-4o-search-preview",
-    "gpt-4o-mini-search-preview",
-    "gpt-4o-search-preview-2025-03-11",
-    "gpt-4o-mini-search-preview-2025-03-11",
-    "chatgpt-4o-latest",
-    "codex-mini-latest",
-    "gpt-4o-mini",
-    "gpt-4o-mini-2024-07-18",
-    "gpt-4-turbo",
-    "gpt-4-turbo-2024-04-09",
-    "gpt-4-0125-preview",
-    "gpt-4-turbo-preview",
-    "gpt-4-1106-preview",
-    "gpt-4-vision-preview",
-    "gpt-4",
-    "gpt-4-0314",
-    "gpt-4-0613",
-    "gpt-4-32k",
-    "gpt-4-32k-0314",
-    "gpt-4-32k-0613",
-    "gpt-3.5-turbo",
-    "gpt-3.5-turbo-16k",
-    "gpt-3.5-turbo-0301",
-    "gpt-3.5-turbo-0613",
-    "gpt-3.5-turbo-1106",
-    "gpt-3.5-turbo-0125",
-    "gpt-3.5-turbo-16k-0613",
-)
-SDK_RESPONSES_ONLY_MODELS: tuple[str, ...] = (
-    "o1-pro",
-    "o1-pro-2025-03-19",
-    "o3-pro",
-    "o3-pro-2025-06-10",
-    "o3-deep-research",
-    "o3-deep-research-2025-06-26",
-    "o4-mini-deep-research",
-    "o4-mini-deep-research-2025-06-26",
-    "computer-use-preview",
-    "computer-use-preview-2025-03-11",
-    "gpt-5.5-pro",
-    "gpt-5.5-pro-2026-04-23",
-    "gpt-5-codex",
-    "gpt-5-pro",
-    "gpt-5-pro-2025-10-06",
-    "gpt-5.1-codex-max",
-    "gpt-daybreak-blue-latest",
-    "gpt-daybreak-red-latest",
-    "gpt-5.6-cyber",
-    "gpt-6-cyber",
-    "gpt-rosalind-research",
-    "gpt-6-rosalind",
-    "gpt-6.2-astra-law",
-)
+Read from the SDK when the emulator first needs them (``ChatModel`` and ``ResponsesModel`` for
+models, the ``service_tier`` of ``ResponseCreateParams`` and ``AgentCreateParams`` for tiers), so a
+new SDK release that adds a model is served at once and a fresh install never disagrees with a
+list kept by hand.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from typing import Any
+
+import typing_extensions as te
+
+
+def literals(tp: Any) -> tuple[str, ...]:
+    """Every string literal inside ``tp`` (through unions, aliases and ``Optional``), in order."""
+    found: dict[str, None] = {}
+    stack = [tp]
+    seen: set[int] = set()
+    while stack:
+        item = stack.pop(0)
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        value = getattr(item, "__value__", None)  # a PEP 695 / TypeAliasType alias
+        if value is not None:
+            stack.insert(0, value)
+            continue
+        if te.get_origin(item) is te.Literal:
+            found.update((arg, None) for arg in te.get_args(item) if isinstance(arg, str))
+        else:
+            stack[0:0] = list(te.get_args(item))
+    return tuple(found)
+
+
+def _sdk(ref: str) -> Any:
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@functools.lru_cache(maxsize=None)
+def sdk_models() -> tuple[str, ...]:
+    """The chat models first, then the Responses-only ones, as the SDK lists them."""
+    chat = literals(_sdk("openai.types.shared.chat_model:ChatModel"))
+    responses = literals(_sdk("openai.types.shared.responses_model:ResponsesModel"))
+    return chat + tuple(m for m in responses if m not in chat)
+
+
+_TIER_PARAMS = {
+    "responses": "openai.types.responses.response_create_params:ResponseCreateParamsBase",
+    "agents": "openai.types.beta.agent_create_params:AgentCreateParams",
+}
+
+
+@functools.lru_cache(maxsize=None)
+def sdk_service_tiers(api: str) -> tuple[str, ...]:
+    """The ``service_tier`` values the SDK's create params of ``api`` (responses, agents) allow."""
+    hints = te.get_type_hints(_sdk(_TIER_PARAMS[api]))
+    return literals(hints["service_tier"])

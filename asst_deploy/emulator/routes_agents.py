@@ -16,6 +16,7 @@ from typing import Any
 
 from . import ids
 from .errors import invalid, not_found
+from .model_names import sdk_service_tiers
 from .pagination import list_params
 from .resources import Resource
 from .routes_models import is_reasoning_model, require_model
@@ -95,7 +96,7 @@ _FIELDS = {
     "name": Str(128, nullable=True),
     "reasoning": Obj({"effort": REASONING_EFFORT, "summary": Str(enum=("concise", "detailed", "auto"), nullable=True)},
                      nullable=True),
-    "service_tier": Str(enum=("auto", "default", "flex", "priority", "fast", "ultrafast"), nullable=True),
+    "service_tier": Str(enum=lambda: sdk_service_tiers("agents"), nullable=True),
     "text": TEXT,
     "tools": Arr(TOOL, nullable=True),
 }

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import ids
 from .errors import invalid
+from .model_names import sdk_service_tiers
 from .scripted_model import conversation, respond
 from .routes_models import is_reasoning_model, require_model
 from .routing import Request, Router
@@ -26,7 +27,6 @@ from .validation import FUNCTION_NAME, JSON_SCHEMA, METADATA, AnyValue, Arr, Boo
 router = Router()
 
 # The SDK's ServiceTier literal for the Responses API (the Agents API's lacks `scale`).
-SERVICE_TIERS = ("auto", "default", "flex", "scale", "priority", "fast", "ultrafast")
 
 _LOOSE = Obj({"type": TYPE}, extra=True)  # tools the emulator accepts without checking their settings
 _ANY = AnyValue()
@@ -134,7 +134,7 @@ CREATE = Obj(
         "stream": Bool(nullable=True),
         "background": Bool(nullable=True),
         "truncation": Str(enum=("auto", "disabled"), nullable=True),
-        "service_tier": Str(enum=SERVICE_TIERS, nullable=True),
+        "service_tier": Str(enum=lambda: sdk_service_tiers("responses"), nullable=True),
         "user": Str(),
         "safety_identifier": Str(nullable=True),
         "prompt_cache_key": Str(nullable=True),

@@ -84,15 +84,22 @@ class Str(Spec):
         max_len: int | None = None,
         *,
         min_len: int | None = None,
-        enum: Iterable[str] | None = None,
+        enum: Iterable[str] | Callable[[], Iterable[str]] | None = None,
         pattern: str | None = None,
         pattern_hint: str = "",
         nullable: bool = False,
     ) -> None:
         self.max_len, self.min_len, self.nullable = max_len, min_len, nullable
-        self.enum = tuple(enum) if enum is not None else None
+        # a callable is read at the first check: the SDK's literals, without importing it at import
+        self._enum = enum if enum is None or callable(enum) else tuple(enum)
         self.pattern = re.compile(pattern) if pattern else None
         self.pattern_hint = pattern_hint
+
+    @property
+    def enum(self) -> tuple[str, ...] | None:
+        if callable(self._enum):
+            self._enum = tuple(self._enum())
+        return self._enum
 
     def _check(self, value: Any, path: str) -> Any:
         if not isinstance(value, str):

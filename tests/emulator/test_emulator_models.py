@@ -6,12 +6,12 @@ import openai
 import pytest
 from emulator_helpers import assert_error
 
-from asst_deploy.emulator import DEFAULT_MODELS
+from asst_deploy.emulator import sdk_models
 
 
 def test_list_and_retrieve(openai_client):
     models = openai_client.models.list()
-    assert [m.id for m in models] == list(DEFAULT_MODELS)
+    assert [m.id for m in models] == list(sdk_models())
     m = openai_client.models.retrieve("gpt-4o")
     assert (m.id, m.object, m.owned_by) == ("gpt-4o", "model", "system") and m.created > 0
     with pytest.raises(openai.NotFoundError) as exc:
