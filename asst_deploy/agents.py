@@ -24,7 +24,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "asst_deploy.agents needs the OpenAI Agents SDK: pip install 'asst-deploy[agents]'"
     ) from exc
 
-from .deployed import request_settings
+from .deployed_settings import request_settings
 
 __all__ = ["AgentBuildError", "JsonSchemaOutput", "agent", "agent_from_kwargs"]
 

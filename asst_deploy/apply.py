@@ -23,8 +23,8 @@ from .backends.storage import Storage
 from .defaults import DEFAULT_PARALLELISM
 from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
 from .hashing import HashingReader, sha256_file
-from .lockentry import FILE_ROLES, LockedFile, LockEntry
-from .lockstate import LockState
+from .lock.entry import FILE_ROLES, LockedFile, LockEntry
+from .lock.writer import LockState
 from .ownership import MARKER_KEY, Owner
 from .plan.compile import compile_operations
 from .plan.ops import (

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import AsstDeployError, ManifestProblem, ValidationFailed
-from .locate import CONFIG_FILE, DEFAULT_ENV, lockfile_name, lockfile_table
+from .lock.locate import CONFIG_FILE, DEFAULT_ENV, lockfile_name, lockfile_table
 from .manifest.messages import did_you_mean, problems_from
 from .manifest.models import MANIFEST_FIELDS
 from .manifest.yamlpos import Located, load_documents, read_text
@@ -193,7 +193,7 @@ def environment(config: ProjectConfig, env: str) -> EnvironmentConfig:
 
 
 def lockfile_path(project_dir: Path, config: ProjectConfig, env: str) -> Path:
-    """The environment's lockfile, by the rule the runtime lookups share (:mod:`asst_deploy.locate`)."""
+    """The environment's lockfile, by the rule the runtime lookups share (:mod:`asst_deploy.lock.locate`)."""
     return project_dir / lockfile_name(env, environment(config, env).lockfile, config.lockfile)
 
 

@@ -7,8 +7,8 @@ even pathlib), the lockfile parsed once per (path, mtime) and cached.
 from __future__ import annotations
 
 import os
-from .locate import CONFIG_FILE, DEFAULT_ENV, lock_filename, read_table
-from .lockfile import parse_lock
+from .lock.locate import CONFIG_FILE, DEFAULT_ENV, lock_filename, read_table
+from .lock.file import parse_lock
 
 TYPE_CHECKING = False  # typing itself costs ~10 ms at import; runtime readers skip it
 if TYPE_CHECKING:

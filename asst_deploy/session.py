@@ -17,9 +17,9 @@ from .backends.models import ModelCheck
 from .backends.storage import Storage
 from .defaults import DEFAULT_PARALLELISM
 from .errors import AsstDeployError
-from .lockentry import LockDocument, read_document
-from .lockfile import LockfileError
-from .observe import observe
+from .lock.entry import LockDocument, read_document
+from .lock.file import LockfileError
+from .account.observe import observe
 from .ownership import Owner
 from .plan.contents import with_texts
 from .plan.desired import api_notes, desired_state
@@ -128,9 +128,9 @@ def load(options: Options, *, err: TextIO | None = None) -> Loaded:
 
 def leave_runtime_index(project: Any) -> None:
     """Before an apply or import writes the lockfile: the config's lockfile table as JSON, so that
-    runtime lookups find the lockfile without importing YAML (:mod:`asst_deploy.locate`)."""
+    runtime lookups find the lockfile without importing YAML (:mod:`asst_deploy.lock.locate`)."""
     from .config import runtime_table
-    from .locate import write_index
+    from .lock.locate import write_index
 
     write_index(project.root, runtime_table(project.config))
 

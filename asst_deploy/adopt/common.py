@@ -11,13 +11,13 @@ from ..backends.base import RemoteAssistant, RemoteStore, Target
 from ..backends.storage import Storage
 from ..config import environment
 from ..errors import AsstDeployError
-from ..lockentry import LockDocument, LockEntry
+from ..lock.entry import LockDocument, LockEntry
 from ..manifest.writer import Rendered, dump_yaml, render_manifest
 from ..ownership import MARKER_KEY, parse_marker
 from ..project import Project
 from ..session import Session
 from ..spec import AssistantSpec, normalize
-from ..state import StoreFile
+from ..account.observed import StoreFile
 
 AUTO_CHUNKS = (800, 400)  # what the API reports for a file attached with chunking_strategy auto
 OWN_PREFIX = {"assistants": "asst_", "agents": "agent_"}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..backends.base import RemoteAssistant, Target
 from ..errors import AsstDeployError, ValidationFailed
-from ..lockentry import LockDocument, LockEntry, read_document, write_document
+from ..lock.entry import LockDocument, LockEntry, read_document, write_document
 from ..manifest.models import MAX_USER_METADATA_PAIRS, NAME_PATTERN
 from ..manifest.writer import Rendered
 from ..ownership import MARKER_KEY
@@ -140,7 +140,7 @@ def _predict(session: Session, target: Target, remote: RemoteAssistant, name: st
     from ..plan.desired import desired_state
     from ..plan.planner import adopted_digest, plan
     from ..project import load_project
-    from ..state import Observed, ObservedAssistant
+    from ..account.observed import Observed, ObservedAssistant
 
     try:
         project = load_project(session.project.root, session.project.environment, session.options.api)

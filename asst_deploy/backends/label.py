@@ -1,6 +1,6 @@
 """What a request is for when its path does not say: the ``-v`` line names it.
 
-The account lease (lease.py) creates, lists, renews and deletes a vector store that belongs to no
+The account lease (account/lease.py) creates, lists, renews and deletes a vector store that belongs to no
 manifest; in ``apply -v`` those lines would read like an unexplained store. The lease sends its
 requests inside ``labelled("account lease")``, and the ``-v`` printer (client.py) adds the label
 to the line. A context variable rather than a header or a parameter: nothing changes on the wire,

@@ -6,8 +6,8 @@ import time
 from typing import Any, Callable, Mapping, Sequence
 
 from ..errors import ApiError
-from ..lockentry import usage_record
-from ..state import StoreFile
+from ..lock.entry import usage_record
+from ..account.observed import StoreFile
 from .base import RemoteFile, RemoteStore
 from ..ownership import MARKER_KEY
 from .errors import api_error, is_not_found, unreadable

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, TextIO
 
 from ..apply import Applier, ApplyOptions
-from ..lockentry import found_by_markers, write_document
-from ..lockstate import LockState
+from ..lock.entry import found_by_markers, write_document
+from ..lock.writer import LockState
 from ..apply_lock import apply_lock
 from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError
-from ..locate import INDEX_FILE
-from ..lockfile import LockfileError, check_writable, remove_stale_temp_files
+from ..lock.locate import INDEX_FILE
+from ..lock.file import LockfileError, check_writable, remove_stale_temp_files
 from ..backends.label import labelled
-from ..lease import LABEL as LEASE_LABEL, AccountLease
+from ..account.lease import LABEL as LEASE_LABEL, AccountLease
 from ..plan.saved import load_saved_plan, refuse_other_target, refuse_stale
 from ..plan.types import Plan
 from ..session import Options, Session, leave_runtime_index, load, open_session

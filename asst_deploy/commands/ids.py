@@ -8,7 +8,7 @@ import sys
 from typing import Mapping, TextIO
 
 from ..errors import EXIT_OK
-from ..lockentry import LockEntry
+from ..lock.entry import LockEntry
 from ..session import Options, load, read_lockfile
 
 

@@ -7,8 +7,8 @@ import sys
 from typing import Any, TextIO
 
 from ..errors import EXIT_OK, AsstDeployError
-from ..lockentry import LockEntry
-from ..observe import observe
+from ..lock.entry import LockEntry
+from ..account.observe import observe
 from ..session import Options, open_session
 
 

@@ -33,15 +33,7 @@ _UNAUTHORIZED = (
 
 
 def build_router() -> Router:
-    from . import (
-        routes_agents,
-        routes_assistants,
-        routes_files,
-        routes_models,
-        routes_responses,
-        routes_vector_store_files,
-        routes_vector_stores,
-    )
+    from . import routes_agents, routes_assistants, routes_files, routes_models, routes_responses, routes_vector_store_files, routes_vector_stores
 
     router = Router()
     for module in (routes_assistants, routes_files, routes_vector_stores, routes_vector_store_files, routes_models,

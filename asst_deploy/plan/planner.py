@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from ..lockentry import (FILE_ROLES, TRACKED_FILES, USAGE_KEY, LockDocument, LockEntry, entries_to_dict, found_by_markers,
+from ..lock.entry import (FILE_ROLES, TRACKED_FILES, USAGE_KEY, LockDocument, LockEntry, entries_to_dict, found_by_markers,
                          usage_record)
 from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, FileSpec, Kind, digest, spec_digest, used_contents
-from ..state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
+from ..account.observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
 from .compile import compile_operations
 from .types import Action, Change, FieldDiff, Fingerprints, Plan, display_order
 

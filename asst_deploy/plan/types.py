@@ -176,7 +176,7 @@ class Plan:
     # manifests renamed with ``renamed_from``: new name -> {"from": old, "stores": [...], "entry": bool}
     moves: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     destroy: bool = False  # made by `asst-deploy destroy`: a reviewer reads "destroy", not "plan"
-    # account leases a killed apply left (lease.py): apply deletes them even when nothing changes
+    # account leases a killed apply left (account/lease.py): apply deletes them even when nothing changes
     dead_leases: tuple[str, ...] = ()
 
     @property

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import asst_deploy
-from asst_deploy.deployed import request_settings
+from asst_deploy.deployed_settings import request_settings
 
 PROJECT = Path(__file__).resolve().parent
 ORDER = ["blue-hat", "white-hat", "red-hat", "black-hat", "yellow-hat", "green-hat", "blue-hat"]

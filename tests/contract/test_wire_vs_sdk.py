@@ -40,7 +40,7 @@ from asst_deploy.backends.models import ModelCheck
 from asst_deploy.backends.storage import Storage
 from asst_deploy.backends.wire import Wire
 from asst_deploy.hashing import HashingReader
-from asst_deploy.lease import AccountLease
+from asst_deploy.account.lease import AccountLease
 from asst_deploy.ownership import MARKER_KEY, Owner
 from asst_deploy.spec import AssistantSpec
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from support.cli import Cli
 
-from asst_deploy.locate import INDEX_FILE
+from asst_deploy.lock.locate import INDEX_FILE
 
 LOOKUP = """
 import json, sys, time

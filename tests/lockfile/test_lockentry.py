@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from asst_deploy.lockentry import LockDocument, LockedFile, LockEntry
-from asst_deploy.lockfile import LockfileError, dump_lock, parse_lock
+from asst_deploy.lock.entry import LockDocument, LockedFile, LockEntry
+from asst_deploy.lock.file import LockfileError, dump_lock, parse_lock
 
 WRITTEN = {
     "version": 1,

@@ -12,7 +12,7 @@ from support.cli import Cli
 from support.projects import write_project
 
 import asst_deploy
-from asst_deploy.lockfile import LockfileError
+from asst_deploy.lock.file import LockfileError
 
 LOCKFILE = "assistants.lock.json"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asst_deploy.lockfile import IncrementalDump, dump_lock
+from asst_deploy.lock.file import IncrementalDump, dump_lock
 
 names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=8)
 entries = st.dictionaries(st.sampled_from(["id", "api", "files", "applied", "vector_store_id"]),

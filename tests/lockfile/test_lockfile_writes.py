@@ -69,9 +69,9 @@ def test_many_uploads_into_one_entry_are_serialized_per_write_not_per_upload(tmp
     """Regression (issue 17, one store of 5,000 files took 73 s): each upload re-serialized its
     whole entry under the mutex, so N uploads into one store made N^2/2 file records (1.1 million
     for 1,500). Now the writer serializes what changed once per write."""
-    from asst_deploy.lockentry import LockDocument, LockedFile
-    from asst_deploy.lockfile import read_lock
-    from asst_deploy.lockstate import LockState
+    from asst_deploy.lock.entry import LockDocument, LockedFile
+    from asst_deploy.lock.file import read_lock
+    from asst_deploy.lock.writer import LockState
 
     made = 0
     to_dict = LockedFile.to_dict

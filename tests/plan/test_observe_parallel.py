@@ -8,8 +8,8 @@ import pytest
 
 from asst_deploy.backends.assistants import AssistantsTarget
 from asst_deploy.backends.storage import Storage
-from asst_deploy.lockentry import LockDocument
-from asst_deploy.observe import observe
+from asst_deploy.lock.entry import LockDocument
+from asst_deploy.account.observe import observe
 from asst_deploy.ownership import MARKER_KEY, Owner
 
 

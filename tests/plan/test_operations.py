@@ -7,7 +7,7 @@ from typing import Any
 
 from asst_deploy.backends.assistants import AssistantsTarget
 from asst_deploy.backends.responses import ResponsesTarget
-from asst_deploy.lockentry import LockDocument
+from asst_deploy.lock.entry import LockDocument
 from asst_deploy.plan import planner
 from asst_deploy.plan.ops import (
     DELETES,
@@ -25,7 +25,7 @@ from asst_deploy.plan.ops import (
 from asst_deploy.plan.planner import Desired
 from asst_deploy.plan.types import Plan
 from asst_deploy.spec import AssistantSpec, FileSpec, Kind, normalize
-from asst_deploy.state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
+from asst_deploy.account.observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
 
 SHA_A, SHA_B = "a" * 64, "b" * 64
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from asst_deploy.backends.agents import AgentsTarget
 from asst_deploy.backends.assistants import AssistantsTarget
-from asst_deploy.lockentry import LockDocument
+from asst_deploy.lock.entry import LockDocument
 from asst_deploy.plan import planner
 from asst_deploy.plan.planner import Desired
 from asst_deploy.plan.types import Action, Kind
 from asst_deploy.spec import AssistantSpec, FileSpec, normalize
-from asst_deploy.state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
+from asst_deploy.account.observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
 
 SHA_A = "a" * 64
 SHA_B = "b" * 64

@@ -18,12 +18,12 @@ from typing import Any, Callable
 import pytest
 
 from asst_deploy.backends.assistants import AssistantsTarget
-from asst_deploy.lockentry import LockDocument
+from asst_deploy.lock.entry import LockDocument
 from asst_deploy.plan.planner import Desired, adopted_digest, plan
 from asst_deploy.plan.types import Action, Kind, Plan
 from asst_deploy.render import render
 from asst_deploy.spec import AssistantSpec, FileSpec, normalize, spec_digest
-from asst_deploy.state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
+from asst_deploy.account.observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
 
 GOLDEN = Path(__file__).parent / "golden"
 CAPS = AssistantsTarget.capabilities

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asst_deploy.configscan import scan
-from asst_deploy.locate import lockfile_table, table_from_yaml
+from asst_deploy.lock.locate import lockfile_table, table_from_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import asst_deploy
-from asst_deploy.lockfile import write_lock
+from asst_deploy.lock.file import write_lock
 
 
 def lockfile(folder: Path, env: str = "prod") -> Path:

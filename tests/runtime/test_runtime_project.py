@@ -12,8 +12,8 @@ from support.cli import Cli
 
 import asst_deploy
 from asst_deploy.config import load_config, lockfile_path
-from asst_deploy.locate import INDEX_FILE
-from asst_deploy.lockfile import write_lock
+from asst_deploy.lock.locate import INDEX_FILE
+from asst_deploy.lock.file import write_lock
 
 STAGING = """\
 project: shop

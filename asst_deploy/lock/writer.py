@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .errors import AsstDeployError
-from .lockentry import LockDocument, LockEntry, entries_to_dict
-from .lockfile import IncrementalDump, write_lock_text
+from ..errors import AsstDeployError
+from .entry import LockDocument, LockEntry, entries_to_dict
+from .file import IncrementalDump, write_lock_text
 
 WRITE_INTERVAL = 0.02  # seconds a change may wait for the lockfile write that carries it
 

@@ -23,9 +23,9 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Mapping
 
-from .backends.label import labelled
-from .errors import LockHeld
-from .ownership import Owner
+from ..backends.label import labelled
+from ..errors import LockHeld
+from ..ownership import Owner
 
 LEASE_KEY = "asst-deploy-lease"  # metadata key: "<project>/<environment>"; never the ownership marker
 LABEL = "account lease"  # how `apply -v` names the lease's requests (backends/label.py)
@@ -47,7 +47,7 @@ class AccountLease:
 
     def __init__(self, client: Any, owner: Owner, timeout: float = 0.0,
                  say: Callable[[str], None] = lambda line: None) -> None:
-        from .backends.raw import RawResource
+        from ..backends.raw import RawResource
 
         self.stores = RawResource(client, "/vector_stores", beta="assistants=v2")
         self.key = f"{owner.project}/{owner.environment}"
@@ -84,7 +84,7 @@ class AccountLease:
 
     # -- acquire and release --------------------------------------------------------------------
     def __enter__(self) -> "AccountLease":
-        from .backends.errors import api_error
+        from ..backends.errors import api_error
 
         deadline = time.monotonic() + self.timeout
         collisions_until = time.monotonic() + COLLISION_GRACE

@@ -75,7 +75,7 @@ def _read_bytes(path: str) -> bytes:
 
 def write_index(root: str | os.PathLike[str], table: dict[str, Any]) -> None:
     """Leave the config's lockfile table where the runtime reads it without YAML (called by apply)."""
-    from .lockfile import write_lock_text
+    from .file import write_lock_text
 
     config = os.path.join(os.fspath(root), CONFIG_FILE)
     try:
@@ -113,7 +113,7 @@ def read_table(root: str) -> dict[str, Any]:
 
 
 def _scanned_table(raw: bytes) -> dict[str, Any] | None:
-    from .configscan import scan
+    from ..configscan import scan
 
     try:
         found = scan(raw.decode("utf-8"))

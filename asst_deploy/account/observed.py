@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .spec import AssistantSpec, Kind
+from ..spec import AssistantSpec, Kind
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Observed:
     vector_stores: tuple[ObservedVectorStore, ...] = ()
     files: tuple[ObservedFile, ...] = ()
     gone: frozenset[str] = field(default_factory=frozenset)  # APIs that answered 404 (sunset): not listed
-    dead_leases: tuple[str, ...] = ()  # this project's account leases whose apply died (lease.py)
+    dead_leases: tuple[str, ...] = ()  # this project's account leases whose apply died (account/lease.py)
 
     def fingerprint(self) -> str:
         """A digest of what was observed, so a saved plan can tell the account moved on."""

@@ -16,7 +16,7 @@ import os
 from typing import Any, Mapping
 
 from . import runtime
-from .locate import CONFIG_FILE
+from .lock.locate import CONFIG_FILE
 
 
 class DeployedSettingsError(ValueError):
@@ -38,7 +38,7 @@ def _kwargs_from_manifest(name: str, entry: Mapping[str, Any], lockfile: str) ->
 
     from .backends.base import Resources
     from .backends.responses import responses_kwargs
-    from .lockfile import parse_lock
+    from .lock.file import parse_lock
     from .project import load_project
 
     lock = parse_lock(Path(lockfile).read_text(encoding="utf-8"), lockfile)

@@ -16,15 +16,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Iterable, Mapping
 
-from .backends.base import Target
-from .backends.storage import Storage
-from .defaults import DEFAULT_PARALLELISM
-from .errors import ApiGone
+from ..backends.base import Target
+from ..backends.storage import Storage
+from ..defaults import DEFAULT_PARALLELISM
+from ..errors import ApiGone
 from .lease import dead_leases
-from .lockentry import LockDocument, LockEntry
-from .ownership import MARKER_KEY, Owner
-from .spec import normalize
-from .state import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
+from ..lock.entry import LockDocument, LockEntry
+from ..ownership import MARKER_KEY, Owner
+from ..spec import normalize
+from .observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
 
 
 def observe(

@@ -1,6 +1,6 @@
 """One manifest's lockfile entry as a type: the only place that knows the entry's keys.
 
-The file format (``lockfile.py``, README "Sharing ids across teams") is a JSON object per manifest
+The file format (``lock/file.py``, README "Sharing ids across teams") is a JSON object per manifest
 name. Everything that reads or writes an entry (planner, applier, repairs, import, show, ids)
 goes through ``LockEntry``, so the rules about it exist once: when an entry is empty, which
 file objects it names, how a file is attached, retired and forgotten. Stdlib only.
@@ -202,7 +202,7 @@ class LockDocument:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: object = "lockfile") -> "LockDocument":
         """``source`` names the file in the one-line error a malformed entry gives."""
-        from .lockfile import LockfileError
+        from .file import LockfileError
 
         entries = {}
         for name, raw in (data.get("assistants") or {}).items():
@@ -215,7 +215,7 @@ class LockDocument:
         return cls(str(data.get("project") or ""), str(data.get("environment") or ""), entries, extra)
 
     def to_dict(self) -> dict[str, Any]:
-        from .lockfile import LOCK_VERSION
+        from .file import LOCK_VERSION
 
         return {**self.extra, "version": LOCK_VERSION, "project": self.project, "environment": self.environment,
                 "assistants": entries_to_dict(self.entries)}
@@ -268,12 +268,12 @@ def entries_to_dict(entries: Mapping[str, LockEntry]) -> dict[str, dict[str, Any
 
 def read_document(path: "Path | str", project: str, environment: str) -> LockDocument:
     """The lockfile at ``path`` (an empty one when there is none); ``LockfileError`` names the file."""
-    from .lockfile import read_lock
+    from .file import read_lock
 
     return LockDocument.from_dict(read_lock(path, project, environment), path)
 
 
 def write_document(path: "Path | str", lock: LockDocument) -> None:
-    from .lockfile import write_lock
+    from .file import write_lock
 
     write_lock(path, lock.to_dict())

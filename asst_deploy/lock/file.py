@@ -3,7 +3,7 @@
 Stdlib only, because runtime code reads it through ``import asst_deploy``. Written atomically
 (temp file, fsync, ``os.replace``) so a reader or a killed apply never sees half a file.
 Mutual exclusion between two applies is the apply lock's job (``apply_lock.py``), not this
-module's; the typed entry and the writer thread an apply uses are ``lockentry.py`` and ``lockstate.py``.
+module's; the typed entry and the writer thread an apply uses are ``lock/entry.py`` and ``lock/writer.py``.
 """
 
 from __future__ import annotations
