@@ -43,8 +43,9 @@ def _backend(ctx: click.Context, param: click.Parameter, value: str | None) -> s
 # Every command that reads a project.
 _project = _apply_all([
     click.option("--env", "env", envvar="ASST_DEPLOY_ENV", help="Environment (default: default_environment)."),
-    click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-                 show_default=True, help="The folder holding asst-deploy.yaml and assistants/."),
+    click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path),
+                 help="The folder holding asst-deploy.yaml and assistants/ (default: the nearest one "
+                      "from the current folder upward)."),
     click.option("--debug", is_flag=True, help="Show tracebacks."),
 ])
 _api = click.option("--api", type=click.Choice(["assistants", "agents", "responses"]),
@@ -81,11 +82,21 @@ def _examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
+def _project_dir(given: Path | None) -> Path:
+    """--project-dir as given, else the project the current folder is in (found upward, as the
+    runtime lookup finds it), else the current folder (whose missing config is then the error)."""
+    from .lock.locate import project_root
+
+    if given is not None:
+        return given.resolve()
+    return Path(project_root(".") or ".").resolve()
+
+
 def _options(kw: dict[str, Any]) -> Any:
     from .session import Options
 
     return Options(
-        project_dir=kw.pop("project_dir").resolve(),
+        project_dir=_project_dir(kw.pop("project_dir")),
         env=kw.pop("env", None),
         backend=kw.pop("backend", None),
         api=kw.pop("api", None),
@@ -167,12 +178,13 @@ def main() -> None:
               help="The project name (default: a lockfile's, else the folder's name plus a generated suffix).")
 @click.option("--project-dir", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
               help="The folder to write asst-deploy.yaml in.")
+@click.option("--nested", is_flag=True, help="Make a separate project inside another project's folder.")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def init(name: str | None, project_dir: Path, debug: bool) -> None:
+def init(name: str | None, project_dir: Path, nested: bool, debug: bool) -> None:
     """Write asst-deploy.yaml with a project name no other project takes by chance."""
     from .commands.init import run_init
 
-    _run(debug, lambda: run_init(project_dir.resolve(), name))
+    _run(debug, lambda: run_init(project_dir.resolve(), name, nested=nested))
 
 
 @main.command(epilog=_examples("asst-deploy validate", "asst-deploy validate --env prod --api responses"))

@@ -7,7 +7,7 @@ even pathlib), the lockfile parsed once per (path, mtime) and cached.
 from __future__ import annotations
 
 import os
-from .lock.locate import CONFIG_FILE, DEFAULT_ENV, lock_filename, read_table
+from .lock.locate import CONFIG_FILE, DEFAULT_ENV, folders_upward, lock_filename, read_table
 from .lock.file import parse_lock
 
 TYPE_CHECKING = False  # typing itself costs ~10 ms at import; runtime readers skip it
@@ -51,18 +51,13 @@ def find_lockfile(env: str | None = None, path: Any = None) -> str:
             raise LockfileNotFound(f"no lockfile at {explicit}")
         return os.path.abspath(explicit)
     name = lock_filename(chosen or DEFAULT_ENV)
-    folder = os.path.abspath(explicit or os.getcwd())
-    first = folder
-    while True:
+    first = os.path.abspath(explicit or os.getcwd())
+    for folder in folders_upward(first):
         if os.path.isfile(os.path.join(folder, CONFIG_FILE)):
             return _project_lockfile(folder, chosen)
         candidate = os.path.join(folder, name)
         if os.path.isfile(candidate):
             return candidate
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
     raise LockfileNotFound(
         f"no {CONFIG_FILE} and no {name} (environment {chosen or DEFAULT_ENV!r}) in {first} or any parent "
         "folder; run `asst-deploy apply` in the project first, or pass path= / set ASST_DEPLOY_LOCKFILE"

@@ -27,6 +27,7 @@ def empty_lock(project: str, environment: str) -> dict[str, Any]:
     return {"version": LOCK_VERSION, "project": project, "environment": environment, "assistants": {}}
 
 
+_CONFLICT = "\n<<<<<<< "  # how git marks a conflicted merge in a text file
 _RESTORE = "restore it from git, or delete it to rebuild it from the account's markers"
 # What runtime lookups read from an entry; the CLI checks the whole entry (``LockEntry.from_dict``).
 _RUNTIME_STRINGS = ("id", "vector_store_id", "api")
@@ -46,6 +47,9 @@ def parse_lock(text: bytes | str, path: Path | str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        if _CONFLICT in text or text.startswith(_CONFLICT[1:]):
+            raise LockfileError(f"{path}: the lockfile holds git merge conflict markers (<<<<<<<, =======, >>>>>>>): "
+                                "resolve them, or delete it to rebuild it from the account's markers") from None
         raise LockfileError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}); {_RESTORE}") from None
     except ValueError:  # Python refuses integers of more than 4,300 digits
         raise LockfileError(f"{path}: not a lockfile (a number too long to read); {_RESTORE}") from None

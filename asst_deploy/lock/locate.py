@@ -17,12 +17,36 @@ import os
 
 TYPE_CHECKING = False  # typing itself costs ~10 ms at import; runtime readers skip it
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Iterator
 
 CONFIG_FILE = "asst-deploy.yaml"
 DEFAULT_ENV = "default"
 INDEX_FILE = os.path.join(".asst-deploy", "runtime.json")
 INDEX_VERSION = 1
+
+
+def folders_upward(start: str) -> Iterator[str]:
+    """``start`` (made absolute) and every folder above it, nearest first."""
+    folder = os.path.abspath(start)
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
+def project_root(start: str) -> str | None:
+    """The project a command run in ``start`` means: the nearest folder upward holding
+    ``asst-deploy.yaml``, as the runtime lookup searches; None when no folder up to the root has one."""
+    return next((folder for folder in folders_upward(start) if os.path.isfile(os.path.join(folder, CONFIG_FILE))),
+                None)
+
+
+def enclosing_config(folder: str) -> str | None:
+    """The ``asst-deploy.yaml`` of a project that holds ``folder`` (strictly above it), if any."""
+    outer = project_root(os.path.dirname(os.path.abspath(folder)))
+    return os.path.join(outer, CONFIG_FILE) if outer else None
 
 
 def lock_filename(environment: str) -> str:

@@ -10,6 +10,9 @@ import pytest
 from click.testing import Result
 from support.cli import Cli
 
+import asst_deploy
+from asst_deploy.lock.file import LockfileError
+
 KEY = "sk-proj-SECRETSECRET0123456789abcdef"
 
 
@@ -50,6 +53,22 @@ def test_lockfile_that_is_not_json_is_a_clear_error(project: Path, asst_emulator
     assert "assistants.dev.lock.json: not valid JSON" in result.output
     assert "delete it to rebuild it from the account" in result.output
     assert asst_emulator.total_requests() == 0
+
+
+def test_lockfile_with_merge_conflict_markers_says_so(project: Path, asst_emulator):
+    ours = json.dumps({"version": 1, "project": "acme-support", "environment": "dev",
+                       "assistants": {"support-bot": {"id": "asst_ours"}}}, indent=2).splitlines()
+    theirs = [line.replace("asst_ours", "asst_theirs") for line in ours]
+    conflicted = ours[:4] + ["<<<<<<< HEAD", ours[4], "=======", theirs[4], ">>>>>>> feature"] + ours[5:]
+    (project / "assistants.dev.lock.json").write_text("\n".join(conflicted) + "\n", encoding="utf-8")
+    result = run(project, "plan", "--backend", "openai",
+                 env={"OPENAI_BASE_URL": asst_emulator.base_url, "OPENAI_API_KEY": KEY})
+    assert result.exit_code == 1
+    assert "assistants.dev.lock.json: the lockfile holds git merge conflict markers" in result.output
+    assert "resolve them, or delete it" in result.output and "not valid JSON" not in result.output
+    assert asst_emulator.total_requests() == 0
+    with pytest.raises(LockfileError, match="git merge conflict markers"):
+        asst_deploy.assistant_id("support-bot", env="dev", path=project)
 
 
 def test_lockfile_of_unknown_version_is_refused(project: Path, asst_emulator):
