@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Mapping, TextIO
 
 from ..errors import EXIT_OK
 from ..lock.entry import LockEntry
+from ..lock.locate import DEFAULT_ENV
 from ..session import Options, load, read_lockfile
 
 
@@ -26,10 +28,20 @@ def ids_json(entries: Mapping[str, LockEntry]) -> dict[str, dict[str, str]]:
     return listed
 
 
-def run_ids(options: Options, *, fmt: str = "json", out: TextIO | None = None) -> int:
+def nothing_deployed(lockfile: Path, environment: str) -> str:
+    """Why ``ids`` has no ids to print, and the command that would deploy some."""
+    env = "" if environment == DEFAULT_ENV else f" --env {environment}"
+    why = f"{lockfile.name} names no assistant" if lockfile.exists() else f"there is no {lockfile.name}"
+    return (f"note: nothing is deployed in environment {environment!r}: {why} "
+            f"(`asst-deploy apply{env}` deploys the manifests there)")
+
+
+def run_ids(options: Options, *, fmt: str = "json", out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     loaded = load(options)
     entries = read_lockfile(loaded.project, loaded.owner).entries
+    if not entries:  # an empty answer on stdout alone reads like "deployed, with nothing in it"
+        print(nothing_deployed(loaded.project.lockfile, loaded.owner.environment), file=err or sys.stderr)
     if fmt == "env":
         for name, entry in sorted(entries.items()):
             if entry.id:

@@ -9,6 +9,7 @@ later error (pydantic's included) can name ``file:line:col`` and the field.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -160,18 +161,7 @@ def load_documents(text: str, shown: str) -> tuple[list[Located], list[ManifestP
             if located.data is not None:
                 docs.append(located)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "invalid YAML"
-        ctx = f" ({exc.context})" if exc.context and exc.problem else ""
-        return [], [
-            ManifestProblem(
-                shown,
-                mark.line + 1 if mark else 0,
-                mark.column + 1 if mark else 0,
-                "",
-                f"YAML syntax error: {what}{ctx}; check indentation, colons and quoting",
-            )
-        ]
+        return [], [_syntax_problem(exc, text, shown)]
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         return [], [ManifestProblem(shown, message=f"YAML error: {exc}")]
     except _AliasBomb as exc:
@@ -185,6 +175,35 @@ def load_documents(text: str, shown: str) -> tuple[list[Located], list[ManifestP
     finally:
         loader.dispose()
     return docs, builder.problems
+
+
+_MISSING_COLON = re.compile(r"\s*(?:-\s+)?([A-Za-z_][\w.-]*)\s+(\S.*)")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> ManifestProblem:
+    """PyYAML's syntax error, placed and worded for the two mistakes it words worst: a key without
+    its colon (PyYAML notices only on the next line) and a tab in the indentation (it names the
+    character at best as ``'\\t'``, or not at all)."""
+    mark = exc.problem_mark or exc.context_mark
+    what = exc.problem or exc.context or "invalid YAML"
+    lines = text.splitlines()
+    if "expected ':'" in what and exc.context_mark is not None and exc.context_mark.line < len(lines):
+        at = exc.context_mark
+        found = _MISSING_COLON.fullmatch(lines[at.line])
+        if found:
+            return ManifestProblem(shown, at.line + 1, at.column + 1, "",
+                                   f"YAML syntax error: `{lines[at.line].strip()}` has no ':' after its key; "
+                                   f"write `{found[1]}: {found[2]}`")
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    lead = line[: len(line) - len(line.lstrip(" \t-"))]
+    if mark is not None and "\t" in lead and mark.column <= len(lead):
+        col = lead.index("\t")
+        return ManifestProblem(shown, mark.line + 1, col + 1, "",
+                               "YAML syntax error: a tab character in the indentation; YAML indents with spaces "
+                               "only: replace the tab with spaces")
+    ctx = f" ({exc.context})" if exc.context and exc.problem else ""
+    return ManifestProblem(shown, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0, "",
+                           f"YAML syntax error: {what}{ctx}; check indentation, colons and quoting")
 
 
 @functools.lru_cache(maxsize=1)

@@ -3,6 +3,7 @@ files the loader skips, the deprecation note, help text, the emulator's state fo
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -127,3 +128,13 @@ def test_apply_without_a_terminal_needs_auto_approve(cli, project: Path) -> None
     assert "will be created" in result.stdout
     assert "error: apply needs --auto-approve when there is no terminal to confirm on" in result.stderr
     assert not (project / "assistants.dev.lock.json").exists()
+
+
+def test_ids_of_an_environment_never_applied_says_nothing_is_deployed(cli, project: Path) -> None:
+    cli("apply", "--auto-approve")
+    never = cli("ids", env="prod")
+    assert json.loads(never.stdout) == {}  # stdout stays what scripts parse
+    assert ("note: nothing is deployed in environment 'prod': there is no assistants.prod.lock.json "
+            "(`asst-deploy apply --env prod` deploys the manifests there)") in never.stderr
+    deployed = cli("ids")
+    assert json.loads(deployed.stdout) and deployed.stderr == ""
