@@ -16,7 +16,7 @@ from .backends.client import Connection, open_client
 from .backends.models import ModelCheck
 from .backends.storage import Storage
 from .defaults import DEFAULT_PARALLELISM
-from .errors import AsstDeployError
+from .errors import AsstDeployError, ValidationFailed
 from .lock.entry import LockDocument, read_document
 from .lock.file import LockfileError
 from .account.observe import observe
@@ -25,6 +25,7 @@ from .plan.contents import with_texts
 from .plan.desired import api_notes, desired_state
 from .plan.ops import PutAssistant
 from .plan.planner import Desired, plan
+from .plan.renames import unmatched_renames
 from .plan.types import Plan
 from .project import Project
 
@@ -77,6 +78,9 @@ class Session:
         observed = observe((self.target, *self.previous_targets), self.storage, self.owner, self.lock,
                            parallelism=self.parallelism, must_list=must_list)
         result = with_texts(plan(desired, observed, self.lock), self.project.root)
+        typos = unmatched_renames(desired.specs, result)
+        if typos:
+            raise ValidationFailed(typos)
         # the models the plan would send, checked before any write (issue 15); none in a no-op plan
         sent = {op.name for op in result.operations if isinstance(op, PutAssistant)}
         checked = self.models([spec for spec in desired.specs if spec.name in sent])

@@ -109,6 +109,7 @@ class AssistantSpec:
     source: str = ""  # the manifest file it came from, for messages
     renamed_from: tuple[str, ...] = ()  # earlier names whose deployed objects this manifest takes over
     model_at: tuple[str, int, int] | None = field(default=None, compare=False)  # where `model` is written
+    renamed_from_at: tuple[tuple[str, int, int], ...] = field(default=(), compare=False)  # each renamed_from
     vector_store: Mapping[str, Any] = field(default_factory=dict)  # expires_after, chunking_strategy (auto left out)
 
     def comparable(self) -> dict[str, Any]:
@@ -132,6 +133,7 @@ class AssistantSpec:
         values["renamed_from"] = tuple(values.get("renamed_from") or ())
         if values.get("model_at") is not None:
             values["model_at"] = tuple(values["model_at"])
+        values["renamed_from_at"] = tuple(tuple(at) for at in values.get("renamed_from_at") or ())
         values["files"] = tuple(_file_spec(f) for f in values.get("files") or ())
         values["code_interpreter_files"] = tuple(_file_spec(f) for f in values.get("code_interpreter_files") or ())
         return cls(**values)

@@ -242,6 +242,7 @@ def to_spec(
         source=source,
         renamed_from=_renamed_from(manifest.renamed_from),
         model_at=_place(doc, ("model",)),
+        renamed_from_at=_renamed_from_at(doc, manifest.renamed_from),
     ), []
 
 
@@ -251,6 +252,12 @@ def _with_attributes(spec: FileSpec, attributes: Mapping[str, Any] | None) -> Fi
 
 def _renamed_from(value: str | list[str] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value or ())
+
+
+def _renamed_from_at(doc: Located, value: str | list[str] | None) -> tuple[tuple[str, int, int], ...]:
+    if isinstance(value, str):
+        return (_place(doc, ("renamed_from",)),)
+    return tuple(_place(doc, ("renamed_from", index)) for index in range(len(value or ())))
 
 
 def _place(doc: Located, path: Path_) -> tuple[str, int, int]:

@@ -71,3 +71,34 @@ def test_renamed_from_an_existing_manifest_is_refused(cli, project):
     path.write_text(path.read_text().replace("name: math-tutor\n", "name: math-tutor\nrenamed_from: support-bot\n"))
     out = cli("validate", code=1).stdout
     assert "assistants/math-tutor.yaml:" in out and "renamed_from: 'support-bot' is the name of a manifest" in out
+
+
+@pytest.mark.parametrize("api", ["assistants", "responses"])
+def test_renamed_from_with_a_typo_while_the_plan_deletes_the_real_name_is_refused(cli, project, asst_emulator, api):
+    cli("apply", "--auto-approve", "--api", api)
+    asst_emulator.reset_counter()
+    _rename(project, "math-tutor", "math-tutor2", "math-tuter")  # meant math-tutor
+    for command in (("plan",), ("apply", "--auto-approve")):
+        refused = cli(*command, "--api", api, code=1)
+        assert ("assistants/math-tutor2.yaml:4:15: renamed_from: 'math-tuter' names no assistant; "
+                "did you mean 'math-tutor' (which this plan deletes)?") in refused.stderr
+    assert "math-tutor" in _lock(project) and "math-tutor2" not in _lock(project)
+    assert not [key for key in asst_emulator.counter() if key.startswith(("POST", "DELETE"))]  # nothing written
+    before = _lock(project)["math-tutor"]
+    path = project / "assistants" / "math-tutor2.yaml"  # the typo fixed: a move, the ids kept
+    path.write_text(path.read_text().replace("renamed_from: math-tuter\n", "renamed_from: math-tutor\n"))
+    cli("apply", "--auto-approve", "--api", api)
+    after = _lock(project)
+    assert "math-tutor" not in after and after["math-tutor2"].get("vector_store_id") == before.get("vector_store_id")
+    assert after["math-tutor2"].get("id") == before.get("id")
+
+
+def test_renamed_from_left_after_the_move_is_not_questioned(cli, project):
+    cli("apply", "--auto-approve")
+    _rename(project, "math-tutor", "tutor", "math-tutor")
+    cli("apply", "--auto-approve")
+    (project / "assistants" / "support-bot.yaml").unlink()  # an unrelated delete, later
+    (project / "assistants" / "tutor.yaml").write_text(
+        (project / "assistants" / "tutor.yaml").read_text().replace("renamed_from: math-tutor\n",
+                                                                     "renamed_from: [math-tutor, support-bat]\n"))
+    cli("plan", "--detailed-exitcode", code=2)
