@@ -74,6 +74,16 @@ def retry_after(headers: Headers) -> float | None:
     return None
 
 
+def refused_wait(headers: Headers, attempt: int) -> float:
+    """How long a refused request waits: what the server says, stretched by a random part of itself,
+    or a jittered back-off. Waiting exactly what is said falls into step with a server whose
+    refusals follow the clock (and with the other threads told the same), and is refused forever."""
+    told = retry_after(headers)
+    if told is None:
+        return min(0.5 * 2 ** attempt, 8.0) * (1 - 0.25 * random.random())
+    return told * (1 + random.random())
+
+
 def _bucket(headers: Headers, kind: str) -> tuple[int | None, int | None, float | None]:
     def number(name: str) -> int | None:
         raw = headers.get(f"x-ratelimit-{name}-{kind}")
@@ -241,9 +251,7 @@ class RateLimited:
                 return answer
             now = time.monotonic()
             deadline = deadline if deadline is not None else now + self.limiter.budget
-            wait = retry_after(answer.headers)
-            if wait is None:  # nothing said: back off, with jitter so the threads spread out
-                wait = min(0.5 * 2 ** attempt, 8.0) * (1 - 0.25 * random.random())
+            wait = refused_wait(answer.headers, attempt)
             attempt += 1
             self.limiter.refused_now(epoch, answer.headers, wait)
             if now + wait > deadline:

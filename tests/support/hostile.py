@@ -69,7 +69,7 @@ class Hostile:
         self.passed = 0
         self.stopped = threading.Event()
         self._lock = threading.Lock()
-        self._epoch = time.monotonic()
+        self._epoch: float | None = None  # the first in_step_429 request starts a closed half-slot
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False  # a silent connection must not hold up the stop
@@ -111,8 +111,10 @@ class Hostile:
 
     def slot_refuses(self) -> float | None:
         """``in_step_429``: the milliseconds to the next slot's start if now is in a refused half-slot."""
-        phase = (time.monotonic() - self._epoch) % self.slot
+        now = time.monotonic()
         with self._lock:
+            self._epoch = now if self._epoch is None else self._epoch
+            phase = (now - self._epoch) % self.slot
             if phase < self.slot / 2:
                 self.refused += 1
                 return math.ceil((self.slot - phase) * 1000)
