@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from dataclasses import replace
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 from ..errors import ManifestProblem
 from ..hashing import sha256_file
@@ -160,6 +160,10 @@ def schema_problem(schema: Any) -> str | None:
     return None
 
 
+class _Fail(Protocol):
+    def __call__(self, path: Path_, message: str, *, key: bool = False) -> None: ...
+
+
 def to_spec(
     manifest: m.Manifest, doc: Located, resolver: Resolver, *, source: str,
     name_prefix: str = "", name_suffix: str = "",
@@ -170,59 +174,22 @@ def to_spec(
     def fail(path: Path_, message: str, *, key: bool = False) -> None:
         problems.append(doc.problem(path, message, key=key))
 
-    instructions = manifest.instructions
-    if manifest.instructions_file is not None:
-        if manifest.instructions is not None:
-            fail(("instructions_file",), "give instructions or instructions_file, not both")
-        rel, why = resolver.one_file(manifest.instructions_file)
-        text, why = resolver.text(rel) if rel else (None, why)
-        if why:
-            fail(("instructions_file",), why)
-        elif text is not None and len(text) > m.MAX_INSTRUCTIONS:
-            fail(("instructions_file",), f"{rel} is {len(text):,} characters; the API allows at most "
-                 f"{m.MAX_INSTRUCTIONS:,}: shorten it")
-        instructions = text
-
+    instructions = _instructions(manifest, resolver, fail)
     tools = [_tool(t, i, resolver, fail) for i, t in enumerate(manifest.tools)]
     _check_function_names(manifest, fail)
-    kinds = {t.type for t in manifest.tools}
     attributes: dict[str, dict[str, Any]] = {}
     files = _files(manifest.files, "files", resolver, fail, attributes)
     if any(attributes.values()):
         _shared_contents(files, attributes, resolver, fail)
-    if manifest.vector_store is not None and not manifest.files:
-        fail(("vector_store",), "vector_store settings need retrieval files: list them under files")
-    chunking = manifest.vector_store.chunking_strategy if manifest.vector_store else None
-    if isinstance(chunking, m.StaticChunking) and \
-            chunking.static.chunk_overlap_tokens * 2 > chunking.static.max_chunk_size_tokens:
-        fail(("vector_store", "chunking_strategy", "static", "chunk_overlap_tokens"),
-             f"{chunking.static.chunk_overlap_tokens} is more than half of max_chunk_size_tokens "
-             f"({chunking.static.max_chunk_size_tokens}); the API allows at most "
-             f"{chunking.static.max_chunk_size_tokens // 2}")
+    _check_store_settings(manifest, fail)
     ci_files = _files(manifest.code_interpreter_files, "code_interpreter_files", resolver, fail)
-    if manifest.files and "file_search" not in kinds:
-        fail(("files",), "files need a file_search tool: add `- type: file_search` to tools")
-    if manifest.code_interpreter_files and "code_interpreter" not in kinds:
-        fail(("code_interpreter_files",),
-             "code_interpreter_files need a code_interpreter tool: add `- type: code_interpreter` to tools")
-    if len(ci_files) > m.MAX_CODE_INTERPRETER_FILES:
-        fail(("code_interpreter_files",), f"names {len(ci_files)} files; the API allows at most "
-             f"{m.MAX_CODE_INTERPRETER_FILES} code-interpreter files")
-    if MARKER_KEY in manifest.metadata:
-        fail(("metadata", MARKER_KEY), f"the key {MARKER_KEY!r} is reserved for asst-deploy "
-             "(its ownership marker): use another key", key=True)
-
+    _check_fields_together(manifest, len(ci_files), fail)
     display_name = name_prefix + (manifest.display_name or manifest.name) + name_suffix
     if len(display_name) > m.MAX_DISPLAY_NAME:
         fail(display_name_path(doc), f"display name {display_name[:40]!r}... is {len(display_name)} "
              f"characters with the environment's prefix/suffix; the API allows at most {m.MAX_DISPLAY_NAME}")
     if problems:
         return None, problems
-    settings = {k: v.model_dump(by_alias=True, exclude_none=True) if isinstance(v, m.Strict) else v
-                for k in SETTINGS if (v := getattr(manifest, k)) is not None}
-    declared = manifest.response_format
-    response_format = (declared.model_dump(by_alias=True, exclude_none=True) if isinstance(declared, m.Strict)
-                       else declared)
     return AssistantSpec(
         name=manifest.name,
         display_name=display_name,
@@ -232,10 +199,10 @@ def to_spec(
         tools=tuple(tools),
         temperature=manifest.temperature,
         top_p=manifest.top_p,
-        response_format=response_format,
+        response_format=_dumped(manifest.response_format),
         reasoning_effort=manifest.reasoning_effort,
         metadata=dict(manifest.metadata),
-        settings=settings,
+        settings={k: _dumped(v) for k in SETTINGS if (v := getattr(manifest, k)) is not None},
         files=tuple(_with_attributes(resolver.file_spec(p), attributes.get(p)) for p in files),
         vector_store=manifest.vector_store.model_dump(exclude_none=True) if manifest.vector_store else {},
         code_interpreter_files=tuple(resolver.file_spec(p) for p in ci_files),
@@ -244,6 +211,56 @@ def to_spec(
         model_at=_place(doc, ("model",)),
         renamed_from_at=_renamed_from_at(doc, manifest.renamed_from),
     ), []
+
+
+def _instructions(manifest: m.Manifest, resolver: Resolver, fail: _Fail) -> str | None:
+    """The manifest's instructions, or the text of its instructions_file."""
+    if manifest.instructions_file is None:
+        return manifest.instructions
+    if manifest.instructions is not None:
+        fail(("instructions_file",), "give instructions or instructions_file, not both")
+    rel, why = resolver.one_file(manifest.instructions_file)
+    text, why = resolver.text(rel) if rel else (None, why)
+    if why:
+        fail(("instructions_file",), why)
+    elif text is not None and len(text) > m.MAX_INSTRUCTIONS:
+        fail(("instructions_file",), f"{rel} is {len(text):,} characters; the API allows at most "
+             f"{m.MAX_INSTRUCTIONS:,}: shorten it")
+    return text
+
+
+def _check_store_settings(manifest: m.Manifest, fail: _Fail) -> None:
+    """Store settings need retrieval files, and static chunks overlap by at most half."""
+    if manifest.vector_store is not None and not manifest.files:
+        fail(("vector_store",), "vector_store settings need retrieval files: list them under files")
+    chunking = manifest.vector_store.chunking_strategy if manifest.vector_store else None
+    if isinstance(chunking, m.StaticChunking) and \
+            chunking.static.chunk_overlap_tokens * 2 > chunking.static.max_chunk_size_tokens:
+        fail(("vector_store", "chunking_strategy", "static", "chunk_overlap_tokens"),
+             f"{chunking.static.chunk_overlap_tokens} is more than half of max_chunk_size_tokens "
+             f"({chunking.static.max_chunk_size_tokens}); the API allows at most "
+             f"{chunking.static.max_chunk_size_tokens // 2}")
+
+
+def _check_fields_together(manifest: m.Manifest, ci_count: int, fail: _Fail) -> None:
+    """Rules across fields: files need their tool, code-interpreter files fit, the marker is ours."""
+    kinds = {t.type for t in manifest.tools}
+    if manifest.files and "file_search" not in kinds:
+        fail(("files",), "files need a file_search tool: add `- type: file_search` to tools")
+    if manifest.code_interpreter_files and "code_interpreter" not in kinds:
+        fail(("code_interpreter_files",),
+             "code_interpreter_files need a code_interpreter tool: add `- type: code_interpreter` to tools")
+    if ci_count > m.MAX_CODE_INTERPRETER_FILES:
+        fail(("code_interpreter_files",), f"names {ci_count} files; the API allows at most "
+             f"{m.MAX_CODE_INTERPRETER_FILES} code-interpreter files")
+    if MARKER_KEY in manifest.metadata:
+        fail(("metadata", MARKER_KEY), f"the key {MARKER_KEY!r} is reserved for asst-deploy "
+             "(its ownership marker): use another key", key=True)
+
+
+def _dumped(value: Any) -> Any:
+    """A setting as the spec holds it: a typed model as its JSON, anything else as written."""
+    return value.model_dump(by_alias=True, exclude_none=True) if isinstance(value, m.Strict) else value
 
 
 def _with_attributes(spec: FileSpec, attributes: Mapping[str, Any] | None) -> FileSpec:

@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Collection, Mapping, Sequence
 
 from ..errors import AsstDeployError
-from ..spec import SPEC_FIELDS, AssistantSpec, normalize
-from .planner import Desired
+from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, Kind, digest, normalize
 
 if TYPE_CHECKING:
     from ..backends.base import Target
     from ..ownership import Owner
+
+
+@dataclass(frozen=True)
+class Desired:
+    """What the manifests ask for, already normalized by the target backend's rules."""
+
+    project: str
+    environment: str
+    capabilities: Capabilities  # of the target API: what an assistant becomes, what it can hold
+    specs: tuple[AssistantSpec, ...]
+    targets: frozenset[str] | None = None  # --target: plan only these names
+    # per name, the fields its manifest left unset that hold the API's defaults (a create shows them apart)
+    defaulted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    destroy: bool = False  # `asst-deploy destroy`: everything owned goes, whatever the manifests say
+
+    @property
+    def api(self) -> str:
+        return self.capabilities.api
+
+    @property
+    def kind(self) -> Kind:
+        return self.capabilities.kind
+
+    def fingerprint(self) -> str:
+        payload = [
+            self.project, self.environment, self.api, self.kind.value,
+            [spec.to_json() for spec in self.specs],
+        ]
+        return digest(payload)
 
 
 def desired_state(

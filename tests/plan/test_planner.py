@@ -308,8 +308,8 @@ def test_an_edit_inside_a_function_is_only_the_fields_that_changed():
 
 
 def test_two_tools_with_one_identity_are_compared_by_position():
-    from asst_deploy.plan.planner import _leaf_diffs
+    from asst_deploy.plan.compare.values import leaf_diffs
 
     before = [{"type": "web_search", "x": 1}, {"type": "web_search", "x": 2}]
     after = [{"type": "web_search", "x": 1}, {"type": "web_search", "x": 3}]
-    assert [(d.field, d.before, d.after) for d in _leaf_diffs("tools", before, after)] == [("tools[1].x", 2, 3)]
+    assert [(d.field, d.before, d.after) for d in leaf_diffs("tools", before, after)] == [("tools[1].x", 2, 3)]

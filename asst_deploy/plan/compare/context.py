@@ -1,0 +1,141 @@
+"""What every comparator reads (``Context``) and what some record besides changes (``Findings``).
+
+The context is built once per plan and never changed after: the account indexed by manifest name,
+the lock's entries, the manifests, and the renames (``renamed_from``) already folded in, so no
+comparator needs to know a manifest was renamed to find what it owns.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ...account.observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
+from ...lock.entry import FILE_ROLES, LockEntry
+from ...spec import AssistantSpec, Capabilities, spec_digest, used_contents
+from ..desired import Desired
+
+DESTROY_REASON = "asst-deploy destroy: everything this project and environment own is destroyed"
+
+
+@dataclass(frozen=True)
+class Move:
+    """A manifest renamed with ``renamed_from``: what is deployed under its old name moves over."""
+
+    old: str
+    stores: tuple[str, ...] = ()  # vector stores still marked with the old name
+    entry: bool = False  # the lockfile entry is still under the old name
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.old, "stores": list(self.stores), "entry": self.entry}
+
+
+@dataclass(frozen=True)
+class Context:
+    """The inputs of one plan, indexed for the comparators."""
+
+    desired: Desired
+    observed: Observed
+    entries: Mapping[str, LockEntry]  # by manifest name, renames applied
+    assistants: Mapping[str, list[ObservedAssistant]]  # by the name their marker records, renames applied
+    stores: Mapping[str, list[ObservedVectorStore]]
+    files_by_id: Mapping[str, ObservedFile]
+    kept_file: Mapping[str, str]  # per sha256, the one file object to keep
+    specs: Mapping[str, AssistantSpec]
+    moves: Mapping[str, Move]
+    wanted_shas: frozenset[str]  # every content some manifest uses
+    owned_stores: frozenset[str]  # the ids of every vector store this project owns
+
+    @property
+    def caps(self) -> Capabilities:
+        return self.desired.capabilities
+
+    def wanted(self, name: str) -> bool:
+        return self.desired.targets is None or name in self.desired.targets
+
+    def entry(self, name: str) -> LockEntry:
+        return self.entries.get(name) or LockEntry()
+
+    def sha_of(self, file_id: str) -> str | None:
+        item = self.files_by_id.get(file_id)
+        return item.sha256 if item else None
+
+    def digest(self, comparable: Mapping[str, Any]) -> str:
+        """The ``applied`` digest of a spec as the target API compares it."""
+        return spec_digest(comparable, self.caps.ignore_unset, self.caps.write_only)
+
+
+@dataclass
+class Findings:
+    """What comparing records besides changes: apply writes these into the lockfile, or says them."""
+
+    notes: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    repairs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usage: dict[str, dict[str, Any]] = field(default_factory=dict)  # listed stores found as wanted
+
+
+@dataclass
+class Current:
+    """What exists for one manifest name, reconciled from the account and the lock."""
+
+    assistant: ObservedAssistant | None = None
+    store: ObservedVectorStore | None = None
+    files: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: {r: {} for r in FILE_ROLES})
+    strays: list[StoreFile] = field(default_factory=list)  # listed store members that serve no path
+
+
+def build_context(desired: Desired, observed: Observed, entries: Mapping[str, LockEntry]) -> Context:
+    """Index the account by manifest name and fold the renames in."""
+    assistants: dict[str, list[ObservedAssistant]] = defaultdict(list)
+    for item in observed.assistants:
+        assistants[item.name].append(item)
+    stores: dict[str, list[ObservedVectorStore]] = defaultdict(list)
+    for store in observed.vector_stores:
+        stores[store.name].append(store)
+    by_name = dict(entries)
+    kept_file = _kept_files(observed, by_name)  # before the renames: an entry a rename drops still counts
+    specs = {spec.name: spec for spec in desired.specs}
+    moves: dict[str, Move] = {}
+    for spec in desired.specs:
+        for old in spec.renamed_from:
+            if old in specs or not (desired.targets is None or spec.name in desired.targets):
+                continue
+            move = _take_over(spec.name, old, assistants, stores, by_name)
+            if move is not None:
+                moves[spec.name] = move
+    return Context(
+        desired=desired, observed=observed, entries=by_name, assistants=dict(assistants), stores=dict(stores),
+        files_by_id={f.id: f for f in observed.files}, kept_file=kept_file, specs=specs, moves=moves,
+        wanted_shas=frozenset(used_contents(desired.specs)),
+        owned_stores=frozenset(s.id for s in observed.vector_stores),
+    )
+
+
+def _take_over(new: str, old: str, assistants: dict[str, list[ObservedAssistant]],
+               stores: dict[str, list[ObservedVectorStore]], entries: dict[str, LockEntry]) -> Move | None:
+    """``renamed_from``: what is deployed under ``old`` (objects by marker, the lock entry) is
+    planned as ``new``'s, and a move renames it, so the objects and their ids are kept."""
+    moved, moved_stores = assistants.pop(old, []), stores.pop(old, [])
+    entry = entries.pop(old, None)
+    if not (moved or moved_stores or entry):
+        return None
+    assistants[new] += moved
+    stores[new] += moved_stores
+    if entry is not None and new not in entries:
+        entries[new] = entry
+    return Move(old, tuple(s.id for s in moved_stores), entry is not None)
+
+
+def _kept_files(observed: Observed, entries: Mapping[str, LockEntry]) -> dict[str, str]:
+    """For each sha256, the one file object to keep: the one the lock names, else the oldest."""
+    locked_ids = {file_id for entry in entries.values() for file_id in entry.file_ids()}
+    by_sha: dict[str, list[ObservedFile]] = defaultdict(list)
+    for item in observed.files:
+        by_sha[item.sha256].append(item)
+    kept = {}
+    for sha, items in by_sha.items():
+        named = [f for f in items if f.id in locked_ids]
+        kept[sha] = (named[0] if named else min(items, key=lambda f: f.id)).id
+    return kept
