@@ -30,7 +30,7 @@ from .plan.types import Plan
 from .project import Project
 
 if TYPE_CHECKING:
-    from .backends.wire import Wire
+    from .backends.api import Api
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Session:
     connection: Connection
     lock: LockDocument
     parallelism: int
-    client: Wire
+    client: Api
     target: Target
     storage: Storage
     models: ModelCheck

@@ -54,7 +54,7 @@ def asst_emulator(request: pytest.FixtureRequest) -> Iterator[Emulator]:
 
 @pytest.fixture
 def api_client(asst_emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The tool's own API client (``backends.wire.Wire``, as every command opens it) aimed at
+    """The tool's API client (``backends.api.Api``, as every command opens it) aimed at
     ``asst_emulator``: for driving backends directly."""
     from .backends.client import Connection, open_client
 

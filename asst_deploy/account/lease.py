@@ -23,6 +23,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Mapping
 
+from ..backends.api import Api
 from ..backends.label import labelled
 from ..errors import LockHeld
 from ..ownership import Owner
@@ -45,7 +46,7 @@ def _holder() -> dict[str, str]:
 class AccountLease:
     """Held with ``with``: acquire on enter (waiting up to ``timeout``), release on exit."""
 
-    def __init__(self, client: Any, owner: Owner, timeout: float = 0.0,
+    def __init__(self, client: Api, owner: Owner, timeout: float = 0.0,
                  say: Callable[[str], None] = lambda line: None) -> None:
         from ..backends.raw import RawResource
 

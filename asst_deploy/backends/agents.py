@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from .api import Api
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 from .base import Capable, Deployed, RemoteAssistant, Resources
 from .errors import api_error, manifest_of
@@ -121,7 +122,7 @@ class AgentsTarget(ObjectTarget, Capable):
     )
     noun = "agent"
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Api) -> None:
         self.client = client
         self.objects = RawResource(client, "/agents", beta="agents=v1")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from .api import Api
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind, is_reasoning_model
 from .base import Capable, Deployed, RemoteAssistant, Resources
 from .errors import SUNSET, api_error, manifest_of
@@ -39,7 +40,7 @@ class AssistantsTarget(ObjectTarget, Capable):
     noun = "assistant"
     gone_message = SUNSET
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Api) -> None:
         self.client = client
         self.objects = RawResource(client, "/assistants", beta="assistants=v2")
 

@@ -1,4 +1,4 @@
-"""Turns the client's exceptions (wire.py) into one clear line naming the object and quoting the API."""
+"""Turns the client's exceptions (api.py) into one clear line naming the object and quoting the API."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ SUNSET = (
 
 def api_error(exc: BaseException, what: str) -> ApiError:
     """An ApiError for ``exc`` raised while doing ``what`` (e.g. "create assistant support-bot")."""
-    from .wire import StatusError, TimedOut, Unreachable
+    from .api import StatusError, TimedOut, Unreachable
 
     if isinstance(exc, StatusError):
         if exc.status_code == 401:
@@ -28,7 +28,7 @@ def api_error(exc: BaseException, what: str) -> ApiError:
     if isinstance(exc, TimedOut):
         return ApiError(f"{what}: the request timed out (raise --timeout, or check the server)")
     if isinstance(exc, Unreachable):
-        return ApiError(f"{what}: cannot reach {redact(_origin(exc.url))} ({redact(str(exc.__cause__ or exc))}); "
+        return ApiError(f"{what}: cannot reach {redact(_origin(exc.url))} ({redact(str(exc))}); "
                         "check OPENAI_BASE_URL / the network")
     return ApiError(f"{what}: {redact(str(exc))}")
 
@@ -47,7 +47,7 @@ def manifest_of(spec: Any) -> str:
 
 
 def is_not_found(exc: BaseException) -> bool:
-    from .wire import StatusError
+    from .api import StatusError
 
     return isinstance(exc, StatusError) and exc.status_code == 404
 

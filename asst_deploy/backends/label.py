@@ -4,7 +4,7 @@ The account lease (account/lease.py) creates, lists, renews and deletes a vector
 manifest; in ``apply -v`` those lines would read like an unexplained store. The lease sends its
 requests inside ``labelled("account lease")``, and the ``-v`` printer (client.py) adds the label
 to the line. A context variable rather than a header or a parameter: nothing changes on the wire,
-the request goes the same way as every other (wire.py, the rate limiter, http11.py), and the
+the request goes the same way as every other (the SDK, the transport, the rate limiter), and the
 printer runs in the thread that sent the request, where the label is set. Stdlib only.
 """
 

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from ..errors import ManifestProblem, ValidationFailed
 from ..spec import AssistantSpec
+from .api import Api
 from .errors import api_error
 
 AZURE_NOTE = ("on Azure a manifest's model is a deployment name, which the model list does not show: "
@@ -25,7 +26,7 @@ class ModelCheck:
     A manifest whose model is not sent (unchanged since the apply that created its object with
     that model) is not checked: nothing would carry the name."""
 
-    def __init__(self, client: Any, backend: str) -> None:
+    def __init__(self, client: Api, backend: str) -> None:
         self.client = client
         self.backend = backend
         self._served: frozenset[str] | None = None
@@ -56,7 +57,7 @@ class ModelCheck:
         return ()
 
     def _ask(self) -> tuple[frozenset[str] | None, str | None]:
-        from .wire import StatusError
+        from .api import StatusError
 
         try:
             answer = self.client.get("/models")

@@ -44,7 +44,7 @@ def create_once(create: Callable[[], T], find: Callable[[], T | None], *, retrie
 
 def _uncertain(exc: BaseException) -> str | None:
     """"timeout" or "maybe" when the server may have carried the create out; None when it did not."""
-    from .wire import StatusError, TimedOut, Unreachable
+    from .api import StatusError, TimedOut, Unreachable
 
     if isinstance(exc, TimedOut):
         return "timeout"

@@ -1,7 +1,7 @@
 """Running at the account's rate limit: pacing, adaptive concurrency and 429 retries of our own.
 
-Every request of a command goes through one ``RateLimited`` sender, under the API client's own
-retries of other errors (wire.py), so those are untouched. It
+Every attempt of a command goes through one ``RateLimited`` sender inside the SDK client's
+transport (transport.py), under the SDK's own retries of other errors, so those are untouched. It
 
 - paces request starts from the ``x-ratelimit-limit/remaining/reset-requests`` headers (and the
   tokens trio): it keeps an estimate of the account's request bucket (what the last answer said
@@ -25,12 +25,12 @@ import random
 import re
 import threading
 import time
-import urllib.parse
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from .http11 import Answer
+if TYPE_CHECKING:
+    import httpx2
 
-Headers = Mapping[str, str]  # lower-case names (http11.Answer), or any case-insensitive mapping
+Headers = Mapping[str, str]  # a case-insensitive mapping (httpx2.Headers)
 
 DEFAULT_BUDGET = 600.0  # seconds one request may spend waiting for the rate limit
 _DURATION = re.compile(r"(?:(?P<h>\d+(?:\.\d+)?)h)?(?:(?P<m>\d+(?:\.\d+)?)m(?!s))?(?:(?P<s>\d+(?:\.\d+)?)s)?"
@@ -226,26 +226,26 @@ class Limiter:
 
 
 class RateLimited:
-    """The client's sender (http11.py) behind the limiter: every attempt passes it; 429s are retried here."""
+    """An attempt sender behind the limiter: every attempt passes it; 429s are retried here."""
 
-    def __init__(self, send: Callable[..., Answer], limiter: Limiter) -> None:
+    def __init__(self, send: Callable[[httpx2.Request], httpx2.Response], limiter: Limiter) -> None:
         self.send = send
         self.limiter = limiter
 
-    def __call__(self, method: str, url: str, headers: Mapping[str, str], body: Any) -> Answer:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         deadline: float | None = None
         attempt = 0
         while True:
             epoch = self.limiter.acquire()
             try:
-                answer = self.send(method, url, headers, body)
+                answer = self.send(request)
             except BaseException:
                 self.limiter.done()
                 raise
-            if answer.status != 429:
+            if answer.status_code != 429:
                 self.limiter.passed(answer.headers)
                 return answer
-            if _quota_spent(answer.body, answer.headers):  # not a rate limit: no retry, here or by the client
+            if _quota_spent(answer.content):  # not a rate limit: no retry, here or by the client
                 self.limiter.done()
                 answer.headers["x-should-retry"] = "false"
                 return answer
@@ -258,8 +258,8 @@ class RateLimited:
                 # spent: the client must not start another budget of its own on top of this one
                 answer.headers["x-should-retry"] = "false"
                 return answer
-            self.limiter.waiting(f"429 on {method} {urllib.parse.urlsplit(url).path}", wait)
+            self.limiter.waiting(f"429 on {request.method} {request.url.path}", wait)
 
 
-def _quota_spent(body: bytes, headers: Mapping[str, str]) -> bool:
-    return b"insufficient_quota" in body  # the answer is already decoded (http11.py)
+def _quota_spent(body: bytes) -> bool:
+    return b"insufficient_quota" in body  # the answer is already decoded (transport.py)

@@ -1,15 +1,14 @@
 """A REST collection of assistant-like objects (``/assistants``, ``/agents``) as plain dicts.
 
 Why not ``client.beta.assistants``: the backends turn every answer into neutral records at once,
-so typed SDK objects would only be built to be taken apart again; and the tool does not load the
-SDK at all (wire.py). The lists follow the cursor as the SDK's ``SyncCursorPage`` does.
+so typed SDK objects would only be built to be taken apart again (api.py). The lists follow the cursor as the SDK's ``SyncCursorPage`` does.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable, Iterator, Mapping
 
-from .wire import Wire, path
+from .api import Api, path
 
 
 def _object(answer: Any) -> dict[str, Any]:
@@ -19,7 +18,7 @@ def _object(answer: Any) -> dict[str, Any]:
 
 
 class RawResource:
-    def __init__(self, client: Wire, path: str, beta: str | None = None) -> None:
+    def __init__(self, client: Api, path: str, beta: str | None = None) -> None:
         self.client = client
         self.path = path
         self.headers = {"OpenAI-Beta": beta} if beta else {}

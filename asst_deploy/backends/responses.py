@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+from .api import Api
 from ..errors import AsstDeployError
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 from .agents import generation_settings
@@ -112,7 +113,7 @@ class ResponsesTarget(Capable):
         defaults=Defaults(temperature=None, top_p=None, response_format="auto"),
     )
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Api) -> None:
         self.client = client
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:

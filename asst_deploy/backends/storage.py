@@ -12,7 +12,7 @@ from .base import RemoteFile, RemoteStore
 from ..ownership import MARKER_KEY
 from .errors import api_error, is_not_found, unreadable
 from .once import create_once
-from .wire import Wire, path
+from .api import Api, path
 
 FILES_PAGE = 10_000  # the files list allows up to 10,000 per page
 PAGE = 100
@@ -23,7 +23,7 @@ BETA = {"OpenAI-Beta": "assistants=v2"}  # what the SDK sends on every vector st
 class Storage:
     """Uploads files and keeps vector stores; every method is one or a few requests."""
 
-    def __init__(self, client: Wire) -> None:
+    def __init__(self, client: Api) -> None:
         self.client = client
         self.once = client.with_retries(0)  # for creates (once.py)
 

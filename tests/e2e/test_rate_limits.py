@@ -14,9 +14,8 @@ import httpx2
 import pytest
 
 from asst_deploy.backends.client import Connection, open_client
-from asst_deploy.backends.http11 import Http11
+from asst_deploy.backends.api import StatusError
 from asst_deploy.backends.ratelimit import Limiter, RateLimited, parse_duration, retry_after
-from asst_deploy.backends.wire import StatusError
 
 
 def _connection(emulator: Any, **kw: Any) -> Connection:
@@ -90,11 +89,12 @@ def test_the_burst_the_bucket_holds_goes_at_once_and_only_then_requests_are_pace
     than --parallelism remained: the last 7 here waited). One after another, so that the server's
     answers arrive in order. (Pacing beyond the burst: the test below.)"""
     limiter = Limiter(8, budget=30)
-    http = Http11(30.0)
+    http = httpx2.Client()
     send = RateLimited(http.send, limiter)
 
     def get() -> int:
-        return send("GET", f"{asst_emulator.base_url}/models", {"authorization": "Bearer sk-x"}, None).status
+        return send(http.build_request("GET", f"{asst_emulator.base_url}/models",
+                                       headers={"authorization": "Bearer sk-x"})).status_code
 
     assert {get() for _ in range(20)} == {200}
     http.close()
@@ -136,11 +136,12 @@ def test_a_spent_quota_is_not_retried_by_the_tool_or_the_sdk(asst_emulator, cli)
 @pytest.mark.asst_emulator(rate_limit_every=2, retry_after_s=0.01)
 def test_concurrency_drops_when_refused_and_rises_again_when_requests_pass(asst_emulator):
     limiter = Limiter(8, budget=30)
-    http = Http11(30.0)
+    http = httpx2.Client()
     send = RateLimited(http.send, limiter)
 
     def get(_: int) -> int:
-        return send("GET", f"{asst_emulator.base_url}/models", {"authorization": "Bearer sk-x"}, None).status
+        return send(http.build_request("GET", f"{asst_emulator.base_url}/models",
+                                       headers={"authorization": "Bearer sk-x"})).status_code
 
     with ThreadPoolExecutor(8) as pool:
         assert set(pool.map(get, range(32))) == {200}
@@ -158,15 +159,3 @@ def test_apply_rides_out_a_429_storm_with_no_sdk_retries(cli, asst_emulator):
     assert "rate limit:" in result.output and "refused (429) and retried" in result.output
     assert asst_emulator.rate_limited() > 5
     cli("plan", "--detailed-exitcode")
-
-
-def test_a_plain_http_server_gets_no_tls_context_and_one_kept_alive_connection(asst_emulator):
-    """The CA store (~0.1 s of CPU) is loaded only for https://, at its first request; a command
-    against an http:// server (the emulator) never makes it. Requests one after another reuse one
-    keep-alive connection."""
-    http = Http11(30.0)
-    for _ in range(3):
-        assert http.send("GET", f"{asst_emulator.base_url}/models", {"authorization": "Bearer sk-x"}, None).status == 200
-    assert http._tls is None
-    assert [len(idle) for idle in http._idle.values()] == [1]
-    http.close()

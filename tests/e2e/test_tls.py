@@ -1,6 +1,5 @@
-"""HTTPS through the real CLI: the TLS context is made only for https:// (backends/http11.py,
-to spare the ~0.1 s CPU of loading the CA store against plain-http servers), and it still verifies
-certificates and honours ``SSL_CERT_FILE``, for every command run in one process."""
+"""HTTPS through the real CLI and the SDK's client: certificates are verified and ``SSL_CERT_FILE``
+is honoured, for every command run in one process."""
 
 from __future__ import annotations
 

@@ -52,19 +52,18 @@ TOTALS = Totals()
 
 
 class _RetryCounter(logging.Handler):
-    """The tool's client logs every retry it makes ("Retrying request to ...", as the SDK does on its
-    own logger): each is an injected fault it rode out."""
+    """The SDK logs every retry it makes ("Retrying request in ..."): each is an injected fault the
+    tool rode out."""
 
     def emit(self, record: logging.LogRecord) -> None:
         if record.getMessage().startswith("Retrying request"):
             TOTALS.faults_injected += 1
 
 
-for _name in ("asst_deploy.wire", "openai._base_client"):  # the tool's client; the SDK's, in helpers
-    _retry_logger = logging.getLogger(_name)
-    _retry_logger.addHandler(_RetryCounter())
-    _retry_logger.setLevel(logging.INFO)
-    _retry_logger.propagate = False
+_retry_logger = logging.getLogger("openai._base_client")
+_retry_logger.addHandler(_RetryCounter())
+_retry_logger.setLevel(logging.INFO)
+_retry_logger.propagate = False
 
 
 # -- a project on disk -----------------------------------------------------------------------------

@@ -1,0 +1,104 @@
+"""Every request goes through the openai SDK's own client, and only commands that reach an API load it.
+
+Checked against a server that is not the project's emulator: a plain ``http.server`` that answers
+every list empty and records what it was sent.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import openai
+import pytest
+from support.cli import Cli
+
+import asst_deploy
+
+PACKAGE = Path(asst_deploy.__file__).parent
+
+
+class _Empty(BaseHTTPRequestHandler):
+    """An account with nothing on it; each request's headers are kept on the server."""
+
+    def do_GET(self) -> None:
+        self.server.seen.append((self.command, self.path, dict(self.headers)))  # type: ignore[attr-defined]
+        body = json.dumps({"object": "list", "data": [], "has_more": False}).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def empty_server() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Empty)
+    server.seen = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_every_request_carries_the_sdks_own_client_headers(make_project, empty_server) -> None:
+    root = make_project({"assistants/bot.yaml": "name: bot\nmodel: gpt-4o\ninstructions: Hi.\n"},
+                        config="project: p\napi: agents\n")
+    url = f"http://127.0.0.1:{empty_server.server_address[1]}/v1"
+    cli = Cli(project=root, environ={"OPENAI_BASE_URL": url, "OPENAI_API_KEY": "sk-test-headers-0123",
+                                     "OPENAI_ORG_ID": "org-abc", "OPENAI_CUSTOM_HEADERS": "X-Team: billing"})
+    cli("plan", "--detailed-exitcode", code=2)
+    seen = empty_server.seen  # type: ignore[attr-defined]
+    assert len(seen) >= 3, seen  # the agents, the vector stores and the files were listed
+    for _, path, headers in seen:
+        lower = {k.lower(): v for k, v in headers.items()}
+        assert lower["user-agent"] == f"OpenAI/Python {openai.__version__}", (path, headers)
+        assert lower["x-stainless-lang"] == "python" and lower["x-stainless-package-version"] == openai.__version__
+        assert lower["authorization"] == "Bearer sk-test-headers-0123"
+        assert lower["openai-organization"] == "org-abc" and lower["x-team"] == "billing"
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_no_module_but_the_emulators_speaks_http_or_tls_itself() -> None:
+    """The SDK's client carries the requests: nothing of ours opens sockets, HTTP or TLS."""
+    speaking = {str(path.relative_to(PACKAGE)): sorted(found)
+                for path in PACKAGE.rglob("*.py") if path.parent.name != "emulator"
+                for found in [_imports(path) & {"http.client", "ssl", "certifi", "urllib.request", "httpcore2"}]
+                if found}
+    assert speaking == {}
+
+
+@pytest.mark.parametrize("command", [["--help"], ["validate"], ["schema"], ["ids"]])
+def test_commands_that_reach_no_api_never_import_openai(make_project, command: list[str]) -> None:
+    root = make_project({"assistants/bot.yaml": "name: bot\nmodel: gpt-4o\ninstructions: Hi.\n",
+                         "assistants.lock.json": json.dumps({"version": 1, "project": "p", "environment": "default",
+                                                            "assistants": {"bot": {"assistant_id": "asst_1"}}})},
+                        config="project: p\n")
+    code = ("import sys\nfrom asst_deploy.cli import main\n"
+            f"try:\n    main({command!r})\n"
+            "except SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n"
+            "print('\\nLOADED', sorted({m.split('.')[0] for m in sys.modules} & {'openai', 'httpx2', 'httpx'}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rsplit("LOADED", 1)[1].strip() == "[]", done.stdout
