@@ -41,16 +41,20 @@ def run_plan(project: Path, server: Hostile) -> tuple[int, str, float, float]:
 @pytest.mark.heavy(12)
 @pytest.mark.parametrize(("mode", "said"), [
     ("endless", "the answer is larger than 32 MB"),  # a chunked body that never ends, at full speed
-    ("gzip_bomb", "inflates to more than 32 MB"),  # 4 MB on the wire, 4 GiB inflated
+    # 4 MB on the wire, 4 GiB inflated: the inflation cap, or the deadline on a machine too loaded
+    # for the server to make its 4 MB of gzip in time
+    ("gzip_bomb", ("inflates to more than 32 MB", "timed out")),
     ("drip", "timed out"),  # headers a byte every 0.5 s: each read is quick, the whole never comes
     ("silent", "timed out"),
 ])
-def test_a_hostile_answer_ends_the_command_at_its_deadline_in_bounded_memory(project, mode, said) -> None:
+def test_a_hostile_answer_ends_the_command_at_its_deadline_in_bounded_memory(
+        project: Path, mode: str, said: str | tuple[str, ...]) -> None:
     with Hostile({"/v1/agents": mode}, linger=30) as server:
         code, err, seconds, peak_mb = run_plan(project, server)
     print(f"{mode}: exit {code} in {seconds:.1f} s, peak {peak_mb:.0f} MB: {err.strip()}")
     assert code == 1, err
-    assert said in err and "list agents" in err, err
+    assert any(words in err for words in ((said,) if isinstance(said, str) else said)), err
+    assert "list agents" in err, err
     assert err.count("\n") == 1, err  # one line: no traceback
     assert peak_mb < MEMORY_CAP_MB, f"{mode}: {peak_mb:.0f} MB"
     # the deadline and the interpreter's start (a few seconds on a loaded 2-core machine): never the
