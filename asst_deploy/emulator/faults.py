@@ -114,6 +114,11 @@ class Faults:
         with self._lock:
             self._in_flight -= 1
 
+    def in_flight(self) -> int:
+        """API requests being answered now (a killed client's among them: the server finishes them)."""
+        with self._lock:
+            return self._in_flight
+
     def peak(self) -> int:
         """The most API requests answered at the same time since the counter was last reset."""
         with self._lock:

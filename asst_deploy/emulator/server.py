@@ -7,6 +7,7 @@ Used three ways: the ``asst-deploy emulator`` command (``serve_forever``), ``--b
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from .app import MAX_BODY, App
@@ -149,6 +150,18 @@ class Emulator:
 
     def reset_counter(self) -> None:
         self._state().faults.reset_counter()
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Wait until no API request is being answered; False if some still is at ``timeout``.
+
+        A server carries out a request whose client died (a killed apply's create lands after the
+        kill), so a test that kills a client waits for this before judging the account."""
+        deadline = time.monotonic() + timeout
+        while self._state().faults.in_flight():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
 
     def bodies(self) -> list[tuple[str, Any]]:
         """Every JSON request body so far as ``(counter key, body)`` (needs ``record_bodies=True``)."""

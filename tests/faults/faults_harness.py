@@ -630,3 +630,12 @@ def check_lock_is_json(project: Project) -> None:
     if project.lockfile.exists():
         lock = project.read_lock()
         assert lock.get("version") == 1 and isinstance(lock.get("assistants"), dict), lock
+
+
+def server_done(emu: Any) -> None:
+    """Wait until the emulator has answered every request a stopped apply had sent.
+
+    A server carries out a request whose client died: a create received just before a SIGKILL
+    lands after it. A rerun that looked at the account before it landed could not know of it and
+    creates the object again; rerunning once the server is done is what a user or CI does."""
+    assert emu.wait_idle(30), "the emulator still answers a stopped apply's requests after 30 s"

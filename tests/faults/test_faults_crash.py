@@ -45,6 +45,7 @@ def interrupt_apply(project: h.Project, emu: Any, sig: int, after: int, *extra: 
         if sig == signal.SIGKILL:
             h.TOTALS.kills += 1
     out, err = proc.communicate(timeout=60)
+    h.server_done(emu)
     h.TOTALS.runs += 1
     return proc.returncode, err
 
@@ -139,11 +140,42 @@ def test_sigkill_between_create_and_lockfile_write_leaves_no_duplicate(project, 
         time.sleep(0.001)
     proc.kill()
     proc.communicate()
+    h.server_done(emu)
     h.TOTALS.kills += 1
     h.TOTALS.faults_injected += 1
     emu.set_faults(latency_ms=0)
     h.check_lock_is_json(project)
     assert h.apply(project).code == 0
+    h.check_converged(project, client, *foreign)
+
+
+@pytest.mark.heavy(12)
+def test_sigkill_while_the_server_still_creates_leaves_no_duplicate(project, client, emu, foreign):
+    """The create is received, then its apply is killed while the server is still carrying it out:
+    the object appears seconds after the kill. Rerun once the server is done, the apply finds it
+    by its marker (a rerun that looked before it appeared could not, and made a twin)."""
+    seeded_project(project, 2, 9)
+    for m in project.manifests.values():
+        m.files.clear()
+        m.ci_files.clear()
+    project.write()
+    emu.reset_counter()
+    proc = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "1")
+    deadline = time.monotonic() + 60
+    while not emu.counter().get("POST /v1/vector_stores") and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.001)
+    emu.set_faults(latency_ms=2000)  # from the account lease on: the create lands 2 s after it is received
+    while not emu.counter().get("POST /v1/assistants") and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.001)
+    assert proc.poll() is None, "the apply ended before its first create was received"
+    proc.kill()
+    proc.communicate()
+    emu.set_faults(latency_ms=0)
+    h.server_done(emu)
+    h.TOTALS.kills += 1
+    h.TOTALS.faults_injected += 1
+    assert h.apply(project).code == 0
+    h.server_done(emu)
     h.check_converged(project, client, *foreign)
 
 
@@ -203,6 +235,7 @@ def test_long_sigkill_during_destroy(project, client, emu, foreign, seed):
         h.TOTALS.kills += 1
         h.TOTALS.faults_injected += 1
     proc.communicate()
+    h.server_done(emu)
     h.TOTALS.runs += 1
     emu.set_faults(latency_ms=0)
     h.check_lock_is_json(project)
