@@ -24,12 +24,12 @@ import time
 from typing import Any, Callable, Iterable, Mapping
 
 from ..backends.api import Api
-from ..backends.label import labelled
+from ..backends.request_label import labelled
 from ..errors import LockHeld
 from ..ownership import Owner
 
 LEASE_KEY = "asst-deploy-lease"  # metadata key: "<project>/<environment>"; never the ownership marker
-LABEL = "account lease"  # how `apply -v` names the lease's requests (backends/label.py)
+LABEL = "account lease"  # how `apply -v` names the lease's requests (backends/request_label.py)
 TTL = 120.0  # seconds a lease lives without renewal
 RENEW_EVERY = 30.0
 COLLISION_GRACE = 5.0  # seconds two clones that started together may retry, whatever --lock-timeout
@@ -48,9 +48,9 @@ class AccountLease:
 
     def __init__(self, client: Api, owner: Owner, timeout: float = 0.0,
                  say: Callable[[str], None] = lambda line: None) -> None:
-        from ..backends.raw import RawResource
+        from ..backends.collection import JsonCollection
 
-        self.stores = RawResource(client, "/vector_stores", beta="assistants=v2")
+        self.stores = JsonCollection(client, "/vector_stores", beta="assistants=v2")
         self.key = f"{owner.project}/{owner.environment}"
         self.timeout = timeout
         self.say = say

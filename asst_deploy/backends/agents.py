@@ -15,7 +15,7 @@ from .api import Api
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 from .base import Capable, Deployed, RemoteAssistant, Resources
 from .errors import api_error, manifest_of
-from .raw import ObjectTarget, RawResource
+from .collection import ObjectTarget, JsonCollection
 
 # Values the API fills into a tool it echoes when the request left them out.
 TOOL_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -124,7 +124,7 @@ class AgentsTarget(ObjectTarget, Capable):
 
     def __init__(self, client: Api) -> None:
         self.client = client
-        self.objects = RawResource(client, "/agents", beta="agents=v1")
+        self.objects = JsonCollection(client, "/agents", beta="agents=v1")
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in spec.tools),

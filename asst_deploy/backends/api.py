@@ -77,7 +77,7 @@ class Api:
         return float(seconds or 60.0)
 
     def with_retries(self, max_retries: int) -> Api:
-        """The same client with another retry count (creates go out with none: once.py)."""
+        """The same client with another retry count (creates go out with none: create_once.py)."""
         return Api(self.sdk.with_options(max_retries=max_retries))
 
     # -- the verbs ----------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from .api import Api
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind, is_reasoning_model
 from .base import Capable, Deployed, RemoteAssistant, Resources
 from .errors import SUNSET, api_error, manifest_of
-from .raw import ObjectTarget, RawResource
+from .collection import ObjectTarget, JsonCollection
 
 # The SDK marks every Assistants method deprecated and warns on each call; requests go through
-# the SDK's generic methods (raw.py), which do not warn, and the CLI prints one notice instead.
+# the SDK's generic methods (collection.py), which do not warn, and the CLI prints one notice instead.
 
 
 def tool_to_api(tool: Mapping[str, Any]) -> dict[str, Any]:
@@ -42,7 +42,7 @@ class AssistantsTarget(ObjectTarget, Capable):
 
     def __init__(self, client: Api) -> None:
         self.client = client
-        self.objects = RawResource(client, "/assistants", beta="assistants=v2")
+        self.objects = JsonCollection(client, "/assistants", beta="assistants=v2")
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         return spec

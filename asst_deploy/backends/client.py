@@ -63,7 +63,7 @@ _SECRET_QUERY = re.compile(r"(?i)([?&](?:api[-_]?key|key|token|access[-_]?token|
 
 def request_line(method: str, path: str, status: int, ms: float, label: str | None = None) -> str:
     """One ``-v`` line: the request and its answer, with any credential in the query hidden, and
-    what it is for when its path does not say (``(account lease)``: label.py)."""
+    what it is for when its path does not say (``(account lease)``: request_label.py)."""
     shown = _SECRET_QUERY.sub(r"\1***", path)
     return redact(f"  {method} {shown} {status} {ms:.0f} ms" + (f" ({label})" if label else ""))
 

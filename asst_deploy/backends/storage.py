@@ -11,7 +11,7 @@ from ..account.observed import StoreFile
 from .base import RemoteFile, RemoteStore
 from ..ownership import MARKER_KEY
 from .errors import api_error, is_not_found, unreadable
-from .once import create_once
+from .create_once import create_once
 from .api import Api, path
 
 FILES_PAGE = 10_000  # the files list allows up to 10,000 per page
@@ -25,7 +25,7 @@ class Storage:
 
     def __init__(self, client: Api) -> None:
         self.client = client
-        self.once = client.with_retries(0)  # for creates (once.py)
+        self.once = client.with_retries(0)  # for creates (create_once.py)
 
     # -- reading ------------------------------------------------------------------------------
     def list_vector_stores(self) -> list[RemoteStore]:

@@ -26,7 +26,7 @@ from typing import Callable
 import httpx2
 import openai
 
-from .label import current_label
+from .request_label import current_label
 from .ratelimit import Limiter, RateLimited
 
 MAX_BODY = 32 * 1024 * 1024  # a page of 100 assistants at the longest instructions is ~26 MB

@@ -14,7 +14,7 @@ from ..apply_lock import apply_lock
 from ..errors import EXIT_ERROR, EXIT_OK, AsstDeployError
 from ..lock.locate import INDEX_FILE
 from ..lock.file import LockfileError, check_writable, remove_stale_temp_files
-from ..backends.label import labelled
+from ..backends.request_label import labelled
 from ..account.lease import LABEL as LEASE_LABEL, AccountLease
 from ..plan.saved import load_saved_plan, refuse_other_target, refuse_stale
 from ..plan.types import Plan

@@ -1,7 +1,8 @@
 """A REST collection of assistant-like objects (``/assistants``, ``/agents``) as plain dicts.
 
 Why not ``client.beta.assistants``: the backends turn every answer into neutral records at once,
-so typed SDK objects would only be built to be taken apart again (api.py). The lists follow the cursor as the SDK's ``SyncCursorPage`` does.
+so typed SDK objects would only be built to be taken apart again (api.py). The lists follow the
+cursor as the SDK's ``SyncCursorPage`` does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def _object(answer: Any) -> dict[str, Any]:
     return answer
 
 
-class RawResource:
+class JsonCollection:
     def __init__(self, client: Api, path: str, beta: str | None = None) -> None:
         self.client = client
         self.path = path
@@ -34,9 +35,9 @@ class RawResource:
         return _object(self.client.get(self._one(object_id), headers=self.headers))
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Sent again after a timeout only if no object carries the body's ownership marker (once.py)."""
+        """Sent again after a timeout only if no object carries the body's ownership marker (create_once.py)."""
         from ..ownership import MARKER_KEY
-        from .once import create_once
+        from .create_once import create_once
 
         once = self.client.with_retries(0)
         marker = (body.get("metadata") or {}).get(MARKER_KEY)
@@ -62,7 +63,7 @@ class ObjectTarget:
     Subclasses set ``noun`` and ``objects`` and map one listed object with ``_remote``."""
 
     noun = "object"
-    objects: RawResource
+    objects: JsonCollection
     gone_message: str | None = None  # what a 404 on the list means (the Assistants sunset)
 
     def _remote(self, item: Mapping[str, Any]) -> Any:

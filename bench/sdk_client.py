@@ -1,0 +1,109 @@
+"""What standing on the openai SDK's client costs: the two figures the transport is held to.
+
+    python bench/sdk_client.py          # writes its section of bench/RESULTS.md
+
+- CPU of a no-op plan of 300 assistants (0 ms latency) over the CPU of ``python -c "import openai"``,
+  measured side by side (plan, import, plan, import ...), median of 5; target at most 1.4x.
+- A first apply of 200 assistants at 300 ms latency against the seed's sequential SDK loop (target
+  at least 8x faster) and against its bound: the no-op plan's wall time plus ceil(200 / 16) rounds
+  of 300 ms (target within 1.5x).
+
+Each CLI run is a real ``asst-deploy`` process against the emulator in its own process (run.py).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from run import PARALLELISM, EmulatorProcess, cli, cli_env, fmt_s, make_project, naive, run_cmd
+
+HERE = Path(__file__).resolve().parent
+START, END = "<!-- sdk-client -->", "<!-- /sdk-client -->"
+
+
+def fixed_cost(work: Path, times: int = 5) -> dict[str, float]:
+    root = work / "plan300"
+    make_project(root, 300)
+    emu = EmulatorProcess(0)
+    try:
+        env = cli_env(emu)
+        run_cmd(cli("apply", root), env, emu)
+        plans, imports = [], []
+        for _ in range(times):
+            plan = run_cmd(cli("plan", root, "--detailed-exitcode"), env, emu)
+            assert plan.rc == 0, plan.out[-2000:]
+            plans.append(plan.cpu)
+            imports.append(run_cmd([sys.executable, "-c", "import openai"], env).cpu)
+    finally:
+        emu.stop()
+    plan_cpu, import_cpu = statistics.median(plans), statistics.median(imports)
+    return {"plan_cpu": plan_cpu, "import_cpu": import_cpu, "ratio": plan_cpu / import_cpu}
+
+
+def first_apply(work: Path, n: int = 200, latency_ms: float = 300) -> dict[str, float]:
+    root = work / "apply200"
+    make_project(root, n)
+    emu = EmulatorProcess(latency_ms)
+    try:
+        env = cli_env(emu)
+        first = run_cmd(cli("apply", root), env, emu)
+        plan = run_cmd(cli("plan", root, "--detailed-exitcode"), env, emu)
+        assert plan.rc == 0, plan.out[-2000:]
+        loop = naive("create", root, n, emu)
+    finally:
+        emu.stop()
+    bound = plan.wall + math.ceil(n / PARALLELISM) * latency_ms / 1000
+    return {"apply": first.wall, "requests": first.requests, "plan": plan.wall, "loop": loop.wall,
+            "bound": bound, "speedup": loop.wall / first.wall, "ratio": first.wall / bound, "rss": first.maxrss_mb}
+
+
+def report(fc: dict[str, float], ap: dict[str, float]) -> str:
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return "\n".join([
+        START,
+        "## The SDK's client carries the requests (`python bench/sdk_client.py`)",
+        "",
+        f"Load average when it ended: {load} (2 cores).",
+        "",
+        "| figure | measured | target | met |",
+        "|---|---:|---:|---|",
+        f"| no-op plan of 300, CPU (median of 5) over `import openai` | {fmt_s(fc['plan_cpu'])} / "
+        f"{fmt_s(fc['import_cpu'])} = {fc['ratio']:.2f}x | ≤ 1.4x | {'yes' if fc['ratio'] <= 1.4 else 'NO'} |",
+        f"| first apply of 200 at 300 ms vs the sequential SDK loop | {fmt_s(ap['apply'])} vs {fmt_s(ap['loop'])}"
+        f" = {ap['speedup']:.1f}x faster | ≥ 8x | {'yes' if ap['speedup'] >= 8 else 'NO'} |",
+        f"| the same apply over its bound (no-op plan {fmt_s(ap['plan'])} + ceil(200/{PARALLELISM}) x 300 ms) | "
+        f"{fmt_s(ap['apply'])} / {fmt_s(ap['bound'])} = {ap['ratio']:.2f}x | ≤ 1.5x | "
+        f"{'yes' if ap['ratio'] <= 1.5 else 'NO'} |",
+        "",
+        f"The apply made {ap['requests']:.0f} requests, peak RSS {ap['rss']:.0f} MB.",
+        END,
+    ])
+
+
+def write(section: str) -> None:
+    path = HERE / "RESULTS.md"
+    text = path.read_text() if path.exists() else ""
+    if START in text and END in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        fc = fixed_cost(work)
+        ap = first_apply(work)
+    section = report(fc, ap)
+    print(section)
+    write(section)
+
+
+if __name__ == "__main__":
+    main()
