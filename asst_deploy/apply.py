@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, defaultdict, deque
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -23,6 +23,7 @@ from .backends.storage import Storage
 from .defaults import DEFAULT_PARALLELISM
 from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
 from .hashing import HashingReader, sha256_file
+from .interrupts import STEP_GRACE, worker_pool
 from .lock.entry import FILE_ROLES, LockedFile, LockEntry
 from .lock.writer import LockState
 from .ownership import MARKER_KEY, Owner
@@ -308,7 +309,7 @@ class Applier:
         running: dict[Future[None], str] = {}
         self.state.start()
         try:
-            with ThreadPoolExecutor(max_workers=max(1, self.options.parallelism)) as pool:
+            with worker_pool(max(1, self.options.parallelism)) as pool:
                 try:
                     while True:
                         while not stop.is_set() and len(running) < self.options.parallelism:
@@ -333,10 +334,15 @@ class Applier:
                                 stop.set()
                 except KeyboardInterrupt:
                     stop.set()
-                    wait(running)  # steps in flight finish and record themselves
+                    # steps in flight finish and record themselves, if they can do it soon
+                    _, still = wait(running, timeout=STEP_GRACE)
+                    self.done += [running[future] for future in running if future not in still
+                                  and future.exception() is None]
                     raise Interrupted(
-                        f"interrupted: {len(self.done)} step(s) done and saved in {self.state.path.name}; "
-                        "run apply again to finish"
+                        f"interrupted: {len(self.done)} step(s) done and saved in {self.state.path.name}"
+                        + (f"; {len(still)} left running (what they made carries its ownership marker and the "
+                           "next apply takes it up)" if still else "")
+                        + "; run apply again to finish"
                     ) from None
         finally:
             self.state.close()

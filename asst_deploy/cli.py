@@ -112,10 +112,10 @@ def _options(kw: dict[str, Any]) -> Any:
 def _run(debug: bool, call: Callable[[], int]) -> None:
     """Map errors to exit codes in one place; a user error never shows a traceback."""
     from .backends.client import redact
-    from .interrupts import sigterm_as_interrupt
+    from .interrupts import leave, stop_on_signals
 
     try:
-        with sigterm_as_interrupt():
+        with stop_on_signals():
             code = call()
     except AsstDeployError as exc:
         if debug:
@@ -131,7 +131,7 @@ def _run(debug: bool, call: Callable[[], int]) -> None:
         click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))} (run with --debug for details)",
                    err=True)
         code = EXIT_ERROR
-    sys.exit(code)
+    leave(code)  # after a signal, without waiting for threads still blocked in a request
 
 
 def _traceback(redact: Callable[[str], str]) -> None:

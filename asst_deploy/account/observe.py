@@ -12,7 +12,6 @@ chain, not the sum (issue 17). The client's rate limiter still bounds what is in
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Iterable, Mapping
 
@@ -20,6 +19,7 @@ from ..backends.base import Target
 from ..backends.storage import Storage
 from ..defaults import DEFAULT_PARALLELISM
 from ..errors import ApiGone
+from ..interrupts import worker_pool
 from .lease import dead_leases
 from ..lock.entry import LockDocument, LockEntry
 from ..ownership import MARKER_KEY, Owner
@@ -45,7 +45,7 @@ def observe(
     entries = lock.entries
     holding = [target for target in targets if target.capabilities.server_object]
     gone: set[str] = set()
-    with ThreadPoolExecutor(max_workers=len(holding) + 2, thread_name_prefix="observe") as chains:
+    with worker_pool(len(holding) + 2, "observe") as chains:
         listed = [(target, chains.submit(_assistants, target, owner)) for target in holding]
         files = chains.submit(_files, storage, owner)
         stores = chains.submit(_stores, storage, owner, entries, parallelism)
@@ -125,7 +125,7 @@ def _list_where_unsure(
     todo = [s for s in stores if unsure(s)]
     if not todo:
         return stores
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+    with worker_pool(max(1, parallelism)) as pool:
         listed = dict(zip((s.id for s in todo), pool.map(lambda s: storage.list_store_files(s.id), todo)))
     # a store deleted between the two lists (None) is gone: planned as absent
     return [replace(s, files=listed[s.id]) if s.id in listed else s for s in stores

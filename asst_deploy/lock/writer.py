@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import AsstDeployError
+from ..interrupts import on_stop
 from .entry import LockDocument, LockEntry, entries_to_dict
 from .file import IncrementalDump, write_lock_text
 
@@ -99,6 +100,12 @@ class LockState:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._write_loop, name="lockfile-writer", daemon=True)
         self._thread.start()
+        on_stop(self._save_now)
+
+    def _save_now(self) -> str:
+        """The process ends (a signal the command could not honour in time): save what is known."""
+        self._write_pending()
+        return self.path.name
 
     def close(self) -> None:
         """Save what is left and stop the writer; raises if the lockfile could not be written."""

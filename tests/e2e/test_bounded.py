@@ -3,9 +3,16 @@ or the emulator behind it. Each case failed before its fix."""
 
 from __future__ import annotations
 
+import json
+import math
+import signal
+import subprocess
+import time
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import pytest
 from support.cli import Cli
 from support.hostile import Hostile
 
@@ -23,3 +30,116 @@ def test_apply_finishes_against_429s_in_step_with_exact_waits(make_project: Any,
         assert server.requests["POST /v1/assistants"] >= 2 and server.passed >= 5
     assert asst_emulator.counter()["POST /v1/assistants"] == 2
     cli("plan", "--detailed-exitcode", environ={"OPENAI_BASE_URL": asst_emulator.base_url})
+
+
+# -- SIGTERM and SIGINT end any command within 5 s -------------------------------------------------
+def wait_for(condition: Callable[[], bool], proc: subprocess.Popen[str], seconds: float = 30) -> None:
+    """Poll until ``condition`` holds (the process must still run)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert proc.poll() is None, f"exited {proc.returncode} before the signal:\n{proc.communicate()[1]}"
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.02)
+
+
+def stop(proc: subprocess.Popen[str], sig: int, again: bool = False) -> tuple[float, str]:
+    """Send ``sig`` (``again``: twice, the second once the process is seen still running after the
+    first); the seconds until the process ended, and its stderr."""
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    if again:
+        with pytest.raises(subprocess.TimeoutExpired):
+            proc.wait(timeout=0.3)
+        proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return math.inf, proc.communicate()[1]
+    return time.monotonic() - sent, err
+
+
+def slow_down_once_uploading(emulator: Any, proc: subprocess.Popen[str]) -> None:
+    """From the apply's first upload on, every request takes 20 s; returns once one is waiting."""
+    wait_for(lambda: emulator.counter().get("POST /v1/files", 0) > 0, proc)
+    emulator.set_faults(latency_ms=20_000)
+    before = emulator.total_requests()
+    wait_for(lambda: emulator.total_requests() > before, proc)
+
+
+def ids_in(lockfile: Path) -> set[str]:
+    """Every object id the lockfile names (it must be whole JSON)."""
+    found: set[str] = set()
+    for entry in json.loads(lockfile.read_text(encoding="utf-8"))["assistants"].values():
+        found |= {entry.get("id"), entry.get("vector_store_id")} - {None}
+        for role in ("files", "code_interpreter_files", "pending_files", "retired_files"):
+            found |= {item["id"] for item in (entry.get(role) or {}).values()}
+    return found
+
+
+def on_the_account(client: Any) -> set[str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assistants = [a.id for a in client.beta.assistants.list(limit=100)]
+    return {*assistants, *(s.id for s in client.vector_stores.list(limit=100)), *(f.id for f in client.files.list())}
+
+
+@pytest.mark.heavy(8)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_ends_plan_on_a_silent_server_within_5_s(project: Path, sig: int) -> None:
+    with Hostile("silent") as server:
+        proc = Cli(project=project, env="dev", environ={"OPENAI_BASE_URL": server.base_url}).spawn("plan")
+        wait_for(lambda: sum(server.requests.values()) > 0, proc)
+        took, err = stop(proc, sig)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    assert took < 5, f"{took:.1f} s after the signal"
+
+
+@pytest.mark.heavy(8)
+def test_sigterm_ends_an_apply_waiting_on_a_silent_server_within_5_s_with_the_lockfile_true(
+        project: Path, asst_emulator: Any, openai_client: Any) -> None:
+    """The stores and files are made, the assistants' creates get no answer: what was done is in the
+    lockfile, the message says so, and the next apply finishes the job without a duplicate."""
+    with Hostile({"POST /v1/assistants": "silent"}, upstream=asst_emulator.base_url) as server:
+        proc = Cli(project=project, env="dev", environ={"OPENAI_BASE_URL": server.base_url}).spawn(
+            "apply", "--auto-approve")
+        wait_for(lambda: server.requests["POST /v1/assistants"] > 0, proc)
+        took, err = stop(proc, signal.SIGTERM)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert took < 5, f"{took:.1f} s after the signal"
+    lockfile = project / "assistants.dev.lock.json"
+    assert f"saved in {lockfile.name}" in err, err
+    recorded = ids_in(lockfile)
+    assert recorded and recorded <= on_the_account(openai_client)  # true: nothing named that is not there
+    cli = Cli(project=project, emulator=asst_emulator, env="dev")
+    cli("apply", "--auto-approve")
+    cli("plan", "--detailed-exitcode")
+    assert asst_emulator.counter()["POST /v1/assistants"] == 3  # one each: none was sent twice
+
+
+@pytest.mark.heavy(8)
+@pytest.mark.asst_emulator(latency_ms=100)  # time to see the first upload before the apply ends
+def test_sigterm_ends_an_apply_whose_requests_take_long_within_5_s(project: Path, asst_emulator: Any,
+                                                                   openai_client: Any) -> None:
+    """Steps in flight get a moment to finish; past it they are left, and the lockfile holds what finished."""
+    proc = Cli(project=project, emulator=asst_emulator, env="dev").spawn("apply", "--auto-approve")
+    slow_down_once_uploading(asst_emulator, proc)
+    took, err = stop(proc, signal.SIGTERM)
+    asst_emulator.set_faults(latency_ms=0)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert took < 5, f"{took:.1f} s after the signal"
+    lockfile = project / "assistants.dev.lock.json"
+    assert f"saved in {lockfile.name}" in err, err
+    assert ids_in(lockfile) <= on_the_account(openai_client)
+
+
+@pytest.mark.heavy(6)
+@pytest.mark.asst_emulator(latency_ms=100)
+def test_a_second_sigterm_ends_an_apply_at_once(project: Path, asst_emulator: Any, openai_client: Any) -> None:
+    proc = Cli(project=project, emulator=asst_emulator, env="dev").spawn("apply", "--auto-approve")
+    slow_down_once_uploading(asst_emulator, proc)
+    took, err = stop(proc, signal.SIGTERM, again=True)
+    asst_emulator.set_faults(latency_ms=0)
+    assert proc.returncode == 130 and "interrupted (a second signal)" in err, err
+    assert took < 0.3 + 1, f"{took:.1f} s after the first signal"  # not the 1.5 s steps get after one signal
+    assert ids_in(project / "assistants.dev.lock.json") <= on_the_account(openai_client)
