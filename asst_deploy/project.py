@@ -8,15 +8,17 @@ imports the other upward. All problems of all files are collected before anythin
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import config as cfg
 from .errors import ManifestProblem, ValidationFailed
 from .identity import identity_problem
-from .manifest.loader import Source, build_spec, read_manifests
+from .manifest.loader import MERGED_MAPPINGS, Source, build_spec, read_manifests
 from .manifest.resolve import Resolver
-from .manifest.yamlpos import Located
+from .manifest.yamlpos import Located, format_path
 from .spec import AssistantSpec
 
 
@@ -31,6 +33,7 @@ class Project:
     specs: tuple[AssistantSpec, ...]
     lockfile: Path
     warnings: tuple[str, ...] = ()  # files in the manifests folder that are not read, named
+    overridden: tuple[str, ...] = ()  # manifest values this environment replaces, for the plan's notes
 
 
 @dataclass(frozen=True)
@@ -110,14 +113,50 @@ def _layers(parsed: _Parsed, doc: Located, env: str) -> list[Located]:
     return layers
 
 
-def _build(parsed: _Parsed, env: str, api: str) -> tuple[list[AssistantSpec], list[ManifestProblem]]:
-    """Specs of every manifest for one environment and API, and every problem found."""
+def overridden(doc: Located, layers: list[Located], env: str) -> list[str]:
+    """Each value a manifest writes that a later layer (its environment) replaces with another:
+    an edit of it changes nothing in this environment, so the plan says why."""
+    later = layers[next(n for n, layer in enumerate(layers) if layer is doc) + 1:]
+    notes = []
+    for layer in later:
+        for key, value in layer.data.items():
+            if key not in doc.data:
+                continue
+            paths = [(key, sub) for sub in value if sub in doc.data[key]] if key in MERGED_MAPPINGS and \
+                isinstance(value, dict) and isinstance(doc.data[key], dict) else [(key,)]
+            for path in paths:
+                mine, theirs = _value_at(doc.data, path), _value_at(layer.data, path)
+                if mine == theirs:
+                    continue
+                here, there = doc.where(path)[0], layer.where(path)[0]
+                notes.append(f"{here.file}:{here.line}: {format_path(path)}: {_short(mine)} is overridden by "
+                             f"environment {env!r} ({there.file}:{there.line}: {format_path(there.path)}: "
+                             f"{_short(theirs)}); the environment's value is what is deployed")
+    return notes
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _build(parsed: _Parsed, env: str, api: str) -> tuple[list[AssistantSpec], list[ManifestProblem], list[str]]:
+    """Specs of every manifest for one environment and API, every problem found, and the manifest
+    values the environment overrides."""
     assert parsed.config is not None
     env_config = cfg.environment(parsed.config, env)
-    specs, problems = [], []
+    specs, problems, notes = [], [], []
     for source in parsed.manifests:
+        layers = _layers(parsed, source.doc, env)
+        notes += overridden(source.doc, layers, env)
         spec, spec_problems = build_spec(
-            source, _layers(parsed, source.doc, env), parsed.resolver, api,
+            source, layers, parsed.resolver, api,
             name_prefix=env_config.name_prefix, name_suffix=env_config.name_suffix,
         )
         problems += spec_problems
@@ -132,7 +171,7 @@ def _build(parsed: _Parsed, env: str, api: str) -> tuple[list[AssistantSpec], li
                     ("environments", env, "assistants", name),
                     f"no manifest is named {name!r} (known: {known})", key=True,
                 ))
-    return sorted(specs, key=lambda s: s.name), problems
+    return sorted(specs, key=lambda s: s.name), problems, notes
 
 
 def load_project(project_dir: Path, env: str | None = None, api: str | None = None) -> Project:
@@ -142,13 +181,13 @@ def load_project(project_dir: Path, env: str | None = None, api: str | None = No
         raise ValidationFailed(parsed.problems)
     chosen = cfg.resolve_environment(parsed.config, env)
     chosen_api = cfg.api_for(parsed.config, chosen, api)
-    specs, problems = _build(parsed, chosen, chosen_api)
+    specs, problems, notes = _build(parsed, chosen, chosen_api)
     if parsed.problems or problems:
         raise ValidationFailed(parsed.problems + problems)
     return Project(
         root=parsed.root, config=parsed.config, environment=chosen, api=chosen_api,
         specs=tuple(specs), lockfile=cfg.lockfile_path(parsed.root, parsed.config, chosen),
-        warnings=tuple(parsed.warnings),
+        warnings=tuple(parsed.warnings), overridden=tuple(notes),
     )
 
 

@@ -171,3 +171,19 @@ def test_migrating_back_from_responses_says_so_and_counts_attaches_apart(cli, pr
     assert out.endswith("Plan: 3 to create, 0 to update, 0 to delete, 1 already uploaded to attach.\n")
     doc = json.loads(cli("plan", "--format", "json").stdout)
     assert doc["summary"] == {"create": 3, "update": 0, "delete": 0, "attach": 1}
+
+
+def test_a_manifest_value_the_environment_overrides_is_named_in_the_plan(cli, project):
+    cli("apply", "--auto-approve")
+    path = project / "assistants" / "support-bot.yaml"
+    path.write_text(path.read_text().replace("name: support-bot\n", "name: support-bot\nmodel: gpt-4.1\n"))
+    line = path.read_text().splitlines().index("model: gpt-4.1") + 1
+    said = (f'assistants/support-bot.yaml:{line}: model: "gpt-4.1" is overridden by environment \'dev\' '
+            '(asst-deploy.yaml:13: environments.dev.model: "gpt-4o-mini"); the environment\'s value is what is deployed')
+    quiet = cli("plan", "--detailed-exitcode")  # dev deploys gpt-4o-mini whatever the manifest says: no change
+    assert f"Note: {said}" in quiet.stdout
+    assert said in json.loads(cli("plan", "--format", "json").stdout)["notes"]
+    assert said.replace("_", "\\_") in cli("plan", "--format", "markdown").stdout
+    prod = json.loads(cli("plan", "--format", "json", env="prod", code=None).stdout)["notes"]
+    assert not [note for note in prod if "model" in note]  # prod sets no model: the manifest's is deployed
+    assert [note for note in prod if "temperature: 0.3 is overridden by environment 'prod'" in note]
