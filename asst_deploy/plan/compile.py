@@ -9,6 +9,7 @@ deleted (only when no manifest still uses its content).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from ..errors import AsstDeployError
@@ -40,7 +41,7 @@ def compile_operations(changes: Iterable[Change], specs: Iterable[AssistantSpec]
     wanted_shas = used_contents(specs_by_name.values())
     by_name: dict[str, list[Change]] = {}
     for change in changes:
-        by_name.setdefault(change.name, []).append(change)
+        by_name.setdefault(change.name, []).append(_carried(change))
     ops: dict[str, Operation] = {}
     for name, move in sorted((moves or {}).items()):
         ops[f"move:{name}"] = MoveManifest(name, move.old, move.stores, move.entry)
@@ -106,6 +107,14 @@ def _for_manifest(name: str, changes: list[Change], spec: AssistantSpec | None, 
     if ci_changes and not any(c.type in ASSISTANT_KINDS for c in changes):
         raise AsstDeployError(f"internal: code-interpreter file changes for {name} without an assistant update")
     return ops
+
+
+def _carried(change: Change) -> Change:
+    """A renamed retrieval file is carried out as its two halves: the new path attached with the
+    file object it already has, the old path let go of (the content stays wanted: nothing is deleted)."""
+    if change.action is not Action.RENAME:
+        return change
+    return replace(change, action=Action.DELETE if (change.after or {}).get("renamed_to") else Action.CREATE)
 
 
 def _ref(change: Change) -> FileRef:

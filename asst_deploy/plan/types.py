@@ -26,6 +26,9 @@ class Action(str, Enum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    # a retrieval file under a new path, same content, same file object: both paths' changes carry
+    # it (the old path's ``after.renamed_to``, the new path's ``after.renamed_from``)
+    RENAME = "rename"
 
     def __str__(self) -> str:
         return self.value

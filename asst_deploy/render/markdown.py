@@ -12,10 +12,13 @@ import html
 import re
 from typing import Any, Mapping
 
-from .textdiff import plain, visible
+from .textdiff import visible
 from .walk import ChangeView, Line, PlanView, walk
 
-ACTION_LABELS = {"create": "➕ create", "update": "✏️ update", "delete": "🗑️ delete"}
+ACTION_LABELS = {"create": "➕ create", "update": "✏️ update", "delete": "🗑️ delete", "rename": "↪ rename"}
+# Summary columns beyond create/update/delete, shown when the plan has one (the closing line's words).
+EXTRA_COLUMNS = (("rename", "Renamed in their store"), ("attach", "To attach (already uploaded)"),
+                 ("detach", "To detach (files kept)"))
 # In a diff block a changed field's header gets "!", which GitHub's diff grammar shows as changed.
 _DIFF_SIGNS = {"~": "!"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#~])")  # "|" is escaped by cell()
@@ -57,8 +60,11 @@ def _label(view: PlanView, change: ChangeView) -> str:
 def _summary_table(view: PlanView) -> str:
     if view.command == "destroy":
         return "\n".join(["| To destroy |", "|---:|", f"| {view.summary.get('delete', 0):,} |"])
-    counts = [view.summary.get(key, 0) for key in ("create", "update", "delete")]
-    return "\n".join(["| To create | To update | To delete |", "|---:|---:|---:|", "| " + " | ".join(f"{n:,}" for n in counts) + " |"])
+    columns = [("create", "To create"), ("update", "To update"), ("delete", "To delete")]
+    columns += [(key, title) for key, title in EXTRA_COLUMNS if view.summary.get(key)]
+    counts = [view.summary.get(key, 0) for key, _ in columns]
+    return "\n".join(["| " + " | ".join(title for _, title in columns) + " |", "|" + "---:|" * len(columns),
+                      "| " + " | ".join(f"{n:,}" for n in counts) + " |"])
 
 
 def _changes_table(view: PlanView) -> str:
@@ -91,7 +97,7 @@ def _details(view: PlanView, change: ChangeView) -> str:
 def _diff_line(line: Line) -> str:
     """Sign in column one (what a diff block colours by), then the nesting, then the text."""
     sign = _DIFF_SIGNS.get(line.sign, line.sign)
-    content = "".join(plain(span) for span in line.spans)
+    content = "".join(visible(span.text) for span in line.spans)  # GitHub colours whole lines, not {+words+}
     return f"{sign} {'  ' * line.depth}{content}" if content else sign.rstrip() or " "
 
 

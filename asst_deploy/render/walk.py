@@ -38,7 +38,7 @@ class _Absent:
 
 ABSENT: Any = _Absent()
 
-SYMBOLS = {"create": "+", "update": "~", "delete": "-"}
+SYMBOLS = {"create": "+", "update": "~", "delete": "-", "rename": "~"}
 NOTHING = {
     "plan": "No changes. Your assistants match the manifests.",
     "destroy": "Nothing to destroy: this project and environment own nothing on the account.",
@@ -47,12 +47,14 @@ HEADLINES = {
     "create": "will be created",
     "update": "will be updated in place",
     "delete": "will be deleted",
+    "rename": "will be renamed",
 }
 # A file object is never edited: new content is a new upload, and the old object is deleted.
 FILE_HEADLINES = {
     "create": "will be uploaded",
     "update": "will be replaced by a new upload",
     "delete": "will be deleted",
+    "rename": "will be renamed (same content)",
 }
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
@@ -163,7 +165,8 @@ def files_summary(files: Sequence[Mapping[str, Any]]) -> ChangeView:
         groups.setdefault("attach" if reused else action, []).append(change)
     lines, parts = [], []
     for key, sign, verb in (("create", "+", "to upload"), ("attach", "+", "to attach (already uploaded)"),
-                            ("update", "~", "to upload again (content changed)"), ("delete", "-", "to delete")):
+                            ("update", "~", "to upload again (content changed)"), ("delete", "-", "to delete"),
+                            ("rename", "~", "paths of renamed documents (same content)")):
         members = groups.get(key) or []
         if not members:
             continue
@@ -380,6 +383,10 @@ def _file_lines(change: Mapping[str, Any], pairs: bool) -> list[Line]:
     before, after = _state(change, "before"), _state(change, "after")
     role = change.get("role")
     lines: list[Line] = []
+    if action == "rename":  # the same document under another path: the path is all that changes
+        path = str(change.get("path"))
+        old, new = (path, after.get("renamed_to")) if after.get("renamed_to") else (after.get("renamed_from"), path)
+        return scalar_lines("path", _inline(old), _inline(new), pairs)
     if action == "update":
         old_size, new_size = before.get("size"), after.get("size")
         if old_size != new_size or old_size is None:

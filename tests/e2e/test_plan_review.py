@@ -77,6 +77,8 @@ def test_a_changed_document_shows_its_size_change_and_a_line_diff_from_git(cli, 
     assert "[-30-]" in block and "{+60+}" in block
     markdown = cli("plan", "--format", "markdown").stdout
     assert "+   Gift cards are not refunded.\n" in markdown
+    block = markdown[markdown.index("```diff"):]  # GitHub colours whole lines: no word markers in a diff block
+    assert "60 days" in block and "{+" not in block and "[-" not in block
     doc = json.loads(cli("plan", "--format", "json").stdout)
     change = next(c for c in doc["changes"] if c["address"] == "file.support-bot:docs/billing/refunds.md")
     assert change["before"]["text"] == old and change["after"]["size"] == size[1]
@@ -187,3 +189,25 @@ def test_a_manifest_value_the_environment_overrides_is_named_in_the_plan(cli, pr
     prod = json.loads(cli("plan", "--format", "json", env="prod", code=None).stdout)["notes"]
     assert not [note for note in prod if "model" in note]  # prod sets no model: the manifest's is deployed
     assert [note for note in prod if "temperature: 0.3 is overridden by environment 'prod'" in note]
+
+
+def test_a_renamed_retrieval_file_is_a_rename_in_every_format(cli, project):
+    cli("apply", "--auto-approve")
+    docs = project / "docs" / "billing"
+    (docs / "refunds.md").rename(docs / "refund-policy.md")
+    doc = json.loads(cli("plan", "--format", "json", "--detailed-exitcode", code=2).stdout)
+    assert doc["summary"] == {"create": 0, "update": 0, "delete": 0, "rename": 1}
+    by_path = {c["path"]: c for c in doc["changes"]}
+    old, new = by_path["docs/billing/refunds.md"], by_path["docs/billing/refund-policy.md"]
+    assert old["action"] == new["action"] == "rename"  # a policy check looking for deletes finds none
+    assert old["after"]["renamed_to"] == new["path"] and new["after"]["renamed_from"] == old["path"]
+    assert [c for c in doc["changes"] if c["action"] == "delete"] == []
+    text = cli("plan").stdout
+    assert "~ file.support-bot:docs/billing/refunds.md" in text and "will be renamed" in text
+    assert '~ path: "docs/billing/refunds.md" -> "docs/billing/refund-policy.md"' in text
+    markdown = cli("plan", "--format", "markdown").stdout
+    assert "| To create | To update | To delete | Renamed in their store |\n|---:|---:|---:|---:|\n| 0 | 0 | 0 | 1 |" in markdown
+    assert "🗑️ delete" not in markdown and markdown.count("| ↪ rename |") == 2
+    cli("apply", "--auto-approve")
+    cli("plan", "--detailed-exitcode")
+

@@ -48,8 +48,8 @@ SAMPLE_MARKDOWN = """\
 + model: "gpt-4o-mini"
 ! instructions:
     You are a support agent for Acme.
--   Answer [-politely-] in English.
-+   Answer {+briefly+} in English.
+-   Answer politely in English.
++   Answer briefly in English.
     Never share secrets.
 ```
 
@@ -63,8 +63,8 @@ SAMPLE_MARKDOWN = """\
 ! content:
     # Billing FAQ
  
--   Refunds take [-14-] days.
-+   Refunds take {+5+} days.
+-   Refunds take 14 days.
++   Refunds take 5 days.
     Write to billing@acme.test.
 ```
 

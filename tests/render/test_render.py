@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from render_plans import assistant, sample_plan
@@ -46,7 +47,9 @@ def test_cjk_instructions_read_as_written_with_the_changed_characters_marked():
         "        请用中文回答用户的问题。\n"
         "        不要透露内部信息。\n"
     ) in render(doc)
-    assert "-   你是一个[-客服-]助手。\n+   你是一个{+销售+}助手。\n" in render(doc, "markdown")
+    markdown = render(doc, "markdown")  # a diff block colours whole lines: no word markers in it
+    assert "-   你是一个客服助手。\n+   你是一个销售助手。\n" in markdown
+    assert "{+" not in markdown and "[-" not in markdown
 
 
 def test_a_change_deep_in_a_300_line_instruction_is_visible():
@@ -139,8 +142,8 @@ def test_text_and_markdown_show_the_same_diff_lines():
     """Same walk, different layout: every added or removed line of the comment is in the terminal text."""
     doc = sample_plan().to_json()
 
-    def content(line: str) -> str:
-        return line.strip()[1:].strip()
+    def content(line: str) -> str:  # the terminal's word markers are not in the comment's diff blocks
+        return re.sub(r"\[-(.*?)-\]|\{\+(.*?)\+\}", lambda m: m[1] or m[2] or "", line.strip()[1:].strip())
 
     text_lines = {content(line) for line in render(doc).splitlines() if line.strip()[:2] in ("+ ", "- ")}
     md_lines = [line for line in render(doc, "markdown").splitlines() if line[:2] in ("+ ", "- ")]

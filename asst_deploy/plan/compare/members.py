@@ -161,7 +161,8 @@ def remember_usage(findings: Findings, name: str, store: ObservedVectorStore, fi
 def _renames(changes: list[Change]) -> list[Change]:
     """A path that goes and a new path of the same manifest and role with the same content are one
     rename: apply re-attaches the same file object under its new path and detaches nothing, so the
-    pair says so (``renamed_to``/``renamed_from``) instead of reading as a detach and an attach."""
+    pair says so (action ``rename``, ``renamed_to``/``renamed_from``) instead of reading as a detach
+    and an attach."""
     gone = {c.before["sha256"]: c for c in changes if c.action is Action.DELETE and c.before and c.before.get("sha256")}
     paired: dict[int, Change] = {}
     for change in changes:
@@ -169,10 +170,10 @@ def _renames(changes: list[Change]) -> list[Change]:
         old = gone.pop(after.get("sha256"), None) if change.action is Action.CREATE and after.get("file_id") else None
         if old is None:
             continue
-        paired[id(change)] = replace(change, after={**after, "renamed_from": old.path},
+        paired[id(change)] = replace(change, action=Action.RENAME, after={**after, "renamed_from": old.path},
                                      reason=f"renamed from {old.path} (same content): the same file object, "
                                             "attached under its new path")
-        paired[id(old)] = replace(old, after={"kept": True, "renamed_to": change.path},
+        paired[id(old)] = replace(old, action=Action.RENAME, after={"kept": True, "renamed_to": change.path},
                                   reason=f"renamed to {change.path} (same content): the document stays in the "
                                          "store under its new path; nothing is detached or deleted")
     return [paired.get(id(c), c) for c in changes]
