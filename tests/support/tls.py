@@ -23,6 +23,9 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 def wrap_server_socket(sock: socket.socket, cert: Path, key: Path) -> ssl.SSLSocket:
+    """The handshake happens on each connection's first read, in its handler's thread: done in
+    ``accept`` (the default), one client that connects and never finishes it would hold up the
+    server's only accepting thread, and every later client would time out."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
-    return context.wrap_socket(sock, server_side=True)
+    return context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
