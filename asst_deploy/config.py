@@ -1,4 +1,4 @@
-"""The project config ``asst-deploy.yaml`` (DESIGN.md section 3): project, defaults, environments.
+"""The project config ``asst-deploy.yaml`` (README: Environments): project, defaults, environments.
 
 Every key but ``project`` is optional. ``project`` is the identity every owned object's marker
 carries, so it is never guessed (a folder's name collides by chance): validate, plan, apply and

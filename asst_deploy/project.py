@@ -1,6 +1,6 @@
 """A project put together: config, every manifest merged per environment, the lockfile path.
 
-Merge order (DESIGN.md section 3): defaults < manifest < environment < environment's
+Merge order (README: Environments): defaults < manifest < environment < environment's
 per-assistant override. This module sits above both :mod:`asst_deploy.config` (which environment,
 API and lockfile) and :mod:`asst_deploy.manifest` (what one manifest becomes), so neither of them
 imports the other upward. All problems of all files are collected before anything is raised.

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Options:
-    """The common options of DESIGN.md section 5, as the CLI parsed them."""
+    """The common options of README's Commands section, as the CLI parsed them."""
 
     project_dir: Path = field(default_factory=Path.cwd)
     env: str | None = None

@@ -1,6 +1,6 @@
 """The normalized, API-neutral description of one assistant.
 
-Every target API maps to and from this shape (DESIGN.md sections 9 and 10), so the planner compares
+Every target API maps to and from this shape (docs/api-facts.md), so the planner compares
 like with like and never sees an API's own objects. Normalization lives here too: both sides of a
 comparison go through :func:`normalize` so that defaults, ``null`` versus absent, JSON key order and
 trailing whitespace never show up as perpetual diffs.

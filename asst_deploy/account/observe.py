@@ -1,6 +1,6 @@
 """Reads the account into ``Observed``: paginated lists, then the ownership filter.
 
-A no-op plan costs a few list requests whatever the number of assistants (DESIGN.md section 8):
+A no-op plan costs a few list requests whatever the number of assistants (docs/ARCHITECTURE.md: the request budget):
 a vector store's own file count and usage bytes, as the lock last saw them, tell whether the
 lock's files are still its members, and a store's files are listed only when they disagree or
 the lock does not know it.

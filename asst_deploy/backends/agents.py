@@ -1,4 +1,4 @@
-"""The beta Agents API (``client.beta.agents``): a spec becomes a reusable agent (DESIGN.md 10).
+"""The beta Agents API (``client.beta.agents``): a spec becomes a reusable agent (README: Which API to deploy to).
 
 The API echoes tools and settings with its defaults filled in; ``canonical`` strips those
 defaults from both sides so that a plan right after an apply is empty, and the planner never

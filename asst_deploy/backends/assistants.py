@@ -1,4 +1,4 @@
-"""The Assistants v2 API: a spec becomes an ``asst_...`` object (DESIGN.md section 9)."""
+"""The Assistants v2 API: a spec becomes an ``asst_...`` object (docs/api-facts.md)."""
 
 from __future__ import annotations
 

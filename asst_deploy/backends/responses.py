@@ -1,5 +1,5 @@
 """``api: responses``: no server-side assistant. Files and vector stores deploy as usual and the
-lockfile records ready request settings for ``client.responses.create`` (DESIGN.md section 10)."""
+lockfile records ready request settings for ``client.responses.create`` (README: Which API to deploy to)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What each target API can express (DESIGN.md section 10), checked before any request.
+"""What each target API can express (README: Which API to deploy to), checked before any request.
 
 A manifest describes an assistant, not an endpoint; a field the chosen API cannot express is an
 error naming the field and the API that would accept it, never silently dropped.

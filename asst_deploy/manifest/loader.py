@@ -4,7 +4,7 @@ This module knows manifests only: which files in a folder are manifests, how lay
 what one merged document becomes. Which layers exist (the config's defaults and environments) is
 the project's business (:mod:`asst_deploy.project`), so nothing here imports the config.
 
-Merge rule (DESIGN.md section 3): top-level fields replace each other wholesale, except
+Merge rule (README: Environments): top-level fields replace each other wholesale, except
 ``metadata``, which merges key by key. Positions survive the merge, so an error in a default
 names ``asst-deploy.yaml`` and the ``defaults.`` path, an error in a manifest names the manifest.
 """

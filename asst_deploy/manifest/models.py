@@ -1,4 +1,4 @@
-"""Pydantic models of one manifest (DESIGN.md section 2): types, ranges and API limits.
+"""Pydantic models of one manifest (README: A manifest): types, ranges and API limits.
 
 The models are strict (``model: 4`` is an error, never ``"4"``) and forbid unknown keys, so a typo
 cannot pass silently. They check what one value can tell; checks that need the file system or
@@ -19,7 +19,7 @@ TAG_PREFIX = "~"  # marks a union branch in an error location
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"  # an environment variable's name
 HEADER_NAME_PATTERN = r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$"  # an HTTP header's name (RFC 9110 token)
 
-# API limits (DESIGN.md section 2).
+# API limits (README: A manifest).
 MAX_DISPLAY_NAME = 256
 MAX_DESCRIPTION = 512
 MAX_INSTRUCTIONS = 256_000
@@ -459,7 +459,7 @@ MetadataValue = Annotated[str, Field(max_length=MAX_METADATA_VALUE)]
 
 
 class Manifest(Strict):
-    """One assistant, as declared in `assistants/*.yaml` (asst-deploy, DESIGN.md section 2).
+    """One assistant, as declared in `assistants/*.yaml` (asst-deploy; README: A manifest).
 
     Paths are relative to the project root (the folder holding asst-deploy.yaml).
     """

@@ -1,4 +1,4 @@
-"""Per-API rules at validate time (DESIGN.md section 10)."""
+"""Per-API rules at validate time (README: Which API to deploy to)."""
 
 from __future__ import annotations
 
