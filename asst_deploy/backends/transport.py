@@ -17,6 +17,7 @@ reads the environment as the SDK's own client would (proxies, ``SSL_CERT_FILE``,
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -45,8 +46,9 @@ class ApiTransport(httpx2.BaseTransport):
 
     def __init__(self, limiter: Limiter, *, deadline: float, on_answer: OnAnswer | None = None,
                  max_body: int = MAX_BODY, limits: httpx2.Limits | None = None) -> None:
-        self.inner = httpx2.Client(trust_env=True, follow_redirects=False, timeout=deadline,
-                                   limits=limits or httpx2.Limits(max_connections=1000, max_keepalive_connections=100))
+        self.limits = limits or httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
+        self._inner: dict[bool, httpx2.Client] = {}
+        self._making = threading.Lock()
         self.deadline = deadline
         self.max_body = max_body
         self.on_answer = on_answer
@@ -63,7 +65,23 @@ class ApiTransport(httpx2.BaseTransport):
         return response
 
     def close(self) -> None:
-        self.inner.close()
+        for client in self._inner.values():
+            client.close()
+
+    def inner(self, url: httpx2.URL) -> httpx2.Client:
+        """The httpx client for ``url``'s scheme, made at its first request: an ``http://`` request
+        makes no TLS connection of its own, so a command against a local server never loads the
+        trust store (a tenth of a second of CPU)."""
+        tls = url.scheme != "http" or _tls_proxy()
+        client = self._inner.get(tls)
+        if client is None:
+            with self._making:
+                client = self._inner.get(tls)
+                if client is None:
+                    client = httpx2.Client(trust_env=True, follow_redirects=False, timeout=self.deadline,
+                                           limits=self.limits, verify=True if tls else False)
+                    self._inner[tls] = client
+        return client
 
     # -- one attempt --------------------------------------------------------------------------------
     def _attempt(self, request: httpx2.Request) -> httpx2.Response:
@@ -72,7 +90,7 @@ class ApiTransport(httpx2.BaseTransport):
         return attempt.wait(self.deadline, request)
 
     def _exchange(self, request: httpx2.Request, deadline: float) -> httpx2.Response:
-        answer = self.inner.send(request, stream=True)
+        answer = self.inner(request.url).send(request, stream=True)
         try:
             raw = _read_capped(answer, deadline, self.max_body, request)
         finally:
@@ -82,6 +100,12 @@ class ApiTransport(httpx2.BaseTransport):
         body = _inflate(raw, answer.headers.get("content-encoding", "identity"), self.max_body)
         return httpx2.Response(answer.status_code, headers=headers, content=body, request=request,
                                extensions={k: v for k, v in answer.extensions.items() if k != "network_stream"})
+
+
+def _tls_proxy() -> bool:
+    """Whether plain-http requests go through an ``https://`` proxy, whose certificate is verified."""
+    return any(value.strip().lower().startswith("https://") for name, value in os.environ.items()
+               if name.lower() in ("http_proxy", "all_proxy"))
 
 
 class _Attempt:
