@@ -110,28 +110,38 @@ def _options(kw: dict[str, Any]) -> Any:
 
 
 def _run(debug: bool, call: Callable[[], int]) -> None:
+    """Run a command: its output escaped (no server text reaches the terminal as a control sequence),
+    its errors mapped to exit codes."""
+    from .interrupts import leave
+    from .render.terminal import escaping_output
+
+    with escaping_output():
+        code = _outcome(debug, call)
+    leave(code)  # after a signal, without waiting for threads still blocked in a request
+
+
+def _outcome(debug: bool, call: Callable[[], int]) -> int:
     """Map errors to exit codes in one place; a user error never shows a traceback."""
     from .backends.client import redact
-    from .interrupts import leave, stop_on_signals
+    from .interrupts import stop_on_signals
 
     try:
         with stop_on_signals():
-            code = call()
+            return call()
     except AsstDeployError as exc:
         if debug:
             _traceback(redact)
         click.echo(f"error: {redact(str(exc))}", err=True)
-        code = exc.exit_code
+        return exc.exit_code
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        code = EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: say so briefly, and how to see more
         if debug:
             _traceback(redact)
         click.echo(f"error: unexpected {type(exc).__name__}: {redact(str(exc))} (run with --debug for details)",
                    err=True)
-        code = EXIT_ERROR
-    leave(code)  # after a signal, without waiting for threads still blocked in a request
+        return EXIT_ERROR
 
 
 def _traceback(redact: Callable[[str], str]) -> None:

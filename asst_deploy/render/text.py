@@ -26,6 +26,11 @@ _CODES = {
 _SIGN_COLOURS = {"+": "green", "-": "red", "~": "yellow", "#": DIM, "-/+": "yellow"}
 
 
+def colour_codes() -> frozenset[str]:
+    """The escape sequences a coloured plan holds: the only ones the CLI writes itself."""
+    return frozenset({RESET, *(f"\x1b[{code}m" for code in _CODES.values())})
+
+
 def render_text(doc: Mapping[str, Any], *, color: bool = False) -> str:
     """The whole plan as terminal text, ending in a newline."""
     view = walk(doc)

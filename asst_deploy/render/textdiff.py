@@ -45,7 +45,7 @@ def _token() -> re.Pattern[str]:
 
 # Characters that would change what a terminal shows (escapes, carriage returns, bidi overrides) or
 # that are invisible (zero-width space, BOM): shown as escapes so a change can never hide in them.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def visible(text: str) -> str:
     Plans are read in terminals and pull requests: an ANSI escape or a right-to-left override in an
     instruction must not repaint the screen or reorder what the reviewer reads.
     """
-    return _UNSAFE.sub(_escape, text)
+    return UNSAFE.sub(_escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:

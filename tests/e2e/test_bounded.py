@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import pytest
 from support.cli import Cli
-from support.hostile import Hostile
+from support.hostile import ESCAPES, Hostile
 
 CONFIG = "project: bounded\nmanifests: assistants/\n"
 TWO = {f"assistants/{name}.yaml": f"name: {name}\nmodel: gpt-4o\ninstructions: Be brief.\n" for name in ("a", "b")}
@@ -143,3 +143,33 @@ def test_a_second_sigterm_ends_an_apply_at_once(project: Path, asst_emulator: An
     assert proc.returncode == 130 and "interrupted (a second signal)" in err, err
     assert took < 0.3 + 1, f"{took:.1f} s after the first signal"  # not the 1.5 s steps get after one signal
     assert ids_in(project / "assistants.dev.lock.json") <= on_the_account(openai_client)
+
+
+# -- server text never reaches the terminal as control sequences ------------------------------------
+RAW = ("\x1b", "\x07", "\x00")
+
+
+def test_an_error_message_from_the_server_is_shown_escaped(project: Path) -> None:
+    with Hostile({"/v1/assistants": "escapes"}) as server:
+        result = Cli(project=project, env="dev", environ={"OPENAI_BASE_URL": server.base_url})(
+            "plan", "--max-retries", "0", code=1)
+    assert "bad request \\x1b]0;pwned\\x07" in result.stderr, result.stderr
+    assert not any(raw in result.output for raw in RAW), repr(result.output)
+
+
+def test_an_owned_object_whose_name_carries_escapes_is_planned_and_deleted_with_them_escaped(
+        project: Path, asst_emulator: Any, openai_client: Any) -> None:
+    """Its marker names a manifest no one has any more: plan and apply show that name (the server's
+    text) in the plan and in apply's progress line."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        evil = openai_client.beta.assistants.create(model="gpt-4o", name=f"evil{ESCAPES}",
+                                                    metadata={"asst-deploy": f"acme-support/dev/evil{ESCAPES}"})
+    cli = Cli(project=project, emulator=asst_emulator, env="dev")
+    planned = cli("plan")
+    assert f"- assistant.evil\\x1b]0;pwned\\x07\\x1b[2J\\x00 ({evil.id}) will be deleted" in planned.stdout
+    as_json = json.loads(cli("plan", "--format", "json").stdout)
+    assert f"assistant.evil{ESCAPES}" in [c["address"] for c in as_json["changes"]]  # JSON keeps the value
+    applied = cli("apply", "--auto-approve")
+    assert f"deleted assistant.evil\\x1b]0;pwned\\x07\\x1b[2J\\x00 ({evil.id})" in applied.stdout, applied.stdout
+    assert not any(raw in applied.output for raw in RAW), repr(applied.output)

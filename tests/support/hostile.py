@@ -29,6 +29,7 @@ import http.client
 import json
 import math
 import struct
+import sys
 import threading
 import time
 import urllib.parse
@@ -70,7 +71,7 @@ class Hostile:
         self.stopped = threading.Event()
         self._lock = threading.Lock()
         self._epoch: float | None = None  # the first in_step_429 request starts a closed half-slot
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server = _Server(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False  # a silent connection must not hold up the stop
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -120,6 +121,13 @@ class Hostile:
                 return math.ceil((self.slot - phase) * 1000)
             self.passed += 1
             return None
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (what these modes provoke) is no error worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _handler_for(server: Hostile) -> type[BaseHTTPRequestHandler]:
