@@ -67,7 +67,7 @@ def agent_from_kwargs(name: str, kwargs: Mapping[str, Any], functions: Mapping[s
     if missing:
         raise AgentBuildError(
             f"{name!r} declares the function {', '.join(map(repr, missing))}: pass functions={{{missing[0]!r}: "
-            "your_callable, ...}} with a Python callable for each declared function"
+            "your_callable, ...} with a Python callable for each declared function"
         )
     text = kwargs.get("text") or {}
     model: Any = kwargs["model"]
@@ -77,17 +77,19 @@ def agent_from_kwargs(name: str, kwargs: Mapping[str, Any], functions: Mapping[s
         name=name,
         instructions=kwargs.get("instructions"),
         model=model,
-        model_settings=model_settings(kwargs),
+        model_settings=model_settings(kwargs, name),
         tools=[_tool(name, tool, functions) for tool in tools],
         output_type=_output_type(text.get("format")),
     )
 
 
-def model_settings(kwargs: Mapping[str, Any]) -> sdk.ModelSettings:
+def model_settings(kwargs: Mapping[str, Any], name: str = "") -> sdk.ModelSettings:
     """Every request setting the SDK models itself; the others (service_tier, ...) as extra_args."""
     from openai.types.shared import Reasoning
 
     values: dict[str, Any] = {key: kwargs[key] for key in _SETTINGS if kwargs.get(key) is not None}
+    if "tool_choice" in values:
+        values["tool_choice"] = _tool_choice(name, values["tool_choice"])
     if kwargs.get("reasoning"):
         values["reasoning"] = Reasoning(**kwargs["reasoning"])
     if (kwargs.get("text") or {}).get("verbosity"):
@@ -100,6 +102,16 @@ def model_settings(kwargs: Mapping[str, Any]) -> sdk.ModelSettings:
     if extra:
         values["extra_args"] = extra
     return sdk.ModelSettings(**values)
+
+
+def _tool_choice(name: str, choice: Any) -> Any:
+    """The SDK names a function to call by its name alone (it sends ``{type: function, name}``)."""
+    if isinstance(choice, str):
+        return choice
+    if isinstance(choice, Mapping) and choice.get("type") == "function" and isinstance(choice.get("name"), str):
+        return choice["name"]
+    raise AgentBuildError(f"{name!r}: tool_choice {choice!r} has no Agents SDK form here (ModelSettings.tool_choice "
+                          "takes 'auto', 'required', 'none' or a function's name)")
 
 
 class JsonSchemaOutput(AgentOutputSchemaBase):
@@ -154,6 +166,8 @@ def _tool(name: str, tool: Mapping[str, Any], functions: Mapping[str, Callable[.
         return _web_search(tool)
     if kind == "mcp":
         return sdk.HostedMCPTool(tool_config=_mcp(name, tool))  # type: ignore[arg-type]
+    if kind == "tool_search":  # finds the functions declared with defer_loading
+        return sdk.ToolSearchTool()
     raise AgentBuildError(f"{name!r}: tool type {kind!r} has no Agents SDK tool here")
 
 
@@ -187,6 +201,13 @@ def _mcp(name: str, tool: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("server_url", "headers"):
         if transport.get(key) is not None and key not in config:
             config[key] = transport[key]
+    if not config.get("server_url") and not config.get("connector_id"):
+        raise AgentBuildError(
+            f"{name!r}: mcp server {tool.get('server_label')!r} has no server_url or connector_id, so a hosted MCP "
+            "tool could reach no server (a `transport: stdio` server of api: agents is started by the Agents API "
+            "itself); run it yourself with agents.mcp.MCPServerStdio and pass it as Agent(mcp_servers=[...]), or "
+            "give it an HTTP server_url"
+        )
     for key in ("connection_origin", "credential_id", "request_metadata", "required"):
         config.pop(key, None)  # the Agents API's own settings, not Responses'
     return config
@@ -207,7 +228,8 @@ def function_tool(owner: str, tool: Mapping[str, Any], fn: Callable[..., Any]) -
         return await result if is_async else result
 
     return sdk.FunctionTool(name=fname, description=tool.get("description") or "", params_json_schema=schema,
-                            on_invoke_tool=invoke, strict_json_schema=bool(tool.get("strict")))
+                            on_invoke_tool=invoke, strict_json_schema=bool(tool.get("strict")),
+                            defer_loading=bool(tool.get("defer_loading")))
 
 
 def check_signature(owner: str, fname: str, fn: Callable[..., Any], schema: Mapping[str, Any]) -> None:

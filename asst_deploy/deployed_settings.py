@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import os
+import warnings
 from typing import Any, Mapping
 
 from . import runtime
@@ -21,6 +22,10 @@ from .lock.locate import CONFIG_FILE
 
 class DeployedSettingsError(ValueError):
     """The lockfile names an entry its project's manifests no longer declare."""
+
+
+class TranslatedSetting(UserWarning):
+    """A manifest setting the Responses API takes in another form (or not at all) was changed for it."""
 
 
 def request_settings(name: str, *, env: str | None = None, path: Any = None) -> dict[str, Any]:
@@ -49,7 +54,25 @@ def _kwargs_from_manifest(name: str, entry: Mapping[str, Any], lockfile: str) ->
         raise DeployedSettingsError(f"{name!r} is in {lockfile} but no manifest in {root} declares it any more")
     files = [f["id"] for f in (entry.get("code_interpreter_files") or {}).values() if f.get("id")]
     resources = Resources(vector_store_id=entry.get("vector_store_id"), code_interpreter_file_ids=tuple(files))
-    return responses_kwargs(spec, resources)
+    return _for_responses(name, responses_kwargs(spec, resources))
+
+
+def _for_responses(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """What only the manifest's API takes, made what the Responses API takes, and said: an
+    Assistants ranker (``default_2024_08_21``) is refused there with a 400, so it is left out and
+    the Responses API chooses its own (``auto``)."""
+    from .manifest.api_rules import RANKERS
+
+    for tool in kwargs.get("tools") or ():
+        ranking = tool.get("ranking_options") if tool.get("type") == "file_search" else None
+        if ranking and ranking.get("ranker") == RANKERS["assistants"]:
+            ranking.pop("ranker")
+            if not ranking:
+                tool.pop("ranking_options")
+            warnings.warn(f"{name!r}: file_search ranking_options.ranker {RANKERS['assistants']!r} is the Assistants "
+                          "API's ranker, which the Responses API refuses: the request leaves it out, so the Responses "
+                          "API chooses its ranker ('auto')", TranslatedSetting, stacklevel=4)
+    return kwargs
 
 
 def _project_root(folder: str) -> str:

@@ -12,7 +12,8 @@ code (a Responses loop, an Agents SDK ``Runner``) can be tested offline end to e
   "<last line>"]``: the role named in the instructions ("your role is X", "you are X", "你的角色是X";
   else their first sentence), the latest user message's first and last lines, and the output of
   every function answered since that message (from the input items, or the stored conversation of
-  ``previous_response_id``);
+  ``previous_response_id``). A line that itself quotes (an earlier answer in a transcript) is quoted
+  up to its own first quotation, then ``…``, so quotes never nest;
 - ``text.format`` json_schema: an instance of the schema built the same way; json_object: an object
   holding the text;
 - usage: about four characters a token, of the instructions and the conversation in, the answer out.
@@ -91,6 +92,12 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _quoted(line: str) -> str:
+    """A line as the script quotes it: up to a quotation of its own (``blue hat: I read …``)."""
+    head, mark, _ = line.partition('"')
+    return _clip(f"{head.rstrip()} …" if mark else line, _LINE)
+
+
 def sample(schema: Any, text: str) -> Any:
     """A value of the JSON schema: strings hold ``text``, enums their first value, the rest the
     smallest value of their type; every property of an object is filled."""
@@ -159,9 +166,9 @@ def respond(instructions: str | None, items: list[dict[str, Any]], tools: list[d
         said = f"{role_of(instructions)}: "
         said += "".join(f'{name} returned "{_clip(out, _OUTPUT)}". ' for name, out in answered)
         if lines:
-            said += f'I read "{_clip(lines[0], _LINE)}"'
+            said += f'I read "{_quoted(lines[0])}"'
             if len(lines) > 1:
-                said += f' … "{_clip(lines[-1], _LINE)}"'
+                said += f' … "{_quoted(lines[-1])}"'
         else:
             said += "I read nothing."
         if fmt.get("type") == "json_schema":

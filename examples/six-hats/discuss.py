@@ -71,6 +71,15 @@ def speaker(name: str) -> str:
     return f"{COLOURS[name]}帽子"
 
 
+def own_words(name: str, text: str) -> str:
+    """A turn without the speaker's name in front (a model often starts with it; the transcript
+    names each speaker once)."""
+    text = text.strip()
+    for colon in (":", "："):  # a Chinese answer may use the full-width colon
+        text = text.removeprefix(f"{speaker(name)}{colon}")
+    return text.strip()
+
+
 @contextmanager
 def open_client(backend: str) -> Iterator[Any]:
     """An ``openai.AsyncOpenAI``: the emulator on this project's local state, or the real API."""
@@ -127,7 +136,7 @@ async def discuss(topic: str, client: Any, *, via: str, env: str | None = None,
     turns = []
     for name in ORDER:
         recorder.hat = name
-        text = await speak(name, context, recorder, client, env)
+        text = own_words(name, await speak(name, context, recorder, client, env))
         turns.append({"hat": name, "speaker": speaker(name), "text": text})
         context += f"\n{speaker(name)}: {text}"
         if out is not None:

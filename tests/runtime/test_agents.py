@@ -16,6 +16,7 @@ agents = pytest.importorskip("agents")
 
 import asst_deploy  # noqa: E402
 from asst_deploy.agents import AgentBuildError, JsonSchemaOutput  # noqa: E402
+from asst_deploy.deployed_settings import TranslatedSetting, request_settings  # noqa: E402
 
 MANIFEST = """\
 name: support
@@ -149,7 +150,8 @@ def test_functions_must_match_the_manifest(make_project, asst_emulator, monkeypa
             asst_deploy.agents.agent("support", functions=functions, path=root)
         return str(caught.value)
 
-    assert "declares the function 'lookup_order'" in build({})
+    assert "declares the function 'lookup_order': pass functions={'lookup_order': your_callable, ...} with a " \
+           "Python callable" in build({})
     assert "declares no function 'refund'" in build({"lookup_order": lookup_order, "refund": lookup_order})
 
     def no_default(order_id: str, verbose: bool) -> str:
@@ -179,3 +181,62 @@ def test_import_asst_deploy_does_not_import_the_agents_sdk() -> None:
             "print(before, 'agents' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+def test_a_function_named_in_tool_choice_is_built_and_called(make_project, asst_emulator, monkeypatch) -> None:
+    manifest = MANIFEST + "tool_choice: {type: function, name: lookup_order}\n"
+    root = make_project({"assistants/support.yaml": manifest}, config="project: shop\napi: responses\n")
+    deploy(root, asst_emulator, monkeypatch, "responses")
+    calls: list[str] = []
+
+    def lookup(order_id: str, verbose: bool = False) -> str:
+        calls.append(order_id)
+        return "shipped"
+
+    built = asst_deploy.agents.agent("support", functions={"lookup_order": lookup}, path=root,
+                                     client=async_client(asst_emulator))
+    assert built.model_settings.tool_choice == "lookup_order"  # the SDK sends {type: function, name}
+    agents.Runner.run_sync(built, "Where is order 7?")
+    assert calls == ["Where is order 7?"]
+
+
+def test_tool_search_and_deferred_functions_are_the_sdks_own(make_project, asst_emulator, monkeypatch) -> None:
+    manifest = MANIFEST.replace("      name: lookup_order\n", "      name: lookup_order\n      defer_loading: true\n"
+                                ).replace("  - type: code_interpreter\n", "  - type: code_interpreter\n  - type: tool_search\n")
+    root = make_project({"assistants/support.yaml": manifest}, config="project: shop\napi: responses\n")
+    deploy(root, asst_emulator, monkeypatch, "responses")
+    built = asst_deploy.agents.agent("support", functions={"lookup_order": lookup_order}, path=root)
+    by_type = {type(tool).__name__: tool for tool in built.tools}
+    assert isinstance(by_type["ToolSearchTool"], agents.ToolSearchTool)
+    assert by_type["FunctionTool"].defer_loading is True
+
+
+def test_a_stdio_mcp_server_is_refused_with_the_reason(make_project, asst_emulator, monkeypatch) -> None:
+    manifest = ("name: support\nmodel: gpt-4o\ninstructions: Help.\ntools:\n  - type: mcp\n    server_label: files\n"
+                "    transport: {type: stdio, command: npx, cwd: /srv, args: [files-mcp]}\n")
+    root = make_project({"assistants/support.yaml": manifest}, config="project: shop\napi: agents\n")
+    deploy(root, asst_emulator, monkeypatch, "agents")
+    with pytest.raises(AgentBuildError) as caught:
+        asst_deploy.agents.agent("support", path=root)
+    said = str(caught.value)
+    assert "mcp server 'files' has no server_url or connector_id" in said
+    assert "transport: stdio" in said and "MCPServerStdio" in said
+
+
+def test_an_assistants_ranker_is_left_out_of_the_responses_request_and_said(make_project, asst_emulator,
+                                                                            monkeypatch) -> None:
+    manifest = MANIFEST.replace("    max_num_results: 5\n", "    max_num_results: 5\n"
+                                "    ranking_options: {ranker: default_2024_08_21, score_threshold: 0.2}\n")
+    root = make_project({"assistants/support.yaml": manifest}, config="project: shop\napi: assistants\n")
+    deploy(root, asst_emulator, monkeypatch, "assistants")
+    with pytest.warns(TranslatedSetting, match="ranker 'default_2024_08_21' is the Assistants API's ranker.*'auto'"):
+        built = asst_deploy.agents.agent("support", functions={"lookup_order": lookup_order}, path=root)
+    search = next(tool for tool in built.tools if isinstance(tool, agents.FileSearchTool))
+    assert search.ranking_options == {"score_threshold": 0.2}
+    from openai import OpenAI
+
+    with pytest.warns(TranslatedSetting):
+        settings = request_settings("support", path=root)
+    answer = OpenAI(base_url=asst_emulator.base_url, api_key="sk-test-agents-0123456789").responses.create(
+        **settings, input="Where is my refund?")  # the emulator refuses an Assistants ranker (400), as OpenAI does
+    assert answer.output_text.startswith("support desk: ")

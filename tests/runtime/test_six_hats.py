@@ -44,15 +44,28 @@ def test_seven_turns_in_order_each_seeing_the_last_and_the_search_used(discuss, 
     assert out["via"] == via
     turns = out["turns"]
     assert [t["hat"] for t in turns] == ORDER
-    for turn in turns:  # each hat speaks as itself, about the topic
-        assert turn["text"].startswith(f"{turn['speaker']}: ")
+    speakers = tuple(f"{t['speaker']}" for t in turns)
+    for turn in turns:  # each hat spoke as itself (its name, said by the model, is the transcript's), about the topic
+        assert not turn["text"].startswith(speakers), turn["text"]
         assert f'I read "讨论话题:{TOPIC}"' in turn["text"]
-    for before, turn in zip(turns, turns[1:]):  # and has read the turn before its own
-        assert f'"{before["speaker"]}: {before["speaker"]}: ' in turn["text"]
+    assert turns[0]["text"] == f'I read "讨论话题:{TOPIC}" … "[开始]"'
+    for before, turn in zip(turns, turns[1:]):  # each read the turn before its own, named once, quotes not nested
+        opening = "search returned" if before["hat"] == "white-hat" else "I read"
+        assert turn["text"].endswith(f'I read "讨论话题:{TOPIC}" … "{before["speaker"]}: {opening} …"'), turn["text"]
     assert len(out["searches"]) == 1
     search = out["searches"][0]
     assert search["hat"] == "white-hat" and "四天工作制" in search["query"]
     assert "2022年英国61家公司试行四天工作制" in search["result"]  # answered by the Python function
     white = turns[1]["text"]
-    assert white.startswith('白色帽子: search returned "title: result 1 snippet: 2022年英国61家公司试行四天工作制')
+    assert white.startswith('search returned "title: result 1 snippet: 2022年英国61家公司试行四天工作制')
     assert "search returned" in turns[2]["text"]  # red read white's turn, facts included
+
+
+def test_the_printed_transcript_names_each_speaker_once(discuss, capsys) -> None:
+    assert discuss.main([TOPIC, "--via", "responses"]) == 0
+    out = capsys.readouterr().out
+    blocks = [block.split("\n", 1) for block in out.strip().split("\n\n")]
+    assert [header for header, _ in blocks] == [f"---{discuss.speaker(hat)}---" for hat in ORDER]
+    for header, text in blocks:
+        assert not text.startswith(header.strip("-")), text  # the header names the speaker
+    assert "帽子: 蓝色帽子" not in out and '"蓝色帽子: I read "' not in out  # no name twice, no quote in a quote
