@@ -186,6 +186,7 @@ def test_a_manifest_value_the_environment_overrides_is_named_in_the_plan(cli, pr
     assert f"Note: {said}" in quiet.stdout
     assert said in json.loads(cli("plan", "--format", "json").stdout)["notes"]
     assert said.replace("_", "\\_") in cli("plan", "--format", "markdown").stdout
+    assert "overridden" not in cli("destroy", code=1).stdout  # a destroy deploys nothing: nothing to explain
     prod = json.loads(cli("plan", "--format", "json", env="prod", code=None).stdout)["notes"]
     assert not [note for note in prod if "model" in note]  # prod sets no model: the manifest's is deployed
     assert [note for note in prod if "temperature: 0.3 is overridden by environment 'prod'" in note]
