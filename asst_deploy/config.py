@@ -97,7 +97,7 @@ def default_project_name(project_dir: Path) -> str:
 def read_config(project_dir: Path) -> tuple[ProjectConfig | None, Located | None, list[ManifestProblem]]:
     """The config, the located YAML it came from (for merge positions), and its problems."""
     path = project_dir / CONFIG_FILE
-    if not path.is_file():
+    if not path.exists():  # a FIFO or a folder by that name is refused below, not taken for no config
         return ProjectConfig(), None, []  # no identity: asst_deploy.identity refuses, naming the fix
     text, problems = read_text(path, CONFIG_FILE)
     if text is None:

@@ -40,7 +40,7 @@ class Source(NamedTuple):
 def read_manifests(root: Path, folder: Path) -> tuple[list[Source], list[ManifestProblem], list[str]]:
     """Every manifest under ``folder`` (sources relative to ``root``), every problem reading them, and
     a warning naming each other file there, so that nothing is ignored silently."""
-    every = sorted(p for p in folder.rglob("*") if p.is_file())
+    every = sorted(p for p in folder.rglob("*") if not p.is_dir())  # a FIFO or a dangling link too: refused, named
     files = [p for p in every if p.suffix in MANIFEST_SUFFIXES]
     skipped = [_skipped(p.relative_to(root).as_posix()) for p in every
                if p.suffix not in MANIFEST_SUFFIXES and not p.name.startswith(".")]

@@ -9,6 +9,7 @@ hashed once.
 from __future__ import annotations
 
 import glob
+import itertools
 import json
 import os
 import re
@@ -21,6 +22,7 @@ from ..hashing import sha256_file
 from ..ownership import MARKER_KEY
 from ..spec import AssistantSpec, FileSpec
 from . import models as m
+from .symlinks import loop_under
 from .yamlpos import Located, Path_, read_text
 
 
@@ -67,6 +69,11 @@ class Resolver:
         if problem:
             return [], problem
         if glob.has_magic(pattern):
+            base = self.root.joinpath(*itertools.takewhile(lambda part: not glob.has_magic(part),
+                                                           PurePosixPath(pattern).parts))
+            loop = "**" in pattern and base.is_dir() and loop_under(self.root, base)
+            if loop:
+                return [], f"{pattern!r}: {loop}, which ** never follows: remove the link, or name those files without **"
             found = glob.glob(pattern, root_dir=self.root, recursive=True)
             paths = sorted({PurePosixPath(Path(p).as_posix()).as_posix() for p in found
                             if os.path.isfile(os.path.join(self.root, p))})
@@ -76,6 +83,8 @@ class Resolver:
             full = self.root / pattern
             if full.is_dir():
                 return [], f"{pattern!r} is a folder: name files, e.g. '{pattern.rstrip('/')}/*'"
+            if full.exists() and not full.is_file():
+                return [], f"{pattern!r} is not a regular file (a FIFO, a socket, a device): name a file"
             if not full.is_file():
                 return [], f"file {pattern!r} not found (paths are relative to the project root)"
             paths = [PurePosixPath(Path(pattern).as_posix()).as_posix()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
@@ -126,7 +127,11 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[ManifestProblem]
     """A file's text, refusing what is not UTF-8 with the place of the first bad byte, and a file
     too big to be a manifest or config before reading it."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # reading a FIFO would wait for a writer, forever
+            return None, [ManifestProblem(shown, message=f"{_kind(status.st_mode)}, not a file: a manifest, the config "
+                                                         "and the files they name are regular files")]
+        size = status.st_size
         if size > MAX_YAML_BYTES:
             return None, [ManifestProblem(shown, message=f"the file is {size / (1 << 20):.1f} MiB; a YAML file here "
                                                          f"holds at most {MAX_YAML_BYTES >> 20} MiB")]
@@ -144,6 +149,14 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[ManifestProblem]
                 f"not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
             )
         ]
+
+
+def _kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return kind
+    return "not a regular file"
 
 
 def load_documents(text: str, shown: str) -> tuple[list[Located], list[ManifestProblem]]:
