@@ -33,6 +33,9 @@ LABEL = "account lease"  # how `apply -v` names the lease's requests (backends/r
 TTL = 120.0  # seconds a lease lives without renewal
 RENEW_EVERY = 30.0
 COLLISION_GRACE = 5.0  # seconds two clones that started together may retry, whatever --lock-timeout
+# the leases this process holds now: its pid is alive, but the plan made under the lease would
+# otherwise take one for a lease an earlier apply of this process could not release
+_HELD: set[str] = set()
 
 
 def _holder() -> dict[str, str]:
@@ -106,6 +109,7 @@ class AccountLease:
                 raise type(error)(f"{error}; nothing was changed: run apply again") from exc
             if not others:
                 self.store_id = mine["id"]
+                _HELD.add(mine["id"])
                 self._start_renewing()
                 return self
             self._delete(mine["id"])
@@ -132,6 +136,7 @@ class AccountLease:
             self._renewer.join()
         if self.store_id is not None:
             self._delete(self.store_id)
+            _HELD.discard(self.store_id)
             self.store_id = None
 
     def _start_renewing(self) -> None:
@@ -171,4 +176,5 @@ def dead_leases(stores: Iterable[tuple[str, Mapping[str, Any]]], key: str) -> tu
     """The ids of ``key``'s leases (``project/environment``) among listed stores whose holder is gone.
     A killed apply leaves its lease behind, and an apply with nothing to change takes no lease, so
     only the next apply that changes something would clear it otherwise."""
-    return tuple(store_id for store_id, meta in stores if meta.get(LEASE_KEY) == key and is_dead(meta))
+    return tuple(store_id for store_id, meta in stores
+                 if meta.get(LEASE_KEY) == key and store_id not in _HELD and is_dead(meta))

@@ -30,3 +30,16 @@ def test_apply_v_names_the_account_lease_requests(cli, project, openai_client):
     lease = [line for line in lines if line.endswith(LEASE)]
     assert len(lease) == 1 and re.fullmatch(rf"  DELETE /v1/vector_stores/{dead.id} 200 \d+ ms \(account lease\)",
                                             lease[0]), lines
+
+
+def test_an_apply_never_calls_its_own_lease_one_a_stopped_apply_left(cli, project, openai_client):
+    """Regression: every apply that changed something (the quick start's first one too) noted
+    'the account lease of an apply that was stopped is still there (vs_...)' naming its own lease,
+    taken by this process: the plan made under the lease took it for a dead one."""
+    first = cli("apply", "--auto-approve")
+    assert "apply that was stopped" not in first.stdout + first.stderr, first.stdout
+    dead = openai_client.vector_stores.create(name="lease", metadata={
+        "asst-deploy-lease": "acme-support/dev", "holder": "ci pid 4242", "host": "build-7", "expires": "1"})
+    (project / "prompts" / "support.md").write_text("You help customers, briefly.\n")
+    noted = cli("plan").stdout
+    assert f"the account lease of an apply that was stopped is still there ({dead.id})" in noted, noted
