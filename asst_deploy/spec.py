@@ -152,7 +152,9 @@ def _file_spec(data: Mapping[str, Any]) -> FileSpec:
     return FileSpec(**values)
 
 
-_SCALARS = (str, int, float, type(None))  # bool is an int
+_SCALARS = (str, int, float, type(None))
+# a function that takes nothing: no schema, or the empty object schema the API fills in for it
+EMPTY_SCHEMAS = ({"type": "object", "properties": {}}, {"type": "object", "properties": {}, "required": []})  # bool is an int
 
 
 def _plain(value: Any) -> Any:
@@ -187,6 +189,8 @@ def normalize_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
             tool.pop("strict")
         if tool.get("description") == "":
             tool.pop("description")
+        if tool.get("parameters") in EMPTY_SCHEMAS:  # a server echoes "no parameters" as the empty schema
+            tool.pop("parameters")
     if kind == "file_search":
         nested = tool.pop("file_search", None) or {}
         tool.update(nested)

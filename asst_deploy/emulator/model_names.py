@@ -9,36 +9,8 @@ list kept by hand.
 from __future__ import annotations
 
 import functools
-import importlib
-from typing import Any
 
-import typing_extensions as te
-
-
-def literals(tp: Any) -> tuple[str, ...]:
-    """Every string literal inside ``tp`` (through unions, aliases and ``Optional``), in order."""
-    found: dict[str, None] = {}
-    stack = [tp]
-    seen: set[int] = set()
-    while stack:
-        item = stack.pop(0)
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        value = getattr(item, "__value__", None)  # a PEP 695 / TypeAliasType alias
-        if value is not None:
-            stack.insert(0, value)
-            continue
-        if te.get_origin(item) is te.Literal:
-            found.update((arg, None) for arg in te.get_args(item) if isinstance(arg, str))
-        else:
-            stack[0:0] = list(te.get_args(item))
-    return tuple(found)
-
-
-def _sdk(ref: str) -> Any:
-    module, _, name = ref.partition(":")
-    return getattr(importlib.import_module(module), name)
+from ..sdk_literals import field_literals, literals, sdk_object as _sdk
 
 
 @functools.lru_cache(maxsize=None)
@@ -58,5 +30,4 @@ _TIER_PARAMS = {
 @functools.lru_cache(maxsize=None)
 def sdk_service_tiers(api: str) -> tuple[str, ...]:
     """The ``service_tier`` values the SDK's create params of ``api`` (responses, agents) allow."""
-    hints = te.get_type_hints(_sdk(_TIER_PARAMS[api]))
-    return literals(hints["service_tier"])
+    return field_literals(_TIER_PARAMS[api], "service_tier")

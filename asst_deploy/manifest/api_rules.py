@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from ..errors import ManifestProblem
+from ..sdk_literals import field_literals
 from . import models as m
 from .resolve import display_name_path
 from ..spec import accepts_effort_none, is_plain_model, is_reasoning_model
 from .yamlpos import Located, Path_
 
 AGENTS_MAX_NAME = 128
+MCP_TOOL = "openai.types.responses.tool_param:Mcp"  # the SDK's Responses mcp tool: its connector_id literals
 
 # Tools each API knows, and who else knows a tool an API lacks.
 API_TOOLS = {
@@ -203,6 +205,14 @@ def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_,
             yield ("tools", i, "transport", "type"), (
                 "api: responses reaches MCP servers over HTTP only: use transport type http, or api: agents"
             )
+        if isinstance(tool, m.McpTool) and tool.connector_id is not None:
+            known = field_literals(MCP_TOOL, "connector_id")  # imports the SDK: only for a connector
+            if tool.connector_id not in known:
+                yield ("tools", i, "connector_id"), (f"{tool.connector_id!r} is not a connector of the "
+                                                     f"Responses API: one of {', '.join(known)}")
+        if isinstance(tool, m.FileSearchTool) and not man.files:
+            yield ("tools", i), ("file_search with api: responses searches the manifest's files, and it "
+                                 "lists none: add files, or remove the tool")
 
 
 # Headers that carry a credential: never written as they are (plans, lockfiles, the agent).

@@ -102,8 +102,10 @@ def test_agents_accepts_its_own_tools(make_project) -> None:
     ],
 )
 def test_rankers(make_project, api: str, ranker: str, expected: str | None) -> None:
-    manifest = f"name: a\nmodel: m\ntools:\n  - type: file_search\n    ranking_options: {{ranker: {ranker}}}\n"
-    got = problems(make_project, manifest, api)
+    manifest = (f"name: a\nmodel: m\ntools:\n  - type: file_search\n    ranking_options: {{ranker: {ranker}}}\n"
+                "files: [docs/a.md]\n")
+    root = make_project({"assistants/a.yaml": manifest, "docs/a.md": "a\n"})
+    got = [str(p) for p in validate_project(root, api=api)]
     assert got == ([f"assistants/a.yaml:5:31: tools[0].ranking_options.ranker: {expected}"] if expected else [])
 
 
@@ -192,3 +194,44 @@ def test_agents_only_settings_are_refused_elsewhere(make_project, api: str) -> N
     manifest = "name: a\nmodel: gpt-5\nmulti_agent: {enabled: true}\ncompaction: {async: true}\n"
     assert [p.split(": ")[1] for p in problems(make_project, manifest, api)] == ["multi_agent", "compaction"]
     assert problems(make_project, manifest, "agents") == []
+
+
+CONNECTOR = """\
+name: a
+model: gpt-4o
+tools:
+  - type: mcp
+    server_label: mail
+    connector_id: {connector}
+"""
+
+
+def test_responses_refuses_a_connector_the_sdk_does_not_know(make_project) -> None:
+    """Regression: connector_bogus validated and applied, and the lockfile's kwargs then broke the
+    SDK's own literal list. The list is read from the installed SDK, not kept here."""
+    assert problems(make_project, CONNECTOR.format(connector="connector_gmail"), "responses") == []
+    [problem] = problems(make_project, CONNECTOR.format(connector="connector_bogus"), "responses")
+    assert problem.startswith("assistants/a.yaml:6:19: tools[0].connector_id: 'connector_bogus' is not a "
+                              "connector of the Responses API: one of connector_dropbox, connector_gmail"), problem
+    assert "connector_sharepoint" in problem
+
+
+def test_validate_imports_the_sdk_only_for_a_connector(make_project) -> None:
+    """Reading the SDK's literals costs its import (about a second): only a manifest with a
+    connector_id pays it."""
+    import subprocess
+    import sys
+
+    plain = make_project({"assistants/a.yaml": "name: a\nmodel: gpt-4o\n"})
+    code = ("import sys; from asst_deploy.project import validate_project; "
+            "problems = validate_project(sys.argv[1], api='responses'); print(problems, 'openai' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code, str(plain)], capture_output=True, text=True,
+                          check=True).stdout.strip() == "[] False"
+
+
+def test_responses_refuses_file_search_without_files(make_project) -> None:
+    """Regression: it wrote ``vector_store_ids: []`` into the kwargs, which the API refuses."""
+    [problem] = problems(make_project, "name: a\nmodel: gpt-4o\ntools:\n  - type: file_search\n", "responses")
+    assert problem == ("assistants/a.yaml:4:5: tools[0]: file_search with api: responses searches the "
+                       "manifest's files, and it lists none: add files, or remove the tool")
+    assert problems(make_project, "name: a\nmodel: gpt-4o\ntools:\n  - type: file_search\n", "assistants") == []
