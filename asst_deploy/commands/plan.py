@@ -33,6 +33,6 @@ def run_plan(options: Options, *, fmt: str = "text", out_file: Path | None = Non
         command = apply_command(out_file, project_dir=options.project_dir, environment=result.environment,
                                 backend=options.backend, api=options.api)
         out.write(f"\nSaved the plan to {out_file}; `{command}` carries out exactly this plan.\n")
-    if detailed_exitcode and not result.empty:
+    if detailed_exitcode and (not result.empty or result.lock_out_of_step):
         return EXIT_CHANGES
     return EXIT_OK

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
+from ..lock.entry import found_by_markers
 from ..spec import Kind
 
 if TYPE_CHECKING:
@@ -187,6 +188,12 @@ class Plan:
         return not self.changes
 
     @property
+    def lock_out_of_step(self) -> list[str]:
+        """Names whose lockfile entry apply rewrites (what the markers found differs from it): a
+        change to make, though nothing on the account changes."""
+        return found_by_markers(self.lock_repairs)
+
+    @property
     def observed_fingerprint(self) -> str:
         return self.fingerprints.values[0]
 
@@ -218,6 +225,7 @@ class Plan:
             "unchanged": list(self.unchanged),
             "notes": list(self.notes),
             **({"lock_repairs": {k: dict(v) for k, v in self.lock_repairs.items()}} if self.lock_repairs else {}),
+            **({"lockfile_out_of_step": self.lock_out_of_step} if self.lock_out_of_step else {}),
             **({"store_usage": {k: dict(v) for k, v in self.store_usage.items()}} if self.store_usage else {}),
             "operations": [operation_to_json(op) for op in self.operations],
             **({"moves": {k: dict(v) for k, v in self.moves.items()}} if self.moves else {}),

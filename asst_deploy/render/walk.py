@@ -42,6 +42,7 @@ SYMBOLS = {"create": "+", "update": "~", "delete": "-", "rename": "~"}
 NOTHING = {
     "plan": "No changes. Your assistants match the manifests.",
     "destroy": "Nothing to destroy: this project and environment own nothing on the account.",
+    "lockfile": "No changes on the account. apply rewrites the lockfile entries the note names.",
 }
 HEADLINES = {
     "create": "will be created",
@@ -133,7 +134,8 @@ def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
         changes=changes,
         summary=summary,
         unchanged=unchanged_line(api, len(doc.get("unchanged") or ())),
-        closing=closing_line(summary, command) if changes else NOTHING[command],
+        closing=closing_line(summary, command) if changes else
+        NOTHING["lockfile" if doc.get("lockfile_out_of_step") else command],
         command=command,
     )
 

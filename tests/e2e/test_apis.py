@@ -85,6 +85,36 @@ def test_migrating_from_assistants_to_responses_reuses_files(project: Path, asst
     cli("plan", "--api", "responses", "--detailed-exitcode")
 
 
+def test_an_api_switch_deletes_a_removed_manifests_assistant(project: Path, asst_emulator):
+    """Regression: with a manifest removed in the same change as api: assistants -> responses, its
+    assistant stayed on the account, the plan showed no delete, destroy did not list it and the
+    lockfile kept naming it: only names with a manifest had their old API's objects planned."""
+    cli = Cli(project=project, emulator=asst_emulator, env="dev")
+    cli("apply", "--auto-approve")
+    gone = json.loads((project / "assistants.dev.lock.json").read_text())["assistants"]["math-tutor"]["id"]
+    (project / "assistants" / "math-tutor.yaml").unlink()
+    doc = json.loads(cli("plan", "--api", "responses", "--format", "json").stdout)
+    deletes = [(c["name"], c["id"]) for c in doc["changes"] if c["type"] == "assistant" and c["action"] == "delete"]
+    assert ("math-tutor", gone) in deletes, doc["changes"]
+    cli("apply", "--api", "responses", "--auto-approve")
+    assert list(sdk(cli).beta.assistants.list()) == []
+    assert "math-tutor" not in json.loads(cli("ids", "--format", "json").stdout)
+    cli("plan", "--api", "responses", "--detailed-exitcode")
+
+
+def test_a_switch_back_from_responses_drops_a_removed_manifests_settings(project: Path, asst_emulator):
+    """The other way: a removed manifest's Responses settings (lockfile only) are planned as a
+    delete under api: assistants too, and leave the lockfile."""
+    cli = Cli(project=project, emulator=asst_emulator, env="dev")
+    cli("apply", "--api", "responses", "--auto-approve")
+    (project / "assistants" / "math-tutor.yaml").unlink()
+    doc = json.loads(cli("plan", "--format", "json").stdout)
+    assert ("responses", "math-tutor", "delete") in {(c["type"], c["name"], c["action"]) for c in doc["changes"]}
+    cli("apply", "--auto-approve")
+    assert "math-tutor" not in json.loads(cli("ids", "--format", "json").stdout)
+    cli("plan", "--detailed-exitcode")
+
+
 def test_agents_refuse_what_they_cannot_express_at_validate_time(project: Path, asst_emulator):
     cli = Cli(project=project, emulator=asst_emulator, env="dev")
     result = cli("plan", "--api", "agents", code=1)

@@ -241,3 +241,22 @@ def test_show_puts_lockfile_and_account_side_by_side(cli, project: Path):
     client_for(cli).beta.assistants.delete(bot)
     assert "account: -   <- differs" in cli("show", "support-bot").stdout
     assert "no assistant named 'nobody'" in cli("show", "nobody", code=1).output
+
+
+def test_a_lockfile_id_that_names_nothing_is_a_change_apply_repairs(cli, project: Path):
+    """Regression: a hand-edited (or badly merged) id gave plan --detailed-exitcode exit 0 with a
+    note, and the runtime lookup returned the bogus id. The lockfile disagreeing with the account is
+    a change to make: exit 2, the plan says what apply rewrites, and apply rewrites it."""
+    cli("apply", "--auto-approve")
+    lock = project / "assistants.dev.lock.json"
+    doc = json.loads(lock.read_text())
+    real = doc["assistants"]["math-tutor"]["id"]
+    doc["assistants"]["math-tutor"]["id"] = "asst_bogus"
+    lock.write_text(json.dumps(doc))
+    shown = cli("plan", "--detailed-exitcode", code=2).stdout
+    assert f"math-tutor id asst_bogus -> {real}" in shown, shown
+    assert "No changes on the account. apply rewrites the lockfile entries the note names." in shown
+    assert json.loads(cli("plan", "--format", "json").stdout)["lockfile_out_of_step"] == ["math-tutor"]
+    cli("apply", "--auto-approve")
+    assert asst_deploy.assistant_id("math-tutor", path=project, env="dev") == real
+    cli("plan", "--detailed-exitcode")

@@ -16,7 +16,7 @@ from .assistant import compare_assistant
 from .context import Context, Current, Findings
 from .members import detach_strays, diff_files, remember_usage
 from .orphans import compare_absent, unused_files
-from .repairs import forget_gone, repair
+from .repairs import describe, forget_gone, repair
 from .store import compare_store
 from .twins import current
 
@@ -58,8 +58,10 @@ def compare(ctx: Context) -> Comparison:
                               f"nor deleted here; the lockfile forgets their ids")
     found = found_by_markers(findings.repairs)
     if found:
-        findings.notes.append(f"the lockfile does not name everything found on the account by its markers "
-                              f"({_some(found)}); apply records it, without changing the account")
+        told = [describe(ctx, name, findings.repairs[name]) for name in found]
+        findings.notes.append(f"the lockfile disagrees with what the account holds under this project's markers "
+                              f"({'; '.join(told[:10])}{f' and {len(told) - 10} more' if len(told) > 10 else ''}): "
+                              "apply rewrites those entries, without changing the account")
     return Comparison(changes, findings)
 
 

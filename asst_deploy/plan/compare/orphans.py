@@ -18,8 +18,8 @@ def compare_absent(ctx: Context, name: str, now: Current) -> list[Change]:
     entry = ctx.entry(name)
     if now.assistant is not None:
         changes.append(delete_assistant(name, now.assistant, reason))
-    elif not ctx.caps.server_object and entry.responses:
-        changes.append(Change(ctx.desired.kind, name, Action.DELETE, before=entry.spec, reason=reason))
+    elif entry.responses:  # settings the lockfile alone holds, whichever api is current
+        changes.append(Change(Kind.RESPONSES, name, Action.DELETE, before=entry.spec, reason=reason))
     if now.store is not None:
         changes.append(Change(Kind.VECTOR_STORE, name, Action.DELETE, id=now.store.id,
                               before={"id": now.store.id}, reason=reason))

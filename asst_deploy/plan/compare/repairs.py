@@ -63,6 +63,21 @@ def forget_gone(ctx: Context, name: str) -> dict[str, Any]:
     return fix
 
 
+def describe(ctx: Context, name: str, fix: Mapping[str, Any]) -> str:
+    """What apply rewrites in ``name``'s entry: ``math-tutor id asst_old -> asst_new, files``."""
+    entry = ctx.entry(name).to_dict()
+    parts = []
+    for key, new in sorted(fix.items()):
+        if key in ("applied", "api"):
+            continue
+        old = entry.get(key)
+        if isinstance(new, (str, type(None))) and isinstance(old, (str, type(None))):
+            parts.append(f"{key} {old or '(none)'} -> {new or '(none)'}")
+        else:
+            parts.append(key)
+    return f"{name} {', '.join(parts)}" if parts else name
+
+
 def _unlistable(ctx: Context, entry: LockEntry) -> dict[str, Any]:
     """Forget an object of an API the server no longer serves: it can never be seen or deleted."""
     fix: dict[str, Any] = {}

@@ -25,8 +25,9 @@ def current(ctx: Context, name: str) -> tuple[Current, list[Change]]:
     entry = ctx.entry(name)
     extras: list[Change] = []
     found = ctx.assistants.get(name, [])
-    mine = [a for a in found if a.kind is ctx.desired.kind]
-    other_kind = [a for a in found if a.kind is not ctx.desired.kind]
+    # a removed manifest's object goes whichever API made it (an api switch in the same change)
+    mine = [a for a in found if a.kind is ctx.desired.kind or name not in ctx.specs]
+    other_kind = [a for a in found if a not in mine]
     assistant, twins = _choose(mine, entry.id)
     for twin in twins:
         extras.append(delete_assistant(name, twin, _twin_reason(assistant)))
