@@ -197,8 +197,8 @@ class Applier:
         """``entry`` no longer holds ``item``: named under retired_files while a later step deletes
         it, or while the manifest it moves to does not name it yet. (Called by ``LockState.update``,
         under its lock: reading the other entries here is safe.)"""
-        if item is None:
-            return
+        if item is None or item.id in {f.id for role in FILE_ROLES for f in entry.role(role).values()}:
+            return  # renamed (re-attached under its new path), or one content of two paths: still in use here
         moved = item.id in self.moving and not any(
             other is not entry and item.id in {f.id for role in FILE_ROLES for f in other.role(role).values()}
             for other in self.state.lock.entries.values())

@@ -167,7 +167,9 @@ def load_config(project_dir: Path) -> ProjectConfig:
 
 
 def resolve_environment(config: ProjectConfig, env: str | None) -> str:
-    """The environment to use: explicit > default_environment; 'default' when none are declared."""
+    """The environment to use: explicit > default_environment; 'default' when none are declared.
+    'default' stays reachable by name once environments are declared (as Terraform's default
+    workspace): what the project deployed before still lives there."""
     if not config.environments:
         if env in (None, DEFAULT_ENV):
             return DEFAULT_ENV
@@ -182,6 +184,8 @@ def resolve_environment(config: ProjectConfig, env: str | None) -> str:
             f"choose an environment: {known}",
             hint="pass --env NAME (or set ASST_DEPLOY_ENV), or set default_environment in asst-deploy.yaml",
         )
+    if chosen == DEFAULT_ENV and env is not None:  # what the project deployed before it declared any
+        return DEFAULT_ENV
     if chosen not in config.environments:
         raise AsstDeployError(f"unknown environment {chosen!r}; known environments: {known}")
     return chosen

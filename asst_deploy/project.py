@@ -16,6 +16,8 @@ from typing import Any
 from . import config as cfg
 from .errors import ManifestProblem, ValidationFailed
 from .identity import identity_problem
+from .lock.file import LockfileError, read_lock
+from .lock.locate import DEFAULT_ENV
 from .manifest.loader import MERGED_MAPPINGS, Source, build_spec, read_manifests
 from .manifest.resolve import Resolver
 from .manifest.yamlpos import Located, format_path
@@ -34,6 +36,7 @@ class Project:
     lockfile: Path
     warnings: tuple[str, ...] = ()  # files in the manifests folder that are not read, named
     overridden: tuple[str, ...] = ()  # manifest values this environment replaces, for the plan's notes
+    left_behind: tuple[str, ...] = ()  # what the environment before `environments:` holds, for the notes
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,27 @@ def load_project(project_dir: Path, env: str | None = None, api: str | None = No
         root=parsed.root, config=parsed.config, environment=chosen, api=chosen_api,
         specs=tuple(specs), lockfile=cfg.lockfile_path(parsed.root, parsed.config, chosen),
         warnings=tuple(parsed.warnings), overridden=tuple(notes),
+        left_behind=_left_behind(parsed.root, parsed.config, chosen),
     )
+
+
+def _left_behind(root: Path, config: cfg.ProjectConfig, chosen: str) -> tuple[str, ...]:
+    """A note when environments were declared in a deployed project: its objects stay in the
+    environment 'default' (same ids, markers and lockfile) rather than move, so nothing is created
+    twice by a takeover a reviewer never saw; the note says how to reach them."""
+    if not config.environments or DEFAULT_ENV in config.environments or chosen == DEFAULT_ENV:
+        return ()
+    path = cfg.lockfile_path(root, config, DEFAULT_ENV)
+    try:
+        names = sorted(read_lock(path, config.project or "", DEFAULT_ENV).get("assistants") or {})
+    except (OSError, LockfileError):  # unreadable: `plan --env default` says why
+        names = [] if not path.exists() else ["?"]
+    if not names:
+        return ()
+    return (f"environment '{DEFAULT_ENV}' (this project before asst-deploy.yaml declared environments) still "
+            f"holds {len(names)} assistant(s) that {path.name} names ({', '.join(names[:5])}"
+            f"{', ...' if len(names) > 5 else ''}); they are not {chosen!r}'s: `asst-deploy plan --env "
+            f"{DEFAULT_ENV}` shows them, `asst-deploy destroy --env {DEFAULT_ENV}` deletes them",)
 
 
 def validate_project(project_dir: Path, env: str | None = None, api: str | None = None) -> list[ManifestProblem]:

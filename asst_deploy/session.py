@@ -84,7 +84,7 @@ class Session:
         # the models the plan would send, checked before any write (issue 15); none in a no-op plan
         sent = {op.name for op in result.operations if isinstance(op, PutAssistant)}
         checked = self.models([spec for spec in desired.specs if spec.name in sent])
-        notes = result.notes + checked + api_notes(self.project.api, self.project.specs)
+        notes = result.notes + checked + api_notes(self.project.api, self.project.specs) + self.project.left_behind
         notes += () if destroy else self.project.overridden  # what is deployed does not matter to a destroy
         return replace(result, notes=notes), desired
 

@@ -212,3 +212,15 @@ def test_a_renamed_retrieval_file_is_a_rename_in_every_format(cli, project):
     cli("apply", "--auto-approve")
     cli("plan", "--detailed-exitcode")
 
+
+
+def test_a_renamed_retrieval_file_leaves_no_retired_files(cli, project):
+    """Regression: after the rename, retired_files named the file object still in use under its new
+    path, across later applies, though that key exists only while an apply is unfinished."""
+    cli("apply", "--auto-approve")
+    docs = project / "docs" / "billing"
+    (docs / "refunds.md").rename(docs / "refund-policy.md")
+    cli("apply", "--auto-approve")
+    entry = json.loads((project / "assistants.dev.lock.json").read_text())["assistants"]["support-bot"]
+    assert "retired_files" not in entry, entry
+    assert "docs/billing/refund-policy.md" in entry["files"] and "docs/billing/refunds.md" not in entry["files"]

@@ -78,8 +78,10 @@ class Manifest:
     ci_files: dict[str, str] = field(default_factory=dict)
     glob: bool = False  # list retrieval files as docs/<name>/*.md plus explicit paths: overlapping globs
 
-    def doc(self) -> dict[str, Any]:
+    def doc(self, api: str = "assistants") -> dict[str, Any]:
         tools = [dict(t) for t in self.tools]
+        if api == "responses" and not self.files:  # it searches the manifest's files: validate refuses it without
+            tools = [t for t in tools if t["type"] != "file_search"]
         kinds = {t["type"] for t in tools}
         if self.files and "file_search" not in kinds:
             tools.append({"type": "file_search"})
@@ -116,14 +118,28 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.manifests: dict[str, Manifest] = {}
+        self.api = "assistants"
+        self.env = ENV  # "dev" once environments are declared (the add_environments edit)
+        self.left_behind: list[str] = []  # environments no longer declared that still hold objects
         root.mkdir(parents=True, exist_ok=True)
-        (root / "asst-deploy.yaml").write_text(f"project: {PROJECT}\nmanifests: assistants/\napi: assistants\n")
+        self.write_config()
+
+    def write_config(self) -> None:
+        text = f"project: {PROJECT}\nmanifests: assistants/\napi: {self.api}\n"
+        if self.env != ENV:
+            text += f"default_environment: {self.env}\nenvironments:\n  {self.env}: {{}}\n  staging: {{}}\n"
+        (self.root / "asst-deploy.yaml").write_text(text)
 
     @property
     def lockfile(self) -> Path:
-        return self.root / "assistants.lock.json"
+        return self.root / ("assistants.lock.json" if self.env == ENV else f"assistants.{self.env}.lock.json")
+
+    @property
+    def file_prefix(self) -> str:
+        return f"asst-deploy~{PROJECT}~{self.env}~"
 
     def write(self) -> None:
+        self.write_config()
         for folder in ("assistants", "docs", "data"):
             shutil.rmtree(self.root / folder, ignore_errors=True)
         (self.root / "assistants").mkdir()
@@ -132,7 +148,7 @@ class Project:
                 path = self.root / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(content)
-            (self.root / "assistants" / f"{m.name}.yaml").write_text(yaml.safe_dump(m.doc(), sort_keys=False))
+            (self.root / "assistants" / f"{m.name}.yaml").write_text(yaml.safe_dump(m.doc(self.api), sort_keys=False))
 
     def wanted_shas(self) -> set[str]:
         return {sha(c) for m in self.manifests.values() for c in (*m.files.values(), *m.ci_files.values())}
@@ -152,12 +168,14 @@ class Walk:
     OPS = ("add", "add", "remove", "rename", "model", "instructions", "tools", "metadata",
            "add_file", "remove_file", "change_file", "add_ci", "remove_ci", "change_ci", "share_file")
     WIDE_OPS = ("rename_file", "swap_files", "identical_files", "move_file", "glob")
+    # a manifest removed in the same change as an api switch; environments declared in a deployed project
+    SWITCH_OPS = ("api_switch_removing", "add_environments")
 
-    def __init__(self, project: Project, seed: int, wide: bool = True) -> None:
+    def __init__(self, project: Project, seed: int, wide: bool = True, switches: bool = False) -> None:
         self.p = project
         self.rng = random.Random(seed)
         self.serial = 0
-        self.ops = self.OPS + (self.WIDE_OPS * 2 if wide else ())
+        self.ops = self.OPS + (self.WIDE_OPS * 2 if wide else ()) + (self.SWITCH_OPS if switches else ())
 
     def text(self) -> str:
         return " ".join(self.rng.choice(WORDS) for _ in range(self.rng.randint(3, 12))) + "\n"
@@ -179,8 +197,10 @@ class Walk:
     def step(self) -> str:
         names = sorted(self.p.manifests)
         op = self.rng.choice(self.ops) if names else "add"
-        if op in ("remove", "rename") and len(names) < 2:
+        if op in ("remove", "rename", "api_switch_removing") and len(names) < 2:
             op = "add"
+        if op in self.SWITCH_OPS:
+            return self.switch_step(op, names)
         if op == "add":
             m = self.new_manifest()
             self.p.manifests[m.name] = m
@@ -231,6 +251,17 @@ class Walk:
         else:
             return self.wide_step(op, m)
         return f"{op} {m.name}"
+
+    def switch_step(self, op: str, names: list[str]) -> str:
+        if op == "add_environments" and self.p.env == ENV:
+            self.p.env, self.p.left_behind = "dev", [ENV]  # the old objects stay in 'default', reachable
+            return "declare environments dev and staging (default_environment: dev)"
+        if op == "add_environments":
+            return "environments already declared"
+        name = self.rng.choice(names)
+        del self.p.manifests[name]
+        self.p.api = "responses" if self.p.api == "assistants" else "assistants"
+        return f"remove {name} and switch to api: {self.p.api}"
 
     def wide_step(self, op: str, m: Manifest) -> str:
         self.serial += 1
@@ -377,12 +408,12 @@ def _cli(project: Project, **environ: str | None) -> Cli:
 
 
 def apply(project: Project, *, destroy: bool = False, max_retries: int = 2, timeout: float = 20.0,
-          api: str | None = None) -> Result:
+          api: str | None = None, env: str | None = None) -> Result:
     """``asst-deploy apply --auto-approve`` (or ``destroy``) in process, through the real CLI."""
     TOTALS.runs += 1
     done = _cli(project)("destroy" if destroy else "apply", "--auto-approve", "--wait-timeout", "30",
                          "--max-retries", str(max_retries), "--timeout", str(timeout),
-                         *(("--api", api) if api else ()), code=None)
+                         *(("--api", api) if api else ()), *(("--env", env) if env else ()), code=None)
     return Result(done.exit_code, done.stdout, done.stderr)
 
 
@@ -427,9 +458,9 @@ def read_account(client: Any) -> Account:
     return Account(assistants, stores, store_files, files)
 
 
-def marker_name(obj: Any) -> str | None:
+def marker_name(obj: Any, env: str = ENV) -> str | None:
     value = (obj.metadata or {}).get(MARKER_KEY)
-    prefix = f"{PROJECT}/{ENV}/"
+    prefix = f"{PROJECT}/{env}/"
     return value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else None
 
 
@@ -495,6 +526,9 @@ def check_converged(project: Project, client: Any, foreign: list[tuple[str, str]
     objects are unchanged."""
     TOTALS.checks += 1
     problems: list[str] = []
+    for env in project.left_behind:
+        clear_left_behind(project, client, env)
+    project.left_behind = []
     acct = read_account(client)
     check_no_duplicates(acct, problems)
     if foreign is not None:
@@ -506,15 +540,21 @@ def check_converged(project: Project, client: Any, foreign: list[tuple[str, str]
     wanted = project.manifests
     owned = {}
     for a in acct.assistants:
-        name = marker_name(a)
+        name = marker_name(a, project.env)
         if name is not None:
             owned[name] = a
-    stores = {marker_name(s): s for s in acct.stores if marker_name(s) is not None}
-    files = {f.id: f for f in acct.files if f.filename.startswith(FILE_PREFIX)}
-    sha_of = {fid: f.filename[len(FILE_PREFIX):].split("~")[0] for fid, f in files.items()}
+    stores = {marker_name(s, project.env): s for s in acct.stores if marker_name(s, project.env) is not None}
+    files = {f.id: f for f in acct.files if f.filename.startswith(project.file_prefix)}
+    sha_of = {fid: f.filename[len(project.file_prefix):].split("~")[0] for fid, f in files.items()}
+    try:
+        lock = project.read_lock()
+    except (OSError, ValueError) as exc:
+        problems.append(f"lockfile unreadable: {exc}")
+        lock = {"assistants": {}}
+    entries = lock.get("assistants", {})
 
-    if set(owned) != set(wanted):
-        problems.append(f"owned assistants {sorted(owned)} != manifests {sorted(wanted)}")
+    if set(owned) != (set(wanted) if project.api == "assistants" else set()):
+        problems.append(f"owned assistants {sorted(owned)} != manifests {sorted(wanted)} (api: {project.api})")
     if set(stores) != {n for n, m in wanted.items() if m.files}:
         problems.append(f"owned stores {sorted(stores)} != manifests with files "
                         f"{sorted(n for n, m in wanted.items() if m.files)}")
@@ -524,17 +564,15 @@ def check_converged(project: Project, client: Any, foreign: list[tuple[str, str]
                         f"extra {sorted(set(sha_of.values()) - project.wanted_shas())[:3]}, "
                         f"missing {sorted(project.wanted_shas() - set(sha_of.values()))[:3]}")
     for name, m in wanted.items():
-        a = owned.get(name)
-        if a is None:
+        if project.api == "responses":  # the settings live in the lockfile: what they name must be there
+            vs_ids, ci_ids = responses_resources(entries.get(name) or {})
+        elif (a := owned.get(name)) is None:
             continue
-        user_meta = {k: v for k, v in (a.metadata or {}).items() if k != MARKER_KEY}
-        if a.model != m.model or (a.instructions or "").strip() != m.instructions.strip() or user_meta != m.metadata:
-            problems.append(f"{name}: model/instructions/metadata differ: {a.model!r} {a.instructions!r} {user_meta}")
-        if sorted(t.type for t in a.tools) != sorted(t["type"] for t in m.all_tools()):
-            problems.append(f"{name}: tools {[t.type for t in a.tools]} != {[t['type'] for t in m.all_tools()]}")
-        res = a.tool_resources
-        vs_ids = list(res.file_search.vector_store_ids or []) if res and res.file_search else []
-        ci_ids = list(res.code_interpreter.file_ids or []) if res and res.code_interpreter else []
+        else:
+            problems += assistant_problems(name, m, a)
+            res = a.tool_resources
+            vs_ids = list(res.file_search.vector_store_ids or []) if res and res.file_search else []
+            ci_ids = list(res.code_interpreter.file_ids or []) if res and res.code_interpreter else []
         if m.files:
             store = stores.get(name)
             if store is None or vs_ids != [store.id]:
@@ -554,12 +592,6 @@ def check_converged(project: Project, client: Any, foreign: list[tuple[str, str]
             problems.append(f"{name}: code interpreter files {ci_ids} != {sorted(m.ci_files)}")
 
     # the lockfile: valid JSON, names every owned object and nothing else
-    try:
-        lock = project.read_lock()
-    except (OSError, ValueError) as exc:
-        problems.append(f"lockfile unreadable: {exc}")
-        lock = {"assistants": {}}
-    entries = lock.get("assistants", {})
     if set(entries) != set(wanted):
         problems.append(f"lockfile names {sorted(entries)} != manifests {sorted(wanted)}")
     locked_files = set()
@@ -586,12 +618,52 @@ def check_converged(project: Project, client: Any, foreign: list[tuple[str, str]
     assert not problems, "\n".join(problems)
 
 
+def assistant_problems(name: str, m: Manifest, a: Any) -> list[str]:
+    problems = []
+    user_meta = {k: v for k, v in (a.metadata or {}).items() if k != MARKER_KEY}
+    if a.model != m.model or (a.instructions or "").strip() != m.instructions.strip() or user_meta != m.metadata:
+        problems.append(f"{name}: model/instructions/metadata differ: {a.model!r} {a.instructions!r} {user_meta}")
+    if sorted(t.type for t in a.tools) != sorted(t["type"] for t in m.all_tools()):
+        problems.append(f"{name}: tools {[t.type for t in a.tools]} != {[t['type'] for t in m.all_tools()]}")
+    return problems
+
+
+def responses_resources(entry: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The vector store and code-interpreter file ids an ``api: responses`` entry's kwargs name."""
+    vs_ids: list[str] = []
+    ci_ids: list[str] = []
+    for tool in (entry.get("responses") or {}).get("tools") or ():
+        if tool.get("type") == "file_search":
+            vs_ids += tool.get("vector_store_ids") or []
+        elif tool.get("type") == "code_interpreter" and isinstance(tool.get("container"), dict):
+            ci_ids += tool["container"].get("file_ids") or []
+    return vs_ids, ci_ids
+
+
+def clear_left_behind(project: Project, client: Any, env: str) -> None:
+    """Environments declared in a deployed project: the plan names what the environment the project
+    had before still holds, and the command that reaches it; that command leaves none of it."""
+    TOTALS.plans += 1
+    shown = _cli(project)("plan", "--max-retries", "2").stdout
+    command = f"asst-deploy destroy --env {env}"
+    assert command in shown, f"the plan does not say how to reach environment {env!r}:\n{shown}"
+    result = apply(project, destroy=True, env=env)
+    assert result.code == 0, result.out[-2000:] + result.err
+    acct = read_account(client)
+    left = [o.id for o in (*acct.assistants, *acct.stores) if marker_name(o, env) is not None]
+    left += [f.id for f in acct.files if f.filename.startswith(f"asst-deploy~{PROJECT}~{env}~")]
+    TOTALS.orphans += len(left)
+    assert not left, f"`{command}` left objects of environment {env!r}: {left}"
+
+
 def check_no_duplicates(acct: Account, problems: list[str]) -> None:
-    """No two owned assistants or stores with one marker; no two owned files with one content."""
+    """No two owned assistants or stores with one marker; no two owned files with one content
+    (in any environment of the project)."""
     seen: dict[str, str] = {}
     for kind, objs in (("assistant", acct.assistants), ("store", acct.stores)):
         for o in objs:
-            name = marker_name(o)
+            value = (o.metadata or {}).get(MARKER_KEY)
+            name = value if isinstance(value, str) and value.startswith(f"{PROJECT}/") else None
             if name is None:
                 continue
             key = f"{kind}:{name}"
@@ -600,8 +672,8 @@ def check_no_duplicates(acct: Account, problems: list[str]) -> None:
                 problems.append(f"duplicate {kind} {name}: {seen[key]} and {o.id}")
             seen[key] = o.id
     for f in acct.files:
-        if f.filename.startswith(FILE_PREFIX):
-            key = "file:" + f.filename[len(FILE_PREFIX):].split("~")[0]
+        if f.filename.startswith(f"asst-deploy~{PROJECT}~"):
+            key = "file:" + "~".join(f.filename.split("~")[2:4])  # environment and content
             if key in seen:
                 TOTALS.duplicates += 1
                 problems.append(f"duplicate upload of {key}: {seen[key]} and {f.id}")

@@ -15,7 +15,7 @@ import faults_harness as h
 def walk(project: h.Project, client: Any, emu: Any, foreign: Any, seed: int, steps: int,
          fault: str | None = None) -> list[str]:
     made, before = foreign
-    w = h.Walk(project, seed)
+    w = h.Walk(project, seed, switches=True)
     rng = random.Random(seed * 7919)
     history: list[str] = []
     for _ in range(steps):
@@ -162,3 +162,35 @@ def test_long_random_edits_converge_under_faults(project, client, emu, foreign, 
 @pytest.mark.parametrize("fault", ["bad_input", "slow_answers", "429_no_retries", "mixed"])
 def test_long_random_edits_converge_through_issue_13_faults(project, client, emu, foreign, fault, seed):
     walk(project, client, emu, foreign, seed, steps=8, fault=fault)
+
+
+def test_an_api_switch_with_a_removed_manifest_converges(project, client, emu, foreign):
+    """The edit kind api_switch_removing, each way: nothing of the removed manifest stays."""
+    made, before = foreign
+    w = h.Walk(project, 5)
+    for _ in range(4):
+        w.step()
+    project.write()
+    assert h.apply(project).code == 0
+    for _ in range(2):
+        assert w.switch_step("api_switch_removing", sorted(project.manifests)).startswith("remove")
+        project.write()
+        result = h.apply(project)
+        assert result.code == 0, result.out[-2000:] + result.err
+        h.check_converged(project, client, made, before)
+
+
+def test_declaring_environments_in_a_deployed_project_strands_nothing(project, client, emu, foreign):
+    """The edit kind add_environments: the objects stay in environment 'default', which the plan
+    names with the command that reaches it; the new default environment gets its own."""
+    made, before = foreign
+    w = h.Walk(project, 6)
+    for _ in range(4):
+        w.step()
+    project.write()
+    assert h.apply(project).code == 0
+    w.switch_step("add_environments", sorted(project.manifests))
+    project.write()
+    result = h.apply(project)
+    assert result.code == 0, result.out[-2000:] + result.err
+    h.check_converged(project, client, made, before)
