@@ -43,6 +43,8 @@ class Totals:
     foreign_changed: int = 0
     bad_input_refused: int = 0  # spoiled manifests, config or lockfile refused with one line, nothing sent
     unclear_refusals: int = 0  # bad input answered otherwise (a traceback, several lines, a request sent)
+    api_switches_removing: int = 0  # edits: a manifest removed in the same change as an api switch
+    environments_declared: int = 0  # edits: environments declared in a deployed project
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -255,12 +257,14 @@ class Walk:
     def switch_step(self, op: str, names: list[str]) -> str:
         if op == "add_environments" and self.p.env == ENV:
             self.p.env, self.p.left_behind = "dev", [ENV]  # the old objects stay in 'default', reachable
+            TOTALS.environments_declared += 1
             return "declare environments dev and staging (default_environment: dev)"
         if op == "add_environments":
             return "environments already declared"
         name = self.rng.choice(names)
         del self.p.manifests[name]
         self.p.api = "responses" if self.p.api == "assistants" else "assistants"
+        TOTALS.api_switches_removing += 1
         return f"remove {name} and switch to api: {self.p.api}"
 
     def wide_step(self, op: str, m: Manifest) -> str:

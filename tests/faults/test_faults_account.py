@@ -3,6 +3,7 @@ server where the Assistants API is gone (404) still lets a project move off it a
 
 from __future__ import annotations
 
+import copy
 import shutil
 import signal
 import time
@@ -20,8 +21,8 @@ LEASE_KEY = "asst-deploy-lease"
 def clone(project: h.Project, where: Path) -> h.Project:
     """A second checkout of the same project: same manifests, its own (absent) lockfile."""
     shutil.copytree(project.root, where, ignore=shutil.ignore_patterns("assistants.lock.json", ".asst-deploy"))
-    other = h.Project.__new__(h.Project)
-    other.root, other.manifests = where, project.manifests
+    other = copy.copy(project)  # the same manifests (one dict), api and environment
+    other.root, other.left_behind = where, list(project.left_behind)
     return other
 
 

@@ -164,14 +164,20 @@ def test_long_random_edits_converge_through_issue_13_faults(project, client, emu
     walk(project, client, emu, foreign, seed, steps=8, fault=fault)
 
 
-def test_an_api_switch_with_a_removed_manifest_converges(project, client, emu, foreign):
-    """The edit kind api_switch_removing, each way: nothing of the removed manifest stays."""
-    made, before = foreign
-    w = h.Walk(project, 5)
+def deployed(project: h.Project, seed: int) -> h.Walk:
+    """A few random manifests, applied: the walk that made them, to go on from."""
+    w = h.Walk(project, seed)
     for _ in range(4):
         w.step()
     project.write()
     assert h.apply(project).code == 0
+    return w
+
+
+def test_an_api_switch_with_a_removed_manifest_converges(project, client, emu, foreign):
+    """The edit kind api_switch_removing, each way: nothing of the removed manifest stays."""
+    made, before = foreign
+    w = deployed(project, 5)
     for _ in range(2):
         assert w.switch_step("api_switch_removing", sorted(project.manifests)).startswith("remove")
         project.write()
@@ -184,11 +190,7 @@ def test_declaring_environments_in_a_deployed_project_strands_nothing(project, c
     """The edit kind add_environments: the objects stay in environment 'default', which the plan
     names with the command that reaches it; the new default environment gets its own."""
     made, before = foreign
-    w = h.Walk(project, 6)
-    for _ in range(4):
-        w.step()
-    project.write()
-    assert h.apply(project).code == 0
+    w = deployed(project, 6)
     w.switch_step("add_environments", sorted(project.manifests))
     project.write()
     result = h.apply(project)
