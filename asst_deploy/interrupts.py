@@ -66,7 +66,7 @@ def _end_now(why: str) -> None:
             saved.append(f"not saved ({exc})")
     where = f"; every finished step is saved in {', '.join(saved)}: run apply again to finish" if saved else ""
     sys.stderr.write(f"interrupted ({why}): stopped without waiting for requests in flight{where}\n")
-    leave(EXIT_INTERRUPTED)
+    _exit_now(EXIT_INTERRUPTED)
 
 
 @contextmanager
@@ -76,7 +76,7 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    _STOP.signalled = False
+    _STOP.signalled, _STOP.timer = False, None
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield
@@ -88,11 +88,18 @@ def stop_on_signals() -> Iterator[None]:
 
 
 def leave(code: int) -> None:
-    """End the process with ``code``. After a signal, without waiting for threads still blocked in a
-    request (the interpreter would join them at exit); otherwise as ``sys.exit`` does, so a command
-    run in process (tests, click's runner) returns normally."""
-    if not _STOP.signalled:
-        sys.exit(code)
+    """End the command with ``code``. After a signal, with threads still blocked in a request (the
+    interpreter would join them at exit), at once; otherwise as ``sys.exit`` does, so a command run
+    in process (tests, click's runner) returns normally."""
+    others = [t for t in threading.enumerate() if t is not threading.current_thread() and not t.daemon]
+    if _STOP.signalled and others:
+        _exit_now(code)
+    if _STOP.timer is not None:
+        _STOP.timer.cancel()
+    sys.exit(code)
+
+
+def _exit_now(code: int) -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
