@@ -22,6 +22,7 @@ from .backends.base import Resources, Target
 from .backends.storage import Storage
 from .defaults import DEFAULT_PARALLELISM
 from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
+from .events import EventSink, StepDone, StepFailed, StepProgress, StepStarted, WaitingOnProcessing, ignore
 from .hashing import HashingReader, sha256_file
 from .interrupts import STEP_GRACE, worker_pool
 from .lock.entry import FILE_ROLES, LockedFile, LockEntry
@@ -47,12 +48,14 @@ from .spec import AssistantSpec, Kind, spec_digest
 
 __all__ = ["Applier", "ApplyOptions", "LockState"]
 
+Done = tuple[str, "str | None"]  # what a step did, for people, and the object it acted on
+
 
 @dataclass
 class ApplyOptions:
     parallelism: int = DEFAULT_PARALLELISM
     wait_timeout: float = 600.0
-    progress: Callable[[str], None] = lambda line: None
+    on_event: EventSink = ignore
 
 
 class Applier:
@@ -81,7 +84,7 @@ class Applier:
         self.uploads_total = sum(1 for op in self.operations if isinstance(op, UploadFile))  # for progress counts
         self.uploads_done = 0
         self._count_lock = threading.Lock()
-        self.handlers: dict[type, Callable[[Any], None]] = {
+        self.handlers: dict[type, Callable[[Any], Done]] = {
             MoveManifest: self._move, UploadFile: self._upload, CreateStore: self._create_store, SyncStore: self._sync_store,
             SetStoreExpiry: self._set_expiry,
             PutAssistant: self._put_assistant, DeleteAssistant: self._delete_assistant,
@@ -89,18 +92,25 @@ class Applier:
         }
 
     def _run(self, op: Operation) -> None:
-        self.handlers[type(op)](op)
+        emit = self.options.on_event
+        emit(StepStarted(op.key, op.op, op.name))
+        try:
+            summary, object_id = self.handlers[type(op)](op)
+        except BaseException as exc:
+            emit(StepFailed(op.key, op.op, op.name, f"{type(exc).__name__}: {exc}"))
+            raise
+        emit(StepDone(op.key, op.op, op.name, summary, object_id))
 
     # -- operations -----------------------------------------------------------------------------
-    def _move(self, op: MoveManifest) -> None:
+    def _move(self, op: MoveManifest) -> Done:
         metadata = {MARKER_KEY: self.owner.marker(op.name)}
         for store_id in op.stores:
             self.storage.rename_store(store_id, f"{self.owner.project}/{self.owner.environment}/{op.name}", metadata)
         if op.entry:
             self.state.move(op.old, op.name)
-        self.options.progress(f"moved {op.old} to {op.name} (renamed_from)")
+        return f"moved {op.old} to {op.name} (renamed_from)", None
 
-    def _upload(self, op: UploadFile) -> None:
+    def _upload(self, op: UploadFile) -> Done:
         stale = StalePlanError(f"{op.path} changed since the plan was made; run plan again")
         if sha256_file(self.root / op.path)[0] != op.sha256:  # in chunks, like the upload: memory stays flat
             raise stale
@@ -124,12 +134,12 @@ class Applier:
         with self._count_lock:
             self.uploads_done += 1
             count = f"{self.uploads_done}/{self.uploads_total}"
-        self.options.progress(f"uploaded {op.path} ({file_id}) [{count} files]")
+        return f"uploaded {op.path} ({file_id}) [{count} files]", file_id
 
     def _file_id(self, ref: FileRef) -> str:
         return ref.file_id or self.uploaded[ref.sha256]
 
-    def _create_store(self, op: CreateStore) -> None:
+    def _create_store(self, op: CreateStore) -> Done:
         metadata = {MARKER_KEY: self.owner.marker(op.name)}
         store_id = self.storage.create_store(f"{self.owner.project}/{self.owner.environment}/{op.name}", metadata,
                                              op.expires_after)
@@ -140,14 +150,15 @@ class Applier:
             entry.chunking_strategy = None  # its files are attached by the sync, with the manifest's
 
         self.state.update(op.name, record)
-        self.options.progress(f"created vector_store.{op.name} ({store_id})")
+        return f"created vector_store.{op.name} ({store_id})", store_id
 
-    def _set_expiry(self, op: SetStoreExpiry) -> None:
+    def _set_expiry(self, op: SetStoreExpiry) -> Done:
         self.storage.set_expiry(op.store_id, op.expires_after)
-        self.options.progress(f"vector_store.{op.name}: " + (
-            f"expires {op.expires_after['days']} days after its last use" if op.expires_after else "never expires"))
+        return f"vector_store.{op.name}: " + (
+            f"expires {op.expires_after['days']} days after its last use" if op.expires_after
+            else "never expires"), op.store_id
 
-    def _sync_store(self, op: SyncStore) -> None:
+    def _sync_store(self, op: SyncStore) -> Done:
         store_id = self.state.get(op.name).vector_store_id
         if not store_id:
             raise ApiError(f"vector store for {op.name} is missing from the lockfile; run plan again")
@@ -161,8 +172,10 @@ class Applier:
         for file_id, attrs in members:
             once.setdefault(file_id, (file_id, attrs))
         unique = list(once.values())
-        self.storage.attach(store_id, unique, progress=lambda done: self.options.progress(
-            f"vector_store.{op.name}: {done}/{len(unique)} files attached"), chunking_strategy=op.chunking_strategy)
+        emit = self.options.on_event
+        self.storage.attach(store_id, unique, progress=lambda done: emit(StepProgress(
+            op.key, f"vector_store.{op.name}", done, len(unique), "files attached")),
+            chunking_strategy=op.chunking_strategy)
         for ref in op.retag:
             self.storage.set_attributes(store_id, self._file_id(ref), {
                 "path": ref.path, "sha256": ref.sha256, **dict(ref.attributes)}, f"{ref.path} (files of {op.name})")
@@ -175,7 +188,8 @@ class Applier:
 
         self.state.update(op.name, attached)
         self._taken_over({file_id for file_id, _ in members})
-        seen = self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name, self.options.progress)
+        seen = self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name,
+                                 lambda completed, total: emit(WaitingOnProcessing(op.name, store_id, completed, total)))
         listed = {f.path for f in self.specs[op.name].files}
         keep = {item.id for path, item in self.state.get(op.name).files.items() if path in listed}
         detached = 0
@@ -189,9 +203,9 @@ class Applier:
         if detached:
             seen = self.storage.usage(store_id)
         self.state.update(op.name, lambda entry: setattr(entry, "store_usage", seen))
-        self.options.progress(f"vector_store.{op.name}: {len(op.attach)} attached, {detached} detached"
-                              + (f", {len(op.reattach)} re-attached" if op.reattach else "")
-                              + (f", {len(op.retag)} with new attributes" if op.retag else ""))
+        return (f"vector_store.{op.name}: {len(op.attach)} attached, {detached} detached"
+                + (f", {len(op.reattach)} re-attached" if op.reattach else "")
+                + (f", {len(op.retag)} with new attributes" if op.retag else "")), store_id
 
     def _let_go(self, entry: LockEntry, item: LockedFile | None) -> None:
         """``entry`` no longer holds ``item``: named under retired_files while a later step deletes
@@ -214,7 +228,7 @@ class Applier:
 
             self.state.update_all(unretire)
 
-    def _put_assistant(self, op: PutAssistant) -> None:
+    def _put_assistant(self, op: PutAssistant) -> Done:
         spec = self.specs[op.name]
         current = self.state.get(op.name)
         store_id = current.vector_store_id if spec.files else None
@@ -253,9 +267,9 @@ class Applier:
         self.state.update(op.name, record)
         self._taken_over({item.id for item in ci.values()})
         verb = "created" if op.create else "updated"
-        self.options.progress(f"{verb} {op.kind.value}.{op.name}" + (f" ({deployed.id})" if deployed.id else ""))
+        return f"{verb} {op.kind.value}.{op.name}" + (f" ({deployed.id})" if deployed.id else ""), deployed.id
 
-    def _delete_assistant(self, op: DeleteAssistant) -> None:
+    def _delete_assistant(self, op: DeleteAssistant) -> Done:
         target = self.targets.get(op.kind)
         if target is None:
             raise AsstDeployError(f"internal: no backend to delete {op.kind.value}.{op.name}")
@@ -283,9 +297,9 @@ class Applier:
                 entry.release("code_interpreter_files", self.deleting)
 
         self.state.update(op.name, forget)
-        self.options.progress(f"deleted {op.kind.value}.{op.name}" + (f" ({op.object_id})" if op.object_id else ""))
+        return f"deleted {op.kind.value}.{op.name}" + (f" ({op.object_id})" if op.object_id else ""), op.object_id
 
-    def _delete_store(self, op: DeleteStore) -> None:
+    def _delete_store(self, op: DeleteStore) -> Done:
         self.storage.delete_store(op.store_id)
 
         def forget(entry: LockEntry) -> None:
@@ -294,12 +308,12 @@ class Applier:
                 entry.release("files", self.deleting)
 
         self.state.update(op.name, forget)
-        self.options.progress(f"deleted vector_store.{op.name} ({op.store_id})")
+        return f"deleted vector_store.{op.name} ({op.store_id})", op.store_id
 
-    def _delete_file(self, op: DeleteFile) -> None:
+    def _delete_file(self, op: DeleteFile) -> Done:
         self.storage.delete_file(op.file_id)
         self.state.update_all(lambda entry: entry.forget_file(op.file_id))
-        self.options.progress(f"deleted file {op.path or op.file_id} ({op.file_id})")
+        return f"deleted file {op.path or op.file_id} ({op.file_id})", op.file_id
 
     # -- running --------------------------------------------------------------------------------
     def run(self) -> None:

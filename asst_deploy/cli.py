@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
 from .defaults import DEFAULT_PARALLELISM
 from .errors import EXIT_ERROR, EXIT_INTERRUPTED, AsstDeployError
+
+if TYPE_CHECKING:
+    from .console import Console
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -151,6 +154,12 @@ def _traceback(redact: Callable[[str], str]) -> None:
     click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
 
 
+def _console(verbose: bool = False) -> "Console":
+    from .console import Console
+
+    return Console(view="verbose" if verbose else "text")
+
+
 def _color() -> bool:
     from .render import use_color
 
@@ -205,7 +214,7 @@ def validate(debug: bool, **kw: Any) -> None:
     from .commands.validate import run_validate
 
     options = _options(kw)
-    _run(debug, lambda: run_validate(options.project_dir, options.env, options.api, sys.stdout))
+    _run(debug, lambda: run_validate(options.project_dir, options.env, options.api, _console()))
 
 
 @main.command(epilog=_examples("asst-deploy plan --env prod", "asst-deploy plan --format markdown --detailed-exitcode",
@@ -234,24 +243,37 @@ def plan(fmt: str, out_file: Path | None, detailed_exitcode: bool, debug: bool, 
 def apply(plan_file: Path | None, auto_approve: bool, wait_timeout: float, lock_timeout: float, debug: bool,
           **kw: Any) -> None:
     """Create, update and delete so the account matches the manifests."""
-    from .commands.apply import ApplyFlags, run_apply
+    from .commands.apply import ApplyRequest, run_apply
 
     options = _options(kw)
-    flags = ApplyFlags(auto_approve, wait_timeout, lock_timeout, plan_file, _color())
-    _run(debug, lambda: run_apply(options, flags))
+    request = ApplyRequest(auto_approve=auto_approve, wait_timeout=wait_timeout, lock_timeout=lock_timeout,
+                           plan_file=plan_file, color=_color())
+    _run(debug, lambda: run_apply(options, request, _console(options.verbose)))
 
 
-@main.command(epilog=_examples("asst-deploy destroy --env dev", "asst-deploy destroy --env dev --target support-bot"))
+@main.command(epilog=_examples("asst-deploy destroy --env dev", "asst-deploy destroy --env dev --target support-bot",
+                               "asst-deploy destroy --env dev --out dev.destroy.json"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="How the plan is shown.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save the destroy plan for `apply PLANFILE` and delete nothing now.")
 @_apply_options
 @_account
 @_tuning
-def destroy(auto_approve: bool, wait_timeout: float, lock_timeout: float, debug: bool, **kw: Any) -> None:
+def destroy(fmt: str, out_file: Path | None, auto_approve: bool, wait_timeout: float, lock_timeout: float,
+            debug: bool, **kw: Any) -> None:
     """Delete everything this project and environment own; nothing else."""
-    from .commands.apply import ApplyFlags, run_apply
+    from .commands.apply import ApplyRequest, run_apply
+    from .commands.plan import run_plan
 
     options = _options(kw)
-    flags = ApplyFlags(auto_approve, wait_timeout, lock_timeout, None, _color())
-    _run(debug, lambda: run_apply(options, flags, destroy=True))
+    if out_file is not None:  # a reviewed destroy: planned and saved now, carried out by `apply FILE`
+        _run(debug, lambda: run_plan(options, fmt=fmt, out_file=out_file, color=fmt == "text" and _color(),
+                                     destroy=True))
+        return
+    request = ApplyRequest(destroy=True, auto_approve=auto_approve, wait_timeout=wait_timeout,
+                           lock_timeout=lock_timeout, color=_color(), fmt=fmt)
+    _run(debug, lambda: run_apply(options, request, _console(options.verbose)))
 
 
 @main.command(epilog=_examples("asst-deploy ids --env prod", "asst-deploy ids --env prod --format env >> .env"))

@@ -1,6 +1,6 @@
 """The account lease: one apply per project and environment on the account, whichever clone runs it.
 
-The local apply lock (``commands/apply.py``) cannot see another machine, so an apply also holds a
+The local apply lock (``apply_lock.py``) cannot see another machine, so an apply also holds a
 marker object on the account itself: a vector store (the one object every target API keeps, with
 metadata) whose metadata names the project and environment, the holder and an expiry. It carries
 no ownership marker, so plan never counts it as a managed object and other projects ignore it.
@@ -21,11 +21,12 @@ import random
 import socket
 import threading
 import time
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..backends.api import Api
 from ..backends.request_label import labelled
 from ..errors import LockHeld
+from ..events import EventSink, WaitingOnLease, ignore
 from ..ownership import Owner
 
 LEASE_KEY = "asst-deploy-lease"  # metadata key: "<project>/<environment>"; never the ownership marker
@@ -49,14 +50,13 @@ def _holder() -> dict[str, str]:
 class AccountLease:
     """Held with ``with``: acquire on enter (waiting up to ``timeout``), release on exit."""
 
-    def __init__(self, client: Api, owner: Owner, timeout: float = 0.0,
-                 say: Callable[[str], None] = lambda line: None) -> None:
+    def __init__(self, client: Api, owner: Owner, timeout: float = 0.0, on_event: EventSink = ignore) -> None:
         from ..backends.collection import JsonCollection
 
         self.stores = JsonCollection(client, "/vector_stores", beta="assistants=v2")
         self.key = f"{owner.project}/{owner.environment}"
         self.timeout = timeout
-        self.say = say
+        self.on_event = on_event
         self.store_id: str | None = None
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
@@ -125,7 +125,7 @@ class AccountLease:
                     f"waited {self.timeout:g}s (--lock-timeout)"
                 )
             if not said and not collision:
-                self.say(f"waiting for another apply of {self.key} on this account ({who})")
+                self.on_event(WaitingOnLease(self.key, who))
                 said = True
             time.sleep(random.uniform(0.05, 0.6) if collision else
                        min(random.uniform(0.2, 1.5), max(0.0, deadline - time.monotonic())))

@@ -176,9 +176,10 @@ class Storage:
         return store
 
     def wait(self, store_id: str, deadline: float, label: str,
-             progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
         """Wait until the store has processed its files; the SDK's own poll has no deadline.
-        Returns the processed store's usage (``usage``)."""
+        ``progress`` hears (completed, total) every few seconds meanwhile. Returns the processed
+        store's usage (``usage``)."""
         delay = 0.05
         last_said = time.monotonic()
         while True:
@@ -196,8 +197,7 @@ class Storage:
                 )
             if progress is not None and time.monotonic() - last_said >= 5:
                 last_said = time.monotonic()
-                progress(f"vector_store.{label}: {counts.get('completed', 0)}/{counts.get('total', 0)} "
-                         "files processed, still waiting")
+                progress(int(counts.get("completed") or 0), int(counts.get("total") or 0))
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
 

@@ -15,13 +15,13 @@ COMMENT_LIMIT = 65_536  # characters in a GitHub pull-request comment
 
 def run_plan(options: Options, *, fmt: str = "text", out_file: Path | None = None,
              detailed_exitcode: bool = False, out: TextIO | None = None, err: TextIO | None = None,
-             color: bool = False) -> int:
+             color: bool = False, destroy: bool = False) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     from ..render import render
 
     with open_session(options, err=err) as session:
-        result, _ = session.plan()
+        result, _ = session.plan(destroy=destroy)
         if out_file is not None:
             save_plan(out_file, result, backend=session.connection.backend, targets=options.targets)
     shown = render(result.to_json(fingerprints=fmt == "json"), fmt, color=color)
@@ -32,7 +32,8 @@ def run_plan(options: Options, *, fmt: str = "text", out_file: Path | None = Non
     if out_file is not None and fmt == "text":
         command = apply_command(out_file, project_dir=options.project_dir, environment=result.environment,
                                 backend=options.backend, api=options.api)
-        out.write(f"\nSaved the plan to {out_file}; `{command}` carries out exactly this plan.\n")
+        what = "destroy plan" if destroy else "plan"
+        out.write(f"\nSaved the {what} to {out_file}; `{command}` carries out exactly this plan.\n")
     if detailed_exitcode and (not result.empty or result.lock_out_of_step):
         return EXIT_CHANGES
     return EXIT_OK

@@ -138,3 +138,50 @@ def test_ids_of_an_environment_never_applied_says_nothing_is_deployed(cli, proje
             "(`asst-deploy apply --env prod` deploys the manifests there)") in never.stderr
     deployed = cli("ids")
     assert json.loads(deployed.stdout) and deployed.stderr == ""
+
+
+def test_destroy_without_a_terminal_says_destroy_and_how_to_review_one(cli, project: Path) -> None:
+    """Regression: destroy said "apply needs --auto-approve ... or apply a saved plan"."""
+    cli("apply", "--auto-approve")
+    result = cli("destroy", code=1)
+    assert "will be destroyed" in result.stdout
+    assert ("error: destroy needs --auto-approve when there is no terminal to confirm on "
+            "(or destroy a saved plan: destroy --out FILE, then apply FILE)") in result.stderr
+    assert "apply needs" not in result.stderr
+
+
+def test_a_reviewed_destroy_is_saved_then_carried_out_by_apply(cli, project: Path, tmp_path: Path) -> None:
+    """``destroy --out FILE`` deletes nothing and saves the destroy plan (as ``terraform plan -destroy
+    -out``); ``apply FILE`` carries out exactly that plan, and refuses it once it is stale."""
+    cli("apply", "--auto-approve")
+    planfile = tmp_path / "dev.destroy.json"
+    saved = cli("destroy", "--out", str(planfile), "--format", "markdown")
+    assert "will be destroyed" not in saved.stdout and "destroy" in saved.stdout.lower()
+    assert cli("plan", "--detailed-exitcode", code=0)  # nothing was deleted
+    doc = json.loads(planfile.read_text())
+    assert doc["destroy"] is True and doc["summary"]["delete"] == 8
+    done = cli("apply", str(planfile)).stdout  # a saved plan needs no confirmation
+    assert "Destroy complete! Resources: 8 destroyed." in done
+    again = cli("plan", "--format", "json")
+    assert json.loads(again.stdout)["summary"]["create"] == doc["summary"]["delete"]  # all of it, to create again
+
+
+def test_a_stale_reviewed_destroy_is_refused(cli, project: Path, tmp_path: Path) -> None:
+    cli("apply", "--auto-approve")
+    planfile = tmp_path / "dev.destroy.json"
+    cli("destroy", "--out", str(planfile))
+    cli("apply", "--auto-approve")  # nothing changed: still fresh
+    (project / "assistants/math-tutor.yaml").unlink()
+    cli("apply", "--auto-approve")
+    result = cli("apply", str(planfile), code=1)
+    assert "saved plan is stale" in result.stderr
+
+
+def test_validate_says_its_errors_on_stderr(cli, project: Path) -> None:
+    """Regression: validate printed its errors on stdout, where plan prints them on stderr."""
+    path = project / "assistants/math-tutor.yaml"
+    path.write_text(path.read_text() + "temperature: 9\n")
+    result = cli("validate", code=1)
+    assert result.stdout == ""
+    assert "temperature: must be between 0 and 2, got 9" in result.stderr
+    assert "nothing was sent to the API." in result.stderr

@@ -69,7 +69,7 @@ def test_a_rename_without_renamed_from_is_plainly_a_delete_and_a_create(cli, pro
 def test_renamed_from_an_existing_manifest_is_refused(cli, project):
     path = project / "assistants" / "math-tutor.yaml"
     path.write_text(path.read_text().replace("name: math-tutor\n", "name: math-tutor\nrenamed_from: support-bot\n"))
-    out = cli("validate", code=1).stdout
+    out = cli("validate", code=1).stderr  # errors on stderr, as every command says them
     assert "assistants/math-tutor.yaml:" in out and "renamed_from: 'support-bot' is the name of a manifest" in out
 
 

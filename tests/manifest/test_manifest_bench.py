@@ -52,7 +52,8 @@ def generate(root: Path, count: int) -> Path:
 
 def timed_validate(root: Path) -> tuple[float, str]:
     code = ("import sys; from pathlib import Path; from asst_deploy.commands.validate import run_validate; "
-            f"sys.exit(run_validate(Path({str(root)!r}), None, None, sys.stdout))")
+            "from asst_deploy.console import Console; "
+            f"sys.exit(run_validate(Path({str(root)!r}), None, None, Console()))")
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[2])

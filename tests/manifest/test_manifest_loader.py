@@ -253,17 +253,22 @@ def test_errors_in_defaults_and_overrides_point_at_the_config(make_project) -> N
 
 
 def test_run_validate_output_and_exit_codes(make_project) -> None:
+    """Problems go to stderr, as every command's errors do; the summary of a valid project to stdout.
+    (Regression: validate printed its errors on stdout, plan on stderr.)"""
     import io
 
     from asst_deploy.commands.validate import run_validate
+    from asst_deploy.console import Console
 
-    out = io.StringIO()
-    assert run_validate(REPO, None, None, out) == 0
+    out, err = io.StringIO(), io.StringIO()
+    assert run_validate(REPO, None, None, Console(out, err)) == 0
     assert out.getvalue() == "3 manifests valid (environments: dev (api: assistants), prod (api: assistants))\n"
+    assert err.getvalue() == ""
     root = make_project({"assistants/a.yaml": "name: a\nmodel: m\ntemperature: 9\n"}, config="project: p\n")
-    out = io.StringIO()
-    assert run_validate(root, None, None, out) == 1
-    assert out.getvalue() == (
+    out, err = io.StringIO(), io.StringIO()
+    assert run_validate(root, None, None, Console(out, err)) == 1
+    assert out.getvalue() == ""
+    assert err.getvalue() == (
         "assistants/a.yaml:3:14: temperature: must be between 0 and 2, got 9\n"
         "1 error found; nothing was sent to the API.\n"
     )
