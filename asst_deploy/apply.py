@@ -361,14 +361,17 @@ class Applier:
         finally:
             self.state.close()
         if errors:
-            first = errors[0]
-            more = f" ({len(errors) - 1} more step(s) failed)" if len(errors) > 1 else ""
-            left = len(schedule.pending)
-            tail = (f"; {len(self.done)} step(s) done and saved in the lockfile, {left} not started: "
-                    "run apply again to finish")
-            if isinstance(first, AsstDeployError):
-                raise type(first)(str(first) + more + tail) from first
-            raise ApiError(f"{type(first).__name__}: {first}{more}{tail}") from first
+            _raise_first(errors, len(self.done), len(schedule.pending))
+
+
+def _raise_first(errors: list[BaseException], done: int, left: int) -> None:
+    """The first failure, saying how many more failed and what the lockfile holds."""
+    first = errors[0]
+    more = f" ({len(errors) - 1} more step(s) failed)" if len(errors) > 1 else ""
+    tail = f"; {done} step(s) done and saved in the lockfile, {left} not started: run apply again to finish"
+    if isinstance(first, AsstDeployError):
+        raise type(first)(str(first) + more + tail) from first
+    raise ApiError(f"{type(first).__name__}: {first}{more}{tail}") from first
 
 
 class _Schedule:
