@@ -16,7 +16,7 @@ from collections import Counter, defaultdict, deque
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, TypeVar
 
 from .backends.base import Resources, Target
 from .backends.storage import Storage
@@ -28,7 +28,6 @@ from .interrupts import STEP_GRACE, worker_pool
 from .lock.entry import FILE_ROLES, LockedFile, LockEntry
 from .lock.writer import LockState
 from .ownership import MARKER_KEY, Owner
-from .plan.compile import compile_operations
 from .plan.ops import (
     PHASES,
     CreateStore,
@@ -43,10 +42,11 @@ from .plan.ops import (
     SyncStore,
     UploadFile,
 )
-from .plan.types import Plan
-from .spec import AssistantSpec, Kind, spec_digest
+from .spec import Kind
 
-__all__ = ["Applier", "ApplyOptions", "LockState"]
+__all__ = ["Applier", "ApplyOptions", "Destination", "LockState"]
+
+T = TypeVar("T")
 
 Done = tuple[str, "str | None"]  # what a step did, for people, and the object it acted on
 
@@ -58,20 +58,31 @@ class ApplyOptions:
     on_event: EventSink = ignore
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Where an apply writes: the target API (and the ones an api switch leaves objects in), the
+    stores and files, whose objects they are, and the project folder uploads are read from."""
+
+    target: Target
+    storage: Storage
+    owner: Owner
+    root: Path
+    previous_targets: tuple[Target, ...] = ()
+
+
 class Applier:
-    def __init__(self, plan: Plan, specs: Mapping[str, AssistantSpec], target: Target, storage: Storage,
-                 owner: Owner, state: LockState, root: Path, options: ApplyOptions,
-                 previous_targets: tuple[Target, ...] = ()) -> None:
-        self.specs = specs
-        self.target = target
-        self.targets: dict[Kind, Target] = {t.capabilities.kind: t for t in (*previous_targets, target)}
-        self.storage = storage
-        self.owner = owner
+    """Runs bound operations (``plan.compile.bind``): each carries what it acts on."""
+
+    def __init__(self, operations: tuple[Operation, ...], where: Destination, state: LockState,
+                 options: ApplyOptions) -> None:
+        self.target = where.target
+        self.targets: dict[Kind, Target] = {t.capabilities.kind: t for t in (*where.previous_targets, where.target)}
+        self.storage = where.storage
+        self.owner = where.owner
         self.state = state
-        self.root = root
+        self.root = where.root
         self.options = options
-        # a plan saved before operations existed carries only its changes: compile them here
-        self.operations = plan.operations or compile_operations(plan.changes, specs.values())
+        self.operations = operations
         self.deleting = frozenset(op.file_id for op in self.operations if isinstance(op, DeleteFile))
         # file objects this apply attaches to (another) manifest: one that lets go of them keeps
         # naming them (retired_files) until the manifest they move to does, so a stop between the
@@ -190,8 +201,7 @@ class Applier:
         self._taken_over({file_id for file_id, _ in members})
         seen = self.storage.wait(store_id, time.monotonic() + self.options.wait_timeout, op.name,
                                  lambda completed, total: emit(WaitingOnProcessing(op.name, store_id, completed, total)))
-        listed = {f.path for f in self.specs[op.name].files}
-        keep = {item.id for path, item in self.state.get(op.name).files.items() if path in listed}
+        keep = {item.id for path, item in self.state.get(op.name).files.items() if path in _bound(op, op.listed)}
         detached = 0
         for detach in op.detach:
             if detach.file_id and detach.file_id not in keep:  # a rename or swap re-attached it under a listed path
@@ -229,7 +239,7 @@ class Applier:
             self.state.update_all(unretire)
 
     def _put_assistant(self, op: PutAssistant) -> Done:
-        spec = self.specs[op.name]
+        spec, applied = _bound(op, op.spec), _bound(op, op.applied)
         current = self.state.get(op.name)
         store_id = current.vector_store_id if spec.files else None
         ci = dict(current.code_interpreter_files)
@@ -262,7 +272,7 @@ class Applier:
             entry.spec = dict(deployed.spec) if deployed.spec is not None else None
             entry.settings = dict(deployed.settings) if deployed.settings else None
             entry.responses_env = list(deployed.responses_env) if deployed.responses_env else None
-            entry.applied = spec_digest(spec.comparable(), caps.ignore_unset, caps.write_only)
+            entry.applied = applied
 
         self.state.update(op.name, record)
         self._taken_over({item.id for item in ci.values()})
@@ -293,7 +303,7 @@ class Applier:
                 entry.replaced_api = None
             if not (entry.id or entry.responses):
                 entry.api = None
-            if op.name not in self.specs and touched:  # the manifest is gone: so are its attachments
+            if not _bound(op, op.manifest_kept) and touched:  # the manifest is gone: so are its attachments
                 entry.release("code_interpreter_files", self.deleting)
 
         self.state.update(op.name, forget)
@@ -362,6 +372,13 @@ class Applier:
             self.state.close()
         if errors:
             _raise_first(errors, len(self.done), len(schedule.pending))
+
+
+def _bound(op: Operation, value: T | None) -> T:
+    """An operation's payload; one read from a saved plan and never bound is a bug, not a guess."""
+    if value is None:
+        raise AsstDeployError(f"internal: {op.key} is not bound to its manifest")
+    return value
 
 
 def _raise_first(errors: list[BaseException], done: int, left: int) -> None:

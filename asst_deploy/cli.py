@@ -16,6 +16,7 @@ from .errors import EXIT_ERROR, EXIT_INTERRUPTED, AsstDeployError
 
 if TYPE_CHECKING:
     from .console import Console
+    from .session import Options
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -95,7 +96,7 @@ def _project_dir(given: Path | None) -> Path:
     return Path(project_root(".") or ".").resolve()
 
 
-def _options(kw: dict[str, Any]) -> Any:
+def _options(kw: dict[str, Any]) -> "Options":
     from .session import Options
 
     return Options(

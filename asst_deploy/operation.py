@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .account.lease import LABEL as LEASE_LABEL, AccountLease
-from .apply import Applier, ApplyOptions
+from .apply import Applier, ApplyOptions, Destination
 from .apply_lock import apply_lock
 from .backends.request_label import labelled
 from .console import Console
@@ -26,7 +26,8 @@ from .lock.file import LockfileError, check_writable, remove_stale_temp_files
 from .lock.locate import INDEX_FILE
 from .lock.writer import LockState
 from .plan.saved import SavedPlan, load_saved_plan, refuse_other_target, refuse_stale
-from .plan.planner import Desired
+from .plan.compile import operations_of
+from .plan.desired import Desired
 from .plan.types import Plan
 from .session import Loaded, Options, Session, leave_runtime_index, load, open_session
 
@@ -164,8 +165,9 @@ class ApplyOperation:
         options = ApplyOptions(parallelism=session.parallelism, wait_timeout=self.request.wait_timeout,
                                on_event=self.console.emit)
         self.console.out("\n")
-        Applier(result, {spec.name: spec for spec in desired.specs}, session.target, session.storage, session.owner,
-                state, session.project.root, options, session.previous_targets).run()
+        where = Destination(session.target, session.storage, session.owner, session.project.root,
+                            session.previous_targets)
+        Applier(operations_of(result, desired), where, state, options).run()
         if not session.project.lockfile.exists():  # a no-write apply (deletes of nothing) still leaves a lock
             write_document(session.project.lockfile, state.lock)
 

@@ -131,7 +131,7 @@ def load(options: Options, *, err: TextIO | None = None) -> Loaded:
     return Loaded(project, Owner(name, project.environment), connection, parallelism)
 
 
-def leave_runtime_index(project: Any) -> None:
+def leave_runtime_index(project: Project) -> None:
     """Before an apply or import writes the lockfile: the config's lockfile table as JSON, so that
     runtime lookups find the lockfile without importing YAML (:mod:`asst_deploy.lock.locate`)."""
     from .config import runtime_table

@@ -287,6 +287,11 @@ class Capabilities:
     ignore_unset: frozenset[str] = frozenset()  # never diff these when the manifest leaves them unset
     write_only: frozenset[str] = frozenset()  # the API never returns these: compare with the lockfile
 
+    def applied_digest(self, comparable: Mapping[str, Any]) -> str:
+        """The lockfile's ``applied`` digest of a spec as this API compares it (``spec_digest``): one
+        rule for the planner, which compares it, and the applier, which records it."""
+        return spec_digest(comparable, self.ignore_unset, self.write_only)
+
 
 def digest(value: Any) -> str:
     """A stable sha256 of a JSON-able value (keys sorted)."""

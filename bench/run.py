@@ -354,20 +354,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="N = 10 and 100 only")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--issue17", action="store_true",
-                        help="only issue 17's benchmarks (bench/issue17.py), written into their section of --out")
     args = parser.parse_args()
-    if args.issue17:
-        import issue17
-
-        work = Path(tempfile.mkdtemp(prefix="asst-bench17-"))
-        try:
-            section = issue17.run_all(work)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-        issue17.write_section(args.out, section)
-        print(section)
-        return
     sizes = [10, 100] if args.quick else [10, 100, 1000]
     files = (100, 10) if args.quick else (1000, 100)
     work = Path(tempfile.mkdtemp(prefix="asst-bench-"))
@@ -458,9 +445,9 @@ def write_report(path: Path, sections: list[str], checks: list[tuple[str, str, b
                  "| measure | value |", "|---|---:|",
                  *[f"| {k} | {v} |" for k, v in totals.items()], ""]
     old = path.read_text() if path.exists() else ""
-    if "<!-- issue17 -->" in old:  # written by --issue17: kept by a full run
-        text += ["", "<!-- issue17 -->" + old.split("<!-- issue17 -->", 1)[1].split("<!-- /issue17 -->", 1)[0]
-                 + "<!-- /issue17 -->", ""]
+    if "<!-- bounds -->" in old:  # written by bench/bounds.py: kept by a full run
+        text += ["", "<!-- bounds -->" + old.split("<!-- bounds -->", 1)[1].split("<!-- /bounds -->", 1)[0]
+                 + "<!-- /bounds -->", ""]
     path.write_text("\n".join(text) + "\n")
     print(f"wrote {path}")
 

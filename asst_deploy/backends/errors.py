@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ApiError
+from ..spec import AssistantSpec
 from .client import redact
 
 SUNSET = (
@@ -41,9 +42,9 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname}{f':{parts.port}' if parts.port else ''}" if parts.hostname else "the server"
 
 
-def manifest_of(spec: Any) -> str:
+def manifest_of(spec: AssistantSpec) -> str:
     """`` (from assistants/x.yaml)``: where a refused request's settings came from, for the message."""
-    return f" (from {spec.source})" if getattr(spec, "source", "") else ""
+    return f" (from {spec.source})" if spec.source else ""
 
 
 def is_not_found(exc: BaseException) -> bool:

@@ -15,10 +15,9 @@ faults and end an outage. Never counted, never faulted, no key needed.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .app import App
+from .state import AppState
 
 PREFIX = "/__emulator__/"
 
@@ -27,7 +26,7 @@ def _error(status: int, message: str) -> tuple[int, dict[str, Any]]:
     return status, {"error": {"message": message, "type": "invalid_request_error", "param": None, "code": None}}
 
 
-def handle(app: App, method: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
+def handle(app: AppState, method: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
     action = (method, path[len(PREFIX):].rstrip("/"))
     faults = app.faults
     if action == ("GET", "counter"):

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Union
+from typing import Any, Callable, NamedTuple, Union
 
 from .errors import invalid
 from .http import Headers
 from .validation import Obj, check_body
 
-if TYPE_CHECKING:
-    from .app import App
-    from .store import Store
+from .state import AppState
+from .store import Store
 
 _BAD_JSON = (
     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP "
@@ -45,7 +44,7 @@ class Request:
     """One API request, with the app's state at hand (store, clock, settings)."""
 
     def __init__(
-        self, app: App, method: str, path: str, params: dict[str, str], query: list[tuple[str, str]],
+        self, app: AppState, method: str, path: str, params: dict[str, str], query: list[tuple[str, str]],
         headers: Headers, body: bytes,
     ) -> None:
         self.app = app

@@ -258,10 +258,6 @@ def usage_record(store_id: str, usage_bytes: int | None, file_count: int) -> dic
     return {"vector_store_id": store_id, "usage_bytes": usage_bytes, "file_count": file_count}
 
 
-def entries_from_dict(data: Mapping[str, Any]) -> dict[str, LockEntry]:
-    return {str(name): LockEntry.from_dict(entry) for name, entry in data.items()}
-
-
 def entries_to_dict(entries: Mapping[str, LockEntry]) -> dict[str, dict[str, Any]]:
     return {name: entry.to_dict() for name, entry in entries.items() if not entry.is_empty()}
 

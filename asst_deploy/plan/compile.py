@@ -28,16 +28,17 @@ from .ops import (
     SyncStore,
     UploadFile,
 )
-from .types import Action, Change
+from .desired import Desired
+from .types import Action, Change, Plan
 
 ASSISTANT_KINDS = (Kind.ASSISTANT, Kind.AGENT, Kind.RESPONSES)
 
 
-def compile_operations(changes: Iterable[Change], specs: Iterable[AssistantSpec],
+def compile_operations(changes: Iterable[Change], desired: Desired,
                        moves: Mapping[str, Any] | None = None) -> tuple[Operation, ...]:
     """The operations that carry ``changes`` out, each once, in a stable order (``moves``: the
-    planner's renamed manifests, new name -> ``Move``)."""
-    specs_by_name = {spec.name: spec for spec in specs}
+    planner's renamed manifests, new name -> ``Move``), each bound to what it acts on."""
+    specs_by_name = {spec.name: spec for spec in desired.specs}
     wanted_shas = used_contents(specs_by_name.values())
     by_name: dict[str, list[Change]] = {}
     for change in changes:
@@ -48,7 +49,36 @@ def compile_operations(changes: Iterable[Change], specs: Iterable[AssistantSpec]
     for name, group in sorted(by_name.items()):
         for op in _for_manifest(name, group, specs_by_name.get(name), wanted_shas):
             ops.setdefault(op.key, op)  # the same upload or delete asked for twice is done once
-    return tuple(ops.values())
+    return bind(tuple(ops.values()), desired)
+
+
+def operations_of(plan: Plan, desired: Desired) -> tuple[Operation, ...]:
+    """What apply runs of ``plan``, bound to ``desired``; a plan saved before operations existed
+    carries only its changes: they are compiled here."""
+    return bind(plan.operations, desired) if plan.operations else compile_operations(plan.changes, desired)
+
+
+def bind(operations: tuple[Operation, ...], desired: Desired) -> tuple[Operation, ...]:
+    """The operations with what they act on (their payload): the spec an assistant's create or update
+    sends and the digest the lockfile records of it, the paths a store keeps, whether a deleted
+    assistant's manifest is still there. A saved plan's operations are bound on apply, from the
+    manifests its fingerprints prove unchanged."""
+    specs = {spec.name: spec for spec in desired.specs}
+    caps = desired.capabilities
+
+    def bound(op: Operation) -> Operation:
+        spec = specs.get(op.name)
+        if isinstance(op, PutAssistant):
+            if spec is None:
+                raise AsstDeployError(f"internal: {op.key} has no manifest to send")
+            return replace(op, spec=spec, applied=caps.applied_digest(spec.comparable()))
+        if isinstance(op, SyncStore):
+            return replace(op, listed=frozenset(f.path for f in spec.files) if spec else frozenset())
+        if isinstance(op, DeleteAssistant):
+            return replace(op, manifest_kept=spec is not None)
+        return op
+
+    return tuple(bound(op) for op in operations)
 
 
 def _for_manifest(name: str, changes: list[Change], spec: AssistantSpec | None, wanted_shas: set[str]) -> list[Operation]:

@@ -8,15 +8,27 @@ display strings. Every operation has a ``key`` (unique in a plan) and the keys i
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, ClassVar, Mapping, Union
 
-from ..spec import Kind
+from ..spec import AssistantSpec, Kind
 
 # Phases, in order: renamed manifests move; creates and updates; then deletes of assistants and
 # stores; then of files. A step starts only once every step of an earlier phase has finished.
 MOVES, WRITES, DELETES, FILE_DELETES = 0, 1, 2, 3
 PHASES = (MOVES, WRITES, DELETES, FILE_DELETES)
+
+
+def _payload(default: Any = None) -> Any:
+    """A field apply acts on that the plan's JSON leaves out: bound from the manifests
+    (``compile.bind``), which a saved plan's fingerprints prove unchanged since it was made. ``None``:
+    not bound yet (the applier refuses such an operation). Keeping it out of the JSON keeps saved
+    plans readable by every version."""
+    return field(default=default, compare=False, repr=False, metadata={"payload": True})
+
+
+def payload_fields(op: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(op) if f.metadata.get("payload"))
 
 
 class _Step:
@@ -114,6 +126,7 @@ class SyncStore(_Step):
     reattach: tuple[FileRef, ...] = ()
     retag: tuple[FileRef, ...] = ()
     chunking_strategy: dict[str, Any] | None = None  # None: auto
+    listed: frozenset[str] | None = _payload()  # the paths the manifest lists: their members stay
     op: ClassVar[str] = "sync_store"
 
     @property
@@ -152,6 +165,8 @@ class PutAssistant(_Step):
     code_interpreter_files: tuple[FileRef, ...] = ()  # changed or added ones
     code_interpreter_removed: tuple[str, ...] = ()  # paths no longer listed
     waits_for: frozenset[str] = frozenset()  # uploads, store creation and sync of the same manifest
+    spec: AssistantSpec | None = _payload()  # what is sent
+    applied: str | None = _payload()  # the lockfile's ``applied`` digest of ``spec``, made by the planner's rule
     op: ClassVar[str] = "put_assistant"
 
     @property
@@ -170,6 +185,7 @@ class DeleteAssistant(_Step):
     name: str
     kind: Kind
     object_id: str | None
+    manifest_kept: bool | None = _payload()  # False: the manifest is gone, and so are its attachments
     op: ClassVar[str] = "delete_assistant"
     phase: ClassVar[int] = DELETES
 
@@ -215,7 +231,10 @@ OPERATION_TYPES: dict[str, type] = {cls.op: cls for cls in (
 
 
 def operation_to_json(op: Operation) -> dict[str, Any]:
-    doc = {"op": op.op, **asdict(op)}
+    unbound = payload_fields(op)
+    step: Any = op
+    cleared = replace(step, **dict.fromkeys(unbound))  # not copied by asdict only to be dropped
+    doc = {"op": op.op, **{k: v for k, v in asdict(cleared).items() if k not in unbound}}
     for key, value in doc.items():
         if isinstance(value, frozenset):
             doc[key] = sorted(value)

@@ -40,7 +40,7 @@ def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
         environment=desired.environment,
         api=desired.api,
         changes=display_order(found.changes),
-        operations=compile_operations(found.changes, desired.specs, ctx.moves),
+        operations=compile_operations(found.changes, desired, ctx.moves),
         moves={new: move.to_json() for new, move in ctx.moves.items()},
         # the account's and the manifests' made on first use: only a saved plan needs them (the
         # lock's now: an apply changes the lock later)

@@ -114,3 +114,28 @@ def test_responses_settings_are_put_without_an_object_id():
 def test_a_saved_plan_carries_its_operations():
     result = plan(spec())
     assert Plan.from_json(result.to_json()).operations == result.operations
+
+
+def test_operations_carry_what_they_act_on_and_the_plan_json_leaves_it_out():
+    """No side dict between plan and apply: the update holds the spec it sends and the digest the
+    lockfile records (the planner's rule), the store sync the paths it keeps, a delete whether its
+    manifest stays. The JSON (saved plans) holds none of it; binding a read-back plan restores it."""
+    from asst_deploy.plan.compile import bind
+    from asst_deploy.plan.ops import operation_to_json
+
+    s = spec()
+    desired = Desired("proj", "dev", AssistantsTarget.capabilities, (s,))
+    ops = plan(s).operations
+    put = next(op for op in ops if isinstance(op, PutAssistant))
+    sync = next(op for op in ops if isinstance(op, SyncStore))
+    assert put.spec == s and put.applied == AssistantsTarget.capabilities.applied_digest(s.comparable())
+    assert sync.listed == {"docs/a.md"}
+    doc = plan(s).to_json()
+    assert not {"spec", "applied", "listed", "manifest_kept"} & {k for op in doc["operations"] for k in op}
+    unbound = Plan.from_json(doc).operations
+    assert next(op for op in unbound if isinstance(op, PutAssistant)).spec is None
+    rebound = bind(unbound, desired)
+    assert [operation_to_json(op) for op in rebound] == doc["operations"]
+    assert next(op for op in rebound if isinstance(op, PutAssistant)).spec == s
+    gone = plan(None, *deployed(s)).operations
+    assert [op.manifest_kept for op in gone if isinstance(op, DeleteAssistant)] == [False]

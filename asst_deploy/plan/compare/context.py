@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from ...account.observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
 from ...lock.entry import FILE_ROLES, LockEntry
-from ...spec import AssistantSpec, Capabilities, spec_digest, used_contents
+from ...spec import AssistantSpec, Capabilities, used_contents
 from ..desired import Desired
 
 DESTROY_REASON = "asst-deploy destroy: everything this project and environment own is destroyed"
@@ -63,7 +63,7 @@ class Context:
 
     def digest(self, comparable: Mapping[str, Any]) -> str:
         """The ``applied`` digest of a spec as the target API compares it."""
-        return spec_digest(comparable, self.caps.ignore_unset, self.caps.write_only)
+        return self.caps.applied_digest(comparable)
 
 
 @dataclass
