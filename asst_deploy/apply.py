@@ -362,12 +362,7 @@ class Applier:
                     _, still = wait(running, timeout=STEP_GRACE)
                     self.done += [running[future] for future in running if future not in still
                                   and future.exception() is None]
-                    raise Interrupted(
-                        f"interrupted: {len(self.done)} step(s) done and saved in {self.state.path.name}"
-                        + (f"; {len(still)} left running (what they made carries its ownership marker and the "
-                           "next apply takes it up)" if still else "")
-                        + "; run apply again to finish"
-                    ) from None
+                    raise _interrupted(len(self.done), len(still), self.state.path.name) from None
         finally:
             self.state.close()
         if errors:
@@ -379,6 +374,13 @@ def _bound(op: Operation, value: T | None) -> T:
     if value is None:
         raise AsstDeployError(f"internal: {op.key} is not bound to its manifest")
     return value
+
+
+def _interrupted(done: int, still: int, lockfile: str) -> Interrupted:
+    return Interrupted(f"interrupted: {done} step(s) done and saved in {lockfile}"
+                       + (f"; {still} left running (what they made carries its ownership marker and the "
+                          "next apply takes it up)" if still else "")
+                       + "; run apply again to finish")
 
 
 def _raise_first(errors: list[BaseException], done: int, left: int) -> None:

@@ -1,6 +1,6 @@
 """Every request goes through the openai SDK's own client, and only commands that reach an API load it.
 
-Checked against a server that is not the project's emulator: a plain ``http.server`` that answers
+Checked against a server that is not the project's emulator (``support.json_server``): it answers
 every list empty and records what it was sent.
 """
 
@@ -10,59 +10,35 @@ import ast
 import json
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
 import openai
 import pytest
 from support.cli import Cli
+from support.json_server import JsonServer, empty_list, json_server
 
 import asst_deploy
 
 PACKAGE = Path(asst_deploy.__file__).parent
 
 
-class _Empty(BaseHTTPRequestHandler):
-    """An account with nothing on it; each request's headers are kept on the server."""
-
-    def do_GET(self) -> None:
-        self.server.seen.append((self.command, self.path, dict(self.headers)))  # type: ignore[attr-defined]
-        body = json.dumps({"object": "list", "data": [], "has_more": False}).encode()
-        self.send_response(200)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def empty_server() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Empty)
-    server.seen = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+def empty_server() -> Iterator[JsonServer]:
+    with json_server(empty_list) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_every_request_carries_the_sdks_own_client_headers(make_project, empty_server) -> None:
     root = make_project({"assistants/bot.yaml": "name: bot\nmodel: gpt-4o\ninstructions: Hi.\n"},
                         config="project: p\napi: agents\n")
-    url = f"http://127.0.0.1:{empty_server.server_address[1]}/v1"
+    url = empty_server.url
     cli = Cli(project=root, environ={"OPENAI_BASE_URL": url, "OPENAI_API_KEY": "sk-test-headers-0123",
                                      "OPENAI_ORG_ID": "org-abc", "OPENAI_CUSTOM_HEADERS": "X-Team: billing"})
     cli("plan", "--detailed-exitcode", code=2)
-    seen = empty_server.seen  # type: ignore[attr-defined]
+    seen = empty_server.seen
     assert len(seen) >= 3, seen  # the agents, the vector stores and the files were listed
-    for _, path, headers in seen:
+    for _, path, headers in ((r.method, r.path, r.headers) for r in seen):
         lower = {k.lower(): v for k, v in headers.items()}
         assert lower["user-agent"] == f"OpenAI/Python {openai.__version__}", (path, headers)
         assert lower["x-stainless-lang"] == "python" and lower["x-stainless-package-version"] == openai.__version__

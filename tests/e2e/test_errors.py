@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from support.cli import Cli
+from support.json_server import Answer, json_server
 
 import asst_deploy
 from asst_deploy.lock.file import LockfileError
@@ -109,31 +110,12 @@ def test_unknown_environment_lists_the_known_ones(project: Path):
 
 def test_objects_the_client_cannot_read_are_named(project: Path):
     """A 'compatible' server whose assistant has a malformed tools field."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    body = json.dumps({"object": "list", "has_more": False, "data": [
+    listed = {"object": "list", "has_more": False, "data": [
         {"id": "asst_broken", "object": "assistant", "model": "gpt-4o", "created_at": 1,
-         "metadata": {"asst-deploy": "acme-support/dev/math-tutor"}, "tools": 5}]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+         "metadata": {"asst-deploy": "acme-support/dev/math-tutor"}, "tools": 5}]}
+    with json_server(lambda _: Answer(200, listed)) as server:
         result = run(project, "plan", "--backend", "openai", "--max-retries", "0",
-                     env={"OPENAI_BASE_URL": f"http://127.0.0.1:{server.server_address[1]}/v1", "OPENAI_API_KEY": KEY})
-    finally:
-        server.shutdown()
+                     env={"OPENAI_BASE_URL": server.url, "OPENAI_API_KEY": KEY})
     assert result.exit_code == 1
     assert "cannot read assistant asst_broken from the account" in result.output
     assert "Traceback" not in result.output
@@ -154,15 +136,14 @@ def test_azure_backend_deploys_and_a_bad_api_version_is_one_line(project: Path, 
 def test_sigterm_while_planning_exits_130(project: Path):
     """Before apply's own steps start (imports, listing), SIGTERM still means exit 130."""
     import signal
-    import time
+
+    from support.waiting import wait_until
 
     from asst_deploy.emulator import Emulator, EmulatorConfig
 
     with Emulator(EmulatorConfig(latency_ms=3000)) as emulator:
         proc = Cli(project=project, emulator=emulator, env="dev", key=KEY).spawn("plan")
-        deadline = time.monotonic() + 20
-        while emulator.total_requests() == 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(emulator.total_requests, timeout=20, every=0.05)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err

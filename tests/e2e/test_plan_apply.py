@@ -203,16 +203,24 @@ def _apply_on_a_terminal(project: Path, answer: str, keys: bytes = b"\n") -> tup
     import os
     import pty
     import subprocess
-    import time
+
+    from support.waiting import wait_until
 
     leader, follower = pty.openpty()
     proc = Cli(project=project, env="dev", backend="local").spawn("apply", stdin=follower, stderr=subprocess.STDOUT)
     os.close(follower)
-    time.sleep(0.2)
+    assert proc.stdout is not None
+    asked: list[bytes] = []
+
+    def prompt_shown() -> bool:  # read what the person sees until the question is on screen
+        asked.append(os.read(proc.stdout.fileno(), 65536))  # type: ignore[union-attr]
+        return b"Only 'yes' will be accepted: " in b"".join(asked) or not asked[-1]
+
+    assert wait_until(prompt_shown, timeout=60, process=proc, every=0), b"".join(asked)
     os.write(leader, answer.encode() + keys)
     out, _ = proc.communicate(timeout=60)
     os.close(leader)
-    return proc.returncode, out
+    return proc.returncode, b"".join(asked).decode() + out
 
 
 def test_apply_on_a_terminal_asks_and_only_yes_proceeds(project: Path):

@@ -3,46 +3,22 @@ is honoured, for every command run in one process."""
 
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 from support.cli import Cli
-from support.tls import self_signed, wrap_server_socket
-
-
-class _Reject(BaseHTTPRequestHandler):
-    """Answers as the API answers a bad key: whoever gets this far made a verified TLS connection."""
-
-    def do_GET(self) -> None:
-        body = json.dumps({"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error",
-                                     "param": None, "code": "invalid_api_key"}}).encode()
-        self.send_response(401)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+from support.json_server import json_server, key_rejected
+from support.tls import self_signed
 
 
 @pytest.fixture
 def https_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A local HTTPS server with a self-signed certificate for 127.0.0.1: (base URL, certificate)."""
+    """A local HTTPS server with a self-signed certificate for 127.0.0.1: (base URL, certificate).
+    It answers as the API answers a bad key: whoever gets this far made a verified TLS connection."""
     cert, key = self_signed(tmp_path)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Reject)
-    server.socket = wrap_server_socket(server.socket, cert, key)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}/v1", cert
-    finally:
-        server.shutdown()
-        server.server_close()
+    with json_server(lambda _: key_rejected(), tls=(cert, key)) as server:
+        yield server.url, cert
 
 
 def test_certificates_are_verified_and_ssl_cert_file_is_honoured(make_project, https_server) -> None:

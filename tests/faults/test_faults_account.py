@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 import faults_harness as h
+from support.waiting import wait_until
 from test_faults_crash import seeded_project
 
 LEASE_KEY = "asst-deploy-lease"
@@ -61,9 +62,7 @@ def test_second_clone_refuses_naming_the_holder_without_lock_timeout(project, cl
     other = clone(project, tmp_path / "clone-b")
     emu.set_faults(latency_ms=50)
     first = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "1")
-    deadline = time.monotonic() + 60
-    while not leases(client) and first.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: leases(client), timeout=60, process=first, every=0.02)
     first.send_signal(signal.SIGSTOP)  # the holder, frozen mid-apply: however slow the machine, it holds the lease
     try:
         second = h.spawn(other, emu.base_url, "apply", "--auto-approve")

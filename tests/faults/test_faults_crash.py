@@ -6,12 +6,12 @@ from __future__ import annotations
 import copy
 import random
 import signal
-import time
 from typing import Any
 
 import pytest
 
 import faults_harness as h
+from support.waiting import wait_until
 
 
 def seeded_project(project: h.Project, n: int, seed: int) -> h.Walk:
@@ -26,12 +26,7 @@ def seeded_project(project: h.Project, n: int, seed: int) -> h.Walk:
 
 def wait_for_requests(emu: Any, proc: Any, at_least: int, timeout: float = 30) -> bool:
     """True once the process has made ``at_least`` requests; False if it ended first."""
-    deadline = time.monotonic() + timeout
-    while emu.total_requests() < at_least:
-        if proc.poll() is not None or time.monotonic() > deadline:
-            return False
-        time.sleep(0.005)
-    return True
+    return wait_until(lambda: emu.total_requests() >= at_least, timeout=timeout, process=proc)
 
 
 def interrupt_apply(project: h.Project, emu: Any, sig: int, after: int, *extra: str) -> tuple[int, str]:
@@ -135,9 +130,7 @@ def test_sigkill_between_create_and_lockfile_write_leaves_no_duplicate(project, 
     emu.set_faults(latency_ms=25)
     emu.reset_counter()
     proc = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "1")
-    deadline = time.monotonic() + 30
-    while emu.counter().get("POST /v1/assistants", 0) < 2 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.001)
+    wait_until(lambda: emu.counter().get("POST /v1/assistants", 0) >= 2, timeout=30, process=proc, every=0.001)
     proc.kill()
     proc.communicate()
     h.server_done(emu)
@@ -161,12 +154,9 @@ def test_sigkill_while_the_server_still_creates_leaves_no_duplicate(project, cli
     project.write()
     emu.reset_counter()
     proc = h.spawn(project, emu.base_url, "apply", "--auto-approve", "--parallelism", "1")
-    deadline = time.monotonic() + 60
-    while not emu.counter().get("POST /v1/vector_stores") and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.001)
+    wait_until(lambda: emu.counter().get("POST /v1/vector_stores"), timeout=60, process=proc, every=0.001)
     emu.set_faults(latency_ms=2000)  # from the account lease on: the create lands 2 s after it is received
-    while not emu.counter().get("POST /v1/assistants") and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.001)
+    wait_until(lambda: emu.counter().get("POST /v1/assistants"), timeout=60, process=proc, every=0.001)
     assert proc.poll() is None, "the apply ended before its first create was received"
     proc.kill()
     proc.communicate()

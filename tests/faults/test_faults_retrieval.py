@@ -5,13 +5,13 @@ and the manifests agreeing, the next plan empty, and no foreign object changed."
 from __future__ import annotations
 
 import signal
-import time
 from typing import Any
 
 import pytest
 import yaml
 
 import faults_harness as h
+from support.waiting import wait_until
 
 
 def one_bot(project: h.Project, files: dict[str, str]) -> h.Manifest:
@@ -135,15 +135,16 @@ def test_stale_member_after_a_kill_during_the_processing_wait_is_put_right(proje
     emu.reset_counter()
     proc = h.spawn(project, emu.base_url, "apply", "--auto-approve")
     batch, poll = "POST /v1/vector_stores/{id}/file_batches", "GET /v1/vector_stores/{id}"
-    deadline = time.monotonic() + 60
     polls_before = None  # the store reads made before the attach (planning)
-    while proc.poll() is None and time.monotonic() < deadline:
+
+    def waiting_for_processing() -> bool:  # attached, recorded in the lockfile, and now polling the store
+        nonlocal polls_before
         counts = emu.counter()
         if polls_before is None and counts.get(batch):
             polls_before = counts.get(poll, 0)
-        if polls_before is not None and counts.get(poll, 0) > polls_before:
-            break  # attached, recorded in the lockfile, and now waiting for the processing
-        time.sleep(0.01)
+        return polls_before is not None and counts.get(poll, 0) > polls_before
+
+    wait_until(waiting_for_processing, timeout=60, process=proc, every=0.01)
     assert proc.poll() is None and polls_before is not None, "the apply never reached its processing wait"
     proc.send_signal(signal.SIGKILL)
     proc.communicate()

@@ -2,47 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import pytest
 
 import faults_harness as h
+from support.json_server import Answer, Seen, json_server, key_rejected
 
 KEY = "sk-proj-FAKEKEYfaults0123456789abcdefRECOGNISABLE"
 
 
-class _Echo(BaseHTTPRequestHandler):
-    """Answers everything as the real API answers a bad key: 401, quoting the key it was sent."""
-
-    def _answer(self) -> None:
-        sent = (self.headers.get("authorization") or "").partition(" ")[2]
-        body = json.dumps({"error": {"message": f"Incorrect API key provided: {sent}. You can find your API key "
-                                                f"at https://platform.openai.com/account/api-keys.",
-                                     "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}})
-        self.send_response(401)
-        self.send_header("content-type", "application/json")
-        self.send_header("x-echo-key", sent)
-        self.end_headers()
-        self.wfile.write(body.encode())
-
-    do_GET = do_POST = do_DELETE = _answer
-
-    def log_message(self, *args: object) -> None:
-        pass
+def _echo(request: Seen) -> Answer:
+    """As the real API answers a bad key: 401, quoting the key it was sent (in a header too)."""
+    sent = (dict((k.lower(), v) for k, v in request.headers.items()).get("authorization") or "").partition(" ")[2]
+    refused = key_rejected(f"Incorrect API key provided: {sent}. You can find your API key "
+                           "at https://platform.openai.com/account/api-keys.")
+    return Answer(refused.status, refused.body, {"x-echo-key": sent})
 
 
 @pytest.fixture
 def echo_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
+    with json_server(_echo) as server:
+        yield server.url
 
 
 def run(project: h.Project, base_url: str, *args: str) -> tuple[int, str]:

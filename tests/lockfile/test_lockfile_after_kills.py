@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 import warnings
 from pathlib import Path
 
 import openai
 from support.cli import Cli
 from support.projects import write_project
+from support.waiting import wait_until
 
 from asst_deploy.ownership import MARKER_KEY
 
@@ -55,9 +55,7 @@ def test_a_destroy_killed_mid_way_then_a_finished_one_leaves_no_deleted_id(tmp_p
     asst_emulator.set_faults(latency_ms=40)  # time to land the kill between two deletes
     asst_emulator.reset_counter()
     proc = cli.spawn("destroy", "--auto-approve", "--parallelism", "1")
-    deadline = time.monotonic() + 60
-    while _deletes(asst_emulator) < 3 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.005)
+    wait_until(lambda: _deletes(asst_emulator) >= 3, timeout=60, process=proc)
     assert proc.poll() is None, "the destroy ended before the kill: " + proc.communicate()[1]
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
