@@ -231,8 +231,8 @@ def plan(fmt: str, out_file: Path | None, detailed_exitcode: bool, debug: bool, 
     from .commands.plan import run_plan
 
     options = _options(kw)
-    _run(debug, lambda: run_plan(options, fmt=fmt, out_file=out_file, detailed_exitcode=detailed_exitcode,
-                                 color=fmt == "text" and _color()))
+    _run(debug, lambda: run_plan(options, _console(), fmt=fmt, out_file=out_file,
+                                 detailed_exitcode=detailed_exitcode, color=fmt == "text" and _color()))
 
 
 @main.command(epilog=_examples("asst-deploy apply", "asst-deploy apply --env prod --auto-approve",
@@ -269,7 +269,7 @@ def destroy(fmt: str, out_file: Path | None, auto_approve: bool, wait_timeout: f
 
     options = _options(kw)
     if out_file is not None:  # a reviewed destroy: planned and saved now, carried out by `apply FILE`
-        _run(debug, lambda: run_plan(options, fmt=fmt, out_file=out_file, color=fmt == "text" and _color(),
+        _run(debug, lambda: run_plan(options, _console(), fmt=fmt, out_file=out_file, color=fmt == "text" and _color(),
                                      destroy=True))
         return
     request = ApplyRequest(destroy=True, auto_approve=auto_approve, wait_timeout=wait_timeout,

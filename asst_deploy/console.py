@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+from dataclasses import asdict
 from typing import Callable, TextIO
 
 from .events import (
@@ -30,21 +31,21 @@ OUT, ERR = "out", "err"
 Line = tuple[str, str]  # (stream, text without its newline)
 
 
+# How a person at a terminal (or a CI log) sees each kind of event: the stream, and the line as a
+# format string over the event's fields. Kinds not listed are not shown.
+TERMINAL: dict[type, Line] = {
+    StepDone: (OUT, "  {summary}"),
+    StepProgress: (OUT, "  {address}: {done}/{total} {unit}"),
+    WaitingOnProcessing: (OUT, "  vector_store.{name}: {completed}/{total} files processed, still waiting"),
+    WaitingOnRateLimit: (ERR, "rate limit: {reason}; waiting {seconds:.1f} s, {window} request(s) at a time"),
+    WaitingOnLease: (ERR, "waiting for another apply of {key} on this account ({holder})"),
+    DeadLeaseDeleted: (ERR, "deleted the account lease {store_id} that a stopped apply left"),
+}
+
+
 def terminal_line(event: Event) -> Line | None:
-    """How a person at a terminal (or a CI log) sees an event; None: not at all."""
-    if isinstance(event, StepDone):
-        return OUT, f"  {event.summary}"
-    if isinstance(event, StepProgress):
-        return OUT, f"  {event.address}: {event.done}/{event.total} {event.unit}"
-    if isinstance(event, WaitingOnProcessing):
-        return OUT, f"  vector_store.{event.name}: {event.completed}/{event.total} files processed, still waiting"
-    if isinstance(event, WaitingOnRateLimit):
-        return ERR, f"rate limit: {event.reason}; waiting {event.seconds:.1f} s, {event.window} request(s) at a time"
-    if isinstance(event, WaitingOnLease):
-        return ERR, f"waiting for another apply of {event.key} on this account ({event.holder})"
-    if isinstance(event, DeadLeaseDeleted):
-        return ERR, f"deleted the account lease {event.store_id} that a stopped apply left"
-    return None
+    shown = TERMINAL.get(type(event))
+    return None if shown is None else (shown[0], shown[1].format(**asdict(event)))
 
 
 def verbose_line(event: Event) -> Line | None:

@@ -14,32 +14,30 @@ from typing import Any, Callable, ClassVar, Union
 
 
 @dataclass(frozen=True)
-class StepStarted:
-    """An operation of the plan (``plan/ops.py``) began: ``key`` is its key, ``op`` its kind."""
-
-    key: str
-    op: str
-    name: str  # the manifest it belongs to ("-": none)
-    kind: ClassVar[str] = "step_started"
-
-
-@dataclass(frozen=True)
-class StepDone:
-    """An operation finished and is saved in the lockfile; ``summary`` says what it did, for people."""
+class _Step:
+    """Which operation of the plan (``plan/ops.py``): its key, its kind, its manifest ("-": none)."""
 
     key: str
     op: str
     name: str
+
+
+@dataclass(frozen=True)
+class StepStarted(_Step):
+    kind: ClassVar[str] = "step_started"
+
+
+@dataclass(frozen=True)
+class StepDone(_Step):
+    """Finished and saved in the lockfile; ``summary`` says what it did, for people."""
+
     summary: str
     object_id: str | None = None  # the object it created, changed or deleted
     kind: ClassVar[str] = "step_done"
 
 
 @dataclass(frozen=True)
-class StepFailed:
-    key: str
-    op: str
-    name: str
+class StepFailed(_Step):
     error: str
     kind: ClassVar[str] = "step_failed"
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TextIO
 
+from ..console import Console
 from ..errors import EXIT_CHANGES, EXIT_OK
 from ..plan.saved import apply_command, save_plan
 from ..session import Options, open_session
@@ -13,27 +12,24 @@ from ..session import Options, open_session
 COMMENT_LIMIT = 65_536  # characters in a GitHub pull-request comment
 
 
-def run_plan(options: Options, *, fmt: str = "text", out_file: Path | None = None,
-             detailed_exitcode: bool = False, out: TextIO | None = None, err: TextIO | None = None,
-             color: bool = False, destroy: bool = False) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+def run_plan(options: Options, console: Console, *, fmt: str = "text", out_file: Path | None = None,
+             detailed_exitcode: bool = False, color: bool = False, destroy: bool = False) -> int:
     from ..render import render
 
-    with open_session(options, err=err) as session:
+    with open_session(options, err=console.stderr) as session:
         result, _ = session.plan(destroy=destroy)
         if out_file is not None:
             save_plan(out_file, result, backend=session.connection.backend, targets=options.targets)
     shown = render(result.to_json(fingerprints=fmt == "json"), fmt, color=color)
-    out.write(shown)
+    console.out(shown)
     if fmt == "markdown" and len(shown) > COMMENT_LIMIT:
-        err.write(f"warning: the markdown plan is {len(shown):,} characters; GitHub comments take at most "
-                  f"{COMMENT_LIMIT:,}: post the summary and attach the full plan (--out) as an artifact\n")
+        console.warn(f"the markdown plan is {len(shown):,} characters; GitHub comments take at most "
+                     f"{COMMENT_LIMIT:,}: post the summary and attach the full plan (--out) as an artifact")
     if out_file is not None and fmt == "text":
         command = apply_command(out_file, project_dir=options.project_dir, environment=result.environment,
                                 backend=options.backend, api=options.api)
         what = "destroy plan" if destroy else "plan"
-        out.write(f"\nSaved the {what} to {out_file}; `{command}` carries out exactly this plan.\n")
+        console.out(f"\nSaved the {what} to {out_file}; `{command}` carries out exactly this plan.\n")
     if detailed_exitcode and (not result.empty or result.lock_out_of_step):
         return EXIT_CHANGES
     return EXIT_OK

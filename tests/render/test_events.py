@@ -6,26 +6,17 @@ import io
 import json
 
 from asst_deploy.console import Console
-from asst_deploy.events import (
-    DeadLeaseDeleted,
-    StepDone,
-    StepFailed,
-    StepProgress,
-    StepStarted,
-    WaitingOnLease,
-    WaitingOnProcessing,
-    WaitingOnRateLimit,
-)
+from asst_deploy import events as e
 
 EVENTS = (
-    StepStarted("assistant:bot", "put_assistant", "bot"),
-    StepProgress("attach:bot", "vector_store.bot", 200, 500, "files attached"),
-    WaitingOnProcessing("bot", "vs_1", 3, 5),
-    WaitingOnRateLimit("429 from the server", 2.0, 4),
-    WaitingOnLease("acme/dev", "ci pid 7 on build-1 since 2026-01-01T00:00:00Z"),
-    StepFailed("store:bot", "create_store", "bot", "ApiError: 500"),
-    StepDone("assistant:bot", "put_assistant", "bot", "created assistant.bot (asst_1)", "asst_1"),
-    DeadLeaseDeleted("vs_9"),
+    e.StepStarted("assistant:bot", "put_assistant", "bot"),
+    e.StepProgress("attach:bot", "vector_store.bot", 200, 500, "files attached"),
+    e.WaitingOnProcessing("bot", "vs_1", 3, 5),
+    e.WaitingOnRateLimit("429 from the server", 2.0, 4),
+    e.WaitingOnLease("acme/dev", "ci pid 7 on build-1 since 2026-01-01T00:00:00Z"),
+    e.StepFailed("store:bot", "create_store", "bot", "ApiError: 500"),
+    e.StepDone("assistant:bot", "put_assistant", "bot", "created assistant.bot (asst_1)", "asst_1"),
+    e.DeadLeaseDeleted("vs_9"),
 )
 
 
