@@ -64,7 +64,8 @@ class ApplyOperation:
         project, owner = loaded.project, loaded.owner
         with apply_lock(project.root, owner.environment, self.request.lock_timeout):
             remove_stale_temp_files(project.lockfile)  # a killed apply's; none is being written now
-            with open_session(self.options, err=self.console.stderr, loaded=loaded) as session:
+            with open_session(self.options, err=self.console.stderr, loaded=loaded,
+                              on_event=self.console.emit) as session:
                 result = self._first_look(session)
                 if result is None:
                     return EXIT_OK

@@ -16,6 +16,7 @@ from .backends.client import Connection, open_client
 from .backends.models import ModelCheck
 from .backends.storage import Storage
 from .defaults import DEFAULT_PARALLELISM
+from .events import EventSink, ignore
 from .errors import AsstDeployError, ValidationFailed
 from .lock.entry import LockDocument, read_document
 from .lock.file import LockfileError
@@ -159,14 +160,14 @@ def read_lockfile(project: Project, owner: Owner) -> LockDocument:
 
 
 @contextmanager
-def open_session(options: Options, *, err: TextIO | None = None,
-                 loaded: Loaded | None = None) -> Iterator[Session]:
+def open_session(options: Options, *, err: TextIO | None = None, loaded: Loaded | None = None,
+                 on_event: EventSink = ignore) -> Iterator[Session]:
     """``loaded``: what ``load(options)`` returned already, so manifests are not read twice."""
     err = err or sys.stderr
     loaded = loaded or load(options, err=err)
     project, owner, connection, parallelism = loaded.project, loaded.owner, loaded.connection, loaded.parallelism
     lock = read_lockfile(project, owner)
-    with open_client(connection, log=err) as client:
+    with open_client(connection, log=err, on_event=on_event) as client:
         storage = Storage(client)
         target = open_target(project.api, client)
         earlier = {api for e in lock.entries.values() for api in (e.api, e.replaced_api) if api} - {project.api}

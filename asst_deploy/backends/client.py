@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TextIO
 
+from ..events import EventSink, ignore
 from ..defaults import DEFAULT_PARALLELISM
 from ..errors import AsstDeployError
 from .api import Api
@@ -82,8 +83,9 @@ def verbose_lines(stream: TextIO) -> Callable[[str, str, int, float, str | None]
 
 
 @contextmanager
-def open_client(conn: Connection, *, log: TextIO | None = None) -> Iterator[Api]:
-    """The client for a command; the embedded emulator (``local``) runs only as long as it."""
+def open_client(conn: Connection, *, log: TextIO | None = None, on_event: EventSink = ignore) -> Iterator[Api]:
+    """The client for a command; the embedded emulator (``local``) runs only as long as it.
+    ``on_event`` hears the waits of its requests (``events.WaitingOnRateLimit``) for the command's view."""
     import openai
 
     from .transport import ApiTransport
