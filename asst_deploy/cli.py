@@ -78,6 +78,9 @@ _apply_options = _apply_all([
                  help="Seconds to wait for vector stores to process files."),
     click.option("--lock-timeout", type=click.FloatRange(min=0), default=0, show_default=True,
                  help="Seconds to wait for another apply on this environment to finish."),
+    click.option("--events", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                 help="json: each step and wait as one JSON object per line on stdout (the plan and summary "
+                      "go to stderr)."),
 ])
 
 
@@ -155,10 +158,10 @@ def _traceback(redact: Callable[[str], str]) -> None:
     click.echo(redact(traceback.format_exc()).rstrip("\n"), err=True)
 
 
-def _console(verbose: bool = False) -> "Console":
+def _console(verbose: bool = False, events: str = "text") -> "Console":
     from .console import Console
 
-    return Console(view="verbose" if verbose else "text")
+    return Console(view="json" if events == "json" else "verbose" if verbose else "text")
 
 
 def _color() -> bool:
@@ -241,15 +244,15 @@ def plan(fmt: str, out_file: Path | None, detailed_exitcode: bool, debug: bool, 
 @_apply_options
 @_account
 @_tuning
-def apply(plan_file: Path | None, auto_approve: bool, wait_timeout: float, lock_timeout: float, debug: bool,
-          **kw: Any) -> None:
+def apply(plan_file: Path | None, auto_approve: bool, wait_timeout: float, lock_timeout: float, events: str,
+          debug: bool, **kw: Any) -> None:
     """Create, update and delete so the account matches the manifests."""
     from .commands.apply import ApplyRequest, run_apply
 
     options = _options(kw)
     request = ApplyRequest(auto_approve=auto_approve, wait_timeout=wait_timeout, lock_timeout=lock_timeout,
                            plan_file=plan_file, color=_color())
-    _run(debug, lambda: run_apply(options, request, _console(options.verbose)))
+    _run(debug, lambda: run_apply(options, request, _console(options.verbose, events)))
 
 
 @main.command(epilog=_examples("asst-deploy destroy --env dev", "asst-deploy destroy --env dev --target support-bot",
@@ -262,7 +265,7 @@ def apply(plan_file: Path | None, auto_approve: bool, wait_timeout: float, lock_
 @_account
 @_tuning
 def destroy(fmt: str, out_file: Path | None, auto_approve: bool, wait_timeout: float, lock_timeout: float,
-            debug: bool, **kw: Any) -> None:
+            events: str, debug: bool, **kw: Any) -> None:
     """Delete everything this project and environment own; nothing else."""
     from .commands.apply import ApplyRequest, run_apply
     from .commands.plan import run_plan
@@ -274,7 +277,7 @@ def destroy(fmt: str, out_file: Path | None, auto_approve: bool, wait_timeout: f
         return
     request = ApplyRequest(destroy=True, auto_approve=auto_approve, wait_timeout=wait_timeout,
                            lock_timeout=lock_timeout, color=_color(), fmt=fmt)
-    _run(debug, lambda: run_apply(options, request, _console(options.verbose)))
+    _run(debug, lambda: run_apply(options, request, _console(options.verbose, events)))
 
 
 @main.command(epilog=_examples("asst-deploy ids --env prod", "asst-deploy ids --env prod --format env >> .env"))

@@ -75,6 +75,9 @@ class Console:
         self.stdout = out or sys.stdout
         self.stderr = err or sys.stderr
         self.view = VIEWS[view]
+        # JSON lines own stdout, so a program can read every line of it; the results people read
+        # (the plan, the summary) move to stderr
+        self.results = self.stderr if view == "json" else self.stdout
         self.ask = ask
         self.interactive = sys.stdin.isatty() if interactive is None else interactive
         self._lock = threading.Lock()
@@ -86,7 +89,7 @@ class Console:
 
     def out(self, text: str) -> None:
         """A result, written as given (plans end their own lines)."""
-        self._write(self.stdout, text)
+        self._write(self.results, text)
 
     def say(self, line: str) -> None:
         """One line said along the way, on stderr."""
