@@ -41,7 +41,7 @@ def test_a_symlink_loop_under_a_double_star_glob_is_named_and_not_followed(make_
     done = validate(root)
     assert done.returncode == 1
     assert ("assistants/a.yaml:4:9: files[0]: 'docs/**/*.md': docs/loop is a symlink to '..', back to a folder "
-            "it is in (a loop), which ** never follows: remove the link, or name those files without **") in done.stdout
+            "it is in (a loop), which ** never follows: remove the link, or name those files without **") in done.stderr
     os.remove(root / "docs" / "sub" / "loop")
     assert len(problems(root)) == 1  # one loop: glob listed 40 copies of each file, and validate passed
 
@@ -91,4 +91,4 @@ def test_a_config_or_instructions_file_that_is_a_fifo_is_refused_without_blockin
     os.remove(root / "asst-deploy.yaml")
     os.mkfifo(root / "asst-deploy.yaml")
     done = validate(root)
-    assert done.returncode == 1 and "asst-deploy.yaml: a FIFO (named pipe), not a file" in done.stdout, done.stdout
+    assert done.returncode == 1 and "asst-deploy.yaml: a FIFO (named pipe), not a file" in done.stderr, done.stderr
