@@ -288,7 +288,7 @@ def ids(fmt: str, debug: bool, **kw: Any) -> None:
     from .commands.ids import run_ids
 
     options = _options(kw)
-    _run(debug, lambda: run_ids(options, fmt=fmt))
+    _run(debug, lambda: run_ids(options, _console(), fmt=fmt))
 
 
 @main.command(epilog=_examples("asst-deploy show", "asst-deploy show support-bot --env prod"))
@@ -299,7 +299,7 @@ def show(name: str | None, debug: bool, **kw: Any) -> None:
     from .commands.show import run_show
 
     options = _options(kw)
-    _run(debug, lambda: run_show(options, name))
+    _run(debug, lambda: run_show(options, _console(), name))
 
 
 @main.command(name="import", epilog=_examples("asst-deploy import asst_abc123 support-bot",
@@ -313,7 +313,7 @@ def import_(assistant_id: str, name: str, force: bool, debug: bool, **kw: Any) -
     from .commands.import_ import run_import
 
     options = _options(kw)
-    _run(debug, lambda: run_import(options, assistant_id, name, force=force))
+    _run(debug, lambda: run_import(options, assistant_id, name, _console(), force=force))
 
 
 @main.command(epilog=_examples("asst-deploy export --out exported/", "asst-deploy export --all"))
@@ -326,7 +326,7 @@ def export(out_dir: Path | None, include_all: bool, debug: bool, **kw: Any) -> N
     from .commands.export import run_export
 
     options = _options(kw)
-    _run(debug, lambda: run_export(options, out_dir, include_all=include_all))
+    _run(debug, lambda: run_export(options, out_dir, _console(), include_all=include_all))
 
 
 @main.command(epilog=_examples("asst-deploy schema > schema/manifest.schema.json"))

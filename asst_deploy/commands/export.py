@@ -2,40 +2,37 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TextIO
 
+from ..console import Console
 from ..adopt.exporter import ensure_manifests_folder, export_objects
 from ..errors import EXIT_OK
 from ..manifest.writer import PROMPTS_DIR, SCHEMAS_DIR
 from ..session import Options, open_session
 
 
-def run_export(options: Options, out_dir: Path | None, include_all: bool = False, *,
-               out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out, err = out or sys.stdout, err or sys.stderr
+def run_export(options: Options, out_dir: Path | None, console: Console, include_all: bool = False) -> int:
     ensure_manifests_folder(options.project_dir)
-    with open_session(options, err=err) as session:
+    with open_session(options, err=console.stderr) as session:
         done = export_objects(session, out_dir, include_all=include_all)
     noun = done.noun
     if not done.written:
         what = f"{noun}s" if include_all else f"unmanaged {noun}s (--all includes managed ones)"
-        out.write(f"No {what} on the account: nothing exported.\n")
+        console.out(f"No {what} on the account: nothing exported.\n")
         return EXIT_OK
     where = "" if done.into_project else f" under {done.root}"
-    out.write(f"Exported {len(done.written)} {noun}{'s' if len(done.written) != 1 else ''}{where}:\n")
+    console.out(f"Exported {len(done.written)} {noun}{'s' if len(done.written) != 1 else ''}{where}:\n")
     for object_id, display, rendered in done.written:
-        out.write(f"  {object_id} ({display or 'no name'}) -> {', '.join(rendered.files)}\n")
+        console.out(f"  {object_id} ({display or 'no name'}) -> {', '.join(rendered.files)}\n")
     for object_id, _, rendered in done.written:
         for line in rendered.warnings:
-            err.write(f"warning: {rendered.name} ({object_id}): {line}\n")
+            console.warn(f"{rendered.name} ({object_id}): {line}")
     if done.into_project:
-        out.write(f"Note: `apply` creates new {noun}s from these manifests (copies: the originals stay as they are, "
-                  "unmanaged). To manage an original instead, export to another folder (--out) and run "
-                  "`asst-deploy import ID NAME`, as each manifest's first lines say.\n")
+        console.out(f"Note: `apply` creates new {noun}s from these manifests (copies: the originals stay as they are, "
+                    "unmanaged). To manage an original instead, export to another folder (--out) and run "
+                    "`asst-deploy import ID NAME`, as each manifest's first lines say.\n")
     else:
-        out.write(f"Paths inside these manifests are relative to {done.root}: copy the manifests into your "
-                  f"manifests folder and {PROMPTS_DIR}/, {SCHEMAS_DIR}/ to your project root, or adopt an original "
-                  "with `asst-deploy import ID NAME` (each manifest's first lines say how).\n")
+        console.out(f"Paths inside these manifests are relative to {done.root}: copy the manifests into your "
+                    f"manifests folder and {PROMPTS_DIR}/, {SCHEMAS_DIR}/ to your project root, or adopt an original "
+                    "with `asst-deploy import ID NAME` (each manifest's first lines say how).\n")
     return EXIT_OK

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
-from typing import Mapping, TextIO
+from typing import Mapping
 
+from ..console import Console
 from ..errors import EXIT_OK
 from ..lock.entry import LockEntry
 from ..lock.locate import DEFAULT_ENV
@@ -36,18 +36,17 @@ def nothing_deployed(lockfile: Path, environment: str) -> str:
             f"(`asst-deploy apply{env}` deploys the manifests there)")
 
 
-def run_ids(options: Options, *, fmt: str = "json", out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
+def run_ids(options: Options, console: Console, *, fmt: str = "json") -> int:
     loaded = load(options)
     entries = read_lockfile(loaded.project, loaded.owner).entries
     if not entries:  # an empty answer on stdout alone reads like "deployed, with nothing in it"
-        print(nothing_deployed(loaded.project.lockfile, loaded.owner.environment), file=err or sys.stderr)
+        console.say(nothing_deployed(loaded.project.lockfile, loaded.owner.environment))
     if fmt == "env":
         for name, entry in sorted(entries.items()):
             if entry.id:
-                out.write(f"{env_var_name(name)}={entry.id}\n")
+                console.out(f"{env_var_name(name)}={entry.id}\n")
             if entry.vector_store_id:
-                out.write(f"{env_var_name(name, '_VECTOR_STORE')}={entry.vector_store_id}\n")
+                console.out(f"{env_var_name(name, '_VECTOR_STORE')}={entry.vector_store_id}\n")
         return EXIT_OK
-    out.write(json.dumps(ids_json(entries), indent=2, ensure_ascii=False) + "\n")
+    console.out(json.dumps(ids_json(entries), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK
