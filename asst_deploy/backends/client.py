@@ -91,7 +91,11 @@ def open_client(conn: Connection, *, log: TextIO | None = None, on_event: EventS
     from .transport import ApiTransport
 
     stream = log or sys.stderr
-    limiter = Limiter(conn.concurrency, conn.rate_limit_budget, say=lambda line: print(line, file=stream, flush=True))
+    if on_event is ignore:  # no command's console: the terminal's lines on the log stream
+        from ..console import Console
+
+        on_event = Console(err=stream).emit
+    limiter = Limiter(conn.concurrency, conn.rate_limit_budget, on_wait=on_event)
     transport = ApiTransport(limiter, deadline=conn.timeout, on_answer=verbose_lines(stream) if conn.verbose else None)
     http_client = openai.DefaultHttpxClient(transport=transport, timeout=conn.timeout)
     try:

@@ -11,7 +11,7 @@ transport (transport.py), under the SDK's own retries of other errors, so those 
   requests that pass (AIMD), never above ``--parallelism``;
 - retries 429s itself, as long as a time budget allows, waiting what ``retry-after-ms``,
   ``retry-after`` or ``x-ratelimit-reset-requests`` say (or backing off when none is sent),
-  whatever ``--max-retries`` says for other errors, and says on stderr that it waits.
+  whatever ``--max-retries`` says for other errors, and says that it waits (an event).
 
 A 429 that means the quota is spent (``insufficient_quota``) is not a rate limit: it is not retried,
 here or by the client (which would otherwise retry any 429 ``--max-retries`` times).
@@ -26,6 +26,8 @@ import re
 import threading
 import time
 from typing import TYPE_CHECKING, Callable, Mapping
+
+from ..events import EventSink, WaitingOnRateLimit, ignore
 
 if TYPE_CHECKING:
     import httpx2
@@ -99,11 +101,11 @@ class Limiter:
     """The shared state of every request of one command: window, pacing, counts."""
 
     def __init__(self, concurrency: int, budget: float = DEFAULT_BUDGET,
-                 say: Callable[[str], None] | None = None) -> None:
+                 on_wait: EventSink = ignore) -> None:
         self.ceiling = max(1, concurrency)
         self.window = float(self.ceiling)  # requests allowed in flight
         self.budget = budget
-        self.say = say or (lambda line: None)
+        self.on_wait = on_wait
         self.in_flight = 0
         self.lowest = self.ceiling  # the smallest window so far (tests and the summary read it)
         self.refused = 0  # 429s retried
@@ -216,7 +218,7 @@ class Limiter:
                 return
             self._said = now
             window = int(self.window)
-        self.say(f"rate limit: {what}; waiting {seconds:.1f} s, {window} request(s) at a time")
+        self.on_wait(WaitingOnRateLimit(what, seconds, window))
 
     def summary(self) -> str | None:
         if not self.refused:

@@ -13,7 +13,7 @@ from ..session import Options, open_session
 
 def run_export(options: Options, out_dir: Path | None, console: Console, include_all: bool = False) -> int:
     ensure_manifests_folder(options.project_dir)
-    with open_session(options, err=console.stderr) as session:
+    with open_session(options, err=console.stderr, on_event=console.emit) as session:
         done = export_objects(session, out_dir, include_all=include_all)
     noun = done.noun
     if not done.written:

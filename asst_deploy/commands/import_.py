@@ -16,7 +16,7 @@ def run_import(options: Options, assistant_id: str, name: str, console: Console,
     leave_runtime_index(project)
     assistant_id = assistant_id.strip()
     with apply_lock(project.root, owner.environment, 0):
-        with open_session(options, err=console.stderr, loaded=loaded) as session:
+        with open_session(options, err=console.stderr, loaded=loaded, on_event=console.emit) as session:
             done = import_object(session, assistant_id, name, force=force)
     console.out(f"Imported {done.noun} {assistant_id} as {name!r} (project {owner.project}, "
                 f"environment {owner.environment}):\n")

@@ -16,7 +16,7 @@ def run_plan(options: Options, console: Console, *, fmt: str = "text", out_file:
              detailed_exitcode: bool = False, color: bool = False, destroy: bool = False) -> int:
     from ..render import render
 
-    with open_session(options, err=console.stderr) as session:
+    with open_session(options, err=console.stderr, on_event=console.emit) as session:
         result, _ = session.plan(destroy=destroy)
         if out_file is not None:
             save_plan(out_file, result, backend=session.connection.backend, targets=options.targets)

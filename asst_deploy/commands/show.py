@@ -13,7 +13,7 @@ from ..session import Options, open_session
 
 
 def run_show(options: Options, console: Console, name: str | None = None) -> int:
-    with open_session(options, err=console.stderr) as session:
+    with open_session(options, err=console.stderr, on_event=console.emit) as session:
         observed = observe((session.target, *session.previous_targets), session.storage, session.owner,
                            session.lock, parallelism=session.parallelism)
     entries = session.lock.entries

@@ -159,3 +159,17 @@ def test_apply_rides_out_a_429_storm_with_no_sdk_retries(cli, asst_emulator):
     assert "rate limit:" in result.output and "refused (429) and retried" in result.output
     assert asst_emulator.rate_limited() > 5
     cli("plan", "--detailed-exitcode")
+
+
+@pytest.mark.asst_emulator(rate_limit_every=2, retry_after_s=0.01)
+def test_a_wait_for_the_rate_limit_is_an_event_of_the_apply(cli, asst_emulator):
+    """``--events json``: the rate limiter's waits reach the apply's event stream as records a
+    program can read, not as loose lines on stderr."""
+    import json
+
+    result = cli("apply", "--auto-approve", "--events", "json")
+    records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    waits = [r for r in records if r["event"] == "waiting_on_rate_limit"]
+    assert waits, result.stdout
+    assert waits[0]["reason"].startswith("429 on ") and waits[0]["window"] >= 1 and waits[0]["seconds"] > 0
+    assert "; waiting" not in result.stderr  # said once, as the event, not also as a loose line
