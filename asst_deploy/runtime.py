@@ -10,7 +10,7 @@ import os
 from .lock.locate import CONFIG_FILE, DEFAULT_ENV, folders_upward, lock_filename, read_table
 from .lock.file import parse_lock
 
-TYPE_CHECKING = False  # typing itself costs ~10 ms at import; runtime readers skip it
+TYPE_CHECKING = False  # importing typing would cost a runtime lookup more than the lookup itself
 if TYPE_CHECKING:
     from typing import Any
 

@@ -82,7 +82,7 @@ class Session:
         typos = unmatched_renames(desired.specs, result)
         if typos:
             raise ValidationFailed(typos)
-        # the models the plan would send, checked before any write (issue 15); none in a no-op plan
+        # the models the plan would send, checked before any write; none in a no-op plan
         sent = {op.name for op in result.operations if isinstance(op, PutAssistant)}
         checked = self.models([spec for spec in desired.specs if spec.name in sent])
         notes = result.notes + checked + api_notes(self.project.api, self.project.specs) + self.project.left_behind

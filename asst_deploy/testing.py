@@ -69,7 +69,7 @@ def openai_client(asst_emulator: Emulator) -> Iterator[openai.OpenAI]:
     import openai
 
     # verify=False: the emulator speaks plain HTTP on loopback, and loading the CA bundle for an
-    # unused TLS context costs ~40 ms per test.
+    # unused TLS context would slow every test.
     http_client = openai.DefaultHttpxClient(verify=False)
     client = openai.OpenAI(base_url=asst_emulator.base_url, api_key=TEST_API_KEY, max_retries=2, timeout=30.0,
                            http_client=http_client)

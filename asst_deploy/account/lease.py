@@ -74,7 +74,7 @@ class AccountLease:
             })
 
     def _leases(self) -> list[dict[str, Any]]:
-        # every page is read, so the order does not matter: none is sent, as before issue 17
+        # every page is read, so the order does not matter: none is sent
         with labelled(LABEL):
             return [s for s in self.stores.list(limit=100, order=None)
                     if (s.get("metadata") or {}).get(LEASE_KEY) == self.key]

@@ -7,7 +7,7 @@ the lock does not know it.
 
 The lists are independent chains of pages (each target's objects, the files, the vector stores
 and then the stores' own files), so they run at the same time: a plan's wall time is the longest
-chain, not the sum (issue 17). The client's rate limiter still bounds what is in flight.
+chain, not the sum. The client's rate limiter still bounds what is in flight.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ AZURE_NOTE = ("on Azure a manifest's model is a deployment name, which the model
 
 class ModelCheck:
     """Asks the account's model list at most once per command (apply plans twice), and only for
-    specs a plan sends: a no-op plan sends no model, so it makes no request for the list (issue 17).
+    specs a plan sends: a no-op plan sends no model, so it makes no request for the list.
     A manifest whose model is not sent (unchanged since the apply that created its object with
     that model) is not checked: nothing would carry the name."""
 

@@ -45,7 +45,7 @@ def load(ref: str) -> Any:
 
 def preload() -> None:
     """Import every request type now: a standalone emulator does it before it answers, so its first
-    write is not seconds late (the SDK's types take ~2 s of CPU to import on a slow machine), which
+    write is not seconds late (the SDK's types are slow to import on a small machine), which
     the real API never is and which benchmarks would otherwise count as the client's time."""
     for ref in REQUEST_TYPES.values():
         load(ref)

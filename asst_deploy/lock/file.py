@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-TYPE_CHECKING = False  # typing itself costs ~10 ms at import; runtime readers skip it
+TYPE_CHECKING = False  # importing typing would cost a runtime lookup more than the lookup itself
 if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
@@ -105,8 +105,9 @@ def dump_lock(lock: dict[str, Any]) -> str:
 class IncrementalDump:
     """``dump_lock``'s exact text, re-serializing only the entries that changed.
 
-    An apply rewrites the lockfile after every step; at 1,000 assistants a full dump holds the GIL
-    for ~5 ms each time, so entries are kept serialized and only the dirty ones are redone."""
+    An apply rewrites the lockfile after every step; with many assistants a full dump each time
+    would hold the GIL for longer than the step, so entries are kept serialized and only the dirty
+    ones are redone."""
 
     def __init__(self) -> None:
         self._fragments: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 Stdlib only (runtime code reaches it through ``import asst_deploy``). The project's
 ``asst-deploy.yaml`` may choose a ``default_environment`` and per-environment ``lockfile:`` paths.
-Reading YAML costs 25-50 ms of imports, more than a whole runtime lookup may take, so ``apply``
+Importing YAML costs more than a whole runtime lookup may take, so ``apply``
 leaves the config's lockfile table as JSON in ``.asst-deploy/runtime.json`` together with the
 config's text; the runtime trusts that table only while the config is byte-for-byte the same
 (compared as text: hashlib's OpenSSL import alone costs more than the lookup). Otherwise (a fresh
@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 
-TYPE_CHECKING = False  # typing itself costs ~10 ms at import; runtime readers skip it
+TYPE_CHECKING = False  # importing typing would cost a runtime lookup more than the lookup itself
 if TYPE_CHECKING:
     from typing import Any, Iterator
 

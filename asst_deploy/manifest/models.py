@@ -40,7 +40,7 @@ class Strict(BaseModel):
     """Base: unknown keys are errors and nothing is coerced."""
 
     # built on first use, not at import: validating a manifest builds Manifest's schema with every
-    # model nested in it, and a validator of their own per class was ~45 ms of each command's start
+    # model nested in it, and a validator of their own per class slowed every command's start
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 

@@ -38,8 +38,8 @@ _TOKEN_PATTERN = rf"[{_NOSPACE}]|(?:(?![{_NOSPACE}])\w)+|\s+|."
 
 @functools.lru_cache(maxsize=1)
 def _token() -> re.Pattern[str]:
-    """Compiled on the first diff of a line (~15 ms: its ranges are large), not at import: most
-    plans, and every no-op plan, mark no words."""
+    """Compiled on the first diff of a line (its ranges are large, so compiling is slow), not at
+    import: most plans, and every no-op plan, mark no words."""
     return re.compile(_TOKEN_PATTERN, re.DOTALL)
 
 
