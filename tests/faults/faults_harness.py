@@ -334,8 +334,9 @@ def spoil(project: Project, rng: random.Random) -> Spoil:
         config.write_text(config_text + "defaults:\n  metadata:\n" + "".join(f"    {ln}\n" for ln in BOMB.splitlines()))
         line = config_text.count("\n") + 7
         return Spoil(kind, f"asst-deploy.yaml:{line}:", lambda: config.write_text(config_text))
-    if kind == "lock_unwritable_place":
-        config.write_text(config_text + f"lockfile: {UNWRITABLE}\n")
+    if kind == "lock_unwritable_place":  # with environments, a lockfile is set under the environment
+        config.write_text(config_text + f"lockfile: {UNWRITABLE}\n" if project.env == ENV else
+                          config_text.replace(f"  {project.env}: {{}}\n", f"  {project.env}: {{lockfile: {UNWRITABLE}}}\n"))
         return Spoil(kind, UNWRITABLE, lambda: config.write_text(config_text), commands=("apply",))
     lock = project.lockfile
     saved = lock.read_bytes()
