@@ -177,7 +177,9 @@ class Walk:
         self.p = project
         self.rng = random.Random(seed)
         self.serial = 0
-        self.ops = self.OPS + (self.WIDE_OPS * 2 if wide else ()) + (self.SWITCH_OPS if switches else ())
+        # an api switch needs two manifests and environments are declared once: the switch comes up more often
+        self.ops = self.OPS + (self.WIDE_OPS * 2 if wide else ()) + (self.SWITCH_OPS[:1] * 3 + self.SWITCH_OPS[1:]
+                                                                     if switches else ())
 
     def text(self) -> str:
         return " ".join(self.rng.choice(WORDS) for _ in range(self.rng.randint(3, 12))) + "\n"
