@@ -102,6 +102,17 @@ def test_an_api_switch_deletes_a_removed_manifests_assistant(project: Path, asst
     cli("plan", "--api", "responses", "--detailed-exitcode")
 
 
+def test_destroy_under_another_api_deletes_what_the_lockfile_names(project: Path, asst_emulator):
+    """destroy reaches every object of the project and environment, whichever api made it."""
+    cli = Cli(project=project, emulator=asst_emulator, env="dev")
+    cli("apply", "--auto-approve")
+    (project / "assistants" / "math-tutor.yaml").unlink()
+    listed = cli("destroy", "--api", "responses", "--auto-approve").stdout
+    assert "assistant.math-tutor" in listed and "assistant.support-bot" in listed, listed
+    assert list(sdk(cli).beta.assistants.list()) == []
+    assert json.loads(cli("ids", "--format", "json").stdout) == {}
+
+
 def test_a_switch_back_from_responses_drops_a_removed_manifests_settings(project: Path, asst_emulator):
     """The other way: a removed manifest's Responses settings (lockfile only) are planned as a
     delete under api: assistants too, and leave the lockfile."""
