@@ -293,6 +293,24 @@ class Capabilities:
         return spec_digest(comparable, self.ignore_unset, self.write_only)
 
 
+class Capable:
+    """Shorthands for a target's most asked capabilities (``capabilities`` is the one source)."""
+
+    capabilities: Capabilities
+
+    @property
+    def kind(self) -> Kind:
+        return self.capabilities.kind
+
+    @property
+    def api(self) -> str:
+        return self.capabilities.api
+
+    @property
+    def defaults(self) -> Defaults:
+        return self.capabilities.defaults
+
+
 def digest(value: Any) -> str:
     """A stable sha256 of a JSON-able value (keys sorted)."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Protocol
 
-from ..spec import AssistantSpec, Capabilities, Defaults, Kind
+from ..spec import AssistantSpec, Capabilities, Capable, Defaults, Kind
 
 
 @dataclass(frozen=True)
@@ -57,24 +57,6 @@ class Deployed:
     spec: Mapping[str, Any] | None = None  # api: responses: the comparable spec, for the next plan
     settings: Mapping[str, Any] | None = None  # agents: settings the API fills in when unset, as sent
     responses_env: list[dict[str, Any]] | None = None  # api: responses: secrets the kwargs take from the environment
-
-
-class Capable:
-    """Shorthands for a target's most asked capabilities (``capabilities`` is the one source)."""
-
-    capabilities: Capabilities
-
-    @property
-    def kind(self) -> Kind:
-        return self.capabilities.kind
-
-    @property
-    def api(self) -> str:
-        return self.capabilities.api
-
-    @property
-    def defaults(self) -> Defaults:
-        return self.capabilities.defaults
 
 
 class Target(Protocol):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Collection, Mapping, Sequence
 
 from ..errors import AsstDeployError
-from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, Kind, digest, normalize
+from ..spec import SPEC_FIELDS, AssistantSpec, Capabilities, Capable, digest, normalize
 
 if TYPE_CHECKING:
     from ..backends.base import Target
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Desired:
+class Desired(Capable):
     """What the manifests ask for, already normalized by the target backend's rules."""
 
     project: str
@@ -25,14 +25,6 @@ class Desired:
     # per name, the fields its manifest left unset that hold the API's defaults (a create shows them apart)
     defaulted: Mapping[str, frozenset[str]] = field(default_factory=dict)
     destroy: bool = False  # `asst-deploy destroy`: everything owned goes, whatever the manifests say
-
-    @property
-    def api(self) -> str:
-        return self.capabilities.api
-
-    @property
-    def kind(self) -> Kind:
-        return self.capabilities.kind
 
     def fingerprint(self) -> str:
         payload = [
