@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import inspect
 import json
-from typing import Any, Callable, Mapping
+import os
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+if TYPE_CHECKING:
+    import openai
 
 try:
     import agents as sdk
@@ -34,7 +38,7 @@ class AgentBuildError(ValueError):
 
 
 def agent(name: str, functions: Mapping[str, Callable[..., Any]] | None = None, *, env: str | None = None,
-          path: Any = None, client: Any = None) -> sdk.Agent:
+          path: str | os.PathLike[str] | None = None, client: openai.AsyncOpenAI | None = None) -> sdk.Agent:
     """The ``agents.Agent`` of the deployed manifest ``name``.
 
     ``functions`` maps each function the manifest declares to the Python callable that answers
@@ -53,7 +57,7 @@ _CONSUMED = {"model", "instructions", "tools", "text", "reasoning", "max_output_
 
 
 def agent_from_kwargs(name: str, kwargs: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]],
-                      client: Any = None) -> sdk.Agent:
+                      client: openai.AsyncOpenAI | None = None) -> sdk.Agent:
     """An ``agents.Agent`` making the same requests as ``client.responses.create(**kwargs)``."""
     tools = list(kwargs.get("tools") or [])
     declared = [t["name"] for t in tools if t.get("type") == "function"]
