@@ -141,7 +141,10 @@ def _outcome(debug: bool, call: Callable[[], int]) -> int:
         click.echo(f"error: {redact(str(exc))}", err=True)
         return exc.exit_code
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        # apply's steps say how many were saved (apply.py); anything else stopped before a change
+        # or, like import, records what it changed as it goes
+        click.echo("interrupted: the lockfile holds every change that finished; run the command again to go on",
+                   err=True)
         return EXIT_INTERRUPTED
     except Exception as exc:  # a bug: say so briefly, and how to see more
         if debug:

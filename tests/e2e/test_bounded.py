@@ -92,6 +92,7 @@ def test_a_signal_ends_plan_on_a_silent_server_within_5_s(project: Path, sig: in
         wait_for(lambda: sum(server.requests.values()) > 0, proc)
         took, err = stop(proc, sig)
     assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
+    assert "the lockfile holds every change that finished" in err, err  # it says what became of the work
     assert took < 5, f"{took:.1f} s after the signal"
 
 
