@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,3 +84,15 @@ def refuse_stale(saved: Plan, fresh: Plan) -> None:
             raise StalePlanError(f"saved plan is stale: {what} changed since it was made; run plan again")
     if (saved.project, saved.environment, saved.api) != (fresh.project, fresh.environment, fresh.api):
         raise StalePlanError("saved plan is stale: it was made for another project, environment or api")
+    if _steps(saved, with_operations=bool(saved.operations)) != _steps(fresh, with_operations=bool(saved.operations)):
+        # same inputs, other steps: the file was edited, so what a reviewer read may not be what runs
+        raise StalePlanError("saved plan does not hold the changes and steps its manifests, account and lockfile "
+                             "make (was the file edited?); nothing was changed; run plan again")
+
+
+def _steps(plan: Plan, *, with_operations: bool) -> tuple[list[Any], list[Any]]:
+    """What a reviewer reads of a plan (its changes) and what apply runs (its operations), as JSON."""
+    from .ops import operation_to_json
+
+    return ([change.to_json() for change in plan.changes],
+            [operation_to_json(op) for op in plan.operations] if with_operations else [])

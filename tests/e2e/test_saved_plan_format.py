@@ -46,3 +46,26 @@ def test_a_saved_update_sends_the_manifest_it_was_made_from(cli, project: Path, 
     cli("plan", "--out", str(planfile))
     assert "1 updated" in cli("apply", str(planfile)).stdout
     assert cli("plan", "--detailed-exitcode", code=0)  # the lockfile's digest is the manifest's: no drift
+
+
+def test_a_saved_plan_edited_after_review_is_refused(cli, project: Path, tmp_path: Path) -> None:
+    """The changes a reviewer read and the steps apply runs are the ones its inputs make: a file whose
+    changes (what is read) or operations (what runs) were edited is refused, and nothing is sent."""
+    cli("apply", "--auto-approve")
+    path = project / "assistants/math-tutor.yaml"
+    path.write_text(path.read_text().replace("temperature: 0.2", "temperature: 0.7"))
+    planfile = tmp_path / "p.json"
+    cli("plan", "--out", str(planfile))
+    reviewed = json.loads(planfile.read_text())
+    for edit in ("changes", "operations"):
+        doc = json.loads(json.dumps(reviewed))
+        if edit == "changes":  # the reviewer is shown another value than the one apply sends
+            diff = next(c for c in doc["changes"] if c["action"] == "update")
+            diff["after"]["temperature"] = 0.3
+        else:  # apply would run a step the reviewer never saw
+            doc["operations"].append({"op": "delete_assistant", "name": "support-bot", "kind": "assistant",
+                                      "object_id": "asst_not_reviewed"})
+        planfile.write_text(json.dumps(doc))
+        refused = cli("apply", str(planfile), code=1)
+        assert "saved plan does not hold the changes and steps" in refused.stderr, (edit, refused.stderr)
+    assert cli("plan", "--detailed-exitcode", code=2)  # nothing was applied: the edit is still to make
