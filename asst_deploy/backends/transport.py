@@ -32,6 +32,7 @@ from .ratelimit import Limiter, RateLimited
 
 MAX_BODY = 32 * 1024 * 1024  # a page of 100 assistants at the longest instructions is ~26 MB
 _ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS, "identity": None}
+_ACCEPTED = ", ".join(name for name in _ENCODINGS if name != "identity")  # what the transport inflates itself
 
 OnAnswer = Callable[[str, str, int, float, "str | None"], None]  # method, path, status, ms, label
 
@@ -48,6 +49,7 @@ class ApiTransport(httpx2.BaseTransport):
                  max_body: int = MAX_BODY, limits: httpx2.Limits | None = None) -> None:
         self.limits = limits or httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
         self._inner: dict[bool, httpx2.Client] = {}
+        self._http_over_tls = _tls_proxy()  # the environment is read once, not at every request
         self._making = threading.Lock()
         self.deadline = deadline
         self.max_body = max_body
@@ -55,7 +57,7 @@ class ApiTransport(httpx2.BaseTransport):
         self.limited = RateLimited(self._attempt, limiter)
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        request.headers["Accept-Encoding"] = ", ".join(k for k in _ENCODINGS if k != "identity")
+        request.headers["Accept-Encoding"] = _ACCEPTED
         label = current_label()  # the caller's thread: the -v printer names what the request is for
         began = time.monotonic()
         response = self.limited(request)
@@ -71,8 +73,8 @@ class ApiTransport(httpx2.BaseTransport):
     def inner(self, url: httpx2.URL) -> httpx2.Client:
         """The httpx client for ``url``'s scheme, made at its first request: an ``http://`` request
         makes no TLS connection of its own, so a command against a local server never loads the
-        trust store (a tenth of a second of CPU)."""
-        tls = url.scheme != "http" or _tls_proxy()
+        trust store."""
+        tls = url.scheme != "http" or self._http_over_tls
         client = self._inner.get(tls)
         if client is None:
             with self._making:

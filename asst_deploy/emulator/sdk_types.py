@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import collections.abc
 import functools
-import importlib
 import types
 import typing
 from typing import Any, Iterator
 
 import typing_extensions as te
+
+from ..sdk_literals import sdk_object
 
 # Request bodies the tool sends, by counter key (``METHOD /v1/path`` with ids as ``{id}``).
 REQUEST_TYPES: dict[str, str] = {
@@ -39,8 +40,7 @@ RESPONSES_KWARGS = REQUEST_TYPES["POST /v1/responses"]
 @functools.lru_cache(maxsize=None)
 def load(ref: str) -> Any:
     """The SDK type ``module:Name`` (imported on first use)."""
-    module, _, name = ref.partition(":")
-    return getattr(importlib.import_module(module), name)
+    return sdk_object(ref)
 
 
 def preload() -> None:
