@@ -34,10 +34,12 @@ _UNAUTHORIZED = (
 
 def build_router() -> Router:
     from . import routes_agents, routes_assistants, routes_files, routes_models, routes_responses, routes_vector_store_files, routes_vector_stores
+    from . import routes_automations, routes_vaults
 
     router = Router()
+    # automations before agents: the first route that matches answers, and /v1/agents/{agent_id} matches them too
     for module in (routes_assistants, routes_files, routes_vector_stores, routes_vector_store_files, routes_models,
-                   routes_agents, routes_responses):
+                   routes_vaults, routes_automations, routes_agents, routes_responses):
         router.include(module.router)
     return router
 

@@ -40,6 +40,18 @@ def agent_id() -> str:
     return random_id("agent_", 32)
 
 
+def vault_id() -> str:
+    return random_id("vault_", 32)
+
+
+def credential_id() -> str:
+    return random_id("cred_", 32)
+
+
+def automation_id() -> str:
+    return random_id("auto_", 32)
+
+
 def response_id() -> str:
     return "resp_" + os.urandom(24).hex()
 

@@ -33,6 +33,13 @@ REQUEST_TYPES: dict[str, str] = {
     "POST /v1/vector_stores/{id}/file_batches":
         "openai.types.vector_stores.file_batch_create_params:FileBatchCreateParams",
     "POST /v1/responses": "openai.types.responses.response_create_params:ResponseCreateParamsNonStreaming",
+    "POST /v1/vaults": "openai.types.beta.agents.vault_create_params:VaultCreateParams",
+    "POST /v1/vaults/{id}": "openai.types.beta.agents.vault_update_params:VaultUpdateParams",
+    "POST /v1/vaults/{id}/credentials": "openai.types.beta.agents.vaults.credential_create_params:CredentialCreateParams",
+    "POST /v1/vaults/{id}/credentials/{id}":
+        "openai.types.beta.agents.vaults.credential_update_params:CredentialUpdateParams",
+    "POST /v1/agents/automations": "openai.types.beta.agents.automation_create_params:AutomationCreateParams",
+    "POST /v1/agents/automations/{id}": "openai.types.beta.agents.automation_update_params:AutomationUpdateParams",
 }
 RESPONSES_KWARGS = REQUEST_TYPES["POST /v1/responses"]
 
