@@ -53,7 +53,8 @@ def agent(name: str, functions: Mapping[str, Callable[..., Any]] | None = None, 
 
 _SETTINGS = ("temperature", "top_p", "tool_choice", "parallel_tool_calls", "truncation", "metadata", "store",
              "top_logprobs")
-_CONSUMED = {"model", "instructions", "tools", "text", "reasoning", "max_output_tokens", "include", *_SETTINGS}
+_CONSUMED = {"model", "instructions", "tools", "text", "reasoning", "max_output_tokens", "include", "prompt",
+             *_SETTINGS}
 
 
 def agent_from_kwargs(name: str, kwargs: Mapping[str, Any], functions: Mapping[str, Callable[..., Any]],
@@ -84,6 +85,7 @@ def agent_from_kwargs(name: str, kwargs: Mapping[str, Any], functions: Mapping[s
         model_settings=model_settings(kwargs, name),
         tools=[_tool(name, tool, functions) for tool in tools],
         output_type=_output_type(text.get("format")),
+        prompt=kwargs.get("prompt"),  # a pinned dashboard prompt: the SDK sends it with every turn
     )
 
 

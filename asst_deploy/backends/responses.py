@@ -33,8 +33,8 @@ def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any
 
 
 # Manifest settings the Responses API takes as they are (``ResponseCreateParams``).
-RESPONSES_SETTINGS = ("tool_choice", "parallel_tool_calls", "max_output_tokens", "max_tool_calls", "store", "include",
-                      "prompt_cache_key", "prompt_cache_retention", "truncation", "safety_identifier")
+RESPONSES_SETTINGS = ("tool_choice", "prompt", "parallel_tool_calls", "max_output_tokens", "max_tool_calls", "store",
+                      "include", "prompt_cache_key", "prompt_cache_retention", "truncation", "safety_identifier")
 
 
 def responses_tool(tool: Mapping[str, Any], resources: Resources) -> dict[str, Any]:

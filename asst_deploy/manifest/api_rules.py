@@ -6,12 +6,14 @@ error naming the field and the API that would accept it, never silently dropped.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterator
 
 from ..errors import ManifestProblem
-from ..sdk_literals import field_literals
+from ..sdk_literals import field_literals, sdk_object
 from . import models as m
 from .resolve import display_name_path
+from .sdk_shapes import sdk_problems
 from ..spec import accepts_effort_none, is_plain_model, is_reasoning_model
 from .yamlpos import Located, Path_
 
@@ -65,7 +67,7 @@ FIELD_APIS = {
     "multi_agent": {"agents"},
     "compaction": {"agents"},
     "experimental": {"agents"},
-    **{name: {"responses"} for name in ("tool_choice", "parallel_tool_calls", "max_output_tokens", "max_tool_calls",
+    **{name: {"responses"} for name in ("tool_choice", "prompt", "parallel_tool_calls", "max_output_tokens", "max_tool_calls",
                                         "store", "include", "prompt_cache_key", "prompt_cache_retention",
                                         "truncation", "safety_identifier")},
 }
@@ -215,6 +217,22 @@ def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_,
                                  "lists none: add files, or remove the tool")
 
 
+PROMPT_ID = re.compile(r"pmpt_[A-Za-z0-9]+")  # the dashboard's prompt ids (pmpt_ and letters/digits)
+PROMPT_VARIABLE = "openai.types.responses.response_prompt_param:Variables"
+
+
+def _prompt(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    """A pinned prompt's id has the dashboard's form; its variables are what the SDK takes."""
+    if man.prompt is None or api != "responses":
+        return
+    if not PROMPT_ID.fullmatch(man.prompt.id):
+        yield ("prompt", "id"), (f"{man.prompt.id!r} is not a prompt id: a reusable prompt's id is pmpt_ "
+                                 "followed by letters and digits (copy it from the prompt's page in the dashboard)")
+    for key, value in (man.prompt.variables or {}).items():
+        if isinstance(value, dict):  # a string is always fine; the SDK checks an input item
+            yield from sdk_problems(value, sdk_object(PROMPT_VARIABLE), ("prompt", "variables", key))
+
+
 # Headers that carry a credential: never written as they are (plans, lockfiles, the agent).
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"})
 # Parts of a header name that say it carries one (X-Goog-Api-Key, X-Vault-Token, X-Client-Secret, ...).
@@ -261,7 +279,7 @@ def _mcp_secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
 
 
 RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _json_schema, _tool_fields, _rankers, _sampling, _responses,
-                           _mcp_secrets, _file_search)
+                           _mcp_secrets, _file_search, _prompt)
 
 
 def api_problems(

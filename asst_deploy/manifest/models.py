@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_serializer
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 FUNCTION_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,64}$"
@@ -454,6 +454,23 @@ class ToolChoiceFunction(Strict):
     name: str = Field(pattern=FUNCTION_NAME_PATTERN, description="The function's name.")
 
 
+class PromptRef(Strict):
+    """A reusable prompt made in OpenAI's dashboard, pinned to one of its versions (api: responses)."""
+
+    id: str = Field(min_length=1, description="The prompt's id (pmpt_...), from the dashboard.")
+    version: Annotated[str, Field(min_length=1)] | Annotated[int, Field(ge=0)] = Field(
+        description="The version to use: required, so an edit in the dashboard cannot change what is deployed."
+    )
+    variables: dict[str, str | dict[str, Any]] | None = Field(
+        None, description="Values of the prompt's {{variables}}: strings, or input_text, input_image or "
+        "input_file items as the SDK's ResponsePromptParam takes them.",
+    )
+
+    @field_serializer("version")
+    def _version_text(self, version: str | int) -> str:
+        return str(version)  # the API takes a string; YAML reads `version: 3` as a number
+
+
 MetadataKey = Annotated[str, Field(max_length=MAX_METADATA_KEY)]
 MetadataValue = Annotated[str, Field(max_length=MAX_METADATA_VALUE)]
 
@@ -531,6 +548,9 @@ class Manifest(Strict):
     )
     tool_choice: Literal["auto", "none", "required"] | ToolChoiceFunction | None = Field(
         None, description="Whether and which tool the model must call (api: responses)."
+    )
+    prompt: PromptRef | None = Field(
+        None, description="A reusable dashboard prompt pinned by id and version (api: responses)."
     )
     parallel_tool_calls: bool | None = Field(None, description="Allow parallel tool calls (api: responses).")
     max_output_tokens: int | None = Field(

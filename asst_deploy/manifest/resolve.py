@@ -292,7 +292,7 @@ def _place(doc: Located, path: Path_) -> tuple[str, int, int]:
 
 
 # Manifest fields only some APIs take, kept in the spec's ``settings`` (api_rules refuses the rest).
-SETTINGS = ("verbosity", "service_tier", "reasoning_summary", "tool_choice", "parallel_tool_calls",
+SETTINGS = ("verbosity", "service_tier", "reasoning_summary", "tool_choice", "prompt", "parallel_tool_calls",
             "max_output_tokens", "max_tool_calls", "store", "include", "prompt_cache_key",
             "prompt_cache_retention", "truncation", "safety_identifier", "multi_agent", "compaction",
             "experimental")

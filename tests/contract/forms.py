@@ -53,6 +53,8 @@ RESPONSES_ONLY: dict[str, Any] = {
     "max_output_tokens": 2000, "max_tool_calls": 3, "store": False, "include": ["file_search_call.results"],
     "prompt_cache_key": "fn-v1", "prompt_cache_retention": "24h", "truncation": "auto",
     "safety_identifier": "user-hash", "metadata": {"team": "support"},
+    "prompt": {"id": "pmpt_68a1b2c3d4", "version": 2, "variables": {
+        "city": "Paris", "chart": {"type": "input_image", "image_url": "https://example.com/c.png", "detail": "auto"}}},
 }
 
 

@@ -240,3 +240,14 @@ def test_an_assistants_ranker_is_left_out_of_the_responses_request_and_said(make
     answer = OpenAI(base_url=asst_emulator.base_url, api_key="sk-test-agents-0123456789").responses.create(
         **settings, input="Where is my refund?")  # the emulator refuses an Assistants ranker (400), as OpenAI does
     assert answer.output_text.startswith("support desk: ")
+
+
+def test_a_pinned_prompt_is_the_agents_own(make_project, asst_emulator, monkeypatch) -> None:
+    manifest = MANIFEST + "prompt: {id: pmpt_68a1b2c3d4, version: 2, variables: {city: Paris}}\n"
+    root = make_project({"assistants/support.yaml": manifest}, config="project: shop\napi: responses\n")
+    deploy(root, asst_emulator, monkeypatch, "responses")
+    built = asst_deploy.agents.agent("support", functions={"lookup_order": lookup_order}, path=root,
+                                     client=async_client(asst_emulator))
+    assert built.prompt == {"id": "pmpt_68a1b2c3d4", "version": "2", "variables": {"city": "Paris"}}
+    assert "prompt" not in (built.model_settings.extra_args or {})  # sent once, by the SDK itself
+    assert agents.Runner.run_sync(built, "Hello").final_output
