@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .errors import AsstDeployError, ManifestProblem, ValidationFailed
 from .lock.locate import CONFIG_FILE, DEFAULT_ENV, lockfile_name, lockfile_table
 from .manifest.messages import did_you_mean, problems_from
-from .manifest.models import MANIFEST_FIELDS
+from .manifest.models import CHECK_FIELDS, MANIFEST_FIELDS
 from .manifest.yamlpos import Located, load_documents, read_text
 from .ownership import IDENT_PATTERN, IDENT_RE
 
@@ -28,7 +28,7 @@ Api = Literal["assistants", "agents", "responses"]
 Backend = Literal["openai", "azure", "local"]
 Ident = Annotated[str, Field(pattern=f"^{IDENT_PATTERN}$")]
 # Manifest fields that defaults and environments may set (a name is each manifest's own).
-OVERRIDABLE = tuple(f for f in MANIFEST_FIELDS if f != "name")
+OVERRIDABLE = tuple(f for f in MANIFEST_FIELDS if f != "name" and f not in CHECK_FIELDS)
 
 
 class _Settings(BaseModel):
@@ -63,6 +63,9 @@ class EnvironmentConfig(_Settings):
     assistants: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-assistant overrides: {name: {field: value}}."
     )
+    promote_from: Ident | None = Field(
+        default=None, description="An environment whose passing `asst-deploy test` each changed assistant "
+        "needs before plan and apply take it here (e.g. dev for prod).")
 
     @property
     def overrides(self) -> dict[str, Any]:
@@ -127,6 +130,12 @@ def _semantic_problems(config: ProjectConfig, doc: Located) -> list[ManifestProb
         )
         for name, fields in env.assistants.items():
             problems += _override_key_problems(fields, base + ("assistants", name), doc, set())
+    for env_name, env in config.environments.items():
+        if env.promote_from is not None and (env.promote_from not in config.environments or env.promote_from == env_name):
+            known = ", ".join(n for n in config.environments if n != env_name) or "none declared"
+            problems.append(doc.problem(("environments", env_name, "promote_from"),
+                                        f"{env.promote_from!r} is not another environment under environments: "
+                                        f"(known: {known})"))
     if config.default_environment is not None and config.default_environment not in config.environments:
         known = ", ".join(config.environments) or "none declared"
         problems.append(doc.problem(
@@ -151,6 +160,8 @@ def _override_key_problems(
             continue
         if key == "name":
             message = "each manifest names itself: name cannot be set here"
+        elif key in CHECK_FIELDS:
+            message = f"{key} belongs to each manifest (checks are not deployed): write it in the manifest"
         else:
             message = "unknown key" + (did_you_mean(key, [*OVERRIDABLE, *own]) or
                                        "; use a manifest field (model, temperature, tools, ...)")

@@ -11,14 +11,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from . import config as cfg
 from .errors import ManifestProblem, ValidationFailed
 from .identity import identity_problem
 from .lock.file import LockfileError, read_lock
 from .lock.locate import DEFAULT_ENV
-from .manifest.loader import MERGED_MAPPINGS, Source, build_spec, read_manifests
+from .manifest.checks import CheckSuite
+from .manifest.loader import MERGED_MAPPINGS, Source, build_spec, own_digest, read_manifests
 from .manifest.resolve import Resolver
 from .manifest.yamlpos import Located, format_path
 from .spec import AssistantSpec
@@ -37,6 +38,10 @@ class Project:
     warnings: tuple[str, ...] = ()  # files in the manifests folder that are not read, named
     overridden: tuple[str, ...] = ()  # manifest values this environment replaces, for the plan's notes
     left_behind: tuple[str, ...] = ()  # what the environment before `environments:` holds, for the notes
+    checks: Mapping[str, CheckSuite] = field(default_factory=dict)  # name -> its behaviour checks
+    # name -> the digest of the manifest itself (defaults under it, no environment over it) that a
+    # passing test records; made only when a manifest has checks or an environment promotes
+    own_digests: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -149,22 +154,34 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _build(parsed: _Parsed, env: str, api: str) -> tuple[list[AssistantSpec], list[ManifestProblem], list[str]]:
-    """Specs of every manifest for one environment and API, every problem found, and the manifest
-    values the environment overrides."""
+@dataclass
+class _Built:
+    """Every manifest built for one environment."""
+
+    specs: list[AssistantSpec] = field(default_factory=list)
+    checks: dict[str, CheckSuite] = field(default_factory=dict)
+    problems: list[ManifestProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # manifest values the environment overrides
+
+
+def _build(parsed: _Parsed, env: str, api: str) -> _Built:
+    """Specs and checks of every manifest for one environment and API, and every problem found."""
     assert parsed.config is not None
     env_config = cfg.environment(parsed.config, env)
-    specs, problems, notes = [], [], []
+    out = _Built()
+    specs, problems, notes = out.specs, out.problems, out.notes
     for source in parsed.manifests:
         layers = _layers(parsed, source.doc, env)
         notes += overridden(source.doc, layers, env)
-        spec, spec_problems = build_spec(
+        built = build_spec(
             source, layers, parsed.resolver, api,
             name_prefix=env_config.name_prefix, name_suffix=env_config.name_suffix,
         )
-        problems += spec_problems
-        if spec is not None:
-            specs.append(spec)
+        problems += built.problems
+        if built.spec is not None:
+            specs.append(built.spec)
+        if built.spec is not None and built.checks is not None:
+            out.checks[built.spec.name] = built.checks
     names = {source.doc.data.get("name") for source in parsed.manifests}
     if parsed.config_doc is not None and env in parsed.config.environments:
         for name in env_config.assistants:
@@ -174,7 +191,24 @@ def _build(parsed: _Parsed, env: str, api: str) -> tuple[list[AssistantSpec], li
                     ("environments", env, "assistants", name),
                     f"no manifest is named {name!r} (known: {known})", key=True,
                 ))
-    return sorted(specs, key=lambda s: s.name), problems, notes
+    specs.sort(key=lambda s: s.name)
+    return out
+
+
+def _own_digests(parsed: _Parsed, built: _Built) -> dict[str, str]:
+    """Each manifest's own digest (``own_digest``), when checks or a promotion can ask for it."""
+    assert parsed.config is not None
+    if not (any(s.cases for s in built.checks.values())
+            or any(e.promote_from for e in parsed.config.environments.values())):
+        return {}
+    defaults = parsed.config_doc.sub(("defaults",)) if parsed.config.defaults and parsed.config_doc else None
+    out = {}
+    for source in parsed.manifests:
+        name = source.doc.data.get("name")
+        found = own_digest(source, defaults, parsed.resolver, parsed.config.api) if isinstance(name, str) else None
+        if found is not None:
+            out[str(name)] = found
+    return out
 
 
 def load_project(project_dir: Path, env: str | None = None, api: str | None = None) -> Project:
@@ -184,14 +218,15 @@ def load_project(project_dir: Path, env: str | None = None, api: str | None = No
         raise ValidationFailed(parsed.problems)
     chosen = cfg.resolve_environment(parsed.config, env)
     chosen_api = cfg.api_for(parsed.config, chosen, api)
-    specs, problems, notes = _build(parsed, chosen, chosen_api)
-    if parsed.problems or problems:
-        raise ValidationFailed(parsed.problems + problems)
+    built = _build(parsed, chosen, chosen_api)
+    if parsed.problems or built.problems:
+        raise ValidationFailed(parsed.problems + built.problems)
     return Project(
         root=parsed.root, config=parsed.config, environment=chosen, api=chosen_api,
-        specs=tuple(specs), lockfile=cfg.lockfile_path(parsed.root, parsed.config, chosen),
-        warnings=tuple(parsed.warnings), overridden=tuple(notes),
+        specs=tuple(built.specs), lockfile=cfg.lockfile_path(parsed.root, parsed.config, chosen),
+        warnings=tuple(parsed.warnings), overridden=tuple(built.notes),
         left_behind=_left_behind(parsed.root, parsed.config, chosen),
+        checks=built.checks, own_digests=_own_digests(parsed, built),
     )
 
 
@@ -240,5 +275,5 @@ def check_project(project_dir: Path, env: str | None = None, api: str | None = N
     checked = {}
     for name in envs:
         checked[name] = cfg.api_for(parsed.config, name, api)
-        problems += _build(parsed, name, checked[name])[1]
+        problems += _build(parsed, name, checked[name]).problems
     return Checked(checked, sorted(set(problems)), len(parsed.manifests), tuple(parsed.warnings))

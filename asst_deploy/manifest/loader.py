@@ -17,10 +17,11 @@ from typing import Any, Mapping, NamedTuple, TypeVar
 from pydantic import ValidationError
 
 from ..errors import ManifestProblem
-from ..spec import AssistantSpec
+from ..spec import AssistantSpec, digest
+from .checks import CheckSuite, read_checks
 from .api_rules import api_problems
 from .messages import problems_from
-from .models import Manifest
+from .models import CHECK_FIELDS, Manifest
 from .resolve import Resolver, to_spec
 from .yamlpos import Located, Path_, load_documents, read_text
 
@@ -151,18 +152,46 @@ def _take_owned(table: dict[Path_, _V], mine: Mapping[Path_, _V], n: int, owners
             table[path] = pos
 
 
+class Built(NamedTuple):
+    """One manifest built for one environment: its spec and checks (None when it has problems)."""
+
+    spec: AssistantSpec | None
+    checks: CheckSuite | None
+    problems: list[ManifestProblem]
+
+
 def build_spec(
     source: Source, layers: list[Located], resolver: Resolver, api: str, *,
     name_prefix: str = "", name_suffix: str = "",
-) -> tuple[AssistantSpec | None, list[ManifestProblem]]:
-    """The spec of one manifest merged over/under ``layers`` (the manifest itself among them)."""
+) -> Built:
+    """The spec of one manifest merged over/under ``layers`` (the manifest itself among them), and
+    its checks (the manifest's own: never taken from another layer, never part of the spec)."""
+    layers = [layer if layer is source.doc or not CHECK_FIELDS & layer.data.keys()
+              else Located({k: v for k, v in layer.data.items() if k not in CHECK_FIELDS},
+                           layer.values, layer.keys, layer.raw) for layer in layers]
     merged = merge(layers) if len(layers) > 1 else source.doc
     merged.values[()] = source.doc.values[()]
     try:
         manifest = Manifest.model_validate(merged.data)
     except ValidationError as exc:
-        return None, problems_from(exc, Manifest, merged)
+        return Built(None, None, problems_from(exc, Manifest, merged))
     spec, problems = to_spec(manifest, merged, resolver, source=source.file,
                              name_prefix=name_prefix, name_suffix=name_suffix)
     problems += api_problems(manifest, merged, api, spec.display_name if spec else None)
-    return spec, problems
+    if spec is None:
+        return Built(None, None, problems)
+    checks, check_problems = read_checks(manifest, merged, spec, resolver)
+    return Built(spec, checks, problems + check_problems)
+
+
+def own_digest(source: Source, defaults: Located | None, resolver: Resolver, api: str) -> str | None:
+    """What a passing ``test`` records of a manifest: its content (files' included) under the
+    project's defaults, before any environment's values, so that dev's cheaper model or name prefix
+    does not change it, and promoting to prod needs no new pass. None if it does not build."""
+    spec = build_spec(source, [defaults, source.doc] if defaults is not None else [source.doc], resolver, api).spec
+    if spec is None:
+        return None
+    data = spec.to_json()
+    for key in ("source", "model_at", "renamed_from", "renamed_from_at"):
+        data.pop(key, None)
+    return digest(data)[:16]

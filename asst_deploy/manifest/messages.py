@@ -29,7 +29,8 @@ RENAMED_KEYS = {
     "`code_interpreter_files:` instead; asst-deploy creates the vector store",
 }
 RANGES = {"temperature": (0, 2), "top_p": (0, 1), "max_num_results": (1, 50), "score_threshold": (0, 1),
-          "max_chunk_size_tokens": (100, 4096), "days": (1, 365)}
+          "max_chunk_size_tokens": (100, 4096), "days": (1, 365), "min_pass": (0, 1), "threshold": (0, 1),
+          "repeat": (1, 100)}
 RENAMED_TOOLS = {
     "retrieval": "the v1 tool `retrieval` is called `file_search` in v2: write `type: file_search`",
     "browser": "write `type: web_search` (api: agents or responses)",
@@ -162,6 +163,8 @@ def _message(err: ErrorDetails, path: Path_, tags: list[str], model: type[BaseMo
         ) + ": shorten it"
     if kind == "string_too_short":
         return "must not be empty"
+    if kind == "too_short":
+        return f"must hold at least {ctx.get('min_length', 1)} item(s)"
     if kind == "too_long":
         if path == ("metadata",):
             return (f"has {len(value)} pairs; at most {ctx['max_length']} (the API allows 16 and "

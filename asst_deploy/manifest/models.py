@@ -9,6 +9,7 @@ error's location names the branch (stripped again by :mod:`.messages`) and never
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_serializer
@@ -344,6 +345,104 @@ ResponseFormat = Annotated[
 ]
 RESPONSE_FORMAT_TYPES = ("auto", "text", "json_object", "json_schema")
 
+# ---- behaviour checks (never deployed: manifest/checks.py reads them) ---------------------------
+
+MAX_REPEAT = 100
+FunctionName = Annotated[str, Field(pattern=FUNCTION_NAME_PATTERN)]
+
+
+class ToolCallMatch(Strict):
+    """A function call: its name, and arguments it must have sent (a subset of what it sent)."""
+
+    name: FunctionName = Field(description="The function's name.")
+    arguments: dict[str, Any] | None = Field(
+        None, description="Arguments the call must carry, matched as a subset (other arguments may be there too)."
+    )
+
+
+def _text_or_mapping(value: Any) -> str:
+    return f"{TAG_PREFIX}{'text' if isinstance(value, str) else 'mapping'}"
+
+
+if TYPE_CHECKING:
+    ToolCalled = Union[str, ToolCallMatch]
+    SchemaOrTrue = Union[bool, dict[str, Any]]
+else:
+    ToolCalled = Annotated[Union[Annotated[FunctionName, Tag(TAG_PREFIX + "text")],
+                                 Annotated[ToolCallMatch, Tag(TAG_PREFIX + "mapping")]],
+                           Discriminator(_text_or_mapping)]
+    SchemaOrTrue = Annotated[
+        Union[Annotated[bool, Tag(TAG_PREFIX + "flag")], Annotated[dict[str, Any], Tag(TAG_PREFIX + "schema")]],
+        Discriminator(lambda v: f"{TAG_PREFIX}{'flag' if isinstance(v, bool) else 'schema'}")]
+
+
+class Expectation(Strict):
+    """One thing the answer must show: exactly one of these keys (`rubric` may add `threshold`)."""
+
+    contains: str | None = Field(None, min_length=1, description="The answer contains this text.")
+    icontains: str | None = Field(None, min_length=1, description="... ignoring case.")
+    contains_any: list[str] | None = Field(None, min_length=1, description="The answer contains one of these.")
+    contains_all: list[str] | None = Field(None, min_length=1, description="The answer contains every one of these.")
+    not_contains: str | None = Field(None, min_length=1, description="The answer does not contain this text.")
+    regex: str | None = Field(None, min_length=1, description="A Python regular expression found in the answer.")
+    equals: str | None = Field(None, description="The whole answer, surrounding whitespace aside.")
+    is_json: bool | None = Field(None, description="true: the answer is JSON.")
+    json_schema: SchemaOrTrue | None = Field(
+        None, description="The answer is JSON valid against this schema; true: the manifest's own "
+        "response_format json_schema.")
+    tool_called: ToolCalled | None = Field(
+        None, description="The model called this function: a name, or {name, arguments} matched as a subset.")
+    tool_not_called: FunctionName | None = Field(None, description="The model did not call this function.")
+    cites: str | None = Field(
+        None, min_length=1, description="A file_search citation names a retrieval file of this path or glob.")
+    rubric: str | None = Field(
+        None, min_length=1, description="What a model grader (OpenAI's graders API) judges the answer against; "
+        "a rubric costs a model call.")
+    threshold: float | None = Field(None, ge=0, le=1, description="rubric: the lowest passing score, 0..1 (default 0.5).")
+
+
+EXPECTATIONS: tuple[str, ...] = tuple(k for k in Expectation.model_fields if k != "threshold")
+DEFAULT_THRESHOLD = 0.5
+
+
+def kind_of(expectation: Expectation) -> str:
+    """The expectation's one key (validated: there is exactly one)."""
+    return next(k for k in EXPECTATIONS if getattr(expectation, k) is not None)
+
+
+class ChatMessage(Strict):
+    """One turn of a conversation the case replays."""
+
+    role: Literal["user", "assistant"] = Field(description="user, or assistant for an earlier answer.")
+    content: str = Field(min_length=1, description="What was said.")
+
+
+class CheckCase(Strict):
+    """One behaviour check: what is said to the deployed assistant, and what the answer must show."""
+
+    name: str = Field(min_length=1, max_length=200, description="Unique within the assistant.")
+    input: str | None = Field(None, min_length=1, description="The user's message (or write `messages`).")
+    messages: list[ChatMessage] | None = Field(
+        None, min_length=1, description="A short conversation instead of `input`; the last is the user's.")
+    expect: list[Expectation] = Field(min_length=1, description="Every expectation must hold.")
+    repeat: int = Field(1, ge=1, le=MAX_REPEAT, description="Ask this many times (answers vary), 1..100.")
+    min_pass: float = Field(1.0, ge=0, le=1, description="The fraction of the repeats that must pass (default 1).")
+    functions: dict[FunctionName, Any] = Field(
+        default_factory=dict, description="Function name -> the output returned when the model calls it "
+        "(text, or a value sent as JSON); a call to a function not named here fails the case.")
+
+    def output_of(self, function: str) -> str:
+        value = self.functions[function]
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+class ChecksFile(Strict):
+    """A ``checks_file``'s list, validated under the key it has in a manifest."""
+
+    checks: list[CheckCase]
+
+
+
 # ---- the manifest ------------------------------------------------------------------------------
 
 class ExpiresAfter(Strict):
@@ -572,6 +671,10 @@ class Manifest(Strict):
     multi_agent: MultiAgent | None = Field(None, description="Subagents (api: agents).")
     compaction: Compaction | None = Field(None, description="Context compaction (api: agents).")
     experimental: Experimental | None = Field(None, description="Experimental settings (api: agents).")
+    checks: list[CheckCase] | None = Field(
+        None, description="Behaviour checks `asst-deploy test` runs against the deployed assistant (never deployed).")
+    checks_file: str | None = Field(
+        None, description="A YAML file holding the list of checks instead, relative to the project root.")
     metadata: dict[MetadataKey, MetadataValue] = Field(
         default_factory=dict,
         max_length=MAX_USER_METADATA_PAIRS,
@@ -581,3 +684,4 @@ class Manifest(Strict):
 
 
 MANIFEST_FIELDS: tuple[str, ...] = tuple(Manifest.model_fields)
+CHECK_FIELDS = frozenset({"checks", "checks_file"})  # the manifest's own: not merged from defaults or environments
