@@ -294,6 +294,18 @@ def ids(fmt: str, debug: bool, **kw: Any) -> None:
     _run(debug, lambda: run_ids(options, _console(), fmt=fmt))
 
 
+@main.command(epilog=_examples("asst-deploy publish --env prod"))
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for an apply on this environment to finish.")
+@_project
+def publish(lock_timeout: float, debug: bool, **kw: Any) -> None:
+    """Write the ids document to the publish: destinations of asst-deploy.yaml."""
+    from .commands.publish import run_publish
+
+    options = _options(kw)
+    _run(debug, lambda: run_publish(options, _console(), lock_timeout=lock_timeout))
+
+
 @main.command(epilog=_examples("asst-deploy show", "asst-deploy show support-bot --env prod"))
 @click.argument("name", required=False)
 @_account
@@ -332,12 +344,14 @@ def export(out_dir: Path | None, include_all: bool, debug: bool, **kw: Any) -> N
     _run(debug, lambda: run_export(options, out_dir, _console(), include_all=include_all))
 
 
-@main.command(epilog=_examples("asst-deploy schema > schema/manifest.schema.json"))
-def schema() -> None:
+@main.command(epilog=_examples("asst-deploy schema > schema/manifest.schema.json",
+                               "asst-deploy schema --published > schema/published.schema.json"))
+@click.option("--published", is_flag=True, help="The schema of the published ids document instead (publish:).")
+def schema(published: bool) -> None:
     """Print the JSON Schema of a manifest (for editors)."""
     from .commands.schema import run_schema
 
-    _run(False, lambda: run_schema(sys.stdout))
+    _run(False, lambda: run_schema(sys.stdout, published))
 
 
 @main.command(epilog=_examples("asst-deploy emulator --port 8765 --data .asst-deploy/emulator.sqlite3",

@@ -23,6 +23,7 @@ from .manifest.messages import did_you_mean, problems_from
 from .manifest.models import CHECK_FIELDS, MANIFEST_FIELDS
 from .manifest.yamlpos import Located, load_documents, read_text
 from .ownership import IDENT_PATTERN, IDENT_RE
+from .publish.destinations import destination_problem
 
 Api = Literal["assistants", "agents", "responses"]
 Backend = Literal["openai", "azure", "local"]
@@ -87,6 +88,9 @@ class ProjectConfig(_Settings):
     environments: dict[Ident, EnvironmentConfig] = Field(
         default_factory=dict, description="Named environments and their overrides."
     )
+    publish: list[str] = Field(
+        default_factory=list, description="Where apply publishes the ids document: s3://BUCKET/KEY or a path, "
+        "with {project} and {environment} (README: Sharing ids with other teams).")
 
 
 def default_project_name(project_dir: Path) -> str:
@@ -142,6 +146,10 @@ def _semantic_problems(config: ProjectConfig, doc: Located) -> list[ManifestProb
             ("default_environment",),
             f"no environment {config.default_environment!r} under environments: (known: {known})",
         ))
+    for i, template in enumerate(config.publish):
+        problem = destination_problem(template)
+        if problem:
+            problems.append(doc.problem(("publish", i), problem))
     if config.lockfile and config.environments:
         problems.append(doc.problem(
             ("lockfile",),

@@ -14,10 +14,13 @@ from __future__ import annotations
 import copy
 import os
 import warnings
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from . import runtime
 from .lock.locate import CONFIG_FILE
+
+if TYPE_CHECKING:
+    from .spec import AssistantSpec
 
 
 class DeployedSettingsError(ValueError):
@@ -41,8 +44,6 @@ def _kwargs_from_manifest(name: str, entry: Mapping[str, Any], lockfile: str) ->
     """``api: assistants``/``agents``: the manifest's settings with the ids the lockfile holds."""
     from pathlib import Path
 
-    from .backends.base import Resources
-    from .backends.responses import responses_kwargs
     from .lock.file import parse_lock
     from .project import load_project
 
@@ -53,7 +54,16 @@ def _kwargs_from_manifest(name: str, entry: Mapping[str, Any], lockfile: str) ->
     if spec is None:
         raise DeployedSettingsError(f"{name!r} is in {lockfile} but no manifest in {root} declares it any more")
     files = [f["id"] for f in (entry.get("code_interpreter_files") or {}).values() if f.get("id")]
-    resources = Resources(vector_store_id=entry.get("vector_store_id"), code_interpreter_file_ids=tuple(files))
+    return kwargs_of_spec(name, spec, entry.get("vector_store_id"), tuple(files))
+
+
+def kwargs_of_spec(name: str, spec: AssistantSpec, vector_store_id: str | None,
+                   code_interpreter_file_ids: tuple[str, ...]) -> dict[str, Any]:
+    """A manifest's Responses settings with the ids it was deployed with (also what is published)."""
+    from .backends.base import Resources
+    from .backends.responses import responses_kwargs
+
+    resources = Resources(vector_store_id=vector_store_id, code_interpreter_file_ids=code_interpreter_file_ids)
     return _for_responses(name, responses_kwargs(spec, resources))
 
 
@@ -71,7 +81,7 @@ def _for_responses(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
                 tool.pop("ranking_options")
             warnings.warn(f"{name!r}: file_search ranking_options.ranker {RANKERS['assistants']!r} is the Assistants "
                           "API's ranker, which the Responses API refuses: the request leaves it out, so the Responses "
-                          "API chooses its ranker ('auto')", TranslatedSetting, stacklevel=4)
+                          "API chooses its ranker ('auto')", TranslatedSetting, stacklevel=5)
     return kwargs
 
 

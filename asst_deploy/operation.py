@@ -29,7 +29,8 @@ from .plan.saved import SavedPlan, load_saved_plan, refuse_other_target, refuse_
 from .plan.compile import operations_of
 from .plan.desired import Desired
 from .plan.types import Plan
-from .session import Loaded, Options, Session, leave_runtime_index, load, open_session
+from .publish.run import Publishing, refuse_missing_boto3
+from .session import Loaded, Options, Session, leave_runtime_index, load, open_session, read_lockfile
 
 
 @dataclass(frozen=True)
@@ -64,17 +65,31 @@ class ApplyOperation:
         project, owner = loaded.project, loaded.owner
         with apply_lock(project.root, owner.environment, self.request.lock_timeout):
             remove_stale_temp_files(project.lockfile)  # a killed apply's; none is being written now
-            with open_session(self.options, err=self.console.stderr, loaded=loaded,
-                              on_event=self.console.emit) as session:
-                result = self._first_look(session)
-                if result is None:
-                    return EXIT_OK
-                with AccountLease(session.client, owner, self.request.lock_timeout, on_event=self.console.emit):
-                    outcome = self._under_lease(session)
-                    if isinstance(outcome, int):
-                        return outcome
-                    self._execute(session, *outcome)
-        return self._finish(outcome[0], project.lockfile.name)
+            code, changed = self._apply(loaded)
+            if code == EXIT_OK:  # the lockfile is written: publish it (an owed publish, at least)
+                self._publish(loaded, changed)
+        return code
+
+    def _apply(self, loaded: Loaded) -> tuple[int, bool]:
+        """The exit code, and whether the account changed."""
+        with open_session(self.options, err=self.console.stderr, loaded=loaded,
+                          on_event=self.console.emit) as session:
+            result = self._first_look(session)
+            if result is None:
+                return EXIT_OK, False
+            with AccountLease(session.client, loaded.owner, self.request.lock_timeout, on_event=self.console.emit):
+                outcome = self._under_lease(session)
+                if isinstance(outcome, int):
+                    return outcome, False
+                self._execute(session, *outcome)
+        return self._finish(outcome[0], loaded.project.lockfile.name), True
+
+    def _publish(self, loaded: Loaded, changed: bool) -> None:
+        """The ids document to every destination after a change, else to those it is owed to."""
+        publishing = Publishing(loaded.project, read_lockfile(loaded.project, loaded.owner))
+        written = publishing.run(only_owed=not changed) if publishing.destinations() else []
+        if written:
+            self.console.out(f"Published the ids to {', '.join(written)}\n")
 
     def _load(self) -> Loaded:
         """The project, with every check that needs no request: the saved plan is for it, and each
@@ -85,6 +100,7 @@ class ApplyOperation:
                                 environment=loaded.owner.environment, api=loaded.project.api,
                                 backend=loaded.connection.backend)
         _refuse_unwritable(loaded.project.lockfile, loaded.project.root / INDEX_FILE)
+        refuse_missing_boto3(loaded.project, loaded.owner.project)
         leave_runtime_index(loaded.project)
         return loaded
 

@@ -87,7 +87,16 @@ class Session:
         checked = self.models([spec for spec in desired.specs if spec.name in sent])
         notes = result.notes + checked + api_notes(self.project.api, self.project.specs) + self.project.left_behind
         notes += () if destroy else self.project.overridden  # what is deployed does not matter to a destroy
-        return replace(result, notes=notes), desired
+        return replace(result, notes=notes, publish=self._publishes(result)), desired
+
+    def _publishes(self, result: Plan) -> tuple[str, ...]:
+        """Where an apply of ``result`` publishes the ids: everywhere after a change, else where owed."""
+        from .publish.run import Publishing
+
+        publishing = Publishing(self.project, self.lock)
+        if not result.empty:
+            return tuple(d.url for d in publishing.destinations())
+        return tuple(publishing.owed())
 
 
 @dataclass(frozen=True)

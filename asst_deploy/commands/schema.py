@@ -20,11 +20,16 @@ def manifest_schema() -> dict[str, Any]:
     return {"$schema": SCHEMA_DIALECT, **schema}
 
 
-def render_schema() -> str:
+def render_schema(published: bool = False) -> str:
+    """The manifest's schema, or (``published``) the published ids document's."""
+    if published:
+        from ..publish.schema import published_schema
+
+        return json.dumps(published_schema(), indent=2, ensure_ascii=False) + "\n"
     return json.dumps(manifest_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-def run_schema(out: TextIO) -> int:
+def run_schema(out: TextIO, published: bool = False) -> int:
     """Print the schema as JSON."""
-    out.write(render_schema())
+    out.write(render_schema(published))
     return EXIT_OK

@@ -182,6 +182,9 @@ class Plan:
     destroy: bool = False  # made by `asst-deploy destroy`: a reviewer reads "destroy", not "plan"
     # account leases a killed apply left (account/lease.py): apply deletes them even when nothing changes
     dead_leases: tuple[str, ...] = ()
+    # where apply publishes the ids document afterwards (``publish:``): every destination after a
+    # change, else only those still owed it
+    publish: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -229,6 +232,7 @@ class Plan:
             **({"store_usage": {k: dict(v) for k, v in self.store_usage.items()}} if self.store_usage else {}),
             "operations": [operation_to_json(op) for op in self.operations],
             **({"moves": {k: dict(v) for k, v in self.moves.items()}} if self.moves else {}),
+            **({"publish": list(self.publish)} if self.publish else {}),
             **({"fingerprints": {
                 "observed": self.observed_fingerprint,
                 "desired": self.desired_fingerprint,
@@ -256,6 +260,7 @@ class Plan:
             operations=tuple(operation_from_json(op) for op in doc.get("operations", ())),
             moves=dict(doc.get("moves") or {}),
             destroy=bool(doc.get("destroy", False)),
+            publish=tuple(doc.get("publish") or ()),
         )
 
 

@@ -37,6 +37,8 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
     if view.unchanged:
         parts.append(text(view.unchanged))
     parts.append(f"**{text(view.closing)}**")
+    if view.publish:
+        parts.append(text(view.publish))
     return "\n\n".join(parts) + "\n"
 
 

@@ -46,6 +46,8 @@ def render_text(doc: Mapping[str, Any], *, color: bool = False) -> str:
     if view.unchanged:
         out.append(view.unchanged)
     out.append(view.closing)
+    if view.publish:
+        out.append(view.publish)
     return "\n".join(out) + "\n"
 
 

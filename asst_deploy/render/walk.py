@@ -112,6 +112,7 @@ class PlanView:
     unchanged: str | None  # "3 assistants unchanged." or None
     closing: str
     command: str = "plan"  # or "destroy"
+    publish: str | None = None  # "Apply publishes the ids to ..." or None
 
 
 def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
@@ -137,7 +138,16 @@ def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
         closing=closing_line(summary, command) if changes else
         NOTHING["lockfile" if doc.get("lockfile_out_of_step") else command],
         command=command,
+        publish=publish_line(doc.get("publish") or (), command),
     )
+
+
+def publish_line(urls: Any, command: str) -> str | None:
+    """Where the apply (or destroy) will publish the ids document, if anywhere."""
+    if not urls:
+        return None
+    verb = "Destroy" if command == "destroy" else "Apply"
+    return f"{verb} publishes the ids to {', '.join(str(u) for u in urls)}."
 
 
 def _views(changes: Sequence[Mapping[str, Any]], pairs: bool, *, destroying: bool = False) -> Iterator[ChangeView]:

@@ -24,9 +24,9 @@ from asst_deploy.cli import main
 API_KEY = "sk-test-cli-0123456789"
 EXECUTABLE = str(Path(sys.executable).parent / "asst-deploy")
 # Variables of ours that a developer's shell may have set; a test must not inherit them.
-OURS = ("ASST_DEPLOY_ENV", "ASST_DEPLOY_BACKEND", "ASST_DEPLOY_LOCKFILE")
+OURS = ("ASST_DEPLOY_ENV", "ASST_DEPLOY_BACKEND", "ASST_DEPLOY_LOCKFILE", "ASST_DEPLOY_SOURCE", "ASST_DEPLOY_SOURCE_TTL")
 _KEEP = object()  # "use the Cli's own setting"
-SEND_NOTHING = ("validate", "ids", "init", "schema")  # commands without --backend
+SEND_NOTHING = ("validate", "ids", "init", "schema", "publish")  # commands without --backend
 
 
 @dataclass

@@ -1,0 +1,98 @@
+"""``publish:`` to a local path: the document an apply, a destroy and ``asst-deploy publish`` write,
+what the plan says about it, and a destination that refuses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from support.cli import Cli
+from support.projects import REPO, write_project
+
+from asst_deploy.commands.schema import render_schema
+
+from conftest import with_publish
+
+
+def _document(path: Path) -> dict:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validate(document, json.loads((REPO / "schema/published.schema.json").read_text(encoding="utf-8")))
+    return document
+
+
+def test_apply_publishes_the_ids_and_destroy_empties_them(project: Path, cli: Cli) -> None:
+    with_publish(project, "out/{project}-{environment}.json")
+    target = project / "out/acme-support-prod.json"
+    planned = cli("plan")
+    assert "Apply publishes the ids to out/acme-support-prod.json." in planned.output
+    assert json.loads(cli("plan", "--format", "json").stdout)["publish"] == ["out/acme-support-prod.json"]
+    assert "Apply publishes the ids to out/acme-support-prod.json." in cli("plan", "--format", "markdown").output
+    assert not target.exists()  # a plan publishes nothing
+
+    applied = cli("apply", "--auto-approve")
+    assert "Published the ids to out/acme-support-prod.json" in applied.output
+    document = _document(target)
+    lock = json.loads((project / "assistants.prod.lock.json").read_text())["assistants"]
+    assert (document["project"], document["environment"], document["version"]) == ("acme-support", "prod", 1)
+    bot = document["assistants"]["support-bot"]
+    assert (bot["api"], bot["id"], bot["vector_store_id"]) == ("assistants", lock["support-bot"]["id"],
+                                                              lock["support-bot"]["vector_store_id"])
+    assert bot["digest"] == lock["support-bot"]["applied"]
+    assert bot["responses"]["tools"][0]["vector_store_ids"] == [lock["support-bot"]["vector_store_id"]]
+    tutor = document["assistants"]["math-tutor"]
+    assert tutor["code_interpreter_file_ids"] == [f["id"] for f in lock["math-tutor"]["code_interpreter_files"].values()]
+
+    again = cli("apply", "--auto-approve")  # nothing changed: nothing owed, nothing written
+    assert "Published" not in again.output and "publishes" not in cli("plan").output
+    assert _document(target)["published_at"] == document["published_at"]
+
+    destroyed = cli("destroy", "--auto-approve")
+    assert "Published the ids to out/acme-support-prod.json" in destroyed.output
+    assert _document(target)["assistants"] == {}
+
+
+def test_a_refusing_destination_fails_the_apply_and_is_retried(project: Path, cli: Cli) -> None:
+    with_publish(project, "out/ids.json", "blocked/{environment}.json")
+    (project / "blocked").write_text("a file where the folder should be")
+    failed = cli("apply", "--auto-approve", code=1)
+    assert "Apply complete!" in failed.output
+    assert "blocked/prod.json: cannot be written" in failed.output
+    assert "(published to out/ids.json)" in failed.output
+    assert "`asst-deploy publish --env prod` (or the next apply)" in failed.output
+    lock = json.loads((project / "assistants.prod.lock.json").read_text())["assistants"]
+    assert sorted(lock) == ["math-tutor", "order-assistant", "support-bot"]  # the lockfile is true
+    assert cli("plan", "--detailed-exitcode").stdout.rstrip().endswith("Apply publishes the ids to blocked/prod.json.")
+
+    (project / "blocked").unlink()
+    retried = cli("apply", "--auto-approve")  # nothing to change on the account; the owed publish only
+    assert "Published the ids to blocked/prod.json\n" in retried.output
+    assert _document(project / "blocked/prod.json")["assistants"]["support-bot"]["id"] == lock["support-bot"]["id"]
+
+
+def test_publish_command_writes_again_a_document_deleted_by_hand(project: Path, cli: Cli) -> None:
+    with_publish(project, "out/{environment}.json")
+    cli("apply", "--auto-approve")
+    (project / "out/prod.json").unlink()
+    done = cli("publish")
+    assert "Published the ids of 3 assistant(s) to out/prod.json" in done.output
+    assert len(_document(project / "out/prod.json")["assistants"]) == 3
+
+
+def test_publish_without_destinations_says_how_to_add_one(project: Path, cli: Cli) -> None:
+    failed = cli("publish", code=1)
+    assert "names no destination to publish to" in failed.output and "publish: [s3://" in failed.output
+
+
+def test_bad_destinations_are_named_at_their_line(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "p", {
+        "asst-deploy.yaml": "project: p\npublish:\n  - ftp://host/ids.json\n  - ids/{team}.json\n  - s3://only-bucket\n",
+        "assistants/a.yaml": "name: a\nmodel: gpt-4o\n"})
+    out = Cli(project=root)("validate", code=1).output
+    assert "asst-deploy.yaml:3:5: publish[0]: ftp:// is not a destination: use s3://BUCKET/KEY or a file path" in out
+    assert "asst-deploy.yaml:4:5: publish[1]: unknown placeholder {team}: use {project} or {environment}" in out
+    assert "asst-deploy.yaml:5:5: publish[2]: s3://only-bucket: no object key after the bucket" in out
+
+
+def test_committed_schema_of_the_document_matches_the_command() -> None:
+    assert (REPO / "schema/published.schema.json").read_text(encoding="utf-8") == render_schema(published=True)
