@@ -114,7 +114,7 @@ def _open(conn: Connection, http_client: openai.DefaultHttpxClient) -> Iterator[
         from ..statedir import state_folder
 
         state = state_folder(conn.project_dir or Path.cwd())
-        emulator = Emulator(EmulatorConfig(data=str(state / "emulator.sqlite3"), check_sdk_types=False)).start()
+        emulator = Emulator(EmulatorConfig(data=str(state / "emulator.sqlite3"), preload_sdk_shapes=False)).start()
         try:
             yield Api(openai.OpenAI(api_key=LOCAL_API_KEY, base_url=emulator.base_url, http_client=http_client,
                       max_retries=conn.max_retries, timeout=conn.timeout))

@@ -61,9 +61,10 @@ class EmulatorConfig:
     # True: a vector store's usage_bytes is its files' own size. By default it is their processed
     # size (store.PROCESSED_SQL), larger, as on api.openai.com: a client must not expect the raw sum
     raw_usage_bytes: bool = False
-    # Refuse request bodies the openai SDK's own request types refuse (sdk_types.py). Costs the
-    # SDK's types import (about half a second, on the first checked request): off for --backend local.
-    check_sdk_types: bool = True
+    # Build every route's body shape from the SDK's request types when the server starts (about
+    # half a second, importing the SDK's beta types), not at the first write: off for --backend
+    # local, whose reads never need them
+    preload_sdk_shapes: bool = True
     record_bodies: bool = False  # keep every JSON request body, for contract tests (Emulator.bodies())
 
     def __post_init__(self) -> None:

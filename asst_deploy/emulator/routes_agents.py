@@ -16,92 +16,31 @@ from typing import Any
 
 from . import ids
 from .errors import invalid, not_found
-from .model_names import sdk_service_tiers
 from .pagination import list_params
 from .resources import Resource
 from .routes_models import is_reasoning_model, require_model
 from .routing import Request, Router
-from .shapes import REASONING_EFFORT, TYPE, require_beta
+from .sdk_shapes import Limit, SdkBody
+from .shapes import function_name_limits, metadata_limits, require_beta
 from .store import Row
-from .validation import FUNCTION_NAME, JSON_SCHEMA, METADATA, AnyValue, Arr, Bool, Map, Num, Obj, Str, Tagged
 
 router = Router()
 
 MAX_TOOLS_BYTES = 3 * 1024 * 1024
 
-_NULLABLE_STR = Str(nullable=True)
-TOOL = Tagged(
-    {
-        "function": Obj(
-            {"type": TYPE, "name": FUNCTION_NAME, "description": Str(), "parameters": JSON_SCHEMA,
-             "defer_loading": Bool(), "async": Bool()},
-            required=("name", "description", "parameters"),
-        ),
-        "tool_search": Obj({"type": TYPE}),
-        "programmatic_tool_calling": Obj({"type": TYPE, "enabled": Bool()}),
-        "mcp": Obj(
-            {
-                "type": TYPE,
-                "server_label": Str(min_len=1),
-                "transport": Tagged(
-                    {
-                        "http": Obj({"type": TYPE, "server_url": Str(min_len=1), "headers": Map(Str(), nullable=True)},
-                                    required=("server_url",)),
-                        "stdio": Obj(
-                            {"type": TYPE, "command": Str(min_len=1), "cwd": Str(), "args": Arr(Str(), nullable=True),
-                             "env_vars": Arr(Str(), nullable=True)},
-                            required=("command", "cwd"),
-                        ),
-                    }
-                ),
-                "allowed_tools": Arr(Str(), nullable=True),
-                "connection_origin": Str(enum=("service", "environment"), nullable=True),
-                "credential_id": _NULLABLE_STR,
-                "request_metadata": Map(AnyValue(), nullable=True),
-                "required": Bool(),
-            },
-            required=("server_label", "transport"),
-        ),
-        "web_search": Obj(
-            {
-                "type": TYPE,
-                "allowed_domains": Arr(Str(), nullable=True),
-                "context_size": Str(enum=("low", "medium", "high"), nullable=True),
-                "location": Obj({k: _NULLABLE_STR for k in ("city", "country", "region", "timezone")}, nullable=True),
-                "mode": Str(enum=("disabled", "cached", "live"), nullable=True),
-            }
-        ),
-        "computer_use": Obj({"type": TYPE, "include_screenshots": Bool()}),
-        "automations": Obj({"type": TYPE}),
-    }
-)
-TEXT = Obj(
-    {
-        "format": Tagged(
-            {"text": Obj({"type": TYPE}), "json_schema": Obj({"type": TYPE, "schema": JSON_SCHEMA}, required=("schema",))},
-            nullable=True,
-        ),
-        "verbosity": Str(enum=("low", "medium", "high"), nullable=True),
-    },
-    nullable=True,
-)
-_FIELDS = {
-    "model": Str(min_len=1),
-    "compaction": Obj({"async": Bool(nullable=True)}, nullable=True),
-    "experimental": Obj({"time_awareness": Bool()}),
-    "instructions": Str(256000, nullable=True),
-    "metadata": METADATA,
-    "multi_agent": Obj({"enabled": Bool(), "max_concurrent_subagents": Num(1, None, integer=True)},
-                       required=("enabled",), nullable=True),
-    "name": Str(128, nullable=True),
-    "reasoning": Obj({"effort": REASONING_EFFORT, "summary": Str(enum=("concise", "detailed", "auto"), nullable=True)},
-                     nullable=True),
-    "service_tier": Str(enum=lambda: sdk_service_tiers("agents"), nullable=True),
-    "text": TEXT,
-    "tools": Arr(TOOL, nullable=True),
+_LIMITS = {
+    "model": Limit(min_len=1),
+    "name": Limit(max_len=128),
+    "instructions": Limit(max_len=256000),
+    **metadata_limits("metadata"),
+    "multi_agent.max_concurrent_subagents": Limit(minimum=1),
+    **function_name_limits("tools[].name"),
+    "tools[].server_label": Limit(min_len=1),
+    "tools[].transport.server_url": Limit(min_len=1),
+    "tools[].transport.command": Limit(min_len=1),
 }
-CREATE = Obj(_FIELDS, required=("model",))
-UPDATE = Obj(_FIELDS)
+CREATE = SdkBody("openai.types.beta.agent_create_params:AgentCreateParams", _LIMITS)
+UPDATE = SdkBody("openai.types.beta.agent_update_params:AgentUpdateParams", _LIMITS)
 
 
 def _tool_defaults(tool: dict[str, Any]) -> dict[str, Any]:

@@ -12,52 +12,41 @@ from .resources import Resource
 from .routes_models import require_model
 from .routes_vector_stores import create_vector_store_from
 from .routing import Request, Router
+from .sdk_shapes import Limit, SdkBody
 from .shapes import (
-    ASSISTANT_RESPONSE_FORMAT,
-    ASSISTANT_TOOL,
-    CHUNKING_STRATEGY,
-    REASONING_EFFORT,
+    JSON_SCHEMA_NAME,
+    assistant_tool_limits,
+    chunking_limits,
+    metadata_limits,
     require_beta,
     require_files,
     require_vector_stores,
 )
 from .store import Row
-from .validation import METADATA, Arr, Num, Obj, Str
 
 router = Router()
 
-_CODE_INTERPRETER = Obj({"file_ids": Arr(Str(), 20)})
-_TOOL_RESOURCES_CREATE = Obj(
-    {
-        "code_interpreter": _CODE_INTERPRETER,
-        "file_search": Obj(
-            {
-                "vector_store_ids": Arr(Str(), 1),
-                "vector_stores": Arr(
-                    Obj({"file_ids": Arr(Str(), 10000), "chunking_strategy": CHUNKING_STRATEGY, "metadata": METADATA}), 1
-                ),
-            }
-        ),
-    },
-    nullable=True,
-)
-_TOOL_RESOURCES_UPDATE = Obj(
-    {"code_interpreter": _CODE_INTERPRETER, "file_search": Obj({"vector_store_ids": Arr(Str(), 1)})}, nullable=True
-)
-_FIELDS = {
-    "model": Str(),
-    "name": Str(256, nullable=True),
-    "description": Str(512, nullable=True),
-    "instructions": Str(256000, nullable=True),
-    "reasoning_effort": REASONING_EFFORT,
-    "tools": Arr(ASSISTANT_TOOL, 128),
-    "metadata": METADATA,
-    "temperature": Num(0, 2, nullable=True),
-    "top_p": Num(0, 1, nullable=True),
-    "response_format": ASSISTANT_RESPONSE_FORMAT,
+_LIMITS = {
+    "name": Limit(max_len=256),
+    "description": Limit(max_len=512),
+    "instructions": Limit(max_len=256000),
+    "tools": Limit(max_items=128),
+    **assistant_tool_limits("tools[]"),
+    **metadata_limits("metadata"),
+    "temperature": Limit(minimum=0, maximum=2),
+    "top_p": Limit(minimum=0, maximum=1),
+    "response_format.json_schema.name": Limit(**JSON_SCHEMA_NAME),
+    "tool_resources.code_interpreter.file_ids": Limit(max_items=20),
+    "tool_resources.file_search.vector_store_ids": Limit(max_items=1),
 }
-CREATE = Obj({**_FIELDS, "tool_resources": _TOOL_RESOURCES_CREATE}, required=("model",))
-UPDATE = Obj({**_FIELDS, "tool_resources": _TOOL_RESOURCES_UPDATE})
+CREATE = SdkBody("openai.types.beta.assistant_create_params:AssistantCreateParams", {
+    **_LIMITS,
+    "tool_resources.file_search.vector_stores": Limit(max_items=1),
+    "tool_resources.file_search.vector_stores[].file_ids": Limit(max_items=10000),
+    **chunking_limits("tool_resources.file_search.vector_stores[].chunking_strategy"),
+    **metadata_limits("tool_resources.file_search.vector_stores[].metadata"),
+})
+UPDATE = SdkBody("openai.types.beta.assistant_update_params:AssistantUpdateParams", _LIMITS)
 
 # What a field set to null (or never set) reads back as.
 _DEFAULTS: dict[str, Any] = {

@@ -18,39 +18,23 @@ from .errors import invalid, not_found
 from .pagination import list_params
 from .resources import Resource
 from .routing import Request, Router
-from .shapes import TYPE, require_beta
+from .sdk_shapes import Limit, SdkBody
+from .shapes import metadata_limits, require_beta
 from .store import Row
-from .validation import METADATA, AnyValue, Arr, Map, Num, Obj, Str, Tagged
 
 router = Router()
 
-_CONTENT = Tagged({
-    "input_text": Obj({"type": TYPE, "text": Str()}, required=("text",)),
-    "input_image": Obj({"type": TYPE, "image_url": Str()}, required=("image_url",)),
-})
-_MESSAGE = Obj({"content": Arr(_CONTENT, min_items=1), "role": Str(enum=("user",)), "type": Str(enum=("message",))},
-               required=("content", "role"))
-_ENVIRONMENT = Tagged({
-    "none": Obj({"type": TYPE}),
-    "openai_hosted": Obj({"type": TYPE}, extra=True),
-    "self_hosted": Obj({"type": TYPE}, extra=True),
-})
-TARGET = Tagged({
-    "new_session": Obj({"type": TYPE, "environment": _ENVIRONMENT, "input": Arr(_MESSAGE, min_items=1),
-                        "agent": Map(AnyValue()), "agent_id": Str(min_len=1), "metadata": METADATA,
-                        "vault_ids": Arr(Str(min_len=1), nullable=True)},
-                       required=("environment", "input")),
-    "existing_session": Obj({"type": TYPE, "instructions": Str(min_len=1), "session_id": Str(min_len=1)},
-                            required=("instructions", "session_id")),
-})
-_COMMON = {"name": Str(min_len=1), "target": TARGET, "metadata": METADATA}
-CREATE = Tagged({
-    "periodic": Obj({**_COMMON, "type": TYPE, "expression": Str(min_len=1), "timezone": Str(min_len=1)},
-                    required=("name", "target", "expression", "timezone")),
-    "once": Obj({**_COMMON, "type": TYPE, "run_at": Num(0, None, integer=True)}, required=("name", "target", "run_at")),
-})
-UPDATE = Obj({**_COMMON, "expression": Str(min_len=1), "timezone": Str(min_len=1),
-              "run_at": Num(0, None, integer=True)})
+_ONE = Limit(min_len=1)
+_LIMITS = {
+    "name": _ONE, "expression": _ONE, "timezone": _ONE, "run_at": Limit(minimum=0),
+    **metadata_limits("metadata"),
+    "target.input": Limit(min_items=1),
+    "target.input[].content": Limit(min_items=1),
+    "target.agent_id": _ONE, "target.vault_ids[]": _ONE, "target.instructions": _ONE, "target.session_id": _ONE,
+    **metadata_limits("target.metadata"),
+}
+CREATE = SdkBody("openai.types.beta.agents.automation_create_params:AutomationCreateParams", _LIMITS)
+UPDATE = SdkBody("openai.types.beta.agents.automation_update_params:AutomationUpdateParams", _LIMITS)
 _CRON_FIELD = re.compile(r"(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*|[A-Za-z]{3}(-[A-Za-z]{3})?(,[A-Za-z]{3})*")
 
 
@@ -118,7 +102,7 @@ def _beta(req: Request) -> None:
 @router.route("POST", "/v1/agents/automations")
 def create_automation(req: Request) -> dict[str, Any]:
     _beta(req)
-    doc = CREATE.check(req.body_as(Obj({}, extra=True)), "")
+    doc = req.body_as(CREATE)
     _check_schedule(req, doc)
     _check_target(req, doc["target"])
     doc["metadata"] = doc.get("metadata") or {}

@@ -17,135 +17,28 @@ from typing import Any
 
 from . import ids
 from .errors import invalid
-from .model_names import sdk_service_tiers
 from .scripted_model import conversation, respond
 from .routes_models import is_reasoning_model, require_model
 from .routing import Request, Router
-from .shapes import JSON_SCHEMA_NAME, REASONING_EFFORT, TYPE, require_files, require_vector_stores
-from .validation import FUNCTION_NAME, JSON_SCHEMA, METADATA, AnyValue, Arr, Bool, Map, Num, Obj, OneOf, Str, Tagged
+from .sdk_shapes import Limit, SdkBody
+from .shapes import JSON_SCHEMA_NAME, function_name_limits, metadata_limits, require_files, require_vector_stores
 
 router = Router()
 
-# The SDK's ServiceTier literal for the Responses API (the Agents API's lacks `scale`).
-
-_LOOSE = Obj({"type": TYPE}, extra=True)  # tools the emulator accepts without checking their settings
-_ANY = AnyValue()
-_CALLERS = Arr(Str(enum=("direct", "programmatic")), nullable=True)
-
-TOOL = Tagged(
-    {
-        "function": Obj(
-            {
-                "type": TYPE,
-                "name": FUNCTION_NAME,
-                "parameters": Map(_ANY, nullable=True),
-                "strict": Bool(nullable=True),
-                "description": Str(nullable=True),
-                "defer_loading": Bool(),
-                "allowed_callers": _CALLERS,
-                "output_schema": Map(_ANY, nullable=True),
-                "async": Bool(),
-            },
-            required=("name",),
-        ),
-        "file_search": Obj(
-            {
-                "type": TYPE,
-                "vector_store_ids": Arr(Str()),
-                "filters": _ANY,
-                "max_num_results": Num(1, 50, integer=True),
-                "ranking_options": Obj(
-                    {
-                        "ranker": Str(enum=("auto", "default-2024-11-15")),
-                        "score_threshold": Num(0, 1),
-                        "hybrid_search": Obj({"embedding_weight": Num(), "text_weight": Num()},
-                                             required=("embedding_weight", "text_weight")),
-                    }
-                ),
-            },
-            required=("vector_store_ids",),
-        ),
-        "code_interpreter": Obj(
-            {
-                "type": TYPE,
-                "container": OneOf(
-                    Str(min_len=1),
-                    Tagged(
-                        {
-                            "auto": Obj(
-                                {"type": TYPE, "file_ids": Arr(Str()),
-                                 "memory_limit": Str(enum=("1g", "4g", "16g", "64g"), nullable=True),
-                                 "network_policy": _ANY}
-                            )
-                        }
-                    ),
-                ),
-                "allowed_callers": _CALLERS,
-            },
-            required=("container",),
-        ),
-        **{
-            kind: _LOOSE
-            for kind in (
-                "web_search", "web_search_preview", "web_search_2025_08_26", "web_search_preview_2025_03_11", "mcp",
-                "image_generation", "computer", "computer_use_preview", "local_shell", "shell", "custom",
-                "apply_patch", "tool_search", "programmatic_tool_calling",
-            )
-        },
-    }
-)
-TEXT = Obj(
-    {
-        "format": Tagged(
-            {
-                "text": Obj({"type": TYPE}),
-                "json_object": Obj({"type": TYPE}),
-                "json_schema": Obj(
-                    {"type": TYPE, "name": JSON_SCHEMA_NAME, "schema": JSON_SCHEMA, "strict": Bool(nullable=True),
-                     "description": Str()},
-                    required=("name", "schema"),
-                ),
-            }
-        ),
-        "verbosity": Str(enum=("low", "medium", "high"), nullable=True),
-    }
-)
-_NULLABLE_INT = Num(0, None, integer=True, nullable=True)
-CREATE = Obj(
-    {
-        "model": Str(min_len=1),
-        "input": OneOf(Str(), Arr(_ANY)),
-        "instructions": Str(nullable=True),
-        "tools": Arr(TOOL),
-        "text": TEXT,
-        "reasoning": Obj(
-            {"effort": REASONING_EFFORT, "summary": Str(enum=("auto", "concise", "detailed"), nullable=True),
-             "generate_summary": Str(enum=("auto", "concise", "detailed"), nullable=True)},
-            nullable=True,
-        ),
-        "temperature": Num(0, 2, nullable=True),
-        "top_p": Num(0, 1, nullable=True),
-        "metadata": METADATA,
-        "max_output_tokens": Num(16, None, integer=True, nullable=True),
-        "max_tool_calls": _NULLABLE_INT,
-        "top_logprobs": Num(0, 20, integer=True, nullable=True),
-        "parallel_tool_calls": Bool(nullable=True),
-        "store": Bool(nullable=True),
-        "stream": Bool(nullable=True),
-        "background": Bool(nullable=True),
-        "truncation": Str(enum=("auto", "disabled"), nullable=True),
-        "service_tier": Str(enum=lambda: sdk_service_tiers("responses"), nullable=True),
-        "user": Str(),
-        "safety_identifier": Str(nullable=True),
-        "prompt_cache_key": Str(nullable=True),
-        "previous_response_id": Str(nullable=True),
-        "include": Arr(Str(), nullable=True),
-        **{key: _ANY for key in ("tool_choice", "conversation", "prompt", "stream_options", "context_management",
-                                 "access_programs", "background_options", "image", "moderation",
-                                 "prompt_cache_options", "prompt_cache_retention")},
-    },
-    required=("model",),
-)
+CREATE = SdkBody("openai.types.responses.response_create_params:ResponseCreateParamsNonStreaming", {
+    "model": Limit(min_len=1),
+    **function_name_limits("tools[].name"),
+    "tools[].max_num_results": Limit(minimum=1, maximum=50),
+    "tools[].ranking_options.score_threshold": Limit(minimum=0, maximum=1),
+    "tools[].container": Limit(min_len=1),
+    "text.format.name": Limit(**JSON_SCHEMA_NAME),
+    "temperature": Limit(minimum=0, maximum=2),
+    "top_p": Limit(minimum=0, maximum=1),
+    **metadata_limits("metadata"),
+    "max_output_tokens": Limit(minimum=16),
+    "max_tool_calls": Limit(minimum=0),
+    "top_logprobs": Limit(minimum=0, maximum=20),
+})
 
 
 def _check_references(req: Request, tools: list[dict[str, Any]]) -> None:

@@ -17,50 +17,35 @@ from .errors import invalid, not_found
 from .pagination import envelope, list_params
 from .resources import Resource
 from .routing import Request, Router
-from .shapes import TYPE, require_beta
+from .sdk_shapes import Limit, SdkBody
+from .shapes import metadata_limits, require_beta
 from .store import Row
-from .validation import METADATA, Arr, Obj, Str, Tagged
 
 router = Router()
 
-_NAME = Str(min_len=1)
-_HTTPS = Str(min_len=1, pattern=r"https://\S+", pattern_hint=" (an HTTPS URL)")
-_SECRET = Str(min_len=1)
-_ENDPOINT_AUTH = Tagged({
-    "none": Obj({"type": TYPE}),
-    "client_secret_basic": Obj({"type": TYPE, "client_secret": _SECRET}, required=("client_secret",)),
-    "client_secret_post": Obj({"type": TYPE, "client_secret": _SECRET}, required=("client_secret",)),
+_HTTPS = Limit(min_len=1, pattern=r"https://\S+", pattern_hint=" (an HTTPS URL)")
+_SECRET = Limit(min_len=1)
+_VALUE = Limit(min_len=1, pattern=r"[^\r\n\x00]+", pattern_hint=" (no carriage returns, newlines or NUL bytes)")
+_VAULT = {"name": Limit(max_len=256), **metadata_limits("metadata")}
+VAULT_CREATE = SdkBody("openai.types.beta.agents.vault_create_params:VaultCreateParams", _VAULT)
+VAULT_UPDATE = SdkBody("openai.types.beta.agents.vault_update_params:VaultUpdateParams", _VAULT)
+CREDENTIAL_CREATE = SdkBody("openai.types.beta.agents.vaults.credential_create_params:CredentialCreateParams", {
+    "name": Limit(max_len=256),
+    **metadata_limits("metadata"),
+    **{f"auth.{key}": _SECRET for key in ("token", "access_token", "refresh.refresh_token",
+                                          "refresh.token_endpoint_auth.client_secret")},
+    "auth.mcp_server_url": _HTTPS,
+    "auth.refresh.token_endpoint": _HTTPS,
+    "auth.networking.allowed_hosts": Limit(max_items=16, min_items=1),
+    "auth.networking.allowed_hosts[]": Limit(min_len=1),
+    "auth.secret_name": Limit(min_len=1, pattern=r"[A-Za-z_][A-Za-z0-9_]*"),
+    "auth.secret_value": _VALUE,
 })
-_REFRESH = Obj({"client_id": Str(), "refresh_token": _SECRET, "token_endpoint": _HTTPS,
-                "token_endpoint_auth": _ENDPOINT_AUTH, "resource": Str(nullable=True), "scope": Str(nullable=True)},
-               required=("client_id", "refresh_token", "token_endpoint", "token_endpoint_auth"), nullable=True)
-_NETWORKING = Tagged({
-    "unrestricted": Obj({"type": TYPE}),
-    "limited": Obj({"type": TYPE, "allowed_hosts": Arr(Str(min_len=1), 16, min_items=1)}, required=("allowed_hosts",)),
-})
-_VALUE = Str(min_len=1, pattern=r"[^\r\n\x00]+", pattern_hint=" (no carriage returns, newlines or NUL bytes)")
-AUTH = Tagged({
-    "static_bearer": Obj({"type": TYPE, "token": _SECRET, "mcp_server_url": _HTTPS},
-                         required=("token", "mcp_server_url")),
-    "mcp_oauth": Obj({"type": TYPE, "access_token": _SECRET, "mcp_server_url": _HTTPS,
-                      "expires_at": Str(nullable=True), "refresh": _REFRESH},
-                     required=("access_token", "mcp_server_url")),
-    "environment_variable": Obj({"type": TYPE, "networking": _NETWORKING, "secret_value": _VALUE,
-                                 "secret_name": Str(min_len=1, pattern=r"[A-Za-z_][A-Za-z0-9_]*")},
-                                required=("networking", "secret_name", "secret_value")),
-})
-ROTATE = Tagged({
-    "static_bearer": Obj({"type": TYPE, "token": _SECRET}, required=("token",)),
-    "mcp_oauth": Obj({"type": TYPE, "access_token": Str(nullable=True), "expires_at": Str(nullable=True),
-                      "refresh": Obj({"refresh_token": Str(nullable=True), "scope": Str(nullable=True),
-                                      "token_endpoint_auth": Obj({"type": TYPE, "client_secret": Str(nullable=True)},
-                                                                 nullable=True)}, nullable=True)}),
-    "environment_variable": Obj({"type": TYPE, "secret_value": _VALUE}, required=("secret_value",)),
-})
-VAULT_CREATE = Obj({"metadata": METADATA, "name": Str(256)})
-VAULT_UPDATE = Obj({"metadata": METADATA, "name": Str(256, nullable=True)})
-CREDENTIAL_CREATE = Obj({"auth": AUTH, "name": Str(256), "metadata": METADATA}, required=("auth", "name"))
-CREDENTIAL_UPDATE = Obj({"auth": ROTATE, "metadata": METADATA})
+CREDENTIAL_UPDATE = SdkBody("openai.types.beta.agents.vaults.credential_update_params:CredentialUpdateParams", {
+    **metadata_limits("metadata"),
+    "auth.token": _SECRET,
+    "auth.secret_value": _VALUE,
+}, path_params=("vault_id",))
 # what a credential's auth keeps in its answers: everything but these
 SECRET_KEYS = ("token", "access_token", "secret_value", "refresh_token", "client_secret")
 

@@ -14,25 +14,26 @@ from .pagination import list_params
 from .resources import Resource
 from .routes_vector_stores import VECTOR_STORES, attach_file
 from .routing import Reply, Request, Router
-from .shapes import CHUNKING_STRATEGY, require_file, require_files, resolved_chunking
+from .sdk_shapes import Limit, SdkBody
+from .shapes import chunking_limits, require_file, require_files, resolved_chunking
 from .store import Row, processed_bytes
-from .validation import ATTRIBUTES, Arr, Obj, Str
+from .validation import ATTRIBUTES, Str
 
 router = Router()
 
 _STATUS_FILTER = Str(enum=("in_progress", "completed", "failed", "cancelled"))
-CREATE_FILE = Obj(
-    {"file_id": Str(), "attributes": ATTRIBUTES, "chunking_strategy": CHUNKING_STRATEGY}, required=("file_id",)
-)
-UPDATE_FILE = Obj({"attributes": ATTRIBUTES}, required=("attributes",))
-CREATE_BATCH = Obj(
-    {
-        "file_ids": Arr(Str(), 2000, min_items=1),
-        "files": Arr(CREATE_FILE, 2000, min_items=1),
-        "attributes": ATTRIBUTES,
-        "chunking_strategy": CHUNKING_STRATEGY,
-    }
-)
+CREATE_FILE = SdkBody("openai.types.vector_stores.file_create_params:FileCreateParams",
+                      {"attributes": ATTRIBUTES, **chunking_limits("chunking_strategy")})
+UPDATE_FILE = SdkBody("openai.types.vector_stores.file_update_params:FileUpdateParams", {"attributes": ATTRIBUTES},
+                      path_params=("vector_store_id",))
+CREATE_BATCH = SdkBody("openai.types.vector_stores.file_batch_create_params:FileBatchCreateParams", {
+    "file_ids": Limit(max_items=2000, min_items=1),
+    "files": Limit(max_items=2000, min_items=1),
+    "files[].attributes": ATTRIBUTES,
+    **chunking_limits("files[].chunking_strategy"),
+    "attributes": ATTRIBUTES,
+    **chunking_limits("chunking_strategy"),
+})
 
 
 def usage(req: Request, size: int | None) -> int:

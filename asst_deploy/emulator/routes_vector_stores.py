@@ -14,42 +14,28 @@ from .errors import invalid, not_found
 from .pagination import list_params
 from .resources import Resource
 from .routing import Request, Router
-from .shapes import CHUNKING_STRATEGY, require_files
+from .sdk_shapes import Limit, SdkBody
+from .shapes import chunking_limits, metadata_limits, require_files
 from .store import Row
-from .validation import METADATA, AnyValue, Arr, Bool, Num, Obj, OneOf, Str
 
 router = Router()
 
-_EXPIRES_FIELDS = {"anchor": Str(enum=("last_active_at",)), "days": Num(1, 365, integer=True)}
-CREATE = Obj(
-    {
-        "file_ids": Arr(Str(), 500),
-        "name": Str(),
-        "description": Str(512),
-        "expires_after": Obj(_EXPIRES_FIELDS, required=("anchor", "days")),
-        "chunking_strategy": CHUNKING_STRATEGY,
-        "metadata": METADATA,
-    }
-)
-UPDATE = Obj(
-    {
-        "name": Str(nullable=True),
-        "expires_after": Obj(_EXPIRES_FIELDS, required=("anchor", "days"), nullable=True),
-        "metadata": METADATA,
-    }
-)
-SEARCH = Obj(
-    {
-        "query": OneOf(Str(), Arr(Str(), min_items=1)),
-        "rewrite_query": Bool(),
-        "max_num_results": Num(1, 50, integer=True),
-        "filters": AnyValue(nullable=False),
-        "ranking_options": Obj(
-            {"ranker": Str(enum=("none", "auto", "default-2024-11-15")), "score_threshold": Num(0, 1)}
-        ),
-    },
-    required=("query",),
-)
+_EXPIRY = {"expires_after.days": Limit(minimum=1, maximum=365)}
+CREATE = SdkBody("openai.types.vector_store_create_params:VectorStoreCreateParams", {
+    "file_ids": Limit(max_items=500),
+    "description": Limit(max_len=512),
+    **_EXPIRY,
+    **chunking_limits("chunking_strategy"),
+    **metadata_limits("metadata"),
+})
+UPDATE = SdkBody("openai.types.vector_store_update_params:VectorStoreUpdateParams",
+                 {**_EXPIRY, **metadata_limits("metadata")})
+SEARCH = SdkBody("openai.types.vector_store_search_params:VectorStoreSearchParams", {
+    "query": Limit(min_items=1),
+    "max_num_results": Limit(minimum=1, maximum=50),
+    "ranking_options.score_threshold": Limit(minimum=0, maximum=1),
+})
+
 
 def _render(req: Request, row: Row) -> dict[str, Any]:
     doc = row.doc

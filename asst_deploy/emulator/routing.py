@@ -13,7 +13,8 @@ from typing import Any, Callable, NamedTuple, Union
 
 from .errors import invalid
 from .http import Headers
-from .validation import Obj, check_body
+from .sdk_shapes import SdkBody
+from .validation import Spec, check_body
 
 from .state import AppState
 from .store import Store
@@ -78,9 +79,9 @@ class Request:
                     raise invalid(_BAD_JSON) from None
         return self._json
 
-    def body_as(self, spec: Obj) -> dict[str, Any]:
+    def body_as(self, spec: Spec | SdkBody) -> dict[str, Any]:
         """The body checked against its shape (unknown, missing, mistyped fields refused)."""
-        return check_body(spec, self.json())
+        return check_body(spec.spec if isinstance(spec, SdkBody) else spec, self.json())
 
 
 Handler = Callable[[Request], Result]

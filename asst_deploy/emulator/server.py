@@ -40,14 +40,14 @@ class Emulator:
         return self
 
     def _bind(self, host: str, port: int) -> None:
-        if self.config.check_sdk_types:
+        app = App(self.config)
+        if self.config.preload_sdk_shapes:
             # the SDK's request types, imported before the first answer: imported by the first write
             # instead, inside its transaction, they held every other request for 1.5-3 s, which
             # timed out a client's reads after a timed-out create (the real API is never that slow)
-            from .sdk_types import preload
+            from .sdk_shapes import preload
 
             preload()
-        app = App(self.config)
         try:
             self._server = Server((host, port), app, app.too_large, MAX_BODY)
         except BaseException:

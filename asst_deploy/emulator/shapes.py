@@ -1,4 +1,8 @@
-"""Request shapes shared by several resources (tools, formats, chunking, references)."""
+"""What the API checks beyond the SDK's types in shapes several resources share, and references.
+
+The shapes themselves come from the SDK (``sdk_shapes.py``); these are the limits laid on them at
+a path, and the checks that need the store (does this file exist?).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ from typing import Any
 
 from .errors import ApiError, invalid
 from .routing import Request
-from .validation import FUNCTION_NAME, JSON_SCHEMA, Bool, Num, Obj, OneOf, Str, Tagged
+from .sdk_shapes import Limit, Refinement
+from .validation import FUNCTION_NAME_RULES
 
-TYPE = Str()
-
-REASONING_EFFORT = Str(enum=("none", "minimal", "low", "medium", "high", "xhigh", "max"), nullable=True)
+JSON_SCHEMA_NAME: dict[str, Any] = {
+    "max_len": 64, "min_len": 1, "pattern": r"[a-zA-Z0-9_-]+", "pattern_hint": " (letters, digits, _ and -)",
+}
 
 
 def _overlap_check(value: dict[str, Any], path: str) -> None:
@@ -25,16 +30,31 @@ def _overlap_check(value: dict[str, Any], path: str) -> None:
         )
 
 
-STATIC_CHUNKING = Obj(
-    {"max_chunk_size_tokens": Num(100, 4096, integer=True), "chunk_overlap_tokens": Num(0, None, integer=True)},
-    required=("max_chunk_size_tokens", "chunk_overlap_tokens"),
-    after=_overlap_check,
-)
-CHUNKING_STRATEGY = Tagged(
-    {"auto": Obj({"type": TYPE}), "static": Obj({"type": TYPE, "static": STATIC_CHUNKING}, required=("static",))}
-)
+def chunking_limits(at: str) -> dict[str, Refinement]:
+    """A chunking strategy's static sizes: 100-4096 tokens a chunk, overlapping by at most half."""
+    return {
+        f"{at}.static": Limit(after=_overlap_check),
+        f"{at}.static.max_chunk_size_tokens": Limit(minimum=100, maximum=4096),
+        f"{at}.static.chunk_overlap_tokens": Limit(minimum=0),
+    }
 
-JSON_SCHEMA_NAME = Str(64, min_len=1, pattern=r"[a-zA-Z0-9_-]+", pattern_hint=" (letters, digits, _ and -)")
+
+def metadata_limits(at: str) -> dict[str, Refinement]:
+    """Metadata: at most 16 pairs, keys of 64 characters, values of 512."""
+    return {at: Limit(max_props=16, key_max=64), f"{at}[]": Limit(max_len=512)}
+
+
+def function_name_limits(at: str) -> dict[str, Refinement]:
+    return {at: Limit(**FUNCTION_NAME_RULES)}
+
+
+def assistant_tool_limits(at: str) -> dict[str, Refinement]:
+    """An Assistants tool: a function's name, file_search's result count and score threshold."""
+    return {
+        **function_name_limits(f"{at}.function.name"),
+        f"{at}.file_search.max_num_results": Limit(minimum=1, maximum=50),
+        f"{at}.file_search.ranking_options.score_threshold": Limit(minimum=0, maximum=1),
+    }
 
 
 def resolved_chunking(strategy: dict[str, Any] | None) -> dict[str, Any]:
@@ -42,61 +62,6 @@ def resolved_chunking(strategy: dict[str, Any] | None) -> dict[str, Any]:
     if strategy and strategy.get("type") == "static":
         return {"type": "static", "static": dict(strategy["static"])}
     return {"type": "static", "static": {"max_chunk_size_tokens": 800, "chunk_overlap_tokens": 400}}
-
-
-# Assistants v2 -------------------------------------------------------------------------
-
-ASSISTANT_TOOL = Tagged(
-    {
-        "code_interpreter": Obj({"type": TYPE}),
-        "function": Obj(
-            {
-                "type": TYPE,
-                "function": Obj(
-                    {"name": FUNCTION_NAME, "description": Str(), "parameters": JSON_SCHEMA, "strict": Bool(nullable=True)},
-                    required=("name",),
-                ),
-            },
-            required=("function",),
-        ),
-        "file_search": Obj(
-            {
-                "type": TYPE,
-                "file_search": Obj(
-                    {
-                        "max_num_results": Num(1, 50, integer=True),
-                        "ranking_options": Obj(
-                            {"ranker": Str(enum=("auto", "default_2024_08_21")), "score_threshold": Num(0, 1)},
-                            required=("score_threshold",),
-                        ),
-                    }
-                ),
-            }
-        ),
-    }
-)
-
-ASSISTANT_RESPONSE_FORMAT = OneOf(
-    Str(enum=("auto",)),
-    Tagged(
-        {
-            "text": Obj({"type": TYPE}),
-            "json_object": Obj({"type": TYPE}),
-            "json_schema": Obj(
-                {
-                    "type": TYPE,
-                    "json_schema": Obj(
-                        {"name": JSON_SCHEMA_NAME, "description": Str(), "schema": JSON_SCHEMA,
-                         "strict": Bool(nullable=True)},
-                        required=("name",),
-                    ),
-                },
-                required=("json_schema",),
-            ),
-        }
-    ),
-    nullable=True,
-)
 
 
 # References ----------------------------------------------------------------------------

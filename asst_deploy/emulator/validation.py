@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Iterable, Mapping
 
-from .errors import invalid
+from .errors import ApiError, invalid
 
 MISSING: Any = object()
 
@@ -305,20 +305,28 @@ class Tagged(Spec):
 
 
 class OneOf(Spec):
-    """A value of one of several JSON types (a string or an object, a string or an array...).
+    """A value of one of several shapes (a string or an object, a filter or a group of filters...).
 
-    The first alternative whose JSON type fits the value checks it.
+    The alternatives whose JSON type fits the value are tried in order and the first that accepts
+    it wins; when none does, the first one's refusal is the answer.
     """
 
     def __init__(self, *alternatives: Spec, nullable: bool = False) -> None:
         self.alternatives, self.nullable = alternatives, nullable
-        self.expected = " or ".join(a.expected for a in alternatives)
+        self.expected = " or ".join(dict.fromkeys(a.expected for a in alternatives))
 
     def _check(self, value: Any, path: str) -> Any:
-        for alternative in self.alternatives:
-            if _fits(alternative, value):
+        fitting = [a for a in self.alternatives if _fits(a, value)]
+        if not fitting:
+            raise self.type_error(value, path)
+        first: ApiError | None = None
+        for alternative in fitting:
+            try:
                 return alternative.check(value, path)
-        raise self.type_error(value, path)
+            except ApiError as refused:
+                first = first or refused
+        assert first is not None
+        raise first
 
 
 def _fits(spec: Spec, value: Any) -> bool:
@@ -335,7 +343,7 @@ def _fits(spec: Spec, value: Any) -> bool:
     return True
 
 
-def check_body(spec: Obj, body: Any) -> dict[str, Any]:
+def check_body(spec: Spec, body: Any) -> dict[str, Any]:
     """Check a whole request body (the top level has an empty path)."""
     if not isinstance(body, dict):
         raise invalid(
@@ -360,7 +368,8 @@ class _AttributeValue(Spec):
 
 
 ATTRIBUTES = Map(_AttributeValue(), max_props=16, key_max=64, nullable=True)
-FUNCTION_NAME = Str(
-    64, min_len=1, pattern=r"[a-zA-Z0-9_-]+", pattern_hint=" (letters, digits, underscores and dashes)"
-)
+FUNCTION_NAME_RULES: dict[str, Any] = {
+    "max_len": 64, "min_len": 1, "pattern": r"[a-zA-Z0-9_-]+", "pattern_hint": " (letters, digits, underscores and dashes)",
+}
+FUNCTION_NAME = Str(**FUNCTION_NAME_RULES)
 JSON_SCHEMA = Map(AnyValue())

@@ -45,11 +45,11 @@ def union_members(ref: str) -> dict[str, Any]:
 
 
 def sdk_problems(value: Any, tp: Any, base: Path_) -> Iterator[tuple[Path_, str]]:
-    """What the SDK type ``tp`` refuses in ``value``, placed under the manifest path ``base``."""
-    from ..emulator.sdk_types import problems  # the one walker of SDK types; imports nothing of the SDK itself
+    """What the SDK type ``tp`` refuses in ``value`` (the first thing), placed under the manifest path ``base``."""
+    from ..emulator.sdk_shapes import problems, sdk_shape  # the one checker of SDK shapes; imports the SDK only here
 
-    for where, message in problems(value, tp):
+    for where, message in problems(value, sdk_shape(tp)):
         steps = tuple(int(index) if index else key for index, key in _STEP.findall(where))
-        if message == "missing required key":
+        if message.startswith("Missing required parameter"):
             steps, message = steps[:-1], f"required: add `{steps[-1]}: ...`"
         yield base + steps, message

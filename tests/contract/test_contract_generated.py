@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from asst_deploy.backends.base import Resources
 from asst_deploy.backends.responses import ResponsesTarget
-from asst_deploy.emulator.sdk_types import RESPONSES_KWARGS, load, problems
+from asst_deploy.emulator.routes_responses import CREATE as RESPONSES_CREATE
+from asst_deploy.emulator.sdk_shapes import problems
 from asst_deploy.errors import ValidationFailed
 from asst_deploy.project import load_project
 
@@ -87,7 +88,7 @@ settings_ = st.fixed_dictionaries({"tools": tools}, optional={
     "metadata": st.dictionaries(word, text, max_size=3),
 })
 manifest = st.builds(lambda a, b: {**a, **b}, models, settings_)
-SCHEMA = load(RESPONSES_KWARGS)
+SCHEMA = RESPONSES_CREATE.spec
 seen = {"valid": 0, "refused": 0}
 
 

@@ -13,11 +13,13 @@ from typing import Any
 import openai
 import pytest
 from forms import write_project
+from route_bodies import request_problems
 from support.cli import Cli
 from support.projects import REPO
 
 from asst_deploy.emulator import Emulator, EmulatorConfig
-from asst_deploy.emulator.sdk_types import RESPONSES_KWARGS, load, problems, request_problems
+from asst_deploy.emulator.routes_responses import CREATE as RESPONSES_CREATE
+from asst_deploy.emulator.sdk_shapes import problems
 
 CASES = [
     ("root", "dev", "assistants"), ("root", "prod", "responses"),
@@ -46,7 +48,7 @@ def check_responses_kwargs(lock: dict[str, Any], emulator: Emulator) -> int:
     checked = 0
     for name, entry in lock["assistants"].items():
         kwargs = entry["responses"]
-        assert problems(kwargs, load(RESPONSES_KWARGS)) == [], name
+        assert problems(kwargs, RESPONSES_CREATE.spec) == [], name
         client.responses.create(**kwargs, input="hello")
         checked += 1
     return checked

@@ -15,7 +15,8 @@ from support.projects import write_project
 
 import asst_deploy
 from asst_deploy.emulator import Emulator, EmulatorConfig
-from asst_deploy.emulator.sdk_types import RESPONSES_KWARGS, load, problems
+from asst_deploy.emulator.routes_responses import CREATE as RESPONSES_CREATE
+from asst_deploy.emulator.sdk_shapes import problems
 
 SECRET = "Bearer s3cr3t-MCP-7f3a91"
 TOKEN = "oauth-tok-4c2d88e1"
@@ -73,7 +74,7 @@ def test_secrets_are_read_at_call_time_and_never_written(tmp_path: Path, monkeyp
                                                  "Accept": "application/json", "Authorization": SECRET,
                                                  "X-Api-Key": API_KEY}
         assert kwargs["tools"][0]["authorization"] == kwargs["tools"][1]["authorization"] == TOKEN
-        assert problems(kwargs, load(RESPONSES_KWARGS)) == []
+        assert problems(kwargs, RESPONSES_CREATE.spec) == []
         client = openai.OpenAI(base_url=emulator.base_url, api_key="sk-test", max_retries=0)
         client.responses.create(**kwargs, input="hello")  # the SDK and the emulator take the filled kwargs
 

@@ -104,7 +104,8 @@ def test_list_delete_and_paging(openai_client):
         ({"tools": [{**FUNCTION, "strict": True}]}, "tools[0].strict", "unknown_parameter"),
         ({"tools": [{"type": "function", "name": "f", "parameters": {}}]}, "tools[0].description",
          "missing_required_parameter"),
-        ({"tools": [{"type": "function", "function": {"name": "f"}}]}, "tools[0].name",
+        # the Assistants API's nested form: the SDK declares description before name
+        ({"tools": [{"type": "function", "function": {"name": "f"}}]}, "tools[0].description",
          "missing_required_parameter"),
         ({"text": {"format": {"type": "json_object"}}}, "text.format.type", "invalid_value"),
         ({"text": {"format": {"type": "json_schema", "name": "x", "schema": {}}}}, "text.format.name",

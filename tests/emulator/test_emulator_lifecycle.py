@@ -150,15 +150,15 @@ def test_cli_command_reports_a_busy_port():
 
 def test_the_sdk_request_types_are_loaded_before_the_first_answer():
     """Regression: loaded by the first write instead, inside its transaction, they held every other
-    request for 1.5-3 s (a client's list after a timed-out create timed out three times). Only the
-    emulator's own checks need the beta request types: with the checks off (``--backend local``)
-    they are not loaded (the model names come from the SDK either way)."""
+    request for 1.5-3 s (a client's list after a timed-out create timed out three times). Only
+    request bodies need the beta request types: with the preload off (``--backend local``) they are
+    not loaded until a write comes (the model names come from the SDK either way)."""
     import subprocess
     import sys
 
     code = ("import sys\nfrom asst_deploy.emulator import Emulator, EmulatorConfig\n"
-            "for check in (False, True):\n"
-            "    emu = Emulator(EmulatorConfig(check_sdk_types=check)).start()\n"
+            "for preload in (False, True):\n"
+            "    emu = Emulator(EmulatorConfig(preload_sdk_shapes=preload)).start()\n"
             "    print('openai.types.beta.agent_create_params' in sys.modules)\n"
             "    emu.stop()\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
