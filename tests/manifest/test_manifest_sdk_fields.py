@@ -41,6 +41,7 @@ def test_a_pinned_prompt_needs_a_version_and_a_prompt_id(make_project) -> None:
 def test_a_prompt_variable_item_is_checked_against_the_sdk(make_project) -> None:
     bad = PROMPT + "    note: {type: input_text, txt: hi}\n"
     assert problems(make_project, bad, "responses") == [
-        "assistants/a.yaml:9:11: prompt.variables.note: required: add `text: ...`",
-        "assistants/a.yaml:9:35: prompt.variables.note.txt: unknown key (the SDK's ResponseInputTextParam has no 'txt')",
-    ]
+        "assistants/a.yaml:9:11: prompt.variables.note: required: add `text: ...`"]
+    extra = PROMPT + "    note: {type: input_text, text: hi, txt: hi}\n"
+    assert problems(make_project, extra, "responses") == [
+        "assistants/a.yaml:9:45: prompt.variables.note.txt: Unknown parameter: 'txt'."]
