@@ -63,6 +63,17 @@ _account = _apply_all([
     _api,
     click.option("-v", "--verbose", is_flag=True, help="One line per API request: method, path, status, time."),
 ])
+def _reason(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("give the reason the checks are skipped: it is printed and recorded", ctx=ctx,
+                                 param=param)
+    return value
+
+
+_skip_checks = click.option(
+    "--skip-checks", metavar="REASON", callback=_reason,
+    help="Let a promotion (promote_from) take assistants that have not passed their checks; said and recorded "
+         "with REASON.")
 # plan, apply and destroy.
 _tuning = _apply_all([
     click.option("--target", "targets", multiple=True, metavar="NAME", help="Only this assistant (repeatable)."),
@@ -113,6 +124,7 @@ def _options(kw: dict[str, Any]) -> "Options":
         parallelism=kw.pop("parallelism", None),
         rate_limit_wait=kw.pop("rate_limit_wait", None),
         targets=tuple(kw.pop("targets", ()) or ()),
+        skip_checks=kw.pop("skip_checks", None),
     )
 
 
@@ -230,6 +242,7 @@ def validate(debug: bool, **kw: Any) -> None:
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Save the plan for `apply PLANFILE`.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 with no changes, 2 with changes, 1 on error.")
+@_skip_checks
 @_account
 @_tuning
 def plan(fmt: str, out_file: Path | None, detailed_exitcode: bool, debug: bool, **kw: Any) -> None:
@@ -245,6 +258,7 @@ def plan(fmt: str, out_file: Path | None, detailed_exitcode: bool, debug: bool, 
                                "asst-deploy apply --env prod prod.plan.json"))
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @_apply_options
+@_skip_checks
 @_account
 @_tuning
 def apply(plan_file: Path | None, auto_approve: bool, wait_timeout: float, lock_timeout: float, events: str,
@@ -281,6 +295,23 @@ def destroy(fmt: str, out_file: Path | None, auto_approve: bool, wait_timeout: f
     request = ApplyRequest(destroy=True, auto_approve=auto_approve, wait_timeout=wait_timeout,
                            lock_timeout=lock_timeout, color=_color(), fmt=fmt)
     _run(debug, lambda: run_apply(options, request, _console(options.verbose, events)))
+
+
+@main.command(name="test", epilog=_examples("asst-deploy test --env dev",
+                                            "asst-deploy test --env dev --format markdown --junit checks.xml"))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Also write JUnit XML here, for CI.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report here instead of stdout.")
+@_account
+@_tuning
+def test_(fmt: str, junit: Path | None, out_file: Path | None, debug: bool, **kw: Any) -> None:
+    """Run the manifests' checks against what the environment deployed; exit 1 if any fails."""
+    from .commands.test import TestRequest, run_test
+
+    options = _options(kw)
+    request = TestRequest(fmt=fmt, junit=junit, out_file=out_file)
+    _run(debug, lambda: run_test(options, request, _console(options.verbose)))
 
 
 @main.command(epilog=_examples("asst-deploy ids --env prod", "asst-deploy ids --env prod --format env >> .env"))

@@ -15,6 +15,7 @@ from dataclasses import asdict
 from typing import Callable, TextIO
 
 from .events import (
+    CaseDone,
     DeadLeaseDeleted,
     Event,
     StepDone,
@@ -40,6 +41,7 @@ TERMINAL: dict[type, Line] = {
     WaitingOnRateLimit: (ERR, "rate limit: {reason}; waiting {seconds:.1f} s, {window} request(s) at a time"),
     WaitingOnLease: (ERR, "waiting for another apply of {key} on this account ({holder})"),
     DeadLeaseDeleted: (ERR, "deleted the account lease {store_id} that a stopped apply left"),
+    CaseDone: (ERR, "  {result} {assistant}: {case} ({passes}/{repeats})"),
 }
 
 

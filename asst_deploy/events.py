@@ -92,8 +92,20 @@ class DeadLeaseDeleted:
     kind: ClassVar[str] = "dead_lease_deleted"
 
 
+@dataclass(frozen=True)
+class CaseDone:
+    """A behaviour check ran all its repeats (``asst-deploy test``): ``passes`` of ``repeats`` held."""
+
+    assistant: str
+    case: str
+    result: str  # "PASS" or "FAIL"
+    passes: int
+    repeats: int
+    kind: ClassVar[str] = "case_done"
+
+
 Event = Union[StepStarted, StepDone, StepFailed, StepProgress, WaitingOnProcessing, WaitingOnRateLimit,
-              WaitingOnLease, DeadLeaseDeleted]
+              WaitingOnLease, DeadLeaseDeleted, CaseDone]
 EventSink = Callable[[Event], None]
 
 
@@ -106,5 +118,5 @@ def to_json(event: Event) -> dict[str, Any]:
     return {"event": event.kind, **asdict(event)}
 
 
-__all__ = ["DeadLeaseDeleted", "Event", "EventSink", "StepDone", "StepFailed", "StepProgress", "StepStarted",
+__all__ = ["CaseDone", "DeadLeaseDeleted", "Event", "EventSink", "StepDone", "StepFailed", "StepProgress", "StepStarted",
            "WaitingOnLease", "WaitingOnProcessing", "WaitingOnRateLimit", "ignore", "to_json"]

@@ -11,6 +11,7 @@ goes through the one ``Console``: results, and the ``events`` the applier emits.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,10 +19,12 @@ from .account.lease import LABEL as LEASE_LABEL, AccountLease
 from .apply import Applier, ApplyOptions, Destination
 from .apply_lock import apply_lock
 from .backends.request_label import labelled
+from .checks.gate import refusals, skip_records, skipped
 from .console import Console
 from .errors import EXIT_ERROR, EXIT_OK, AsstDeployError
 from .events import DeadLeaseDeleted
 from .lock.entry import found_by_markers, write_document
+from .lock.evidence import Evidence, record_evidence
 from .lock.file import LockfileError, check_writable, remove_stale_temp_files
 from .lock.locate import INDEX_FILE
 from .lock.writer import LockState
@@ -59,6 +62,7 @@ class ApplyOperation:
             self.options = replace(options, targets=self.saved.targets)
         # a saved destroy plan is carried out as a destroy, whichever command reads it
         self.destroy = request.destroy or (self.saved is not None and self.saved.plan.destroy)
+        self.skips: dict[str, Evidence] = {}  # --skip-checks: what it let through, recorded
 
     def run(self) -> int:
         loaded = self._load()
@@ -77,6 +81,7 @@ class ApplyOperation:
             result = self._first_look(session)
             if result is None:
                 return EXIT_OK, False
+            self._gate(session, result)
             with AccountLease(session.client, loaded.owner, self.request.lock_timeout, on_event=self.console.emit):
                 outcome = self._under_lease(session)
                 if isinstance(outcome, int):
@@ -119,6 +124,23 @@ class ApplyOperation:
             self.console.emit(DeadLeaseDeleted(store_id))
         self.console.out(self._shown(result))
         return None
+
+    def _gate(self, session: Session, result: Plan) -> None:
+        """Before any write: an environment promoted from another takes only what passed its checks
+        there (checks/gate.py); a saved plan is judged as the lockfiles are now."""
+        found = {k: v.to_json() for k, v in session.check_statuses(result).items()}
+        refused = refusals(session.project, found)
+        if refused:
+            self.console.out(self._shown(replace(result, checks=found)))
+            for line in refused:
+                self.console.error(line)
+            raise AsstDeployError(f"{len(refused)} assistant(s) have not passed their checks where "
+                                  f"{session.project.environment!r} promotes from; nothing was changed")
+        for line in skipped(found, self.options.skip_checks):
+            self.console.warn(line)
+        if self.options.skip_checks is not None:
+            at = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+            self.skips = skip_records(session.project, found, self.options.skip_checks, at)
 
     def _under_lease(self, session: Session) -> int | tuple[Plan, Desired]:
         """Plan again under the lease (another clone may have applied since the first look), record
@@ -178,6 +200,8 @@ class ApplyOperation:
                              f"{session.project.lockfile.name}: {', '.join(found)}\n")
 
     def _execute(self, session: Session, result: Plan, desired: Desired) -> None:
+        if self.skips:  # recorded with the apply they let through, whatever becomes of it
+            record_evidence(session.lock, self.skips)
         state = LockState(session.project.lockfile, session.lock)
         options = ApplyOptions(parallelism=session.parallelism, wait_timeout=self.request.wait_timeout,
                                on_event=self.console.emit)

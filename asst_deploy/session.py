@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, TextIO
 
 from .backends import open_target
+from .checks.gate import CheckStatus, statuses
 from .backends.base import Target
 from .backends.client import Connection, open_client
 from .backends.models import ModelCheck
@@ -48,6 +49,7 @@ class Options:
     parallelism: int | None = None
     rate_limit_wait: float | None = None
     targets: tuple[str, ...] = ()
+    skip_checks: str | None = None  # --skip-checks REASON: a promotion takes what did not pass its checks
 
 
 @dataclass
@@ -87,7 +89,13 @@ class Session:
         checked = self.models([spec for spec in desired.specs if spec.name in sent])
         notes = result.notes + checked + api_notes(self.project.api, self.project.specs) + self.project.left_behind
         notes += () if destroy else self.project.overridden  # what is deployed does not matter to a destroy
-        return replace(result, notes=notes, publish=self._publishes(result)), desired
+        checks = {} if destroy else self.check_statuses(result)
+        return replace(result, notes=notes, publish=self._publishes(result),
+                       checks={k: v.to_json() for k, v in checks.items()}), desired
+
+    def check_statuses(self, result: Plan) -> dict[str, CheckStatus]:
+        """The behaviour-check status of each assistant the plan changes (checks/gate.py)."""
+        return statuses(self.project, {c.name for c in result.changes}, self.options.skip_checks)
 
     def _publishes(self, result: Plan) -> tuple[str, ...]:
         """Where an apply of ``result`` publishes the ids: everywhere after a change, else where owed."""

@@ -90,14 +90,16 @@ def judge(case: CheckCase, replies: list[Reply | None], grader: Grader | None,
           context: Context = Context(), errors: Mapping[int, str] | None = None) -> CaseResult:
     """The case's result from one reply per repeat (None, with its error in ``errors``, when the
     run itself failed)."""
-    attempts = []
-    for n, reply in enumerate(replies):
-        if reply is None:
-            why = (errors or {}).get(n, "no reply")
-            attempts.append(Attempt(None, (Failure("a reply", shorten(why)),)))
-        else:
-            attempts.append(Attempt(reply, tuple(_failures(case, reply, grader, context))))
+    attempts = [judge_one(case, reply, grader, context, (errors or {}).get(n)) for n, reply in enumerate(replies)]
     return CaseResult(case.name, tuple(attempts), required_passes(case))
+
+
+def judge_one(case: CheckCase, reply: Reply | None, grader: Grader | None, context: Context = Context(),
+              error: str | None = None) -> Attempt:
+    """One repeat: its reply judged, or the error that kept it from one."""
+    if reply is None:
+        return Attempt(None, (Failure("a reply", shorten(error or "no reply")),))
+    return Attempt(reply, tuple(_failures(case, reply, grader, context)))
 
 
 def _failures(case: CheckCase, reply: Reply, grader: Grader | None, context: Context) -> list[Failure]:

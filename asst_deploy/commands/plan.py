@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..console import Console
-from ..errors import EXIT_CHANGES, EXIT_OK
+from ..checks.gate import refusals, skipped
+from ..errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from ..plan.saved import apply_command, save_plan
 from ..session import Options, open_session
 
@@ -18,6 +19,7 @@ def run_plan(options: Options, console: Console, *, fmt: str = "text", out_file:
 
     with open_session(options, err=console.stderr, on_event=console.emit) as session:
         result, _ = session.plan(destroy=destroy)
+        project = session.project
         if out_file is not None:
             save_plan(out_file, result, backend=session.connection.backend, targets=options.targets)
     shown = render(result.to_json(fingerprints=fmt == "json"), fmt, color=color)
@@ -30,6 +32,13 @@ def run_plan(options: Options, console: Console, *, fmt: str = "text", out_file:
                                 backend=options.backend, api=options.api)
         what = "destroy plan" if destroy else "plan"
         console.out(f"\nSaved the {what} to {out_file}; `{command}` carries out exactly this plan.\n")
+    for line in skipped(result.checks, options.skip_checks):
+        console.warn(line)
+    refused = refusals(project, result.checks)
+    for line in refused:
+        console.error(line)
+    if refused:
+        return EXIT_ERROR
     if detailed_exitcode and (not result.empty or result.lock_out_of_step):
         return EXIT_CHANGES
     return EXIT_OK

@@ -185,6 +185,8 @@ class Plan:
     # where apply publishes the ids document afterwards (``publish:``): every destination after a
     # change, else only those still owed it
     publish: tuple[str, ...] = ()
+    # each changed assistant's behaviour-check status (checks/gate.py): {status, detail, gated}
+    checks: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -233,6 +235,7 @@ class Plan:
             "operations": [operation_to_json(op) for op in self.operations],
             **({"moves": {k: dict(v) for k, v in self.moves.items()}} if self.moves else {}),
             **({"publish": list(self.publish)} if self.publish else {}),
+            **({"checks": {k: dict(v) for k, v in self.checks.items()}} if self.checks else {}),
             **({"fingerprints": {
                 "observed": self.observed_fingerprint,
                 "desired": self.desired_fingerprint,
@@ -261,6 +264,7 @@ class Plan:
             moves=dict(doc.get("moves") or {}),
             destroy=bool(doc.get("destroy", False)),
             publish=tuple(doc.get("publish") or ()),
+            checks=dict(doc.get("checks") or {}),
         )
 
 

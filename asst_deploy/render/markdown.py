@@ -36,6 +36,8 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
         parts += [details for change in view.changes if (details := _details(view, change))]
     if view.unchanged:
         parts.append(text(view.unchanged))
+    if view.checks:
+        parts.append("**Checks**\n\n" + "\n".join(f"- {text(line)}" for line in view.checks))
     parts.append(f"**{text(view.closing)}**")
     if view.publish:
         parts.append(text(view.publish))

@@ -45,6 +45,8 @@ def render_text(doc: Mapping[str, Any], *, color: bool = False) -> str:
         out.append("")
     if view.unchanged:
         out.append(view.unchanged)
+    if view.checks:
+        out += [paint.spans((Span("Checks: ", BOLD), Span(line))) for line in view.checks]
     out.append(view.closing)
     if view.publish:
         out.append(view.publish)

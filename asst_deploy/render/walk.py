@@ -113,6 +113,7 @@ class PlanView:
     closing: str
     command: str = "plan"  # or "destroy"
     publish: str | None = None  # "Apply publishes the ids to ..." or None
+    checks: tuple[str, ...] = ()  # each changed assistant's behaviour-check status, as a sentence
 
 
 def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
@@ -139,6 +140,8 @@ def walk(doc: Mapping[str, Any], *, pairs: bool = False) -> PlanView:
         NOTHING["lockfile" if doc.get("lockfile_out_of_step") else command],
         command=command,
         publish=publish_line(doc.get("publish") or (), command),
+        checks=tuple(f"{name}: {str(v.get('status', '?')).replace('_', ' ')} ({v.get('detail', '')})"
+                     for name, v in (doc.get("checks") or {}).items()),
     )
 
 
