@@ -25,7 +25,6 @@ from .account.observe import observe
 from .ownership import Owner
 from .plan.contents import with_texts
 from .plan.desired import api_notes, desired_state
-from .plan.ops import PutAssistant
 from .plan.planner import Desired, plan
 from .plan.renames import unmatched_renames
 from .plan.types import Plan
@@ -85,7 +84,7 @@ class Session:
         if typos:
             raise ValidationFailed(typos)
         # the models the plan would send, checked before any write; none in a no-op plan
-        sent = {op.name for op in result.operations if isinstance(op, PutAssistant)}
+        sent = {op.name for op in result.operations if op.op == "put_assistant"}
         checked = self.models([spec for spec in desired.specs if spec.name in sent])
         notes = result.notes + checked + api_notes(self.project.api, self.project.specs) + self.project.left_behind
         notes += () if destroy else self.project.overridden  # what is deployed does not matter to a destroy
@@ -99,6 +98,8 @@ class Session:
 
     def _publishes(self, result: Plan) -> tuple[str, ...]:
         """Where an apply of ``result`` publishes the ids: everywhere after a change, else where owed."""
+        if not self.project.config.publish:  # nowhere, and nothing owed: publishing is not even imported
+            return ()
         from .publish.run import Publishing
 
         publishing = Publishing(self.project, self.lock)

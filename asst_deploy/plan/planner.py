@@ -7,16 +7,19 @@ autogenerate). Which API an assistant lives in is invisible here: specs are API-
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from ..account.observed import Observed, ObservedAssistant
 from ..lock.entry import USAGE_KEY, LockDocument, LockEntry, entries_to_dict
 from ..spec import digest
 from .compare import build_context, compare
 from .compare.assistant import field_diffs
-from .compile import compile_operations
+from .compare.context import Move
 from .desired import Desired
-from .types import Fingerprints, Plan, display_order
+from .types import Change, Fingerprints, Plan, display_order
+
+if TYPE_CHECKING:
+    from .ops import Operation
 
 __all__ = ["Desired", "adopted_digest", "lock_fingerprint", "plan"]
 
@@ -40,7 +43,7 @@ def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
         environment=desired.environment,
         api=desired.api,
         changes=display_order(found.changes),
-        operations=compile_operations(found.changes, desired, ctx.moves),
+        operations=_operations(found.changes, desired, ctx.moves),
         moves={new: move.to_json() for new, move in ctx.moves.items()},
         # the account's and the manifests' made on first use: only a saved plan needs them (the
         # lock's now: an apply changes the lock later)
@@ -52,6 +55,16 @@ def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
         destroy=desired.destroy,
         dead_leases=observed.dead_leases,
     )
+
+
+def _operations(changes: Sequence[Change], desired: Desired, moves: Mapping[str, Move]) -> tuple[Operation, ...]:
+    """What apply would send; none for a plan with nothing to do, which then never imports the
+    operations' classes (a no-op plan in CI is the common case, and its import cost is paid on every run)."""
+    if not changes and not moves:
+        return ()
+    from .compile import compile_operations
+
+    return compile_operations(changes, desired, moves)
 
 
 def _lease_notes(leases: Sequence[str]) -> tuple[str, ...]:

@@ -217,8 +217,6 @@ class Plan:
     def to_json(self, *, fingerprints: bool = True) -> dict[str, Any]:
         """The plan's document; ``fingerprints=False`` leaves them out (and uncomputed): the text and
         markdown renderers never read them."""
-        from .ops import operation_to_json
-
         return {
             "format_version": FORMAT_VERSION,
             "project": self.project,
@@ -232,7 +230,7 @@ class Plan:
             **({"lock_repairs": {k: dict(v) for k, v in self.lock_repairs.items()}} if self.lock_repairs else {}),
             **({"lockfile_out_of_step": self.lock_out_of_step} if self.lock_out_of_step else {}),
             **({"store_usage": {k: dict(v) for k, v in self.store_usage.items()}} if self.store_usage else {}),
-            "operations": [operation_to_json(op) for op in self.operations],
+            "operations": _operations_json(self.operations),
             **({"moves": {k: dict(v) for k, v in self.moves.items()}} if self.moves else {}),
             **({"publish": list(self.publish)} if self.publish else {}),
             **({"checks": {k: dict(v) for k, v in self.checks.items()}} if self.checks else {}),
@@ -288,3 +286,11 @@ def count_changes(changes: Iterable[tuple[str, str, Mapping[str, Any]]]) -> dict
             counts[action] += 1
     return counts
 
+
+def _operations_json(operations: tuple[Operation, ...]) -> list[dict[str, Any]]:
+    """The operations' documents; a plan with none never imports their classes (a no-op plan's cost)."""
+    if not operations:
+        return []
+    from .ops import operation_to_json
+
+    return [operation_to_json(op) for op in operations]

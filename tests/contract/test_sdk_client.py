@@ -78,3 +78,21 @@ def test_commands_that_reach_no_api_never_import_openai(make_project, command: l
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.rsplit("LOADED", 1)[1].strip() == "[]", done.stdout
+
+
+def test_a_plan_with_nothing_to_do_imports_only_what_it_uses(make_project) -> None:
+    """A no-op plan (CI runs one on every pull request) pays for its imports on every run: the
+    operations apply would send, and publishing, load only when there is something to do."""
+    root = make_project({"assistants/bot.yaml": "name: bot\nmodel: gpt-4o\ninstructions: Hi.\n"},
+                        config="project: p\n")
+    run = [sys.executable, "-m", "asst_deploy.cli"]
+    subprocess.run([*run, "apply", "--backend", "local", "--auto-approve"], cwd=root, check=True, timeout=120,
+                   capture_output=True)
+    code = ("import sys\nfrom asst_deploy.cli import main\n"
+            "try:\n    main(['plan', '--backend', 'local', '--detailed-exitcode'])\n"
+            "except SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n"
+            "print('\\nLOADED', sorted(m for m in sys.modules if m.startswith(('asst_deploy.plan.ops', "
+            "'asst_deploy.plan.compile', 'asst_deploy.apply', 'asst_deploy.operation', 'asst_deploy.publish.run'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rsplit("LOADED", 1)[1].strip() == "[]", done.stdout
