@@ -362,17 +362,21 @@ def import_(assistant_id: str, name: str, force: bool, debug: bool, **kw: Any) -
     _run(debug, lambda: run_import(options, assistant_id, name, _console(), force=force))
 
 
-@main.command(epilog=_examples("asst-deploy export --out exported/", "asst-deploy export --all"))
+@main.command(epilog=_examples("asst-deploy export --out exported/", "asst-deploy export --all",
+                               "asst-deploy export --format promptfoo --env dev"))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the manifests (default: the manifests folder).")
+              help="Folder for the manifests (default: the manifests folder; promptfoo: promptfoo/).")
 @click.option("--all", "include_all", is_flag=True, help="Also export assistants asst-deploy manages.")
+@click.option("--format", "fmt", type=click.Choice(["manifests", "promptfoo"]), default="manifests",
+              show_default=True, help="promptfoo: the manifests' checks as promptfoo configs for what is deployed "
+                                      "(reads the lockfile; sends nothing).")
 @_account
-def export(out_dir: Path | None, include_all: bool, debug: bool, **kw: Any) -> None:
+def export(out_dir: Path | None, include_all: bool, fmt: str, debug: bool, **kw: Any) -> None:
     """Write manifests for assistants that exist on the account."""
     from .commands.export import run_export
 
     options = _options(kw)
-    _run(debug, lambda: run_export(options, out_dir, _console(), include_all=include_all))
+    _run(debug, lambda: run_export(options, out_dir, _console(), include_all=include_all, fmt=fmt))
 
 
 @main.command(epilog=_examples("asst-deploy schema > schema/manifest.schema.json",

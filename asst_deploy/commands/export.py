@@ -8,10 +8,13 @@ from ..console import Console
 from ..adopt.exporter import ensure_manifests_folder, export_objects
 from ..errors import EXIT_OK
 from ..manifest.writer import PROMPTS_DIR, SCHEMAS_DIR
-from ..session import Options, open_session
+from ..session import Options, load, open_session, read_lockfile
 
 
-def run_export(options: Options, out_dir: Path | None, console: Console, include_all: bool = False) -> int:
+def run_export(options: Options, out_dir: Path | None, console: Console, include_all: bool = False,
+               fmt: str = "manifests") -> int:
+    if fmt == "promptfoo":
+        return _promptfoo(options, out_dir, console)
     ensure_manifests_folder(options.project_dir)
     with open_session(options, err=console.stderr, on_event=console.emit) as session:
         done = export_objects(session, out_dir, include_all=include_all)
@@ -35,4 +38,20 @@ def run_export(options: Options, out_dir: Path | None, console: Console, include
         console.out(f"Paths inside these manifests are relative to {done.root}: copy the manifests into your "
                     f"manifests folder and {PROMPTS_DIR}/, {SCHEMAS_DIR}/ to your project root, or adopt an original "
                     "with `asst-deploy import ID NAME` (each manifest's first lines say how).\n")
+    return EXIT_OK
+
+
+def _promptfoo(options: Options, out_dir: Path | None, console: Console) -> int:
+    """The checks as promptfoo configs, pointed at what the lockfile says is deployed: nothing is sent."""
+    from ..checks.promptfoo import write_configs
+
+    loaded = load(options, err=console.stderr)
+    folder = out_dir or loaded.project.root / "promptfoo"
+    written = write_configs(loaded.project, read_lockfile(loaded.project, loaded.owner), folder)
+    if not written:
+        console.out("No deployed assistant has checks: nothing exported (apply, then export).\n")
+    for exported in written:
+        console.out(f"Wrote {exported.path} ({len(exported.config['tests'])} test(s))\n")
+        for line in exported.warnings:
+            console.warn(f"{exported.name}: {line}")
     return EXIT_OK

@@ -153,3 +153,33 @@ def test_skip_checks_lets_a_change_through_said_and_recorded(cli: Cli, checks_pr
     assert "warning: checks skipped for pirate (--skip-checks): hotfix for incident 42" in result.stderr
     record = _evidence(checks_project, "prod")["pirate"]
     assert record["skipped"] == "hotfix for incident 42"
+
+
+@pytest.mark.parametrize("api", ["responses", "agents", "assistants"])
+def test_export_promptfoo_points_at_what_is_deployed(cli: Cli, checks_project: Path, api: str) -> None:
+    import yaml
+
+    manifest = MANIFEST if api == "responses" else MANIFEST.replace("tool_choice: required\n", "")
+    (checks_project / "assistants/pirate.yaml").write_text(manifest + PARROT)
+    cli("apply", "--auto-approve", "--api", api)
+    result = cli("export", "--format", "promptfoo", "--api", api)
+    path = checks_project / "promptfoo/promptfooconfig.pirate.yaml"
+    assert f"Wrote {path} (3 test(s))" in result.stdout
+    assert "warning: pirate: greets: promptfoo has no counterpart of tool_called: left out" in result.stderr
+    config = yaml.safe_load(path.read_text())
+    [provider] = config["providers"]
+    entry = json.loads((checks_project / "assistants.dev.lock.json").read_text())["assistants"]["pirate"]
+    if api == "responses":
+        assert provider["id"] == "openai:responses:gpt-4o-mini"  # dev's model, as deployed
+        assert provider["config"]["instructions"] == "You are a pirate."
+        assert provider["config"]["functionToolCallbacks"] == {"search": 'async () => "gold lies north"'}
+    elif api == "agents":
+        assert provider == {"id": "openai:agents-api", "label": "pirate", "config": {"agent_id": entry["id"]}}
+    else:
+        assert provider["id"] == f"openai:assistant:{entry['id']}"
+    greets, uses, parrot = config["tests"]
+    assert greets["vars"] == {"input": "hello"} and greets["assert"] == [{"type": "icontains", "value": "PIRATE"}]
+    assert greets["metadata"] == {"not_exported": ["tool_called"]}
+    assert uses["assert"] == [{"type": "contains", "value": "gold lies north"},
+                              {"type": "not-contains", "value": "parrot"}]
+    assert parrot["assert"] == [{"type": "contains", "value": "parrot"}]
