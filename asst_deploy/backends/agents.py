@@ -24,7 +24,7 @@ TOOL_DEFAULTS: dict[str, dict[str, Any]] = {
     "mcp": {"required": False, "connection_origin": "service", "request_metadata": {}, "allowed_tools": None,
             "credential_id": None},
     "programmatic_tool_calling": {"enabled": True},
-    "computer_use": {"include_screenshots": True},
+    "computer_use": {"include_screenshots": False},
 }
 
 
@@ -97,7 +97,9 @@ def generation_settings(spec: AssistantSpec, format_text: Callable[[Any], Any] =
     if text:
         settings["text"] = text
     reasoning = {k: v for k, v in (("effort", spec.reasoning_effort),
-                                   ("summary", spec.settings.get("reasoning_summary"))) if v}
+                                   ("summary", spec.settings.get("reasoning_summary")),
+                                   ("context", spec.settings.get("reasoning_context")),
+                                   ("mode", spec.settings.get("reasoning_mode"))) if v}
     if reasoning:
         settings["reasoning"] = reasoning
     if spec.settings.get("service_tier"):

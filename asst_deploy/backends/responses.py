@@ -8,13 +8,14 @@ from typing import Any, Callable, Mapping
 from .api import Api
 from ..errors import AsstDeployError
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
+from ..manifest.sdk_shapes import SDK_SETTINGS, api_tool, domain_secrets, without_secret_names
 from .agents import generation_settings
 from .base import Capable, Deployed, RemoteAssistant, Resources
 
 
 def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any]:
     """The keyword arguments of ``client.responses.create`` (the SDK's ``ResponseCreateParams``)."""
-    tools = [responses_tool(tool, resources) for tool in spec.tools]
+    tools = [without_secret_names(responses_tool(tool, resources)) for tool in spec.tools]
     kwargs: dict[str, Any] = {"model": spec.model}
     if spec.instructions:
         kwargs["instructions"] = spec.instructions
@@ -34,7 +35,9 @@ def responses_kwargs(spec: AssistantSpec, resources: Resources) -> dict[str, Any
 
 # Manifest settings the Responses API takes as they are (``ResponseCreateParams``).
 RESPONSES_SETTINGS = ("tool_choice", "prompt", "parallel_tool_calls", "max_output_tokens", "max_tool_calls", "store",
-                      "include", "prompt_cache_key", "prompt_cache_retention", "truncation", "safety_identifier")
+                      "include", "prompt_cache_key", "prompt_cache_retention", "truncation", "safety_identifier",
+                      *SDK_SETTINGS)
+CALLABLE = ("defer_loading", "allowed_callers")  # how a function or MCP server is reached, as written
 
 
 def responses_tool(tool: Mapping[str, Any], resources: Resources) -> dict[str, Any]:
@@ -43,9 +46,7 @@ def responses_tool(tool: Mapping[str, Any], resources: Resources) -> dict[str, A
     if kind == "function":
         out = {"type": "function", "name": tool["name"], "description": tool.get("description"),
                "parameters": tool.get("parameters"), "strict": bool(tool.get("strict", False))}
-        if tool.get("defer_loading") is not None:
-            out["defer_loading"] = tool["defer_loading"]
-        return out
+        return out | {k: tool[k] for k in (*CALLABLE, "output_schema") if tool.get(k) is not None}
     if kind == "file_search":
         item: dict[str, Any] = {"type": "file_search",
                                 "vector_store_ids": [resources.vector_store_id] if resources.vector_store_id else []}
@@ -54,13 +55,14 @@ def responses_tool(tool: Mapping[str, Any], resources: Resources) -> dict[str, A
                 item[key] = tool[key]
         return item
     if kind == "code_interpreter":
-        return {"type": "code_interpreter",
-                "container": {"type": "auto", "file_ids": list(resources.code_interpreter_file_ids)}}
+        container = {"type": "auto", "file_ids": list(resources.code_interpreter_file_ids), **tool.get("container", {})}
+        return {"type": "code_interpreter", "container": container} | (
+            {"allowed_callers": tool["allowed_callers"]} if tool.get("allowed_callers") else {})
     if kind == "web_search":
         return _web_search(tool)
     if kind == "mcp":
         return _mcp(tool)
-    return dict(tool)
+    return api_tool(tool, "responses")  # taken in the SDK's shape, under the Responses API's name
 
 
 def _web_search(tool: Mapping[str, Any]) -> dict[str, Any]:
@@ -86,7 +88,7 @@ def _mcp(tool: Mapping[str, Any]) -> dict[str, Any]:
         out["server_url"] = transport["server_url"]
     if transport.get("headers"):
         out["headers"] = dict(transport["headers"])
-    for key in ("connector_id", "server_description", "allowed_tools", "require_approval"):
+    for key in ("connector_id", "tunnel_id", "server_description", "allowed_tools", "require_approval", *CALLABLE):
         if tool.get(key) is not None:
             out[key] = tool[key]
     return out
@@ -94,10 +96,12 @@ def _mcp(tool: Mapping[str, Any]) -> dict[str, Any]:
 
 def secret_refs(spec: AssistantSpec) -> list[dict[str, Any]]:
     """Where the kwargs take a secret from the environment at call time: ``{"path": [...], "env": NAME}``
-    for each MCP header (``headers_from_env``) and ``authorization_from_env``. The lockfile records
+    for each MCP header (``headers_from_env``), ``authorization_from_env`` and network-policy domain secret. The lockfile records
     these names next to the kwargs and never a value; ``asst_deploy.responses_kwargs`` fills them in."""
     refs: list[dict[str, Any]] = []
     for i, tool in enumerate(spec.tools):
+        refs += [{"path": ["tools", i, *path, "value"], "env": secret["value_from_env"]}
+                 for path, secret in domain_secrets(tool) if secret.get("value_from_env")]
         if tool.get("type") != "mcp":
             continue
         for header, env in sorted(((tool.get("transport") or {}).get("headers_from_env") or {}).items()):

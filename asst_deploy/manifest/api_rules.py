@@ -12,8 +12,10 @@ from typing import Callable, Iterator
 from ..errors import ManifestProblem
 from ..sdk_literals import field_literals, sdk_object
 from . import models as m
+from .availability import unavailable as _unavailable
 from .resolve import display_name_path
-from .sdk_shapes import sdk_problems
+from .sdk_rules import SDK_RULES
+from .sdk_shapes import SDK_SETTINGS, SDK_TOOLS, sdk_problems
 from ..spec import accepts_effort_none, is_plain_model, is_reasoning_model
 from .yamlpos import Located, Path_
 
@@ -23,8 +25,9 @@ MCP_TOOL = "openai.types.responses.tool_param:Mcp"  # the SDK's Responses mcp to
 # Tools each API knows, and who else knows a tool an API lacks.
 API_TOOLS = {
     "assistants": {"code_interpreter", "file_search", "function"},
-    "agents": {"function", "web_search", "mcp", "tool_search"},
-    "responses": {"code_interpreter", "file_search", "function", "web_search", "mcp", "tool_search"},
+    "agents": {"function", "web_search", "mcp", "tool_search", *(t for t, a in SDK_TOOLS.items() if "agents" in a)},
+    "responses": {"code_interpreter", "file_search", "function", "web_search", "mcp", "tool_search",
+                  *(t for t, a in SDK_TOOLS.items() if "responses" in a)},
 }
 RANKERS = {
     "assistants": "default_2024_08_21",
@@ -32,15 +35,6 @@ RANKERS = {
 }
 
 Rule = Callable[[m.Manifest, Located, str], Iterator[tuple[Path_, str]]]
-
-
-def _others(api: str, supported: Callable[[str], bool]) -> str:
-    names = [a for a in ("responses", "assistants", "agents") if a != api and supported(a)]
-    return " or ".join(f"api: {a}" for a in names) + (" supports it" if len(names) == 1 else " support it")
-
-
-def _unavailable(what: str, api: str, supported: Callable[[str], bool]) -> str:
-    return f"{what + ' is ' if what else ''}not available with api: {api}; {_others(api, supported)}"
 
 
 def _tools(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
@@ -69,7 +63,8 @@ FIELD_APIS = {
     "experimental": {"agents"},
     **{name: {"responses"} for name in ("tool_choice", "prompt", "parallel_tool_calls", "max_output_tokens", "max_tool_calls",
                                         "store", "include", "prompt_cache_key", "prompt_cache_retention",
-                                        "truncation", "safety_identifier")},
+                                        "truncation", "safety_identifier", "reasoning_context", "reasoning_mode",
+                                        *SDK_SETTINGS)},
 }
 
 
@@ -122,6 +117,10 @@ TOOL_FIELD_APIS: dict[tuple[str, str], set[str]] = {
     ("mcp", "server_description"): {"responses"},
     ("mcp", "require_approval"): {"responses"},
     ("file_search", "filters"): {"responses"},
+    **{(kind, field): {"responses"} for kind, field in (
+        ("function", "output_schema"), ("function", "allowed_callers"), ("mcp", "defer_loading"),
+        ("mcp", "allowed_callers"), ("mcp", "tunnel_id"), ("code_interpreter", "container"),
+        ("code_interpreter", "allowed_callers"))},
 }
 
 
@@ -133,8 +132,9 @@ def _tool_fields(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
             if kind == tool.type and api not in apis and getattr(holder, field, None) is not None:
                 yield base + (field,), _unavailable("", api, apis.__contains__)
         if isinstance(tool, m.McpTool):
-            if (tool.transport is None) == (tool.connector_id is None):
-                yield ("tools", i), "an mcp tool needs either transport (http or stdio) or connector_id, not both"
+            if [tool.transport, tool.connector_id, tool.tunnel_id].count(None) != 2:
+                yield ("tools", i), ("an mcp tool needs one of transport (http or stdio), connector_id or tunnel_id, "
+                                     "not several")
         if isinstance(tool, m.WebSearchTool) and api == "responses" and tool.mode == "disabled":
             yield ("tools", i, "mode"), ("mode: disabled has no equivalent with api: responses (it can only "
                                          "choose live or cached results): remove the web_search tool instead")
@@ -197,11 +197,6 @@ def _sampling(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, 
 def _responses(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
     if api != "responses":
         return
-    if isinstance(man.tool_choice, m.ToolChoiceFunction):
-        names = [t.function.name for t in man.tools if isinstance(t, m.FunctionTool)]
-        if man.tool_choice.name not in names:
-            yield ("tool_choice", "name"), (f"no function tool is named {man.tool_choice.name!r} "
-                                            f"(declared: {', '.join(names) or 'none'})")
     for i, tool in enumerate(man.tools):
         if isinstance(tool, m.McpTool) and isinstance(tool.transport, m.McpStdioTransport):
             yield ("tools", i, "transport", "type"), (
@@ -279,7 +274,7 @@ def _mcp_secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
 
 
 RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _json_schema, _tool_fields, _rankers, _sampling, _responses,
-                           _mcp_secrets, _file_search, _prompt)
+                           _mcp_secrets, _file_search, _prompt, *SDK_RULES)
 
 
 def api_problems(

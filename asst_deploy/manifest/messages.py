@@ -34,6 +34,8 @@ RANGES = {"temperature": (0, 2), "top_p": (0, 1), "max_num_results": (1, 50), "s
 RENAMED_TOOLS = {
     "retrieval": "the v1 tool `retrieval` is called `file_search` in v2: write `type: file_search`",
     "browser": "write `type: web_search` (api: agents or responses)",
+    "computer": "write `type: computer_use`: one spelling for the computer tool of api: agents and responses "
+                "(the Responses API receives it as `computer`)",
 }
 
 

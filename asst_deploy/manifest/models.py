@@ -10,6 +10,7 @@ error's location names the branch (stripped again by :mod:`.messages`) and never
 from __future__ import annotations
 
 import json
+import typing
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_serializer
@@ -48,10 +49,29 @@ class Strict(BaseModel):
 # ---- tools -------------------------------------------------------------------------------------
 
 
+Caller = Literal["direct", "programmatic"]
+
+
+class CodeInterpreterContainer(Strict):
+    """The container code_interpreter runs in (api: responses); its files are `code_interpreter_files`."""
+
+    memory_limit: Literal["1g", "4g", "16g", "64g"] | None = Field(None, description="The container's memory.")
+    network_policy: dict[str, Any] | None = Field(
+        None, description="Network access, as the SDK's network_policy: {type: disabled} or "
+        "{type: allowlist, allowed_domains: [...]}.",
+    )
+
+
 class CodeInterpreterTool(Strict):
     """Runs Python in a sandbox; its files come from the manifest's `code_interpreter_files`."""
 
     type: Literal["code_interpreter"] = Field(description="Always `code_interpreter`.")
+    container: CodeInterpreterContainer | None = Field(
+        None, description="Memory limit and network policy of its container (api: responses)."
+    )
+    allowed_callers: list[Caller] | None = Field(
+        None, description="Who may call it: direct (the model) and/or programmatic (api: responses)."
+    )
 
 
 class HybridSearch(Strict):
@@ -146,6 +166,12 @@ class FunctionDefinition(Strict):
     defer_loading: bool | None = Field(
         None, description="Load the function only when tool_search finds it (api: agents or responses)."
     )
+    output_schema: dict[str, Any] | None = Field(
+        None, description="A JSON Schema of what the function returns (api: responses)."
+    )
+    allowed_callers: list[Caller] | None = Field(
+        None, description="Who may call it: direct (the model) and/or programmatic (api: responses)."
+    )
 
 
 class FunctionTool(Strict):
@@ -212,17 +238,19 @@ class McpStdioTransport(Strict):
 
 def _tagged(*models: type[Strict], key: str = "type") -> Any:
     """A union told apart by its `type` field, with branch tags that never look like keys."""
+    return _tagged_by({m.model_fields[key].annotation.__args__[0]: m for m in models}, key)  # type: ignore[union-attr]
+
+
+def _tagged_by(branches: dict[str, type[BaseModel]], key: str = "type") -> Any:
+    """A union of ``branches`` (tag -> model; one model may take several tags) told apart by ``key``."""
 
     def pick(value: Any) -> str | None:
         if isinstance(value, dict):
             return f"{TAG_PREFIX}{value.get(key)}"
         return getattr(value, key, None) and f"{TAG_PREFIX}{getattr(value, key)}"
 
-    branches = [
-        Annotated[m, Tag(TAG_PREFIX + m.model_fields[key].annotation.__args__[0])]  # type: ignore[union-attr]
-        for m in models
-    ]
-    return Annotated[Union[tuple(branches)], Discriminator(pick)]
+    tagged = [Annotated[m, Tag(TAG_PREFIX + tag)] for tag, m in branches.items()]
+    return Annotated[Union[tuple(tagged)], Discriminator(pick)]
 
 
 if TYPE_CHECKING:  # the static view of the tagged union built below
@@ -260,7 +288,19 @@ class McpTool(Strict):
     require_approval: Literal["always", "never"] | McpApprovalFilter | None = Field(
         None, description="Whether calls need an approval: always, never or per tool (api: responses)."
     )
-    allowed_tools: list[str] | None = Field(None, description="Only these tools of the server.")
+    allowed_tools: list[str] | McpToolFilter | None = Field(
+        None, description="Only these tools of the server: a list of names, or (api: responses) a filter "
+        "{tool_names, read_only}.",
+    )
+    defer_loading: bool | None = Field(
+        None, description="Load the server's tools only when tool_search finds them (api: responses)."
+    )
+    allowed_callers: list[Caller] | None = Field(
+        None, description="Who may call it: direct (the model) and/or programmatic (api: responses)."
+    )
+    tunnel_id: str | None = Field(
+        None, description="A Secure MCP Tunnel instead of a server URL (api: responses)."
+    )
     authorization_from_env: EnvName | None = Field(
         None,
         description="The environment variable holding an OAuth access token for the server (the Responses "
@@ -281,14 +321,31 @@ class ToolSearchTool(Strict):
     type: Literal["tool_search"] = Field(description="Always `tool_search`.")
 
 
-TOOL_MODELS: dict[str, type[Strict]] = {
-    m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
-    for m in (CodeInterpreterTool, FileSearchTool, FunctionTool, WebSearchTool, McpTool, ToolSearchTool)
+SdkToolType = Literal["image_generation", "shell", "local_shell", "computer_use", "computer_use_preview",
+                      "apply_patch", "custom", "namespace", "programmatic_tool_calling", "web_search_preview",
+                      "automations"]
+
+
+class SdkShapedTool(BaseModel):
+    """A tool written as the API takes it (the openai SDK's ToolParam or PersistedAgentToolParam, with
+    `computer_use` for the computer tool of both APIs): validate checks its keys and values against the
+    installed SDK's type for the chosen API."""
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True, defer_build=True)
+
+    type: SdkToolType = Field(description="The tool's type; its other keys are the API's own.")
+
+
+TOOL_MODELS: dict[str, type[BaseModel]] = {
+    **{m.model_fields["type"].annotation.__args__[0]: m  # type: ignore[union-attr]
+       for m in (CodeInterpreterTool, FileSearchTool, FunctionTool, WebSearchTool, McpTool, ToolSearchTool)},
+    **{kind: SdkShapedTool for kind in typing.get_args(SdkToolType)},
 }
 if TYPE_CHECKING:  # the static view of the tagged union built below: the same models as TOOL_MODELS
-    Tool = Union[CodeInterpreterTool, FileSearchTool, FunctionTool, WebSearchTool, McpTool, ToolSearchTool]
+    Tool = Union[CodeInterpreterTool, FileSearchTool, FunctionTool, WebSearchTool, McpTool, ToolSearchTool,
+                 SdkShapedTool]
 else:
-    Tool = _tagged(*TOOL_MODELS.values())
+    Tool = _tagged_by(TOOL_MODELS)
 
 # ---- response format ---------------------------------------------------------------------------
 
@@ -546,13 +603,6 @@ class Experimental(Strict):
     time_awareness: bool | None = Field(None, description="Periodic current-time reminders (default false).")
 
 
-class ToolChoiceFunction(Strict):
-    """Make the model call this function."""
-
-    type: Literal["function"] = Field(description="Always `function`.")
-    name: str = Field(pattern=FUNCTION_NAME_PATTERN, description="The function's name.")
-
-
 class PromptRef(Strict):
     """A reusable prompt made in OpenAI's dashboard, pinned to one of its versions (api: responses)."""
 
@@ -645,8 +695,16 @@ class Manifest(Strict):
     reasoning_summary: Literal["auto", "concise", "detailed"] | None = Field(
         None, description="A summary of the model's reasoning (api: agents or responses)."
     )
-    tool_choice: Literal["auto", "none", "required"] | ToolChoiceFunction | None = Field(
-        None, description="Whether and which tool the model must call (api: responses)."
+    reasoning_context: Literal["auto", "current_turn", "all_turns"] | None = Field(
+        None, description="Which turns' reasoning the model keeps (api: responses: reasoning.context)."
+    )
+    reasoning_mode: str | None = Field(
+        None, min_length=1, description="The reasoning mode, e.g. standard or pro (api: responses: reasoning.mode)."
+    )
+    tool_choice: Literal["auto", "none", "required"] | dict[str, Any] | None = Field(
+        None, description="Whether and which tool the model must call (api: responses): auto, none, required, "
+        "or a mapping as the SDK's ToolChoice takes it ({type: function, name}, {type: custom, name}, "
+        "{type: mcp, server_label, name}, {type: allowed_tools, mode, tools}, {type: image_generation}, ...).",
     )
     prompt: PromptRef | None = Field(
         None, description="A reusable dashboard prompt pinned by id and version (api: responses)."
@@ -667,6 +725,28 @@ class Manifest(Strict):
     )
     safety_identifier: str | None = Field(
         None, max_length=64, description="A stable hashed id of your end user (api: responses)."
+    )
+    top_logprobs: int | None = Field(
+        None, ge=0, le=20, description="Most likely tokens returned with each position (api: responses)."
+    )
+    background: bool | None = Field(None, description="Run responses in the background (api: responses).")
+    background_options: dict[str, Any] | None = Field(
+        None, description="As the SDK's BackgroundOptions: completion_window (api: responses)."
+    )
+    context_management: list[dict[str, Any]] | None = Field(
+        None, description="As the SDK's ContextManagement items: {type, compact_threshold} (api: responses)."
+    )
+    image: dict[str, Any] | None = Field(
+        None, description="Image input settings, as the SDK's Image: context_compression (api: responses)."
+    )
+    moderation: dict[str, Any] | None = Field(
+        None, description="As the SDK's Moderation: {model, policy: {input, output}} (api: responses)."
+    )
+    prompt_cache_options: dict[str, Any] | None = Field(
+        None, description="As the SDK's PromptCacheOptions: mode, ttl, prewarm (api: responses)."
+    )
+    access_programs: dict[str, Any] | None = Field(
+        None, description="As the SDK's AccessPrograms (api: responses)."
     )
     multi_agent: MultiAgent | None = Field(None, description="Subagents (api: agents).")
     compaction: Compaction | None = Field(None, description="Context compaction (api: agents).")

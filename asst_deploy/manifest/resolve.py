@@ -22,6 +22,7 @@ from ..hashing import sha256_file
 from ..ownership import MARKER_KEY
 from ..spec import AssistantSpec, FileSpec
 from . import models as m
+from .sdk_shapes import SDK_SETTINGS
 from .symlinks import loop_under
 from .yamlpos import Located, Path_, read_text
 
@@ -295,7 +296,7 @@ def _place(doc: Located, path: Path_) -> tuple[str, int, int]:
 SETTINGS = ("verbosity", "service_tier", "reasoning_summary", "tool_choice", "prompt", "parallel_tool_calls",
             "max_output_tokens", "max_tool_calls", "store", "include", "prompt_cache_key",
             "prompt_cache_retention", "truncation", "safety_identifier", "multi_agent", "compaction",
-            "experimental")
+            "experimental", "reasoning_context", "reasoning_mode", *SDK_SETTINGS)
 
 
 def display_name_path(doc: Located) -> Path_:
@@ -322,7 +323,8 @@ def _tool(tool: Any, index: int, resolver: Resolver, fail: Any) -> dict[str, Any
         if why:
             fail(path + ("parameters",), why)
     flat = {"type": "function", "name": fn.name, "description": fn.description,
-            "parameters": parameters, "strict": fn.strict, "defer_loading": fn.defer_loading}
+            "parameters": parameters, "strict": fn.strict, "defer_loading": fn.defer_loading,
+            "output_schema": fn.output_schema, "allowed_callers": fn.allowed_callers}
     return {k: v for k, v in flat.items() if v is not None}
 
 

@@ -45,3 +45,80 @@ def test_a_prompt_variable_item_is_checked_against_the_sdk(make_project) -> None
     extra = PROMPT + "    note: {type: input_text, text: hi, txt: hi}\n"
     assert problems(make_project, extra, "responses") == [
         "assistants/a.yaml:9:45: prompt.variables.note.txt: Unknown parameter: 'txt'."]
+
+
+TOOLS = """\
+name: a
+model: gpt-5
+tools:
+  - type: image_generation
+    quality: ultra
+  - type: computer_use
+    include_screenshots: true
+  - type: programmatic_tool_calling
+    enabled: false
+  - type: custom
+    name: sql
+  - type: mcp
+    server_label: docs
+    allowed_tools: {read_only: true}
+    defer_loading: true
+    transport: {type: http, server_url: "https://mcp.example.com"}
+  - type: function
+    function: {name: f, output_schema: {type: object}}
+tool_choice: {type: custom, name: sq}
+moderation: {model: omni-moderation-latest, polcy: {}}
+reasoning_mode: pro
+"""
+
+
+def test_sdk_shaped_tools_and_settings_are_checked_against_the_apis_own_types(make_project) -> None:
+    assert problems(make_project, TOOLS, "responses") == [
+        "assistants/a.yaml:5:14: tools[0].quality: Invalid value: 'ultra'. Supported values are: 'low', 'medium', "
+        "'high', 'xhigh', 'max', and 'auto'.",
+        "assistants/a.yaml:7:26: tools[1].include_screenshots: not available with api: responses; "
+        "api: agents supports it",
+        "assistants/a.yaml:9:14: tools[2].enabled: not available with api: responses; api: agents supports it",
+        "assistants/a.yaml:19:35: tool_choice.name: no custom tool is named 'sq' (declared: sql)",
+        "assistants/a.yaml:20:52: moderation.polcy: Unknown parameter: 'polcy'.",
+    ]
+
+
+def test_a_tool_or_field_an_api_lacks_is_refused_naming_the_apis_that_take_it(make_project) -> None:
+    only = "not available with api: agents; api: responses supports it"
+    assert problems(make_project, TOOLS, "agents") == [
+        "assistants/a.yaml:4:11: tools[0].type: image_generation is " + only,
+        "assistants/a.yaml:10:11: tools[3].type: custom is " + only,
+        "assistants/a.yaml:14:20: tools[4].allowed_tools: a filter is " + only + " (api: agents takes a list of "
+        "tool names)",
+        "assistants/a.yaml:15:20: tools[4].defer_loading: " + only,
+        "assistants/a.yaml:18:40: tools[5].function.output_schema: " + only,
+        "assistants/a.yaml:19:14: tool_choice: " + only,
+        "assistants/a.yaml:20:13: moderation: " + only,
+        "assistants/a.yaml:21:17: reasoning_mode: " + only,
+    ]
+    assert problems(make_project, TOOLS, "assistants")[1:3] == [
+        "assistants/a.yaml:6:11: tools[1].type: computer_use is not available with api: assistants; "
+        "api: responses or api: agents support it",
+        "assistants/a.yaml:8:11: tools[2].type: programmatic_tool_calling is not available with api: assistants; "
+        "api: responses or api: agents support it",
+    ]
+
+
+def test_the_computer_tool_has_one_spelling(make_project) -> None:
+    manifest = "name: a\nmodel: gpt-5\ntools:\n  - type: computer\n"
+    assert problems(make_project, manifest, "responses") == [
+        "assistants/a.yaml:4:11: tools[0].type: write `type: computer_use`: one spelling for the computer tool of "
+        "api: agents and responses (the Responses API receives it as `computer`)"]
+
+
+def test_a_tool_choice_names_a_declared_tool_in_the_sdks_form(make_project) -> None:
+    base = "name: a\nmodel: gpt-5\ntools:\n  - type: mcp\n    server_label: docs\n    tunnel_id: tun_1\n"
+    assert problems(make_project, base + "tool_choice: {type: mcp, server_label: tickets}\n", "responses") == [
+        "assistants/a.yaml:7:40: tool_choice.server_label: no mcp tool has server_label 'tickets' (declared: docs)"]
+    assert problems(make_project, base + "tool_choice: {type: allowed_tools, tools: []}\n", "responses") == [
+        "assistants/a.yaml:7:14: tool_choice: required: add `mode: ...`"]
+    both = base + "    connector_id: connector_gmail\n"
+    assert problems(make_project, both, "responses") == [
+        "assistants/a.yaml:4:5: tools[0]: an mcp tool needs one of transport (http or stdio), connector_id or "
+        "tunnel_id, not several"]

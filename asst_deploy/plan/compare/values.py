@@ -156,6 +156,8 @@ def _identity(item: Any) -> str | None:
         return item["name"]
     if item["type"] == "mcp" and isinstance(item.get("server_label"), str):
         return f"mcp {item['server_label']}"
+    if item["type"] in ("custom", "namespace") and isinstance(item.get("name"), str):
+        return f"{item['type']} {item['name']}"
     return item["type"]
 
 
