@@ -174,6 +174,8 @@ def _tool(name: str, tool: Mapping[str, Any], functions: Mapping[str, Callable[.
         return sdk.HostedMCPTool(tool_config=_mcp(name, tool))  # type: ignore[arg-type]
     if kind == "tool_search":  # finds the functions declared with defer_loading
         return sdk.ToolSearchTool()
+    if kind == "image_generation":  # hosted: the SDK sends its settings as they are
+        return sdk.ImageGenerationTool(tool_config=dict(tool))  # type: ignore[arg-type]
     raise AgentBuildError(f"{name!r}: tool type {kind!r} has no Agents SDK tool here")
 
 

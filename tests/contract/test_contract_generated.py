@@ -41,7 +41,10 @@ file_search = st.fixed_dictionaries({"type": st.just("file_search")}, optional={
     "max_num_results": st.integers(1, 50), "ranking_options": ranking, "filters": filters})
 function = st.fixed_dictionaries({"type": st.just("function"), "function": st.fixed_dictionaries(
     {"name": word}, optional={"description": text, "strict": st.booleans(), "defer_loading": st.booleans(),
-                              "parameters": st.just({"type": "object", "properties": {"q": {"type": "string"}}})})})
+                              "parameters": st.just({"type": "object", "properties": {"q": {"type": "string"}}}),
+                              "output_schema": st.just({"type": "object"}),
+                              "allowed_callers": st.lists(st.sampled_from(["direct", "programmatic"]), min_size=1,
+                                                          unique=True)})})
 web_search = st.fixed_dictionaries({"type": st.just("web_search")}, optional={
     "allowed_domains": st.lists(st.sampled_from(["example.com", "openai.com"]), min_size=1, unique=True),
     "context_size": st.sampled_from(["low", "medium", "high"]), "mode": st.sampled_from(["live", "cached"]),
@@ -58,10 +61,28 @@ mcp = st.builds(lambda label, reach, extra: {"type": "mcp", "server_label": labe
                 st.one_of(http.map(lambda t: {"transport": t}),
                           st.just({"connector_id": "connector_gmail"})),
                 st.fixed_dictionaries({}, optional={
-                    "allowed_tools": st.lists(word, max_size=2), "require_approval": approval,
+                    "allowed_tools": st.one_of(st.lists(word, max_size=2), st.fixed_dictionaries({}, optional={
+                        "tool_names": st.lists(word, max_size=2), "read_only": st.booleans()})),
+                    "defer_loading": st.booleans(), "require_approval": approval,
                     "server_description": text, "authorization_from_env": env}))
-tools = st.lists(st.one_of(st.just({"type": "code_interpreter"}), st.just({"type": "tool_search"}), file_search,
-                           function, web_search, mcp), max_size=5,
+code_interpreter = st.fixed_dictionaries({"type": st.just("code_interpreter")}, optional={
+    "container": st.fixed_dictionaries({}, optional={
+        "memory_limit": st.sampled_from(["1g", "4g", "16g", "64g"]),
+        "network_policy": st.sampled_from([{"type": "disabled"}, {"type": "allowlist", "allowed_domains": ["a.com"]}])}),
+})
+sdk_shaped = st.one_of(  # taken in the SDK's own shape
+    st.fixed_dictionaries({"type": st.just("image_generation")}, optional={
+        "quality": st.sampled_from(["low", "high", "auto"]), "size": st.sampled_from(["1024x1024", "1536x864", "auto"]),
+        "output_format": st.sampled_from(["png", "webp"]), "partial_images": st.integers(0, 3)}),
+    st.fixed_dictionaries({"type": st.just("custom"), "name": word}, optional={
+        "description": text, "format": st.sampled_from([{"type": "text"}, {
+            "type": "grammar", "syntax": "regex", "definition": "[a-z]+"}])}),
+    st.sampled_from([{"type": "computer_use"}, {"type": "programmatic_tool_calling"}, {"type": "apply_patch"},
+                     {"type": "local_shell"}, {"type": "web_search_preview", "search_context_size": "high"},
+                     {"type": "shell", "environment": {"type": "container_auto", "memory_limit": "1g"}}]),
+)
+tools = st.lists(st.one_of(code_interpreter, st.just({"type": "tool_search"}), file_search,
+                           function, web_search, mcp, sdk_shaped), max_size=5,
                  unique_by=lambda t: t.get("function", {}).get("name", "") or t["type"] + t.get("server_label", ""))
 sampling = st.fixed_dictionaries({}, optional={"temperature": st.floats(0, 2).map(lambda x: round(x, 2)),
                                                "top_p": unit})

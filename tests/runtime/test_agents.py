@@ -200,15 +200,17 @@ def test_a_function_named_in_tool_choice_is_built_and_called(make_project, asst_
     assert calls == ["Where is order 7?"]
 
 
-def test_tool_search_and_deferred_functions_are_the_sdks_own(make_project, asst_emulator, monkeypatch) -> None:
+def test_tool_search_deferred_functions_and_image_generation_are_the_sdks_own(make_project, asst_emulator, monkeypatch) -> None:
     manifest = MANIFEST.replace("      name: lookup_order\n", "      name: lookup_order\n      defer_loading: true\n"
-                                ).replace("  - type: code_interpreter\n", "  - type: code_interpreter\n  - type: tool_search\n")
+                                ).replace("  - type: code_interpreter\n", "  - type: code_interpreter\n  - type: tool_search\n"
+                                          "  - {type: image_generation, quality: low}\n")
     root = make_project({"assistants/support.yaml": manifest}, config="project: shop\napi: responses\n")
     deploy(root, asst_emulator, monkeypatch, "responses")
     built = asst_deploy.agents.agent("support", functions={"lookup_order": lookup_order}, path=root)
     by_type = {type(tool).__name__: tool for tool in built.tools}
     assert isinstance(by_type["ToolSearchTool"], agents.ToolSearchTool)
     assert by_type["FunctionTool"].defer_loading is True
+    assert by_type["ImageGenerationTool"].tool_config == {"type": "image_generation", "quality": "low"}
 
 
 def test_a_stdio_mcp_server_is_refused_with_the_reason(make_project, asst_emulator, monkeypatch) -> None:
