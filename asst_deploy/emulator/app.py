@@ -33,13 +33,16 @@ _UNAUTHORIZED = (
 
 
 def build_router() -> Router:
-    from . import routes_agents, routes_assistants, routes_files, routes_models, routes_responses, routes_vector_store_files, routes_vector_stores
-    from . import routes_automations, routes_vaults
+    from . import (routes_agents, routes_assistants, routes_automations, routes_files, routes_graders, routes_models,
+                   routes_responses, routes_runs, routes_sessions, routes_threads, routes_vaults,
+                   routes_vector_store_files, routes_vector_stores)
 
     router = Router()
-    # automations before agents: the first route that matches answers, and /v1/agents/{agent_id} matches them too
+    # automations and sessions before agents: the first route that matches answers, and
+    # /v1/agents/{agent_id} matches them too
     for module in (routes_assistants, routes_files, routes_vector_stores, routes_vector_store_files, routes_models,
-                   routes_vaults, routes_automations, routes_agents, routes_responses):
+                   routes_vaults, routes_automations, routes_sessions, routes_agents, routes_responses, routes_runs,
+                   routes_threads, routes_graders):
         router.include(module.router)
     return router
 
@@ -107,7 +110,7 @@ class App:
         try:
             limit_headers = self.faults.before()
             self._authenticate(headers)
-            if match is None or (not self.config.serve_assistants and path.startswith("/v1/assistants")):
+            if match is None or (not self.config.serve_assistants and path.startswith(("/v1/assistants", "/v1/threads"))):
                 raise invalid_url(method, path)
             req = Request(self, method, path, match.params, query, headers, body)
             self._record(match.route.key, req)

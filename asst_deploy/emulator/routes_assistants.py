@@ -104,7 +104,7 @@ def _apply(req: Request, doc: dict[str, Any], body: dict[str, Any]) -> dict[str,
         if key == "tools":
             doc["tools"] = [_normalise_tool(t) for t in value]
         elif key == "tool_resources":
-            doc["tool_resources"] = _tool_resources(req, doc.get("tool_resources") or {}, value)
+            doc["tool_resources"] = tool_resources(req, doc.get("tool_resources") or {}, value)
         elif key == "reasoning_effort":
             doc["_reasoning_effort"] = value
         elif value is None:
@@ -114,7 +114,7 @@ def _apply(req: Request, doc: dict[str, Any], body: dict[str, Any]) -> dict[str,
     return doc
 
 
-def _tool_resources(req: Request, current: dict[str, Any], given: dict[str, Any] | None) -> dict[str, Any]:
+def tool_resources(req: Request, current: dict[str, Any], given: dict[str, Any] | None) -> dict[str, Any]:
     if given is None:
         return {}
     out = dict(current)

@@ -5,7 +5,8 @@ shape (function tools flat, file_search naming existing vector stores, code_inte
 container with existing files), ``text.format`` valid, the model known, sampling settings not
 sent to a reasoning model. The answer comes from :mod:`.scripted_model`, a deterministic stand-in
 that does not think: it names the instructions' role, echoes the input, calls a function when
-``tool_choice`` asks for one and quotes the function's output on the next turn. With ``store``
+``tool_choice`` asks for one (or under ``auto`` when the input names it), quotes the function's
+output on the next turn and cites a searched file that holds a word of the question. With ``store``
 (the default) the conversation is kept, so ``previous_response_id`` continues it. Streaming is
 refused.
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from . import ids
 from .errors import invalid
+from .retrieval import documents, searched_stores
 from .scripted_model import conversation, respond
 from .routes_models import is_reasoning_model, require_model
 from .routing import Request, Router
@@ -92,7 +94,8 @@ def create_response(req: Request) -> dict[str, Any]:
     text_config = body.get("text") or {}
     fmt = text_config.get("format") or {"type": "text"}
     items = _history(req, body.get("previous_response_id")) + conversation(body.get("input"))
-    output, usage = respond(body.get("instructions"), items, tools, body.get("tool_choice", "auto"), fmt)
+    output, usage = respond(body.get("instructions"), items, tools, body.get("tool_choice", "auto"), fmt,
+                            documents(req, searched_stores(tools)))
     input_tokens, output_tokens = usage["input_tokens"], usage["output_tokens"]
     default_effort = "medium" if is_reasoning_model(model) else None
     response = {

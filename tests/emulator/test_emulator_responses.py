@@ -165,3 +165,31 @@ def test_json_schema_format_answers_an_instance_of_the_schema(openai_client):
     r = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="decide",
                                        text={"format": {"type": "json_schema", "name": "v", "schema": schema}})
     assert json.loads(r.output_text) == {"verdict": "go", "summary": 'white hat: I read "decide"'}
+
+
+def test_a_question_a_searched_file_answers_cites_it(openai_client):
+    f = openai_client.files.create(file=("prices.md", b"# Prices\nThe basic plan costs 10 euros a month.\n"),
+                                   purpose="assistants")
+    other = openai_client.files.create(file=("faq.md", b"Ask us anything.\n"), purpose="assistants")
+    store = openai_client.vector_stores.create(name="docs", file_ids=[other.id, f.id])
+    tools = [{"type": "file_search", "vector_store_ids": [store.id]}]
+    r = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="What does the basic plan cost?",
+                                       tools=tools)
+    assert r.output_text == ('white hat: I read "What does the basic plan cost?" '
+                             'From prices.md: "The basic plan costs 10 euros a month."')
+    [note] = r.output[0].content[0].annotations
+    assert (note.type, note.file_id, note.filename, note.index) == ("file_citation", f.id, "prices.md",
+                                                                    len(r.output_text))
+    unrelated = openai_client.responses.create(model="gpt-4o", input="Hello there", tools=tools)
+    assert unrelated.output[0].content[0].annotations == []
+    no_search = openai_client.responses.create(model="gpt-4o", input="What does the basic plan cost?")
+    assert no_search.output[0].content[0].annotations == []
+
+
+def test_auto_calls_a_function_the_input_names(openai_client):
+    named = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="Search remote work",
+                                           tools=[SEARCH])
+    assert [(i.type, i.name) for i in named.output] == [("function_call", "search")]
+    never = openai_client.responses.create(model="gpt-4o", instructions=HAT, input="Search remote work",
+                                           tools=[SEARCH], tool_choice="none")
+    assert [i.type for i in never.output] == ["message"]
