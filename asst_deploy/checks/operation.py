@@ -20,7 +20,8 @@ from ..project import Project
 from ..session import Options, Session, load, open_session, read_lockfile
 from .judge import Context
 from .report import RENDERERS, Report, pending_note, render_junit
-from .runners import runner_for
+from .grading import RubricGrader
+from .run import runner_for
 from .suite import Job, run_jobs
 
 EVIDENCE_LOCK_WAIT = 60.0  # seconds to wait for an apply of the environment to end before recording
@@ -48,7 +49,7 @@ def run_checks(options: Options, request: TestRequest, console: Console) -> int:
         if note:
             console.warn(note)
         jobs = _jobs(session, names)
-        outcomes = run_jobs(jobs, None, session.parallelism, console.emit)
+        outcomes = run_jobs(jobs, RubricGrader(session.client), session.parallelism, console.emit)
     without = tuple(n for n in names if not project.checks.get(n) or not project.checks[n].cases)
     report = Report(report.project, report.environment, report.api, tuple(outcomes), pending, without,
                     time.monotonic() - started)
@@ -80,7 +81,7 @@ def _jobs(session: Session, names: list[str]) -> list[Job]:
     jobs = []
     for name in with_cases:
         entry = lock.entries[name]
-        runner = runner_for(project.api, session.client, name, entry)
+        runner = runner_for(project.api, entry, session.client, name)
         context = Context({item.id: path for path, item in entry.files.items()}, own_schema(specs[name]))
         jobs += [Job(name, case, runner, context) for case in project.checks[name].cases]
     return jobs

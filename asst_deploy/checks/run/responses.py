@@ -4,6 +4,8 @@ The kwargs are the lockfile's (what ``asst_deploy.responses_kwargs`` gives runti
 filled from the environment), so the case runs exactly what production code sends. Function calls
 are answered from the case and sent back as ``function_call_output`` items, continuing by
 ``previous_response_id`` (or, with ``store: false``, by sending the whole conversation again).
+A forced ``tool_choice`` (``required``, a named function) is forced once: after the calls are
+answered the model may answer, as the Agents SDK's loop resets it, or it would call forever.
 """
 
 from __future__ import annotations
@@ -39,11 +41,12 @@ class ResponsesRunner:
                 if result is None:
                     return transcript.reply(text, unanswered=call.get("name", ""))
                 results.append({"type": "function_call_output", "call_id": call.get("call_id"), "output": result})
+            again = {**self.kwargs, **({"tool_choice": "auto"} if "tool_choice" in self.kwargs else {})}
             if stored:
-                body = {**self.kwargs, "input": results, "previous_response_id": answer["id"]}
+                body = {**again, "input": results, "previous_response_id": answer["id"]}
             else:
                 items = [*items, *output, *results]
-                body = {**self.kwargs, "input": items}
+                body = {**again, "input": items}
 
 
 def _read(output: list[dict[str, Any]], transcript: Transcript) -> str:
