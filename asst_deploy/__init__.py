@@ -20,16 +20,22 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str) -> object:
-    """``asst_deploy.agents`` on first use, so that ``import asst_deploy`` never imports the Agents SDK."""
+    """``asst_deploy.agents`` on first use, so that ``import asst_deploy`` never imports the Agents SDK
+    (nor a published source's module, ``asst_deploy.SourceUnavailable``, before a lookup uses one)."""
     if name == "agents":
         import importlib
 
         return importlib.import_module(".agents", __name__)
+    if name == "SourceUnavailable":  # a published source's error: its module loads with the first source lookup
+        from .source import SourceUnavailable
+
+        return SourceUnavailable
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "LockfileNotFound",
     "SecretNotSet",
+    "SourceUnavailable",
     "UnknownAssistant",
     "__version__",
     "agent_id",

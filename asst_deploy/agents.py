@@ -38,15 +38,17 @@ class AgentBuildError(ValueError):
 
 
 def agent(name: str, functions: Mapping[str, Callable[..., Any]] | None = None, *, env: str | None = None,
-          path: str | os.PathLike[str] | None = None, client: openai.AsyncOpenAI | None = None) -> sdk.Agent:
+          path: str | os.PathLike[str] | None = None, client: openai.AsyncOpenAI | None = None,
+          source: str | None = None) -> sdk.Agent:
     """The ``agents.Agent`` of the deployed manifest ``name``.
 
     ``functions`` maps each function the manifest declares to the Python callable that answers
     it (sync or async; its parameters must match the declared JSON schema). ``env``/``path``
-    find the lockfile as :func:`asst_deploy.assistant_id` does. ``client``: an ``openai.AsyncOpenAI``
+    find the lockfile as :func:`asst_deploy.assistant_id` does; ``source`` (or ASST_DEPLOY_SOURCE) reads
+    a published ids document instead. ``client``: an ``openai.AsyncOpenAI``
     to run the model on (default: the SDK's default client, from ``OPENAI_API_KEY``/``OPENAI_BASE_URL``).
     """
-    return agent_from_kwargs(name, request_settings(name, env=env, path=path), functions or {}, client)
+    return agent_from_kwargs(name, request_settings(name, env=env, path=path, source=source), functions or {}, client)
 
 
 # ---- Responses settings -> Agents SDK ------------------------------------------------------------

@@ -31,8 +31,15 @@ class TranslatedSetting(UserWarning):
     """A manifest setting the Responses API takes in another form (or not at all) was changed for it."""
 
 
-def request_settings(name: str, *, env: str | None = None, path: Any = None) -> dict[str, Any]:
-    """The ``client.responses.create`` settings of ``name`` as deployed, under any api."""
+def request_settings(name: str, *, env: str | None = None, path: Any = None, source: Any = None) -> dict[str, Any]:
+    """The ``client.responses.create`` settings of ``name`` as deployed, under any api; from a
+    published document (``source``, ASST_DEPLOY_SOURCE), which holds them under any api too."""
+    if runtime.uses_source(path, source):
+        entry = runtime._entry(name, env, None, source)
+        if not entry.get("responses"):
+            raise DeployedSettingsError(f"the published document holds no request settings for {name!r} (its "
+                                        "manifest was gone when it was published); publish it again")
+        return runtime.fill_secrets(name, copy.deepcopy(entry["responses"]), entry.get("responses_env"))
     found = runtime.find_lockfile(env, path)
     entry = runtime._entry(name, None, found)
     if entry.get("responses"):

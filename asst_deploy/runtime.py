@@ -1,7 +1,9 @@
-"""Runtime lookups: the ids and request settings that an apply recorded in the lockfile.
+"""Runtime lookups: the ids and request settings that an apply recorded in the lockfile, or
+that a project published (``ASST_DEPLOY_SOURCE`` or ``source=``: :mod:`asst_deploy.source`).
 
 This is what a web service or worker imports, so it costs a few milliseconds: stdlib only (not
-even pathlib), the lockfile parsed once per (path, mtime) and cached.
+even pathlib), the lockfile parsed once per (path, mtime) and cached; the source module (and
+boto3 or urllib.request) is imported only by a lookup that uses a source.
 """
 
 from __future__ import annotations
@@ -100,17 +102,29 @@ def load(env: str | None = None, path: Any = None) -> dict[str, Any]:
     return data
 
 
-def _entry(name: str, env: str | None, path: Any) -> dict[str, Any]:
-    assistants = load(env, path)["assistants"]
+def uses_source(path: Any, source: Any) -> bool:
+    """A lookup reads a published document: ``source=``, or ASST_DEPLOY_SOURCE unless ``path=`` names a lockfile."""
+    return bool(source) or (not path and bool(os.environ.get("ASST_DEPLOY_SOURCE")))
+
+
+def _entry(name: str, env: str | None, path: Any, source: Any = None) -> dict[str, Any]:
+    if uses_source(path, source):
+        from .source import published, source_url
+
+        chosen = _environment(env)
+        where = source_url(source, chosen) or ""
+        assistants = published(where, chosen)["assistants"]
+    else:
+        where, assistants = "the lockfile", load(env, path)["assistants"]
     try:
         return assistants[name]
     except KeyError:
         known = ", ".join(sorted(assistants)) or "(none)"
-        raise UnknownAssistant(f"no assistant named {name!r} in the lockfile; known: {known}") from None
+        raise UnknownAssistant(f"no assistant named {name!r} in {where}; known: {known}") from None
 
 
-def _field(name: str, key: str, env: str | None, path: Any) -> str:
-    entry = _entry(name, env, path)
+def _field(name: str, key: str, env: str | None, path: Any, source: Any) -> str:
+    entry = _entry(name, env, path, source)
     value = entry.get(key)
     if value:
         return value
@@ -130,27 +144,28 @@ def _field(name: str, key: str, env: str | None, path: Any) -> str:
     )
 
 
-def assistant_id(name: str, env: str | None = None, path: Any = None) -> str:
-    """The deployed id of ``name``: an ``asst_...`` id, or the agent id under ``api: agents``."""
-    return _field(name, "id", env, path)
+def assistant_id(name: str, env: str | None = None, path: Any = None, *, source: Any = None) -> str:
+    """The deployed id of ``name``: an ``asst_...`` id, or the agent id under ``api: agents``.
+    ``source``: a published document (s3://, https://, a path) instead of the lockfile."""
+    return _field(name, "id", env, path, source)
 
 
-def agent_id(name: str, env: str | None = None, path: Any = None) -> str:
+def agent_id(name: str, env: str | None = None, path: Any = None, *, source: Any = None) -> str:
     """The agent id of ``name`` deployed with ``api: agents`` (same as :func:`assistant_id`)."""
-    return _field(name, "id", env, path)
+    return _field(name, "id", env, path, source)
 
 
-def vector_store_id(name: str, env: str | None = None, path: Any = None) -> str:
+def vector_store_id(name: str, env: str | None = None, path: Any = None, *, source: Any = None) -> str:
     """The vector store holding ``name``'s retrieval files (any api)."""
-    return _field(name, "vector_store_id", env, path)
+    return _field(name, "vector_store_id", env, path, source)
 
 
-def responses_kwargs(name: str, env: str | None = None, path: Any = None) -> dict[str, Any]:
+def responses_kwargs(name: str, env: str | None = None, path: Any = None, *, source: Any = None) -> dict[str, Any]:
     """Keyword arguments for ``client.responses.create(**kwargs, input=...)`` (``api: responses``)."""
-    entry = _entry(name, env, path)
+    entry = _entry(name, env, path, source)
     kwargs = entry.get("responses")
-    if not kwargs:
-        api = entry.get("api") or "assistants"
+    api = entry.get("api") or ("responses" if kwargs else "assistants")
+    if not kwargs or api != "responses":
         raise UnknownAssistant(
             f"{name!r} was deployed with api: {api}, which keeps its settings on the server "
             f"(use asst_deploy.assistant_id({name!r}), or asst_deploy.agents.agent({name!r}) for the Agents SDK); "

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from support.cli import Cli
 from support.projects import REPO, write_project
 
@@ -96,3 +97,28 @@ def test_bad_destinations_are_named_at_their_line(tmp_path: Path) -> None:
 
 def test_committed_schema_of_the_document_matches_the_command() -> None:
     assert (REPO / "schema/published.schema.json").read_text(encoding="utf-8") == render_schema(published=True)
+
+
+def test_a_published_path_serves_every_lookup_and_the_agents_sdk(project: Path, cli: Cli, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    import agents as sdk
+
+    import asst_deploy
+
+    with_publish(project, "out/{environment}.json")
+    cli("apply", "--auto-approve")
+    lock = json.loads((project / "assistants.prod.lock.json").read_text())["assistants"]
+    elsewhere = tmp_path / "service"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no project, no lockfile here
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("ASST_DEPLOY_SOURCE", str(project / "out/prod.json"))
+    assert asst_deploy.vector_store_id("support-bot") == lock["support-bot"]["vector_store_id"]
+    assert asst_deploy.assistant_id("order-assistant", env="prod") == lock["order-assistant"]["id"]
+    bot = asst_deploy.agents.agent("support-bot")
+    search = next(t for t in bot.tools if isinstance(t, sdk.FileSearchTool))
+    assert search.vector_store_ids == [lock["support-bot"]["vector_store_id"]]
+    with pytest.raises(LookupError, match="holds the ids of environment 'prod', not 'dev'"):
+        asst_deploy.assistant_id("support-bot", env="dev")
+    with pytest.raises(LookupError, match="was deployed with api: assistants"):
+        asst_deploy.responses_kwargs("support-bot")

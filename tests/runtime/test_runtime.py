@@ -72,6 +72,19 @@ def test_import_stays_light():
     assert out.strip() == "[]"
 
 
+def test_import_and_a_lockfile_lookup_load_no_source_reader(tmp_path: Path):
+    """Published sources are read by asst_deploy.source with boto3 or urllib.request: none of them
+    is loaded by the import, nor by a lookup in a lockfile."""
+    path = lockfile(tmp_path)
+    code = ("import sys, asst_deploy\n"
+            "watched = ('boto3', 'botocore', 'urllib.request', 'http.client', 'asst_deploy.source', 'hashlib')\n"
+            "print(sorted(m for m in watched if m in sys.modules))\n"
+            f"asst_deploy.assistant_id('support-bot', path={str(path)!r})\n"
+            "print(sorted(m for m in watched if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["[]", "[]"]
+
+
 def test_agents_without_the_sdk_says_which_extra_to_install():
     code = ("import sys; sys.modules['agents'] = None\n"  # as if openai-agents were not installed
             "import asst_deploy\n"
