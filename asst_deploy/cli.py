@@ -314,8 +314,10 @@ def test_(fmt: str, junit: Path | None, out_file: Path | None, debug: bool, **kw
     _run(debug, lambda: run_test(options, request, _console(options.verbose)))
 
 
-@main.command(epilog=_examples("asst-deploy ids --env prod", "asst-deploy ids --env prod --format env >> .env"))
-@click.option("--format", "fmt", type=click.Choice(["json", "env"]), default="json", show_default=True)
+@main.command(epilog=_examples("asst-deploy ids --env prod", "asst-deploy ids --env prod --format dotenv > ids.env",
+                               "asst-deploy ids --env prod --format configmap | kubectl apply -f -"))
+@click.option("--format", "fmt", type=click.Choice(["json", "env", "dotenv", "configmap"]), default="json",
+              show_default=True, help="json, KEY=value lines, a .env file, or a Kubernetes ConfigMap.")
 @_project
 def ids(fmt: str, debug: bool, **kw: Any) -> None:
     """Print name -> id from the lockfile, for other tools and languages. Sends nothing."""

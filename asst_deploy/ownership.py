@@ -1,4 +1,4 @@
-"""The ownership marker (README: Sharing ids across teams): what makes an object on the account ours.
+"""The ownership marker (README: Sharing ids with other teams): what makes an object on the account ours.
 
 Assistants, agents and vector stores carry one reserved metadata key whose value names project,
 environment and manifest name. Files have no metadata, so their uploaded filename carries project,

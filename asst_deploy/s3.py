@@ -55,12 +55,13 @@ def error_code(exc: BaseException) -> str:
     return ""
 
 
-def explain(exc: BaseException, url: str, action: str) -> tuple[str, str]:
-    """(what went wrong, how to fix it) for an S3 error on ``url``; ``action`` is 's3:PutObject' or 's3:GetObject'."""
+def explain(exc: BaseException, url: str, action: str, setting: str) -> tuple[str, str]:
+    """(what went wrong, how to fix it) for an S3 error on ``url``; ``action`` is 's3:PutObject' or
+    's3:GetObject'; ``setting`` is where the URL was given (``publish: in asst-deploy.yaml``)."""
     bucket, key = split(url)
     code = error_code(exc)
     if code == "NoSuchBucket":
-        return f"the bucket {bucket!r} does not exist", f"create it, or correct the bucket in {url}"
+        return f"the bucket {bucket!r} does not exist", f"create it, or correct {setting}"
     if code in ("AccessDenied", "403", "AllAccessDisabled", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
         return (f"access denied ({code})",
                 f"grant {action} on arn:aws:s3:::{bucket}/{key} to the credentials in use (AWS_PROFILE, "

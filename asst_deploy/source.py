@@ -194,8 +194,8 @@ def _fetch_s3(url: str, etag: str | None) -> tuple[str | None, bytes] | None:
     except Exception as exc:  # botocore's errors: their types live in the optional extra
         if s3.error_code(exc) in ("304", "NotModified"):
             return None
-        reason, fix = s3.explain(exc, url, "s3:GetObject")
-        raise _Unreachable(f"{reason} ({fix})") from None
+        reason, fix = s3.explain(exc, url, "s3:GetObject", "ASST_DEPLOY_SOURCE (or source=)")
+        raise _Unreachable(f"{reason}; {fix}") from None
 
 
 def _fetch_path(path: str, etag: str | None) -> tuple[str | None, bytes] | None:

@@ -1,4 +1,5 @@
-"""``asst-deploy ids``: name -> id from the lockfile, for shells and other languages. No API call."""
+"""``asst-deploy ids``: name -> id from the lockfile, for shells, other languages and deployments
+(json, env, dotenv, a Kubernetes ConfigMap). No API call."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Mapping
 
 from ..console import Console
 from ..errors import EXIT_OK
-from ..lock.entry import LockEntry
+from ..lock.entry import LockDocument, LockEntry
 from ..lock.locate import DEFAULT_ENV
 from ..session import Options, load, read_lockfile
 
@@ -28,6 +29,24 @@ def ids_json(entries: Mapping[str, LockEntry]) -> dict[str, dict[str, str]]:
     return listed
 
 
+def variables(entries: Mapping[str, LockEntry]) -> dict[str, str]:
+    """Each entry's id and vector store as ``ASST_DEPLOY_<NAME>`` and ``..._VECTOR_STORE``."""
+    found: dict[str, str] = {}
+    for name, entry in sorted(entries.items()):
+        if entry.id:
+            found[env_var_name(name)] = entry.id
+        if entry.vector_store_id:
+            found[env_var_name(name, "_VECTOR_STORE")] = entry.vector_store_id
+    return found
+
+
+def dotenv(lock: LockDocument) -> str:
+    """A ``.env`` file: whose ids (a comment), then ``KEY="value"`` lines (ids need no escaping)."""
+    lines = [f"# asst-deploy ids: project {lock.project}, environment {lock.environment}"]
+    lines += [f'{key}="{value}"' for key, value in variables(lock.entries).items()]
+    return "\n".join(lines) + "\n"
+
+
 def nothing_deployed(lockfile: Path, environment: str) -> str:
     """Why ``ids`` has no ids to print, and the command that would deploy some."""
     env = "" if environment == DEFAULT_ENV else f" --env {environment}"
@@ -38,15 +57,18 @@ def nothing_deployed(lockfile: Path, environment: str) -> str:
 
 def run_ids(options: Options, console: Console, *, fmt: str = "json") -> int:
     loaded = load(options)
-    entries = read_lockfile(loaded.project, loaded.owner).entries
+    lock = read_lockfile(loaded.project, loaded.owner)
+    entries = lock.entries
     if not entries:  # an empty answer on stdout alone reads like "deployed, with nothing in it"
         console.say(nothing_deployed(loaded.project.lockfile, loaded.owner.environment))
     if fmt == "env":
-        for name, entry in sorted(entries.items()):
-            if entry.id:
-                console.out(f"{env_var_name(name)}={entry.id}\n")
-            if entry.vector_store_id:
-                console.out(f"{env_var_name(name, '_VECTOR_STORE')}={entry.vector_store_id}\n")
-        return EXIT_OK
-    console.out(json.dumps(ids_json(entries), indent=2, ensure_ascii=False) + "\n")
+        console.out("".join(f"{key}={value}\n" for key, value in variables(entries).items()))
+    elif fmt == "dotenv":
+        console.out(dotenv(lock))
+    elif fmt == "configmap":
+        from ..publish.configmap import configmap
+
+        console.out(configmap(lock, loaded.project.specs, variables(entries)))
+    else:
+        console.out(json.dumps(ids_json(entries), indent=2, ensure_ascii=False) + "\n")
     return EXIT_OK

@@ -1,6 +1,6 @@
 """One manifest's lockfile entry as a type: the only place that knows the entry's keys.
 
-The file format (``lock/file.py``, README "Sharing ids across teams") is a JSON object per manifest
+The file format (``lock/file.py``, README "Sharing ids with other teams") is a JSON object per manifest
 name. Everything that reads or writes an entry (planner, applier, repairs, import, show, ids)
 goes through ``LockEntry``, so the rules about it exist once: when an entry is empty, which
 file objects it names, how a file is attached, retired and forgotten. Stdlib only.

@@ -1,4 +1,4 @@
-"""The lockfile: which objects on the account belong to which manifest (README: Sharing ids across teams).
+"""The lockfile: which objects on the account belong to which manifest (README: Sharing ids with other teams).
 
 Stdlib only, because runtime code reads it through ``import asst_deploy``. Written atomically
 (temp file, fsync, ``os.replace``) so a reader or a killed apply never sees half a file.

@@ -87,7 +87,7 @@ class Destination:
         try:
             client.put_object(Bucket=bucket, Key=key, Body=body, ContentType="application/json")
         except Exception as exc:  # botocore's errors: their types live in the optional extra
-            reason, fix = s3.explain(exc, self.url, "s3:PutObject")
+            reason, fix = s3.explain(exc, self.url, "s3:PutObject", "publish: in asst-deploy.yaml")
             raise PublishRefused(self.url, reason, fix) from None
 
 

@@ -67,7 +67,7 @@ def test_no_module_but_the_emulators_speaks_http_or_tls_itself() -> None:
     assert speaking == {}
 
 
-@pytest.mark.parametrize("command", [["--help"], ["validate"], ["schema"], ["ids"]])
+@pytest.mark.parametrize("command", [["--help"], ["validate"], ["schema"], ["ids"], ["ids", "--format", "configmap"]])
 def test_commands_that_reach_no_api_never_import_openai(make_project, command: list[str]) -> None:
     root = make_project({"assistants/bot.yaml": "name: bot\nmodel: gpt-4o\ninstructions: Hi.\n",
                          "assistants.lock.json": json.dumps({"version": 1, "project": "p", "environment": "default",

@@ -10,10 +10,9 @@ import jsonschema
 import pytest
 from support.cli import Cli
 from support.projects import REPO, write_project
+from support.publishing import with_publish
 
 from asst_deploy.commands.schema import render_schema
-
-from conftest import with_publish
 
 
 def _document(path: Path) -> dict:

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from support.cli import Cli
 from support.projects import write_project
-
-from conftest import S3Server, service, with_publish
+from support.publishing import S3Server, service, with_publish
 
 SOURCE = "s3://ids/acme/prod.json"
 
@@ -63,8 +62,8 @@ def test_a_missing_bucket_fails_naming_it_and_the_next_publish_retries(
     cli = _cli(with_publish(project, "s3://acme-ids/{environment}.json"), asst_emulator, s3_server)
     failed = cli("apply", "--auto-approve", code=1)
     assert "Apply complete! Resources: 8 created" in failed.stdout
-    assert ("s3://acme-ids/prod.json: the bucket 'acme-ids' does not exist; create it, or correct the bucket "
-            "in s3://acme-ids/prod.json") in failed.stderr
+    assert ("s3://acme-ids/prod.json: the bucket 'acme-ids' does not exist; create it, or correct publish: in "
+            "asst-deploy.yaml") in failed.stderr
     assert "The lockfile assistants.prod.lock.json is up to date. `asst-deploy publish --env prod`" in failed.stderr
     assert sorted(json.loads((project / "assistants.prod.lock.json").read_text())["assistants"]) == [
         "math-tutor", "order-assistant", "support-bot"]
@@ -86,7 +85,7 @@ def test_a_document_deleted_by_hand_is_served_from_the_copy_until_published_agai
     s3_server.client().delete_object(Bucket="ids", Key="acme/prod.json")
     served = service(tmp_path / "svc", consumer)
     assert json.loads(served.stdout)["ids"] == known
-    assert f"asst-deploy: {SOURCE}: no such object (publish it: `asst-deploy publish`" in served.stderr
+    assert f"asst-deploy: {SOURCE}: no such object; publish it: `asst-deploy publish`" in served.stderr
 
     cli("publish")
     assert service(tmp_path / "svc", consumer).stderr == ""
