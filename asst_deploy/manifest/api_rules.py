@@ -120,7 +120,8 @@ TOOL_FIELD_APIS: dict[tuple[str, str], set[str]] = {
     **{(kind, field): {"responses"} for kind, field in (
         ("function", "output_schema"), ("function", "allowed_callers"), ("mcp", "defer_loading"),
         ("mcp", "allowed_callers"), ("mcp", "tunnel_id"), ("code_interpreter", "container"),
-        ("code_interpreter", "allowed_callers"))},
+        ("code_interpreter", "allowed_callers"), ("tool_search", "execution"), ("tool_search", "description"),
+        ("tool_search", "parameters"))},
 }
 
 

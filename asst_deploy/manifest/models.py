@@ -319,6 +319,13 @@ class ToolSearchTool(Strict):
     """Discovers deferred function tools (api: agents or responses)."""
 
     type: Literal["tool_search"] = Field(description="Always `tool_search`.")
+    execution: Literal["server", "client"] | None = Field(
+        None, description="Who runs the search: the API (server, the default) or your code (client; api: responses)."
+    )
+    description: str | None = Field(None, description="What the search finds, for the model (api: responses).")
+    parameters: dict[str, Any] | None = Field(
+        None, description="A JSON Schema of a client-run search's arguments (api: responses)."
+    )
 
 
 SdkToolType = Literal["image_generation", "shell", "local_shell", "computer_use", "computer_use_preview",

@@ -80,6 +80,7 @@ FULL_FORMS = [  # the Responses forms of tools the other APIs take in a shorter 
      "allowed_tools": {"tool_names": ["read"], "read_only": True},
      "transport": {"type": "http", "server_url": "https://mcp.example.com/d"}},
     {"type": "mcp", "server_label": "tunnelled", "tunnel_id": "tun_68a1"},
+    {"type": "tool_search", "execution": "client", "description": "Finds CRM tools", "parameters": PARAMS},
     {"type": "code_interpreter", "allowed_callers": ["direct"], "container": {
         "memory_limit": "16g", "network_policy": {"type": "allowlist", "allowed_domains": ["example.com"]}}},
 ]

@@ -66,6 +66,7 @@ tools:
     transport: {type: http, server_url: "https://mcp.example.com"}
   - type: function
     function: {name: f, output_schema: {type: object}}
+  - {type: tool_search, execution: client}
 tool_choice: {type: custom, name: sq}
 moderation: {model: omni-moderation-latest, polcy: {}}
 reasoning_mode: pro
@@ -79,8 +80,8 @@ def test_sdk_shaped_tools_and_settings_are_checked_against_the_apis_own_types(ma
         "assistants/a.yaml:7:26: tools[1].include_screenshots: not available with api: responses; "
         "api: agents supports it",
         "assistants/a.yaml:9:14: tools[2].enabled: not available with api: responses; api: agents supports it",
-        "assistants/a.yaml:19:35: tool_choice.name: no custom tool is named 'sq' (declared: sql)",
-        "assistants/a.yaml:20:52: moderation.polcy: Unknown parameter: 'polcy'.",
+        "assistants/a.yaml:20:35: tool_choice.name: no custom tool is named 'sq' (declared: sql)",
+        "assistants/a.yaml:21:52: moderation.polcy: Unknown parameter: 'polcy'.",
     ]
 
 
@@ -93,9 +94,10 @@ def test_a_tool_or_field_an_api_lacks_is_refused_naming_the_apis_that_take_it(ma
         "tool names)",
         "assistants/a.yaml:15:20: tools[4].defer_loading: " + only,
         "assistants/a.yaml:18:40: tools[5].function.output_schema: " + only,
-        "assistants/a.yaml:19:14: tool_choice: " + only,
-        "assistants/a.yaml:20:13: moderation: " + only,
-        "assistants/a.yaml:21:17: reasoning_mode: " + only,
+        "assistants/a.yaml:19:36: tools[6].execution: " + only,
+        "assistants/a.yaml:20:14: tool_choice: " + only,
+        "assistants/a.yaml:21:13: moderation: " + only,
+        "assistants/a.yaml:22:17: reasoning_mode: " + only,
     ]
     assert problems(make_project, TOOLS, "assistants")[1:3] == [
         "assistants/a.yaml:6:11: tools[1].type: computer_use is not available with api: assistants; "
