@@ -203,4 +203,12 @@ def _describe(kwargs: dict[str, Any], path: list[Any]) -> str:
     except (KeyError, IndexError, TypeError, AttributeError):
         label = None
     what = f"the header {path[3]}" if len(path) == 4 and path[2] == "headers" else f"the {path[-1]}"
+    if len(path) > 3 and path[-3] == "domain_secrets":  # a network policy's secret for one domain
+        holder: Any = kwargs
+        try:
+            for key in path[:-1]:
+                holder = holder[key]
+            what = f"the domain secret {holder['name']!r} for {holder['domain']}"
+        except (KeyError, IndexError, TypeError):
+            what = "a domain secret"
     return what + (f" of MCP server {label!r}" if label else "")

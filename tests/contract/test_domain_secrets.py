@@ -53,6 +53,10 @@ def test_domain_secrets_are_read_at_call_time_and_never_written(tmp_path: Path, 
         assert kwargs["tools"][1]["environment"]["network_policy"]["domain_secrets"] == [
             {"domain": "api.github.com", "name": "GITHUB_TOKEN", "value": SECRET}]
         assert problems(kwargs, RESPONSES_CREATE.spec) == []
+        monkeypatch.delenv("GH_TOKEN")
+        with pytest.raises(asst_deploy.SecretNotSet, match="the domain secret 'GITHUB_TOKEN' for api.github.com "
+                                                           "from the environment variable GH_TOKEN"):
+            asst_deploy.responses_kwargs("coder", path=root)
 
 
 def test_a_domain_secret_written_as_it_is_is_refused(tmp_path: Path) -> None:
