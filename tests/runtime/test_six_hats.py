@@ -69,3 +69,28 @@ def test_the_printed_transcript_names_each_speaker_once(discuss, capsys) -> None
     for header, text in blocks:
         assert not text.startswith(header.strip("-")), text  # the header names the speaker
     assert "帽子: 蓝色帽子" not in out and '"蓝色帽子: I read "' not in out  # no name twice, no quote in a quote
+
+
+def test_the_six_hats_checks_pass_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's one command: the example's checks pass on the emulator, each hat's in its role."""
+    root = tmp_path / "six-hats"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(".asst-deploy", "*.lock.json"))
+    for key in ("ASST_DEPLOY_ENV", "ASST_DEPLOY_LOCKFILE", "ASST_DEPLOY_BACKEND"):
+        monkeypatch.delenv(key, raising=False)
+    cli = Cli(project=root, backend="local")
+    cli("apply", "--auto-approve")
+    report = json.loads(cli("test", "--format", "json").stdout)
+    assert report["passed"] is True, report
+    cases = {(c["assistant"], c["case"]) for c in report["cases"]}
+    assert {(f"{hat}-hat", "answers-in-role") for hat in ("white", "red", "black", "yellow", "green", "blue")} <= cases
+    assert {("white-hat", "searches-for-facts"), ("blue-hat", "summary-names-the-topic")} <= cases
+    assert len(cases) == 8
+    evidence = json.loads((root / "assistants.lock.json").read_text())["checks"]
+    assert sorted(evidence) == sorted(f"{hat}-hat" for hat in ("white", "red", "black", "yellow", "green", "blue"))
+    # the checks mean something: a white hat whose instructions name another role fails, named
+    manifest = root / "assistants/white-hat.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("你的角色是白色帽子", "你的角色是红色帽子"),
+                        encoding="utf-8")
+    cli("apply", "--auto-approve")
+    failed = cli("test", code=1).stdout
+    assert "FAIL white-hat: answers-in-role" in failed and 'expected rubric: "Speaks as the \\"白色帽子\\"' in failed
