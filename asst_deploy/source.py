@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 DEFAULT_TTL = 60.0
-TIMEOUT = 10.0  # seconds for one fetch: connect and each read
+TIMEOUT = 10.0  # default seconds for one fetch to connect and for each read (ASST_DEPLOY_SOURCE_TIMEOUT)
 BODY_CAP = 8 * 1024 * 1024  # an ids document is kilobytes; anything bigger is not one
 FORMAT, VERSION = "asst-deploy/ids", 1
 
@@ -77,10 +77,18 @@ def published(url: str, env: str | None) -> dict[str, Any]:
 
 
 def _ttl() -> float:
+    return _seconds("ASST_DEPLOY_SOURCE_TTL", DEFAULT_TTL)
+
+
+def _timeout() -> float:
+    return _seconds("ASST_DEPLOY_SOURCE_TIMEOUT", TIMEOUT) or TIMEOUT
+
+
+def _seconds(variable: str, default: float) -> float:
     try:
-        return max(0.0, float(os.environ.get("ASST_DEPLOY_SOURCE_TTL") or DEFAULT_TTL))
+        return max(0.0, float(os.environ.get(variable) or default))
     except ValueError:
-        return DEFAULT_TTL
+        return default
 
 
 def _refresh(url: str, held: _Held | None) -> _Held:
@@ -168,7 +176,7 @@ def _fetch_http(url: str, etag: str | None) -> tuple[str | None, bytes] | None:
     if etag:
         headers["If-None-Match"] = etag
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=TIMEOUT) as answer:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=_timeout()) as answer:
             return answer.headers.get("ETag"), _capped(answer.read, url)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
@@ -185,7 +193,7 @@ def _fetch_s3(url: str, etag: str | None) -> tuple[str | None, bytes] | None:
     try:
         bucket, key = s3.split(url)
         if _s3_client is None:
-            _s3_client = s3.client(TIMEOUT)
+            _s3_client = s3.client(_timeout())
     except (ValueError, s3.S3Unavailable) as exc:
         raise SourceUnavailable(str(exc)) from None
     try:
