@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
+from ..sdk_literals import sdk_object
 from . import models as m
 from .availability import unavailable
 from .sdk_shapes import (RESPONSES_PARAMS, SDK_SETTINGS, SDK_TOOL_UNIONS, SDK_TOOLS, api_tool, declares,
@@ -46,8 +47,6 @@ def _tool_settings(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Pa
                 " (api: agents takes a list of tool names)"
         container = tool.container if isinstance(tool, m.CodeInterpreterTool) else None
         if api == "responses" and container is not None and container.network_policy is not None:
-            from ..sdk_literals import sdk_object
-
             yield from sdk_problems(without_secret_names(container.network_policy, stand_in=""),
                                     sdk_object(NETWORK_POLICY), ("tools", i, "container", "network_policy"))
         for path, secret in domain_secrets(tool.model_dump(), ("tools", i)):
