@@ -18,7 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+from .apply_platform import PlatformSteps
+from .backends.agents import AgentsTarget
 from .backends.base import Resources, Target
+from .backends.platform import AgentPlatform
 from .backends.storage import Storage
 from .defaults import DEFAULT_PARALLELISM
 from .errors import ApiError, AsstDeployError, Interrupted, StalePlanError
@@ -100,6 +103,7 @@ class Applier:
             SetStoreExpiry: self._set_expiry,
             PutAssistant: self._put_assistant, DeleteAssistant: self._delete_assistant,
             DeleteStore: self._delete_store, DeleteFile: self._delete_file,
+            **PlatformSteps(lambda: _agent_platform(self.targets), self.owner, state).handlers(),
         }
 
     def _run(self, op: Operation) -> None:
@@ -248,7 +252,7 @@ class Applier:
         for ref in op.code_interpreter_files:
             ci[ref.path] = LockedFile(self._file_id(ref), ref.sha256)
         ci = {f.path: ci[f.path] for f in spec.code_interpreter_files if f.path in ci}
-        resources = Resources(store_id, tuple(item.id for item in ci.values()))
+        resources = Resources(store_id, tuple(item.id for item in ci.values()), dict(current.credentials))
         metadata = {**spec.metadata, MARKER_KEY: self.owner.marker(op.name)}
         if op.create:
             deployed = self.target.create(spec, metadata, resources)
@@ -367,6 +371,14 @@ class Applier:
             self.state.close()
         if errors:
             _raise_first(errors, len(self.done), len(schedule.pending))
+
+
+def _agent_platform(targets: dict[Kind, Target]) -> AgentPlatform:
+    """The vault, credentials and automations API: the agents target's (now, or before an api switch)."""
+    target = targets.get(Kind.AGENT)
+    if not isinstance(target, AgentsTarget):
+        raise AsstDeployError("internal: a vault, credential or automation step without the Agents API")
+    return target.platform
 
 
 def _bound(op: Operation, value: T | None) -> T:

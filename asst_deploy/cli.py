@@ -82,6 +82,8 @@ _tuning = _apply_all([
     click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds per request (default 60)."),
     click.option("--rate-limit-wait", type=click.FloatRange(min=0),
                  help="Seconds a request keeps retrying 429s, whatever --max-retries says (default 600)."),
+    click.option("--rotate-credentials", is_flag=True,
+                 help="api: agents: send every vault credential's secret again from its environment variable."),
 ])
 _apply_options = _apply_all([
     click.option("--auto-approve", is_flag=True, help="Do not ask for confirmation."),
@@ -125,6 +127,7 @@ def _options(kw: dict[str, Any]) -> "Options":
         rate_limit_wait=kw.pop("rate_limit_wait", None),
         targets=tuple(kw.pop("targets", ()) or ()),
         skip_checks=kw.pop("skip_checks", None),
+        rotate_credentials=bool(kw.pop("rotate_credentials", False)),
     )
 
 

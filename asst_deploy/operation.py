@@ -59,7 +59,8 @@ class ApplyOperation:
         self.saved: SavedPlan | None = None
         if request.plan_file is not None:
             self.saved = load_saved_plan(request.plan_file)
-            self.options = replace(options, targets=self.saved.targets)
+            self.options = replace(options, targets=self.saved.targets,
+                                   rotate_credentials=self.saved.rotate_credentials)
         # a saved destroy plan is carried out as a destroy, whichever command reads it
         self.destroy = request.destroy or (self.saved is not None and self.saved.plan.destroy)
         self.skips: dict[str, Evidence] = {}  # --skip-checks: what it let through, recorded
@@ -113,9 +114,11 @@ class ApplyOperation:
         """A plan without the account lease; None when it has nothing to change, after recording
         what the lockfile lacks and deleting leases stopped applies left (such an apply takes none)."""
         if self.saved is not None:
+            require_secrets(self.saved.plan)
             return self.saved.plan
         result, _ = session.plan(destroy=self.destroy)
         if not result.empty:
+            require_secrets(result)
             return result
         self._record(session, result)
         for store_id in result.dead_leases:
@@ -220,6 +223,25 @@ class ApplyOperation:
             self.console.out(f"\nApply complete! Resources: {counts['create']} created, {counts['update']} updated, "
                              f"{counts['delete']} deleted. Lockfile: {lockfile}\n")
         return EXIT_OK
+
+
+def require_secrets(result: Plan) -> None:
+    """Every variable the plan's credential creates and rotations send is set here, before any write
+    (the account lease included): a missing one would stop the apply half done."""
+    from .agent_platform import MissingSecret, secret_value
+    from .apply_platform import missing_secret
+    from .spec import Kind
+
+    missing = []
+    for change in result.changes:
+        after = change.after or {}
+        if change.type is Kind.CREDENTIAL and change.action.value in ("create", "update"):
+            try:
+                secret_value({"from": after.get("secret_from"), "env": after.get("env")})
+            except MissingSecret:
+                missing.append(missing_secret(change.name, change.path or "", str(after.get("env"))))
+    if missing:
+        raise AsstDeployError("; ".join(missing) + "; nothing was sent to the API")
 
 
 def _refuse_unwritable(*paths: Path) -> None:

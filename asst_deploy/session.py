@@ -49,6 +49,7 @@ class Options:
     rate_limit_wait: float | None = None
     targets: tuple[str, ...] = ()
     skip_checks: str | None = None  # --skip-checks REASON: a promotion takes what did not pass its checks
+    rotate_credentials: bool = False  # send every vault credential's secret again (api: agents)
 
 
 @dataclass
@@ -70,7 +71,8 @@ class Session:
     def desired(self, *, destroy: bool = False) -> Desired:
         """The manifests as this session's target holds them (nothing, to destroy), --target applied."""
         return desired_state(self.project.specs, self.target, self.owner,
-                             locked=self.lock.entries, targets=self.options.targets, destroy=destroy)
+                             locked=self.lock.entries, targets=self.options.targets, destroy=destroy,
+                             rotate_credentials=self.options.rotate_credentials)
 
     def plan(self, *, destroy: bool = False) -> tuple[Plan, Desired]:
         """The plan against the account as it is now, and the desired state it was made from."""
@@ -189,6 +191,8 @@ def open_session(options: Options, *, err: TextIO | None = None, loaded: Loaded 
         storage = Storage(client)
         target = open_target(project.api, client)
         earlier = {api for e in lock.entries.values() for api in (e.api, e.replaced_api) if api} - {project.api}
+        if any(e.vault_id or e.credentials or e.automations for e in lock.entries.values()):
+            earlier |= {"agents"} - {project.api}  # what an agent's platform left: listed, so it can go
         previous_targets = tuple(open_target(api, client) for api in sorted(earlier))
         session = Session(options, project, owner, connection, lock, parallelism,
                           client=client, target=target, storage=storage,

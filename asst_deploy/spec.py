@@ -38,6 +38,9 @@ class Kind(str, Enum):
     RESPONSES = "responses"
     VECTOR_STORE = "vector_store"
     FILE = "file"
+    VAULT = "vault"  # api: agents: the project's vault, its credentials, and agents' automations
+    CREDENTIAL = "credential"
+    AUTOMATION = "automation"
 
     def __str__(self) -> str:
         return self.value
@@ -111,6 +114,10 @@ class AssistantSpec:
     model_at: tuple[str, int, int] | None = field(default=None, compare=False)  # where `model` is written
     renamed_from_at: tuple[tuple[str, int, int], ...] = field(default=(), compare=False)  # each renamed_from
     vector_store: Mapping[str, Any] = field(default_factory=dict)  # expires_after, chunking_strategy (auto left out)
+    # api: agents: the vault credentials its MCP tools need and its automations (``agent_platform``),
+    # compared as objects of their own, not as fields of the agent
+    credentials: tuple[Mapping[str, Any], ...] = ()
+    automations: tuple[Mapping[str, Any], ...] = ()
 
     def comparable(self) -> dict[str, Any]:
         """The fields the planner diffs, as plain JSON-able values (computed once: treat as read-only)."""
@@ -131,6 +138,8 @@ class AssistantSpec:
         values = dict(data)
         values["tools"] = tuple(values.get("tools") or ())
         values["renamed_from"] = tuple(values.get("renamed_from") or ())
+        values["credentials"] = tuple(values.get("credentials") or ())
+        values["automations"] = tuple(values.get("automations") or ())
         if values.get("model_at") is not None:
             values["model_at"] = tuple(values["model_at"])
         values["renamed_from_at"] = tuple(tuple(at) for at in values.get("renamed_from_at") or ())

@@ -15,12 +15,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Iterable, Mapping
 
+from ..backends.agents import AgentsTarget
 from ..backends.base import Target
 from ..backends.storage import Storage
 from ..defaults import DEFAULT_PARALLELISM
 from ..errors import ApiGone
 from ..interrupts import worker_pool
 from .lease import dead_leases
+from .platform import observe_platform, with_vault_refs
 from ..lock.entry import LockDocument, LockEntry
 from ..ownership import MARKER_KEY, Owner
 from ..spec import normalize
@@ -45,10 +47,12 @@ def observe(
     entries = lock.entries
     holding = [target for target in targets if target.capabilities.server_object]
     gone: set[str] = set()
-    with worker_pool(len(holding) + 2, "observe") as chains:
+    agents = next((t for t in holding if isinstance(t, AgentsTarget)), None)
+    with worker_pool(len(holding) + 3, "observe") as chains:
         listed = [(target, chains.submit(_assistants, target, owner)) for target in holding]
         files = chains.submit(_files, storage, owner)
         stores = chains.submit(_stores, storage, owner, entries, parallelism)
+        platform = chains.submit(observe_platform, agents.platform, owner) if agents is not None else None
         assistants: list[ObservedAssistant] = []
         for target, chain in listed:
             try:
@@ -58,8 +62,10 @@ def observe(
                     raise
                 gone.add(target.api)
         owned, dead = stores.result()
-        return Observed(tuple(assistants), tuple(owned), tuple(files.result()), gone=frozenset(gone),
-                        dead_leases=dead)
+        vaults, credentials, automations = platform.result() if platform is not None else ((), (), ())
+        return Observed(tuple(with_vault_refs(assistants, credentials)), tuple(owned), tuple(files.result()),
+                        gone=frozenset(gone), dead_leases=dead, vaults=vaults, credentials=credentials,
+                        automations=automations)
 
 
 def _files(storage: Storage, owner: Owner) -> list[ObservedFile]:

@@ -58,6 +58,29 @@ class ObservedFile:
 
 
 @dataclass(frozen=True)
+class ObservedVault:
+    """The project's vault (api: agents), found by its marker."""
+
+    id: str
+    created_at: int = 0
+
+
+@dataclass(frozen=True)
+class ObservedPart:
+    """An owned vault credential or automation: whose (manifest name) and which (server label or
+    automation name), and its comparable view (``agent_platform.credential_view``/``automation_view``)."""
+
+    id: str
+    name: str
+    label: str
+    view: Mapping[str, Any]
+    created_at: int = 0
+    vault_id: str | None = None  # a credential's vault
+    agent_id: str | None = None  # an automation's target agent
+    vault_ids: tuple[str, ...] = ()  # an automation's attached vaults
+
+
+@dataclass(frozen=True)
 class Observed:
     """Everything owned by this project and environment, and nothing else."""
 
@@ -66,6 +89,9 @@ class Observed:
     files: tuple[ObservedFile, ...] = ()
     gone: frozenset[str] = field(default_factory=frozenset)  # APIs that answered 404 (sunset): not listed
     dead_leases: tuple[str, ...] = ()  # this project's account leases whose apply died (account/lease.py)
+    vaults: tuple[ObservedVault, ...] = ()  # api: agents
+    credentials: tuple[ObservedPart, ...] = ()
+    automations: tuple[ObservedPart, ...] = ()
 
     def fingerprint(self) -> str:
         """A digest of what was observed, so a saved plan can tell the account moved on."""
@@ -76,7 +102,10 @@ class Observed:
             [("a", a.id, a.name, json.dumps(a.spec.comparable(), sort_keys=True), a.vector_store_ids,
               a.code_interpreter_file_ids) for a in self.assistants]
             + [("v", v.id, v.name, v.file_count) for v in self.vector_stores]
-            + [("f", f.id, f.sha256) for f in self.files],
+            + [("f", f.id, f.sha256) for f in self.files]
+            + [("w", w.id) for w in self.vaults]
+            + [("p", p.id, p.name, p.label, json.dumps(p.view, sort_keys=True), p.agent_id, p.vault_ids)
+               for p in (*self.credentials, *self.automations)],
             key=repr,
         )
         return hashlib.sha256(repr(rows).encode()).hexdigest()

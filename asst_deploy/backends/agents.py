@@ -12,10 +12,12 @@ from dataclasses import replace
 from typing import Any
 
 from .api import Api
+from ..agent_platform import VAULT_REF, credential_specs, vault_tools
 from ..spec import AssistantSpec, Capabilities, Defaults, Kind
 from .base import Capable, Deployed, RemoteAssistant, Resources
 from .errors import api_error, manifest_of
 from .collection import ObjectTarget, JsonCollection
+from .platform import AgentPlatform
 
 # Values the API fills into a tool it echoes when the request left them out.
 TOOL_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -127,9 +129,13 @@ class AgentsTarget(ObjectTarget, Capable):
     def __init__(self, client: Api) -> None:
         self.client = client
         self.objects = JsonCollection(client, "/agents", beta="agents=v1")
+        self.platform = AgentPlatform(client)  # the vault, credentials and automations around the agents
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
-        return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in spec.tools),
+        # a secret from the environment becomes a vault credential the tool names (agent_platform)
+        credentials = credential_specs(spec.tools) or spec.credentials
+        return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in vault_tools(spec.tools)),
+                       credentials=credentials,
                        response_format=response_format_from(agent_text_format(spec.response_format)),
                        settings=strip_setting_defaults(spec.settings))
 
@@ -152,13 +158,14 @@ class AgentsTarget(ObjectTarget, Capable):
         return RemoteAssistant(item["id"], dict(item.get("metadata") or {}), self.canonical(spec),
                                created_at=item.get("created_at") or 0)
 
-    def _params(self, spec: AssistantSpec, metadata: Mapping[str, str]) -> dict[str, Any]:
+    def _params(self, spec: AssistantSpec, metadata: Mapping[str, str],
+                resources: Resources = Resources()) -> dict[str, Any]:
         params: dict[str, Any] = {
             "name": spec.display_name,
             "model": spec.model,
             "instructions": spec.instructions,
             "metadata": dict(metadata),
-            "tools": [_agent_tool(t) for t in spec.tools],
+            "tools": [_agent_tool(t, resources.credential_ids) for t in spec.tools],
         }
         params.update(generation_settings(spec, agent_text_format))
         for key in AGENT_OBJECT_SETTINGS:
@@ -168,7 +175,7 @@ class AgentsTarget(ObjectTarget, Capable):
 
     def create(self, spec: AssistantSpec, metadata: Mapping[str, str], resources: Resources) -> Deployed:
         try:
-            created = self.objects.create(self._params(spec, metadata))
+            created = self.objects.create(self._params(spec, metadata, resources))
         except Exception as exc:
             raise api_error(exc, f"create agent {spec.name}" + manifest_of(spec)) from exc
         return Deployed(created["id"], reasoning_effort=spec.reasoning_effort, settings=dict(spec.settings))
@@ -177,7 +184,7 @@ class AgentsTarget(ObjectTarget, Capable):
                metadata: Mapping[str, str], resources: Resources) -> Deployed:
         """A partial update: only what changed is sent (an empty update would still bump updated_at)."""
         object_id = self._existing(object_id, spec.name)
-        full = self._params(spec, metadata)
+        full = self._params(spec, metadata, resources)
         sent = {"metadata": full["metadata"]}
         mapping = {"display_name": "name", "model": "model", "instructions": "instructions", "tools": "tools",
                    "response_format": "text", "reasoning_effort": "reasoning", "settings": "text"}
@@ -200,7 +207,19 @@ class AgentsTarget(ObjectTarget, Capable):
 
 
 
-def _agent_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
+def _agent_tool(tool: Mapping[str, Any], credential_ids: Mapping[str, str]) -> dict[str, Any]:
+    """A spec's tool as the Agents API takes it; a vault credential's reference becomes its id."""
+    if tool.get("credential_id") == VAULT_REF:
+        label = str(tool.get("server_label"))
+        if label not in credential_ids:
+            from ..errors import AsstDeployError
+
+            raise AsstDeployError(f"internal: the vault credential of MCP server {label!r} is not in the lockfile")
+        return {**tool, "credential_id": credential_ids[label]}
+    return _plain_tool(tool)
+
+
+def _plain_tool(tool: Mapping[str, Any]) -> dict[str, Any]:
     if tool.get("type") == "function":  # flat, description and parameters required, no strict
         out = {
             "type": "function",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol
 
 from ..spec import AssistantSpec, Capabilities, Capable, Defaults, Kind
@@ -14,6 +14,7 @@ class Resources:
 
     vector_store_id: str | None = None
     code_interpreter_file_ids: tuple[str, ...] = ()
+    credential_ids: Mapping[str, str] = field(default_factory=dict)  # agents: MCP server label -> vault credential
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ def run_plan(options: Options, console: Console, *, fmt: str = "text", out_file:
         result, _ = session.plan(destroy=destroy)
         project = session.project
         if out_file is not None:
-            save_plan(out_file, result, backend=session.connection.backend, targets=options.targets)
+            save_plan(out_file, result, backend=session.connection.backend, targets=options.targets,
+                      rotate_credentials=options.rotate_credentials)
     shown = render(result.to_json(fingerprints=fmt == "json"), fmt, color=color)
     console.out(shown)
     if fmt == "markdown" and len(shown) > COMMENT_LIMIT:

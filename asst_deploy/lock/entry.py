@@ -19,7 +19,8 @@ FILE_ROLES = ("files", "code_interpreter_files")
 # Every map of an entry that names file objects: attached ones, uploads not yet attached, and
 # replaced ones that a later step of the same apply deletes (named until then: no orphan on a stop).
 TRACKED_FILES = (*FILE_ROLES, "pending_files", "retired_files")
-_SCALARS = ("id", "api", "applied", "vector_store_id", "replaced_api", "reasoning_effort")
+_SCALARS = ("id", "api", "applied", "vector_store_id", "replaced_api", "reasoning_effort", "vault_id")
+_ID_MAPS = ("credentials", "automations")  # api: agents: MCP server label / automation name -> id
 USAGE_KEY = "vector_store_usage"
 _OBJECTS = ("responses", "spec", "settings", "responses_env", "chunking_strategy")
 
@@ -71,6 +72,9 @@ class LockEntry:
     store_usage: dict[str, Any] | None = None
     responses_env: list[dict[str, Any]] | None = None  # api: responses: {path, env} of secrets filled at call time
     chunking_strategy: dict[str, Any] | None = None  # how the store's files were attached (None: auto)
+    vault_id: str | None = None  # api: agents: the project's vault, which holds this agent's credentials
+    credentials: dict[str, str] = field(default_factory=dict)  # MCP server label -> vault credential id
+    automations: dict[str, str] = field(default_factory=dict)  # automation name -> automation id
     extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote: kept as they are
 
     # -- the file format ---------------------------------------------------------------------
@@ -80,7 +84,7 @@ class LockEntry:
         if not isinstance(data, Mapping):
             raise TypeError(f"an entry must be an object, not {type(data).__name__}")
         entry = cls(extra={k: v for k, v in data.items()
-                           if k not in (*_SCALARS, *TRACKED_FILES, *_OBJECTS, USAGE_KEY)})
+                           if k not in (*_SCALARS, *TRACKED_FILES, *_OBJECTS, *_ID_MAPS, USAGE_KEY)})
         for key in _SCALARS:
             value = data.get(key)
             if value is not None and not isinstance(value, str):
@@ -92,6 +96,11 @@ class LockEntry:
             if not isinstance(members, Mapping):
                 raise TypeError(f"{role!r} must be an object")
             setattr(entry, role, {str(k): LockedFile.from_dict(v) for k, v in members.items()})
+        for key in _ID_MAPS:
+            ids = data.get(key) or {}
+            if not isinstance(ids, Mapping) or not all(isinstance(v, str) for v in ids.values()):
+                raise TypeError(f"{key!r} must be an object of ids")
+            setattr(entry, key, {str(k): v for k, v in ids.items()})
         entry.responses = data.get("responses")
         entry.spec = data.get("spec")
         entry.settings = data.get("settings")
@@ -129,13 +138,16 @@ class LockEntry:
             data["responses_env"] = self.responses_env
         if self.chunking_strategy:
             data["chunking_strategy"] = self.chunking_strategy
+        for key in _ID_MAPS:
+            if getattr(self, key):
+                data[key] = dict(sorted(getattr(self, key).items()))
         return data
 
     # -- questions ---------------------------------------------------------------------------
     def is_empty(self) -> bool:
         """Names nothing on the account: the entry can leave the lockfile."""
-        return not (self.id or self.vector_store_id or self.responses
-                    or any(getattr(self, role) for role in TRACKED_FILES))
+        return not (self.id or self.vector_store_id or self.responses or self.vault_id or self.credentials
+                    or self.automations or any(getattr(self, role) for role in TRACKED_FILES))
 
     def file_ids(self) -> Iterator[str]:
         """Every file object the entry names, in any role."""

@@ -242,8 +242,8 @@ def secret_header(name: str) -> str | None:
         return "carries a credential"
     word = next((w for w in SECRET_HEADER_WORDS if w in lowered), None)
     return f"looks like a credential carrier (its name contains {word!r})" if word else None
-_VAULT = ("api: agents keeps MCP secrets out of the agent: store the credential in a vault "
-          "(client.beta.agents.vaults.credentials) and name it with credential_id")
+_VAULT = ("api: agents keeps MCP secrets out of the agent: authorization_from_env (or headers_from_env: "
+          "{Authorization: VARIABLE}) makes a vault credential of the variable's value at apply time")
 
 
 def _mcp_secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
@@ -257,10 +257,9 @@ def _mcp_secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
         from_env = (transport.headers_from_env if transport else None) or {}
         plain = (transport.headers if transport else None) or {}
         if api == "agents":
-            if tool.authorization_from_env is not None:
-                yield base + ("authorization_from_env",), f"not available with api: agents; {_VAULT}"
-            if from_env:
-                yield base + ("transport", "headers_from_env"), f"not available with api: agents; {_VAULT}"
+            yield from _vault_secret(tool, base, transport, from_env)
+        elif tool.revision is not None:
+            yield base + ("revision",), _unavailable("", api, "agents".__eq__) + " (it rotates a vault credential)"
         secret_envs = {k.lower() for k in from_env}
         for header in plain:
             where = base + ("transport", "headers", header)
@@ -269,13 +268,76 @@ def _mcp_secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
                               "(headers_from_env for a secret)")
             elif why := secret_header(header):
                 yield where, (f"{header} {why}, whose value would be written into plans and lockfiles: "
-                              + ("use credential_id (a vault credential)" if api == "agents" else
+                              + ("write headers_from_env: {Authorization: VARIABLE} (a vault credential)"
+                                 if api == "agents" else
                                  f"put the value in an environment variable and write headers_from_env: "
                                  f"{{{header}: VARIABLE}} (or authorization_from_env for an OAuth token)"))
 
 
+def _vault_secret(tool: m.McpTool, base: Path_, transport: m.McpHttpTransport | None,
+                  from_env: dict[str, str]) -> Iterator[tuple[Path_, str]]:
+    """Under api: agents a secret from the environment becomes one static_bearer vault credential: a
+    bearer token for one HTTPS server, so one variable, no other secret header, and no credential_id."""
+    others = [h for h in from_env if h.lower() != "authorization"]
+    if others:
+        yield base + ("transport", "headers_from_env", others[0]), (
+            f"api: agents sends MCP secrets only as a vault credential, which holds a bearer token: "
+            f"headers_from_env takes only Authorization there; {_VAULT}")
+    secret = tool.authorization_from_env is not None or len(from_env) > len(others)
+    if tool.authorization_from_env is not None and len(from_env) > len(others):
+        yield base + ("transport", "headers_from_env", "Authorization"), (
+            "give the token in one place: authorization_from_env or headers_from_env.Authorization")
+    if secret and tool.credential_id is not None:
+        yield base + ("credential_id",), ("a credential from the environment is made and named by asst-deploy: "
+                                          "remove credential_id (or the *_from_env fields)")
+    if secret and not (transport and transport.server_url.startswith("https://")):
+        yield base + ("transport",), ("a vault credential authorizes one HTTPS MCP server: give transport "
+                                      "{type: http, server_url: https://...}")
+    if tool.revision is not None and not secret:
+        yield base + ("revision",), "revision rotates the credential made from authorization_from_env: give one"
+
+
+def _automations(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    """``automations`` run an agent (api: agents only): cron with a timezone, or at, and unique names."""
+    if man.automations and api != "agents":
+        yield ("automations",), _unavailable("", api, "agents".__eq__)
+        return
+    seen: set[str] = set()
+    for i, auto in enumerate(man.automations):
+        base: Path_ = ("automations", i)
+        if auto.name in seen:
+            yield base + ("name",), f"{auto.name!r} is the name of another automation of this manifest"
+        seen.add(auto.name)
+        if (auto.cron is None) == (auto.at is None):
+            yield base, "give cron (with timezone) for a schedule, or at for one run, not both"
+        elif auto.cron is not None:
+            yield from _cron(auto, base)
+        elif auto.timezone is not None:
+            yield base + ("timezone",), "timezone goes with cron; at is one moment (write its offset in it)"
+
+
+_CRON_FIELD = r"(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*|[A-Za-z]{3}(-[A-Za-z]{3})?(,[A-Za-z]{3})*"
+
+
+def _cron(auto: m.Automation, base: Path_) -> Iterator[tuple[Path_, str]]:
+    import re
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    fields = (auto.cron or "").split()
+    if len(fields) != 5 or not all(re.fullmatch(_CRON_FIELD, f) for f in fields):
+        yield base + ("cron",), (f"{auto.cron!r} is not a five-field cron expression (minute hour day month "
+                                 "weekday), e.g. '0 9 * * 1-5'")
+    if auto.timezone is None:
+        yield base, "cron needs a timezone (an IANA name such as Europe/Paris or UTC)"
+        return
+    try:
+        ZoneInfo(auto.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        yield base + ("timezone",), f"{auto.timezone!r} is not an IANA timezone (e.g. Europe/Paris, UTC)"
+
+
 RULES: tuple[Rule, ...] = (_tools, _fields, _agents, _json_schema, _tool_fields, _rankers, _sampling, _responses,
-                           _mcp_secrets, _file_search, _prompt, *SDK_RULES)
+                           _mcp_secrets, _file_search, _prompt, _automations, *SDK_RULES)
 
 
 def api_problems(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import typing
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_serializer
@@ -311,6 +312,10 @@ class McpTool(Strict):
         None, description="Where connections originate."
     )
     credential_id: str | None = Field(None, description="The vault credential to use.")
+    revision: int | None = Field(
+        None, ge=0, description="Bump it to send the secret again (api: agents: the vault credential made from "
+        "authorization_from_env is write-only, so a changed value is sent only when asked)."
+    )
     request_metadata: dict[str, Any] | None = Field(None, description="Sent with each request.")
     required: bool | None = Field(None, description="Must initialize before the first turn.")
 
@@ -627,6 +632,18 @@ class PromptRef(Strict):
         return str(version)  # the API takes a string; YAML reads `version: 3` as a number
 
 
+class Automation(Strict):
+    """Run the agent on a schedule (api: agents): a new session of the deployed agent, its vault attached."""
+
+    name: str = Field(min_length=1, max_length=256, pattern=r"^[^:]+$",
+                      description="Unique in the manifest; the automation's name on the account.")
+    cron: str | None = Field(None, description="A five-field cron expression, e.g. `0 9 * * 1-5` (with timezone).")
+    timezone: str | None = Field(None, description="The IANA timezone the cron expression is read in.")
+    at: datetime | None = Field(None, strict=False, description="Run once at this moment (ISO 8601; UTC unless it says).")
+    input: str = Field(min_length=1, description="The first user message of each session.")
+    enabled: bool = Field(True, description="false pauses the automation (it stays deployed).")
+
+
 MetadataKey = Annotated[str, Field(max_length=MAX_METADATA_KEY)]
 MetadataValue = Annotated[str, Field(max_length=MAX_METADATA_VALUE)]
 
@@ -762,6 +779,9 @@ class Manifest(Strict):
         None, description="Behaviour checks `asst-deploy test` runs against the deployed assistant (never deployed).")
     checks_file: str | None = Field(
         None, description="A YAML file holding the list of checks instead, relative to the project root.")
+    automations: list[Automation] = Field(
+        default_factory=list, description="Scheduled runs of the agent (api: agents): cron + timezone, or at."
+    )
     metadata: dict[MetadataKey, MetadataValue] = Field(
         default_factory=dict,
         max_length=MAX_USER_METADATA_PAIRS,

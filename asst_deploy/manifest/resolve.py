@@ -215,12 +215,23 @@ def to_spec(
         settings={k: _dumped(v) for k in SETTINGS if (v := getattr(manifest, k)) is not None},
         files=tuple(_with_attributes(resolver.file_spec(p), attributes.get(p)) for p in files),
         vector_store=manifest.vector_store.model_dump(exclude_none=True) if manifest.vector_store else {},
+        automations=tuple(_automation(a) for a in manifest.automations),
         code_interpreter_files=tuple(resolver.file_spec(p) for p in ci_files),
         source=source,
         renamed_from=_renamed_from(manifest.renamed_from),
         model_at=_place(doc, ("model",)),
         renamed_from_at=_renamed_from_at(doc, manifest.renamed_from),
     ), []
+
+
+def _automation(auto: m.Automation) -> dict[str, Any]:
+    """An automation as the spec holds it: plain values, its moment as UTC text."""
+    from ..agent_platform import at_text
+
+    out = auto.model_dump(exclude_none=True, exclude={"at"})
+    if auto.at is not None:
+        out["at"] = at_text(auto.at)
+    return out
 
 
 def _instructions(manifest: m.Manifest, resolver: Resolver, fail: _Fail) -> str | None:

@@ -28,6 +28,7 @@ from .ops import (
     SyncStore,
     UploadFile,
 )
+from .compile_platform import bind_part, platform_operations, wait_for_credentials
 from .desired import Desired
 from .types import Action, Change, Plan
 
@@ -49,7 +50,13 @@ def compile_operations(changes: Iterable[Change], desired: Desired,
     for name, group in sorted(by_name.items()):
         for op in _for_manifest(name, group, specs_by_name.get(name), wanted_shas):
             ops.setdefault(op.key, op)  # the same upload or delete asked for twice is done once
-    return bind(tuple(ops.values()), desired)
+    for op in platform_operations(by_name_order(by_name)):
+        ops.setdefault(op.key, op)
+    return bind(tuple(wait_for_credentials(ops).values()), desired)
+
+
+def by_name_order(by_name: Mapping[str, list[Change]]) -> list[Change]:
+    return [change for _, group in sorted(by_name.items()) for change in group]
 
 
 def operations_of(plan: Plan, desired: Desired) -> tuple[Operation, ...]:
@@ -76,7 +83,7 @@ def bind(operations: tuple[Operation, ...], desired: Desired) -> tuple[Operation
             return replace(op, listed=frozenset(f.path for f in spec.files) if spec else frozenset())
         if isinstance(op, DeleteAssistant):
             return replace(op, manifest_kept=spec is not None)
-        return op
+        return bind_part(op, spec)
 
     return tuple(bound(op) for op in operations)
 

@@ -25,18 +25,20 @@ class Desired(Capable):
     # per name, the fields its manifest left unset that hold the API's defaults (a create shows them apart)
     defaulted: Mapping[str, frozenset[str]] = field(default_factory=dict)
     destroy: bool = False  # `asst-deploy destroy`: everything owned goes, whatever the manifests say
+    rotate_credentials: bool = False  # --rotate-credentials: send every vault credential's secret again
 
     def fingerprint(self) -> str:
         payload = [
             self.project, self.environment, self.api, self.kind.value,
             [spec.to_json() for spec in self.specs],
-        ]
+        ] + (["rotate"] if self.rotate_credentials else [])
         return digest(payload)
 
 
 def desired_state(
     specs: Sequence[AssistantSpec], target: Target, owner: Owner, *,
     locked: Collection[str] = (), targets: Collection[str] = (), destroy: bool = False,
+    rotate_credentials: bool = False,
 ) -> Desired:
     """What the manifests ask for (nothing, to destroy), normalized by the target's rules.
 
@@ -57,6 +59,7 @@ def desired_state(
         targets=chosen,
         defaulted={s.name: _defaulted(r, s) for r, s in zip(raw, wanted)},
         destroy=destroy,
+        rotate_credentials=rotate_credentials and not destroy,
     )
 
 

@@ -223,11 +223,112 @@ class DeleteFile(_Step):
         return f"delete-file:{self.file_id}"
 
 
+@dataclass(frozen=True)
+class CreateVault(_Step):
+    """Create the project's vault (api: agents), named at once in the entries of ``names``."""
+
+    name: str  # project/environment
+    names: tuple[str, ...] = ()  # the manifests whose credentials it holds
+    op: ClassVar[str] = "create_vault"
+
+    @property
+    def key(self) -> str:
+        return "vault"
+
+
+@dataclass(frozen=True)
+class DeleteVault(_Step):
+    """Delete the project's vault (its credentials go with it): last, once nothing names them."""
+
+    name: str
+    vault_id: str
+    op: ClassVar[str] = "delete_vault"
+    phase: ClassVar[int] = FILE_DELETES
+
+    @property
+    def key(self) -> str:
+        return f"delete-vault:{self.vault_id}"
+
+
+@dataclass(frozen=True)
+class PutCredential(_Step):
+    """Create a vault credential, or rotate one in place: its secret read from the environment now."""
+
+    name: str
+    label: str  # the MCP server's label
+    create: bool
+    credential_id: str | None = None
+    vault_id: str | None = None  # None: the vault ``CreateVault`` makes in this apply
+    credential: Mapping[str, Any] | None = _payload()  # agent_platform.credential_specs' entry (no secret)
+    op: ClassVar[str] = "put_credential"
+
+    @property
+    def key(self) -> str:
+        return f"credential:{self.name}:{self.label}"
+
+    @property
+    def deps(self) -> frozenset[str]:
+        return frozenset({"vault"}) if self.vault_id is None else frozenset()
+
+
+@dataclass(frozen=True)
+class DeleteCredential(_Step):
+    """Delete a vault credential, after the agent's update has let go of it."""
+
+    name: str
+    label: str
+    credential_id: str
+    vault_id: str
+    op: ClassVar[str] = "delete_credential"
+    phase: ClassVar[int] = DELETES
+
+    @property
+    def key(self) -> str:
+        return f"delete-credential:{self.credential_id}"
+
+
+@dataclass(frozen=True)
+class PutAutomation(_Step):
+    """Create an automation running the agent, or update it in place (``changed``: view keys)."""
+
+    name: str
+    label: str  # the automation's name
+    create: bool
+    automation_id: str | None = None
+    changed: frozenset[str] = frozenset()
+    automation: Mapping[str, Any] | None = _payload()  # the manifest's automation (spec.automations' entry)
+    attach_vault: bool | None = _payload()  # the agent's credentials are in the project's vault
+    op: ClassVar[str] = "put_automation"
+
+    @property
+    def key(self) -> str:
+        return f"automation:{self.name}:{self.label}"
+
+    @property
+    def deps(self) -> frozenset[str]:  # the agent's id and the vault's, when this apply makes them
+        return frozenset({f"assistant:{self.name}", "vault"})
+
+
+@dataclass(frozen=True)
+class DeleteAutomation(_Step):
+    """Delete an automation: before the agent it runs is deleted."""
+
+    name: str
+    label: str
+    automation_id: str
+    op: ClassVar[str] = "delete_automation"
+
+    @property
+    def key(self) -> str:
+        return f"delete-automation:{self.automation_id}"
+
+
 Operation = Union[MoveManifest, UploadFile, CreateStore, SyncStore, SetStoreExpiry, PutAssistant, DeleteAssistant,
-                  DeleteStore, DeleteFile]
+                  DeleteStore, DeleteFile, CreateVault, DeleteVault, PutCredential, DeleteCredential, PutAutomation,
+                  DeleteAutomation]
 OPERATION_TYPES: dict[str, type] = {cls.op: cls for cls in (
     MoveManifest, UploadFile, CreateStore, SyncStore, SetStoreExpiry, PutAssistant, DeleteAssistant, DeleteStore,
-    DeleteFile)}
+    DeleteFile, CreateVault, DeleteVault, PutCredential, DeleteCredential, PutAutomation, DeleteAutomation)}
 
 
 def operation_to_json(op: Operation) -> dict[str, Any]:
@@ -257,8 +358,9 @@ def operation_from_json(doc: Mapping[str, Any]) -> Operation:
                                 for ref in values[key])
     if "detach" in values:
         values["detach"] = tuple(Detach(**item) for item in values["detach"])
-    if "stores" in values:
-        values["stores"] = tuple(values["stores"])
+    for key in ("stores", "names"):
+        if key in values:
+            values[key] = tuple(values[key])
     if "code_interpreter_removed" in values:
         values["code_interpreter_removed"] = tuple(values["code_interpreter_removed"])
     op: Operation = cls(**values)

@@ -23,11 +23,14 @@ class SavedPlan:
     plan: Plan
     backend: str | None
     targets: tuple[str, ...]
+    rotate_credentials: bool = False  # planned with --rotate-credentials: so is the fresh plan it is checked by
 
 
-def save_plan(path: Path, result: Plan, *, backend: str, targets: tuple[str, ...]) -> None:
+def save_plan(path: Path, result: Plan, *, backend: str, targets: tuple[str, ...],
+              rotate_credentials: bool = False) -> None:
     doc = result.to_json()
-    doc["saved"] = {"kind": SAVED_PLAN_KIND, "backend": backend, "targets": list(targets)}
+    doc["saved"] = {"kind": SAVED_PLAN_KIND, "backend": backend, "targets": list(targets),
+                    **({"rotate_credentials": True} if rotate_credentials else {})}
     path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -37,7 +40,8 @@ def load_saved_plan(path: Path) -> SavedPlan:
         saved = doc.get("saved") or {}
         if saved.get("kind") != SAVED_PLAN_KIND:
             raise ValueError("not a plan saved by `asst-deploy plan --out`")
-        return SavedPlan(Plan.from_json(doc), saved.get("backend"), tuple(saved.get("targets") or ()))
+        return SavedPlan(Plan.from_json(doc), saved.get("backend"), tuple(saved.get("targets") or ()),
+                         saved.get("rotate_credentials") is True)
     except FileNotFoundError:
         raise AsstDeployError(f"{path}: no such plan file") from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:

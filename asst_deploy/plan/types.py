@@ -112,7 +112,8 @@ class Change:
 
 
 # Display order within one manifest name: the assistant, then its store, then its files.
-_TYPE_RANK = {Kind.ASSISTANT: 0, Kind.AGENT: 0, Kind.RESPONSES: 0, Kind.VECTOR_STORE: 1, Kind.FILE: 2}
+_TYPE_RANK = {Kind.VAULT: -1, Kind.ASSISTANT: 0, Kind.AGENT: 0, Kind.RESPONSES: 0, Kind.CREDENTIAL: 0.5,
+              Kind.VECTOR_STORE: 1, Kind.FILE: 2, Kind.AUTOMATION: 3}
 
 
 def display_order(changes: Iterable[Change]) -> tuple[Change, ...]:

@@ -100,14 +100,15 @@ def test_renaming_the_variable_is_planned_by_name(tmp_path: Path) -> None:
 
 
 REFUSED = [
-    ("agents", "    authorization_from_env: MCP_OAUTH\n", "tools[0].authorization_from_env",
-     "not available with api: agents; api: agents keeps MCP secrets out of the agent"),
-    ("agents", "      headers_from_env: {Authorization: MCP_TOKEN}\n", "tools[0].transport.headers_from_env",
-     "credential_id"),
+    ("agents", "      headers_from_env: {X-Api-Key: MCP_KEY}\n", "tools[0].transport.headers_from_env.X-Api-Key",
+     "headers_from_env takes only Authorization there"),
+    ("agents", "    authorization_from_env: MCP_OAUTH\n    credential_id: cred_1\n", "tools[0].credential_id",
+     "remove credential_id"),
+    ("responses", "    revision: 2\n", "tools[0].revision", "api: agents supports it"),
     ("responses", "      headers: {Authorization: Bearer abc}\n", "tools[0].transport.headers.Authorization",
      "headers_from_env: {Authorization: VARIABLE}"),
     ("agents", "      headers: {authorization: Bearer abc}\n", "tools[0].transport.headers.authorization",
-     "use credential_id"),
+     "write headers_from_env: {Authorization: VARIABLE}"),
     ("responses", "      headers: {X-Key: abc}\n      headers_from_env: {x-key: K}\n",
      "tools[0].transport.headers.X-Key", "also in headers_from_env"),
     ("assistants", "    authorization_from_env: MCP_OAUTH\n", "tools[0].type", "mcp is not available with api: assistants"),

@@ -16,6 +16,7 @@ from .assistant import compare_assistant
 from .context import Context, Current, Findings
 from .members import detach_strays, diff_files, remember_usage
 from .orphans import compare_absent, unused_files
+from .platform import compare_parts, compare_vault
 from .repairs import describe, forget_gone, repair
 from .store import compare_store
 from .twins import current
@@ -30,20 +31,23 @@ class Comparison:
 def compare(ctx: Context) -> Comparison:
     """Every change that makes the account agree with the manifests, in the planner's order."""
     findings = Findings()
-    changes: list[Change] = []
-    names = sorted(set(ctx.specs) | set(ctx.assistants) | set(ctx.stores) | set(ctx.entries))
+    vault, changes = compare_vault(ctx)
+    parts = {part.name for part in (*ctx.observed.credentials, *ctx.observed.automations)}
+    names = sorted(set(ctx.specs) | set(ctx.assistants) | set(ctx.stores) | set(ctx.entries) | parts)
     pending_elsewhere = []  # --target leaves these out, but they have changes too: say so
     for name in names:
         now, extras = current(ctx, name)
         spec = ctx.specs.get(name)
         if not ctx.wanted(name):
-            if extras or _compare_name(ctx, findings, name, spec, now):
+            if extras or _compare_name(ctx, findings, name, spec, now) or compare_parts(ctx, Findings(), name, spec,
+                                                                                       now, vault):
                 pending_elsewhere.append(name)
             continue
         fix = repair(ctx, name, now) if spec is not None else forget_gone(ctx, name)
         if fix:
             findings.repairs[name] = fix
         own = _compare_name(ctx, findings, name, spec, now) + extras
+        own += compare_parts(ctx, findings, name, spec, now, vault)
         if not own and spec:
             findings.unchanged.append(name)
         changes.extend(own)

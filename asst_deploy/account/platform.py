@@ -1,0 +1,74 @@
+"""Reads the Agents platform's owned objects (vaults, credentials, automations) into ``Observed``.
+
+Only what carries this project's and environment's marker is read: the vault by its marker name
+(``agent_platform.VAULT_NAME``), each credential and automation by ``manifest:label``. An agent's
+MCP tool that names one of its own credentials is then shown as naming ``VAULT_REF``, as the
+manifest's side is, so a plan compares the agent without the credential's id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Iterable, Mapping
+
+from ..agent_platform import (
+    AUTHORIZATION, ENV_KEY, REVISION_KEY, VAULT_NAME, VAULT_REF, at_text, automation_view, split_key,
+)
+from ..backends.platform import AgentPlatform
+from ..ownership import Owner
+from .observed import ObservedAssistant, ObservedPart, ObservedVault
+
+Platform = tuple[tuple[ObservedVault, ...], tuple[ObservedPart, ...], tuple[ObservedPart, ...]]
+
+
+def observe_platform(platform: AgentPlatform, owner: Owner) -> Platform:
+    """This project's vaults, their credentials that are its own, and its automations."""
+    vaults = tuple(ObservedVault(str(v["id"]), int(v.get("created_at") or 0)) for v in platform.list_vaults()
+                   if owner.owns(v.get("metadata")) == VAULT_NAME)
+    credentials = tuple(part for vault in vaults for item in platform.list_credentials(vault.id)
+                        if (part := _credential(item, vault.id, owner)) is not None)
+    automations = tuple(part for item in platform.list_automations() if (part := _automation(item, owner)) is not None)
+    return vaults, credentials, automations
+
+
+def _owned(item: Mapping[str, Any], owner: Owner) -> tuple[str, str] | None:
+    key = owner.owns(item.get("metadata"))
+    return split_key(key) if key else None
+
+
+def _credential(item: Mapping[str, Any], vault_id: str, owner: Owner) -> ObservedPart | None:
+    owned = _owned(item, owner)
+    if owned is None:
+        return None
+    auth, metadata = item.get("auth") or {}, item.get("metadata") or {}
+    how, _, env = str(metadata.get(ENV_KEY) or f"{AUTHORIZATION}:").partition(":")
+    revision = str(metadata.get(REVISION_KEY) or "0")
+    view = {"type": auth.get("type"), "mcp_server_url": auth.get("mcp_server_url"), "secret_from": how, "env": env,
+            "revision": int(revision) if revision.isdigit() else revision}
+    return ObservedPart(str(item["id"]), owned[0], owned[1], view, int(item.get("created_at") or 0), vault_id=vault_id)
+
+
+def _automation(item: Mapping[str, Any], owner: Owner) -> ObservedPart | None:
+    owned = _owned(item, owner)
+    if owned is None:
+        return None
+    target = item.get("target") or {}
+    messages = target.get("input") or [{}]
+    text = next((c.get("text") for c in messages[0].get("content") or () if c.get("type") == "input_text"), None)
+    schedule = ({"cron": item.get("expression"), "timezone": item.get("timezone")} if item.get("type") == "periodic"
+                else {"at": at_text(int(item.get("run_at") or 0))})
+    view = automation_view({**schedule, "input": text, "enabled": item.get("status") != "paused"})
+    return ObservedPart(str(item["id"]), owned[0], owned[1], view, int(item.get("created_at") or 0),
+                        agent_id=target.get("agent_id"), vault_ids=tuple(target.get("vault_ids") or ()))
+
+
+def with_vault_refs(assistants: Iterable[ObservedAssistant], credentials: Iterable[ObservedPart]) -> list[ObservedAssistant]:
+    """The agents with each MCP tool naming its own manifest's credential shown as ``VAULT_REF``."""
+    own = {(c.name, c.label, c.id) for c in credentials}
+    out = []
+    for agent in assistants:
+        tools = tuple({**tool, "credential_id": VAULT_REF}
+                      if (agent.name, tool.get("server_label"), tool.get("credential_id")) in own else tool
+                      for tool in agent.spec.tools)
+        out.append(replace(agent, spec=replace(agent.spec, tools=tools)) if tools != agent.spec.tools else agent)
+    return out

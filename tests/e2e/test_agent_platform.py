@@ -1,0 +1,200 @@
+"""The Agents platform as code: an agent whose MCP server needs a token and a weekday automation
+deploy from one manifest and one environment variable (a vault, a credential, the tool's
+credential_id, an automation running the agent with its vault); the plan then settles; the secret
+is nowhere the tool writes; rotation is explicit; removing the automation deletes it; destroy
+leaves nothing. The real CLI and SDK against the emulator, every request body checked against the
+SDK's types (the emulator's default)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import openai
+import pytest
+from support.cli import Cli
+from support.projects import write_project
+
+from asst_deploy.emulator import Emulator, EmulatorConfig
+from asst_deploy.emulator.sdk_types import request_problems
+
+TOKEN = "tok-9f8e7d-VERY-SECRET"
+NEW_TOKEN = "tok-rotated-1a2b3c-SECRET"
+AGENT = """\
+name: helpdesk
+model: gpt-4.1
+instructions: Answer tickets.
+tools:
+  - type: mcp
+    server_label: tickets
+    authorization_from_env: TICKETS_TOKEN
+    transport: {type: http, server_url: "https://mcp.example.com/tickets"}
+automations:
+  - name: weekday digest
+    cron: "0 9 * * 1-5"
+    timezone: Europe/Paris
+    input: Summarise yesterday's tickets.
+"""
+
+
+def _project(root: Path, manifest: str = AGENT) -> Path:
+    return write_project(root, {"asst-deploy.yaml": "project: plat\napi: agents\n", "assistants/helpdesk.yaml": manifest})
+
+
+def _sdk(emulator: Emulator) -> openai.OpenAI:
+    return openai.OpenAI(base_url=emulator.base_url, api_key="sk-test", max_retries=0)
+
+
+def _written(root: Path) -> str:
+    return "\n".join(p.read_text(errors="replace") for p in root.rglob("*") if p.is_file())
+
+
+def _lock(root: Path) -> dict[str, Any]:
+    return json.loads((root / "assistants.lock.json").read_text())["assistants"]["helpdesk"]
+
+
+@pytest.fixture
+def emulator():
+    with Emulator(EmulatorConfig(record_bodies=True)) as emu:
+        yield emu
+
+
+def test_one_manifest_and_a_variable_deploy_the_agent_its_credential_and_automation(tmp_path, emulator):
+    root = _project(tmp_path / "p")
+    cli = Cli(project=root, emulator=emulator, environ={"TICKETS_TOKEN": TOKEN})
+    shown = [cli("plan").output, cli("plan", "--format", "json").output,
+             cli("plan", "--format", "markdown", "--out", str(root / "saved.plan")).output]
+    assert "credential.helpdesk:tickets" in shown[0] and "automation.helpdesk:weekday digest" in shown[0]
+    assert "TICKETS_TOKEN" in shown[0]
+    shown.append(cli("apply", "--auto-approve", "-v").output)
+    sdk = _sdk(emulator)
+    [vault] = list(sdk.beta.agents.vaults.list())
+    [credential] = list(sdk.beta.agents.vaults.credentials.list(vault.id))
+    assert credential.auth.to_dict() == {"type": "static_bearer", "mcp_server_url": "https://mcp.example.com/tickets"}
+    lock = _lock(root)
+    agent = sdk.beta.agents.retrieve(lock["id"])
+    assert agent.tools[0].credential_id == credential.id
+    [automation] = list(sdk.beta.agents.automations.list())
+    assert (automation.type, automation.expression, automation.timezone) == ("periodic", "0 9 * * 1-5", "Europe/Paris")
+    assert automation.target.agent_id == agent.id and automation.target.vault_ids == [vault.id]
+    assert automation.target.input[0].content[0].text == "Summarise yesterday's tickets."
+    assert lock["vault_id"] == vault.id and lock["credentials"] == {"tickets": credential.id}
+    assert lock["automations"] == {"weekday digest": automation.id}
+    settled = cli("plan", "--detailed-exitcode", code=None)
+    assert settled.exit_code == 0, settled.output
+    bodies = emulator.bodies()
+    assert {key for key, _ in bodies} >= {"POST /v1/vaults", "POST /v1/vaults/{id}/credentials",
+                                          "POST /v1/agents/automations"}
+    assert [(key, request_problems(key, body)) for key, body in bodies if request_problems(key, body)] == []
+    sent = [body for key, body in bodies if key == "POST /v1/vaults/{id}/credentials"]
+    assert sent[0]["auth"]["token"] == TOKEN  # the one place the secret goes: the API
+    for text in (*shown, settled.output, _written(root)):
+        assert TOKEN not in text and "VERY-SECRET" not in text
+
+
+def test_rotation_is_explicit_and_said_in_the_plan(tmp_path, emulator):
+    root = _project(tmp_path / "p")
+    cli = Cli(project=root, emulator=emulator, environ={"TICKETS_TOKEN": TOKEN})
+    cli("apply", "--auto-approve")
+    cli.environ["TICKETS_TOKEN"] = NEW_TOKEN
+    quiet = cli("plan", "--detailed-exitcode", code=None)  # a changed value cannot be seen: nothing to do
+    assert quiet.exit_code == 0, quiet.output
+    asked = cli("plan", "--rotate-credentials", "--detailed-exitcode", code=2).output
+    assert "credential.helpdesk:tickets" in asked and "--rotate-credentials" in asked
+    cli("plan", "--rotate-credentials", "--out", str(tmp_path / "rotate.plan"))
+    rotated = cli("apply", str(tmp_path / "rotate.plan")).output  # the saved plan keeps what it was made with
+    rotations = [body for key, body in emulator.bodies() if key == "POST /v1/vaults/{id}/credentials/{id}"]
+    assert [body["auth"] for body in rotations] == [{"type": "static_bearer", "token": NEW_TOKEN}]
+    (root / "assistants/helpdesk.yaml").write_text(AGENT.replace("    authorization_from_env", "    revision: 1\n"
+                                                                 "    authorization_from_env"))
+    bumped = cli("plan", "--detailed-exitcode", code=2).output
+    assert "revision: 0 -> 1" in bumped
+    cli("apply", "--auto-approve")
+    assert len([k for k, _ in emulator.bodies() if k == "POST /v1/vaults/{id}/credentials/{id}"]) == 2
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+    for text in (asked, rotated, bumped, _written(root)):
+        assert NEW_TOKEN not in text and TOKEN not in text
+
+
+def test_a_missing_variable_is_refused_before_any_write(tmp_path, emulator):
+    root = _project(tmp_path / "p")
+    cli = Cli(project=root, emulator=emulator, environ={"TICKETS_TOKEN": None})
+    result = cli("apply", "--auto-approve", code=1)
+    assert "TICKETS_TOKEN is not set" in result.output and "nothing was sent" in result.output
+    assert [key for key, _ in emulator.bodies()] == []  # not even the account lease
+    assert not (root / "assistants.lock.json").exists()
+
+
+def test_removing_the_automation_deletes_it_and_destroy_leaves_nothing(tmp_path, emulator):
+    root = _project(tmp_path / "p")
+    cli = Cli(project=root, emulator=emulator, environ={"TICKETS_TOKEN": TOKEN})
+    cli("apply", "--auto-approve")
+    (root / "assistants/helpdesk.yaml").write_text(AGENT.split("automations:")[0])
+    planned = cli("plan").output
+    assert "- automation.helpdesk:weekday digest" in planned and "1 to delete" in planned
+    cli("apply", "--auto-approve")
+    sdk = _sdk(emulator)
+    assert list(sdk.beta.agents.automations.list()) == [] and "automations" not in _lock(root)
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+    cli("destroy", "--auto-approve")
+    assert list(sdk.beta.agents.vaults.list()) == [] and list(sdk.beta.agents.list()) == []
+    assert json.loads((root / "assistants.lock.json").read_text())["assistants"] == {}
+
+
+def test_switching_away_from_agents_deletes_the_vault_and_automations(tmp_path, emulator):
+    root = _project(tmp_path / "p")
+    cli = Cli(project=root, emulator=emulator, environ={"TICKETS_TOKEN": TOKEN})
+    cli("apply", "--auto-approve")
+    (root / "assistants/helpdesk.yaml").write_text(AGENT.split("automations:")[0])
+    (root / "asst-deploy.yaml").write_text("project: plat\napi: responses\n")
+    cli("apply", "--auto-approve")
+    sdk = _sdk(emulator)
+    assert list(sdk.beta.agents.vaults.list()) == [] and list(sdk.beta.agents.list()) == []
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+
+
+ONCE = """\
+name: helpdesk
+model: gpt-4.1
+automations:
+  - name: launch
+    at: 2031-03-02T09:30:00+01:00
+    input: Announce the launch.
+"""
+
+
+def test_automations_are_updated_in_place_paused_and_replaced(tmp_path, emulator):
+    root = _project(tmp_path / "p", ONCE)
+    cli = Cli(project=root, emulator=emulator)
+    cli("apply", "--auto-approve")
+    autos = _sdk(emulator).beta.agents.automations
+    [made] = list(autos.list())
+    assert (made.type, made.run_at, made.target.vault_ids) == ("once", 1930206600, [])  # 08:30 UTC
+    (root / "assistants/helpdesk.yaml").write_text(ONCE.replace("Announce", "Celebrate") + "    enabled: false\n")
+    edited = cli("plan", "--detailed-exitcode", code=2).output
+    assert 'input: "Announce the launch." -> "Celebrate the launch."' in edited and "enabled: true -> false" in edited
+    cli("apply", "--auto-approve")
+    [after] = list(autos.list())
+    assert after.id == made.id and after.status == "paused"
+    assert after.target.input[0].content[0].text == "Celebrate the launch."
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+    (root / "assistants/helpdesk.yaml").write_text(
+        ONCE.replace("at: 2031-03-02T09:30:00+01:00", 'cron: "*/30 * * * *"\n    timezone: UTC'))
+    replaced = cli("plan", "--detailed-exitcode", code=2).output
+    assert "+ automation.helpdesk:launch" in replaced and "- automation.helpdesk:launch" in replaced
+    cli("apply", "--auto-approve")
+    [periodic] = list(autos.list())
+    assert periodic.id != made.id and periodic.type == "periodic" and periodic.status == "active"
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+
+
+def test_automation_mistakes_are_refused_with_their_place(tmp_path):
+    bad = ONCE.replace("    at: 2031-03-02T09:30:00+01:00\n", '    cron: "every day"\n')
+    root = _project(tmp_path / "p", bad)
+    out = Cli(project=root)("validate", code=1).output
+    assert "helpdesk.yaml:5:" in out and "five-field cron" in out and "cron needs a timezone" in out
+    (root / "asst-deploy.yaml").write_text("project: plat\napi: responses\n")
+    (root / "assistants/helpdesk.yaml").write_text(ONCE)
+    out = Cli(project=root)("validate", code=1).output
+    assert "automations" in out and "api: agents supports it" in out
