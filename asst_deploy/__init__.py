@@ -13,6 +13,7 @@ from .runtime import (
     agent_id,
     assistant_id,
     responses_kwargs,
+    session_kwargs,
     vector_store_id,
 )
 
@@ -41,5 +42,6 @@ __all__ = [
     "agent_id",
     "assistant_id",
     "responses_kwargs",
+    "session_kwargs",
     "vector_store_id",
 ]

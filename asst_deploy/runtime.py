@@ -160,6 +160,21 @@ def vector_store_id(name: str, env: str | None = None, path: Any = None, *, sour
     return _field(name, "vector_store_id", env, path, source)
 
 
+def session_kwargs(name: str, env: str | None = None, path: Any = None) -> dict[str, Any]:
+    """Keyword arguments for ``client.beta.agents.sessions.create(**kwargs, input=...)`` (``api: agents``):
+    the deployed agent, the project's vault when the agent's MCP servers take credentials from it,
+    and the execution environment (none: the agent runs without one, so ``input`` is required)."""
+    entry = _entry(name, env, path)
+    if (entry.get("api") or "assistants") != "agents":
+        raise UnknownAssistant(
+            f"{name!r} was deployed with api: {entry.get('api') or 'responses'}; session_kwargs needs api: agents "
+            f"(a session runs a saved agent)")
+    kwargs: dict[str, Any] = {"agent_id": _field(name, "id", env, path, None), "environment": {"type": "none"}}
+    if entry.get("vault_id") and entry.get("credentials"):
+        kwargs["vault_ids"] = [entry["vault_id"]]
+    return kwargs
+
+
 def responses_kwargs(name: str, env: str | None = None, path: Any = None, *, source: Any = None) -> dict[str, Any]:
     """Keyword arguments for ``client.responses.create(**kwargs, input=...)`` (``api: responses``)."""
     entry = _entry(name, env, path, source)

@@ -16,8 +16,9 @@ import pytest
 from support.cli import Cli
 from support.projects import write_project
 
+import asst_deploy
 from asst_deploy.emulator import Emulator, EmulatorConfig
-from asst_deploy.emulator.sdk_types import request_problems
+from asst_deploy.emulator.sdk_types import load, problems, request_problems
 
 TOKEN = "tok-9f8e7d-VERY-SECRET"
 NEW_TOKEN = "tok-rotated-1a2b3c-SECRET"
@@ -198,3 +199,24 @@ def test_automation_mistakes_are_refused_with_their_place(tmp_path):
     (root / "assistants/helpdesk.yaml").write_text(ONCE)
     out = Cli(project=root)("validate", code=1).output
     assert "automations" in out and "api: agents supports it" in out
+
+
+SESSION_PARAMS = "openai.types.beta.agents.session_create_params:SessionCreateParamsNonStreaming"
+
+
+def test_session_kwargs_name_the_agent_and_its_vault(tmp_path, emulator):
+    root = _project(tmp_path / "p")
+    Cli(project=root, emulator=emulator, environ={"TICKETS_TOKEN": TOKEN})("apply", "--auto-approve")
+    lock = _lock(root)
+    kwargs = asst_deploy.session_kwargs("helpdesk", path=root)
+    assert kwargs == {"agent_id": lock["id"], "environment": {"type": "none"}, "vault_ids": [lock["vault_id"]]}
+    assert problems({**kwargs, "input": "Any new tickets?"}, load(SESSION_PARAMS)) == []
+    plain = _project(tmp_path / "q", ONCE)
+    Cli(project=plain, emulator=emulator)("apply", "--auto-approve")
+    assert asst_deploy.session_kwargs("helpdesk", path=plain) == {
+        "agent_id": _lock(plain)["id"], "environment": {"type": "none"}}  # no credentials: no vault
+    (plain / "asst-deploy.yaml").write_text("project: plat\napi: responses\n")
+    (plain / "assistants/helpdesk.yaml").write_text("name: helpdesk\nmodel: gpt-4.1\n")
+    Cli(project=plain, emulator=emulator)("apply", "--auto-approve")
+    with pytest.raises(asst_deploy.UnknownAssistant, match="session_kwargs needs api: agents"):
+        asst_deploy.session_kwargs("helpdesk", path=plain)
