@@ -16,7 +16,9 @@ from asst_deploy.manifest.sdk_shapes import AGENT_PARAMS, AGENT_TOOL, RESPONSES_
 from asst_deploy.sdk_literals import sdk_object
 
 RESPONSES_CREATE = "openai.types.responses.response_create_params:ResponseCreateParamsNonStreaming"
-# The SDK type as the README names it -> (its module:Name, the API it belongs to, fields or tool types)
+# The SDK type as the README names it -> (its module:Name, the API it belongs to, what its rows name: "fields"
+# and "tools" are checked against the manifest's fields and the API's tool types; "params" (objects the tool
+# makes besides the assistant, such as vaults) need only names or a reason)
 SOURCES = {
     "ResponseCreateParams": (RESPONSES_CREATE, "responses", "fields"),
     "AgentCreateParams": (AGENT_PARAMS, "agents", "fields"),
@@ -51,6 +53,6 @@ def test_each_row_is_declared_by_what_validate_takes_for_that_api_or_says_why_no
         for name in names:
             if what == "tools":
                 assert name in API_TOOLS[api], f"{sdk}.{key}: api: {api} takes no tool {name!r}"
-            else:
+            elif what == "fields":
                 assert name in MANIFEST_FIELDS, f"{sdk}.{key}: the manifest has no field {name!r}"
                 assert api in FIELD_APIS.get(name, {api}), f"{sdk}.{key}: api: {api} refuses {name!r}"
