@@ -153,6 +153,8 @@ def test_skip_checks_lets_a_change_through_said_and_recorded(cli: Cli, checks_pr
     assert "warning: checks skipped for pirate (--skip-checks): hotfix for incident 42" in result.stderr
     record = _evidence(checks_project, "prod")["pirate"]
     assert record["skipped"] == "hotfix for incident 42"
+    (checks_project / "assistants/pirate.yaml").write_text(MANIFEST.replace("a pirate", "a parrot"))
+    cli("destroy", "--auto-approve", env="prod")  # a destroy is never gated
 
 
 @pytest.mark.parametrize("api", ["responses", "agents", "assistants"])
@@ -183,3 +185,15 @@ def test_export_promptfoo_points_at_what_is_deployed(cli: Cli, checks_project: P
     assert uses["assert"] == [{"type": "contains", "value": "gold lies north"},
                               {"type": "not-contains", "value": "parrot"}]
     assert parrot["assert"] == [{"type": "contains", "value": "parrot"}]
+
+
+def test_a_saved_prod_plan_is_judged_as_the_lockfiles_are_when_applied(cli: Cli, checks_project: Path) -> None:
+    cli("apply", "--auto-approve")
+    saved = checks_project / "prod.plan.json"
+    markdown = cli("plan", "--format", "markdown", "--out", saved, env="prod", code=1).stdout
+    assert "**Checks**" in markdown and "- pirate: not passed" in markdown
+    assert "error: pirate: no passing" in cli("apply", saved, env="prod", code=1).stderr
+    assert not (checks_project / "assistants.prod.lock.json").exists()
+    cli("test")  # dev passes: the saved plan (whose prod inputs are unchanged) is now taken
+    cli("apply", saved, env="prod")
+    assert (checks_project / "assistants.prod.lock.json").exists()

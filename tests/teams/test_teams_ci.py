@@ -105,8 +105,10 @@ def test_gitlab_recipe_shape() -> None:
 
 
 @pytest.mark.parametrize("path", [GITHUB, GITLAB], ids=["github", "gitlab"])
-def test_recipe_commands_run_in_order_against_the_emulator(path: Path, tmp_path: Path, cli) -> None:
-    """validate, plan on the pull request (2: changes), apply on merge, then the drift check (0)."""
+def test_recipe_commands_run_in_order_against_the_emulator(path: Path, tmp_path: Path, cli,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """validate, plan on the pull request (2: changes), apply and test on merge, then the drift check (0)."""
+    monkeypatch.chdir(tmp_path)  # the recipes' reports (test --out, --junit) are written in the working folder
     project = copy_example(tmp_path / "project")
     cli.environ["ASST_DEPLOY_ENV"] = "dev"  # as the recipes set it per job
     seen = []
@@ -119,7 +121,7 @@ def test_recipe_commands_run_in_order_against_the_emulator(path: Path, tmp_path:
         if name == "plan" and "markdown" in argv:
             assert result.stdout.startswith("### asst-deploy plan")
         seen.append(name)
-    assert seen[-1] == "plan" and "apply" in seen
+    assert seen[-1] == "plan" and "apply" in seen and seen.index("test") > seen.index("apply")
     assert (project / "assistants.dev.lock.json").exists()
 
 
