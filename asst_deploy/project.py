@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from . import config as cfg
 from .errors import ManifestProblem, ValidationFailed
@@ -195,20 +195,37 @@ def _build(parsed: _Parsed, env: str, api: str) -> _Built:
     return out
 
 
-def _own_digests(parsed: _Parsed, built: _Built) -> dict[str, str]:
-    """Each manifest's own digest (``own_digest``), when checks or a promotion can ask for it."""
+class OwnDigests(Mapping[str, str]):
+    """Each manifest's own digest (``own_digest``) by name, made when first asked: a plan with
+    nothing to change asks for none, so a project pays for them only when a gate or a test looks."""
+
+    def __init__(self, parsed: _Parsed, sources: Mapping[str, Source]) -> None:
+        assert parsed.config is not None
+        self._parsed, self._sources, self._api = parsed, dict(sources), parsed.config.api
+        self._defaults = parsed.config_doc.sub(("defaults",)) if parsed.config.defaults and parsed.config_doc else None
+        self._made: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        if name not in self._made:
+            self._made[name] = own_digest(self._sources[name], self._defaults, self._parsed.resolver, self._api)
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
+def _own_digests(parsed: _Parsed, built: _Built) -> Mapping[str, str]:
+    """The manifests' own digests, when checks or a promotion can ask for them (none otherwise)."""
     assert parsed.config is not None
     if not (any(s.cases for s in built.checks.values())
             or any(e.promote_from for e in parsed.config.environments.values())):
         return {}
-    defaults = parsed.config_doc.sub(("defaults",)) if parsed.config.defaults and parsed.config_doc else None
-    out = {}
-    for source in parsed.manifests:
-        name = source.doc.data.get("name")
-        found = own_digest(source, defaults, parsed.resolver, parsed.config.api) if isinstance(name, str) else None
-        if found is not None:
-            out[str(name)] = found
-    return out
+    built_names = {spec.name for spec in built.specs}
+    return OwnDigests(parsed, {str(source.doc.data["name"]): source for source in parsed.manifests
+                               if source.doc.data.get("name") in built_names})
 
 
 def load_project(project_dir: Path, env: str | None = None, api: str | None = None) -> Project:

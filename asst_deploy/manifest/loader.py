@@ -184,13 +184,15 @@ def build_spec(
     return Built(spec, checks, problems + check_problems)
 
 
-def own_digest(source: Source, defaults: Located | None, resolver: Resolver, api: str) -> str | None:
+def own_digest(source: Source, defaults: Located | None, resolver: Resolver, api: str) -> str:
     """What a passing ``test`` records of a manifest: its content (files' included) under the
     project's defaults, before any environment's values, so that dev's cheaper model or name prefix
-    does not change it, and promoting to prod needs no new pass. None if it does not build."""
-    spec = build_spec(source, [defaults, source.doc] if defaults is not None else [source.doc], resolver, api).spec
+    does not change it, and promoting to prod needs no new pass. A manifest that builds only with
+    its environment's values (a model given there) is digested as written, with its defaults."""
+    layers = [defaults, source.doc] if defaults is not None else [source.doc]
+    spec = build_spec(source, layers, resolver, api).spec
     if spec is None:
-        return None
+        return digest([{k: v for k, v in layer.data.items() if k not in CHECK_FIELDS} for layer in layers])[:16]
     data = spec.to_json()
     for key in ("source", "model_at", "renamed_from", "renamed_from_at"):
         data.pop(key, None)

@@ -77,3 +77,15 @@ def test_the_own_digest_ignores_environments_but_not_edits(make_project) -> None
     assert dev.own_digests == prod.own_digests and dev.own_digests["pirate"]
     (root / "assistants/pirate.yaml").write_text(MANIFEST.replace("a pirate", "a parrot"))
     assert load_project(root, "prod").own_digests != prod.own_digests
+
+
+def test_a_manifest_that_needs_its_environment_still_has_an_own_digest(make_project) -> None:
+    """A model given only by the environments: the manifest does not build alone, yet the gate must
+    still see it (its digest is then its own content as written)."""
+    config = CONFIG.replace("  dev: {}\n", "  dev:\n    model: gpt-4o-mini\n").replace(
+        "promote_from: dev\n", "promote_from: dev\n    model: gpt-4o\n")
+    root = make_project({"assistants/pirate.yaml": MANIFEST.replace("model: gpt-4o\n", "")}, config=config)
+    dev, prod = load_project(root, "dev"), load_project(root, "prod")
+    assert "pirate" in prod.own_digests and prod.own_digests["pirate"] == dev.own_digests["pirate"]
+    (root / "assistants/pirate.yaml").write_text(MANIFEST.replace("model: gpt-4o\n", "").replace("pirate.", "parrot."))
+    assert load_project(root, "prod").own_digests["pirate"] != prod.own_digests["pirate"]
