@@ -13,7 +13,7 @@ import threading
 from typing import Any, Callable, Mapping
 
 from .agent_platform import (
-    ENV_KEY, NO_ENVIRONMENT, REVISION_KEY, VAULT_NAME, MissingSecret, at_seconds, part_key, secret_value,
+    ENV_KEY, ENV_KEYS, NO_ENVIRONMENT, REVISION_KEY, VAULT_NAME, MissingSecret, at_seconds, auth_body, part_key,
 )
 from .backends.platform import AgentPlatform
 from .errors import AsstDeployError
@@ -72,19 +72,19 @@ class PlatformSteps:
     def put_credential(self, op: PutCredential) -> Done:
         credential = _bound(op.key, op.credential)
         try:
-            secret = secret_value(credential)
-        except MissingSecret:
-            raise AsstDeployError(missing_secret(op.name, op.label, credential["env"])) from None
+            auth = auth_body(credential, op.create)
+        except MissingSecret as exc:
+            raise AsstDeployError(missing_secret(op.name, op.label, str(exc))) from None
         vault_id = self._vault(op)
         metadata = {MARKER_KEY: self.owner.marker(part_key(op.name, op.label)),
-                    ENV_KEY: f"{credential['from']}:{credential['env']}", REVISION_KEY: str(credential["revision"])}
+                    ENV_KEY: f"{credential['from']}:{credential['env']}", REVISION_KEY: str(credential["revision"]),
+                    **{meta: credential[key] for key, meta in ENV_KEYS.items() if credential.get(key)}}
         if op.create:
-            auth = {"type": "static_bearer", "token": secret, "mcp_server_url": credential["mcp_server_url"]}
             credential_id = self.platform.create_credential(vault_id, f"{op.name} {op.label}"[:256], auth, metadata)
         else:
             credential_id = str(op.credential_id)
-            self.platform.rotate_credential(vault_id, credential_id, {"type": "static_bearer", "token": secret}, metadata)
-        del secret
+            self.platform.rotate_credential(vault_id, credential_id, auth, metadata)
+        del auth
 
         def record(entry: LockEntry) -> None:
             entry.credentials[op.label] = credential_id
@@ -165,7 +165,7 @@ def _schedule(automation: Mapping[str, Any]) -> dict[str, Any]:
 
 def missing_secret(name: str, label: str, env: str) -> str:
     return (f"credential.{name}:{label}: the environment variable {env} is not set (or empty) here; apply sends "
-            f"its value to the vault credential of MCP server {label!r}: set {env} and run apply again "
+            f"its value to the vault credential {label!r}: set {env} and run apply again "
             "(asst-deploy never stores its value)")
 
 

@@ -230,7 +230,7 @@ class ApplyOperation:
 def require_secrets(result: Plan) -> None:
     """Every variable the plan's credential creates and rotations send is set here, before any write
     (the account lease included): a missing one would stop the apply half done."""
-    from .agent_platform import MissingSecret, secret_value
+    from .agent_platform import SECRET_ENVS, MissingSecret, secret_value
     from .apply_platform import missing_secret
     from .spec import Kind
 
@@ -238,10 +238,11 @@ def require_secrets(result: Plan) -> None:
     for change in result.changes:
         after = change.after or {}
         if change.type is Kind.CREDENTIAL and change.action.value in ("create", "update"):
-            try:
-                secret_value({"from": after.get("secret_from"), "env": after.get("env")})
-            except MissingSecret:
-                missing.append(missing_secret(change.name, change.path or "", str(after.get("env"))))
+            for key in (k for k in SECRET_ENVS if after.get(k)):
+                try:
+                    secret_value({"from": after.get("secret_from"), key: after[key]}, key)
+                except MissingSecret:
+                    missing.append(missing_secret(change.name, change.path or "", str(after[key])))
     if missing:
         raise AsstDeployError("; ".join(missing) + "; nothing was sent to the API")
 

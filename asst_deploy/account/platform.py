@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from ..agent_platform import (
-    AUTHORIZATION, ENV_KEY, REVISION_KEY, VAULT_NAME, VAULT_REF, at_text, automation_view, split_key,
+    AUTHORIZATION, ENV_KEY, ENV_KEYS, REVISION_KEY, VAULT_NAME, VAULT_REF, at_text, automation_view, split_key,
 )
 from ..backends.platform import AgentPlatform
 from ..ownership import Owner
@@ -43,9 +43,26 @@ def _credential(item: Mapping[str, Any], vault_id: str, owner: Owner) -> Observe
     auth, metadata = item.get("auth") or {}, item.get("metadata") or {}
     how, _, env = str(metadata.get(ENV_KEY) or f"{AUTHORIZATION}:").partition(":")
     revision = str(metadata.get(REVISION_KEY) or "0")
-    view = {"type": auth.get("type"), "mcp_server_url": auth.get("mcp_server_url"), "secret_from": how, "env": env,
-            "revision": int(revision) if revision.isdigit() else revision}
+    view: dict[str, Any] = {"type": auth.get("type"), "mcp_server_url": auth.get("mcp_server_url"), "secret_from": how, "env": env,
+            "revision": int(revision) if revision.isdigit() else revision, **_more(auth, metadata)}
+    view = {k: v for k, v in view.items() if v is not None}
     return ObservedPart(str(item["id"]), owned[0], owned[1], view, int(item.get("created_at") or 0), vault_id=vault_id)
+
+
+def _more(auth: Mapping[str, Any], metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """What an mcp_oauth or environment_variable credential shows besides the common fields."""
+    out: dict[str, Any] = {}
+    if auth.get("type") == "mcp_oauth":
+        refresh = auth.get("refresh") or {}
+        out = {"client_id": refresh.get("client_id"), "token_endpoint": refresh.get("token_endpoint"),
+               "token_endpoint_auth": (refresh.get("token_endpoint_auth") or {}).get("type"),
+               "scope": refresh.get("scope"), "resource": refresh.get("resource"),
+               **{key: metadata.get(meta) for key, meta in ENV_KEYS.items()}}
+    elif auth.get("type") == "environment_variable":
+        networking = auth.get("networking") or {}
+        out = {"secret_name": auth.get("secret_name"),
+               "allowed_hosts": sorted(networking.get("allowed_hosts") or ()) or None}
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _automation(item: Mapping[str, Any], owner: Owner) -> ObservedPart | None:

@@ -133,7 +133,9 @@ class AgentsTarget(ObjectTarget, Capable):
 
     def canonical(self, spec: AssistantSpec) -> AssistantSpec:
         # a secret from the environment becomes a vault credential the tool names (agent_platform)
-        credentials = credential_specs(spec.tools) or spec.credentials
+        mcp = credential_specs(spec.tools)
+        credentials = (mcp + tuple(c for c in spec.credentials if c["type"] == "environment_variable")) if mcp \
+            else spec.credentials
         return replace(spec, description=None, tools=tuple(strip_tool_defaults(t) for t in vault_tools(spec.tools)),
                        credentials=credentials,
                        response_format=response_format_from(agent_text_format(spec.response_format)),

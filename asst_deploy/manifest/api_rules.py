@@ -61,6 +61,7 @@ FIELD_APIS = {
     "multi_agent": {"agents"},
     "compaction": {"agents"},
     "experimental": {"agents"},
+    "secrets": {"agents"},
     **{name: {"responses"} for name in ("tool_choice", "prompt", "parallel_tool_calls", "max_output_tokens", "max_tool_calls",
                                         "store", "include", "prompt_cache_key", "prompt_cache_retention",
                                         "truncation", "safety_identifier", "reasoning_context", "reasoning_mode",
@@ -111,6 +112,7 @@ TOOL_FIELD_APIS: dict[tuple[str, str], set[str]] = {
     ("function", "defer_loading"): {"agents", "responses"},
     ("mcp", "connection_origin"): {"agents"},
     ("mcp", "credential_id"): {"agents"},
+    ("mcp", "oauth"): {"agents"},
     ("mcp", "request_metadata"): {"agents"},
     ("mcp", "required"): {"agents"},
     ("mcp", "connector_id"): {"responses"},
@@ -293,8 +295,33 @@ def _vault_secret(tool: m.McpTool, base: Path_, transport: m.McpHttpTransport | 
     if secret and not (transport and transport.server_url.startswith("https://")):
         yield base + ("transport",), ("a vault credential authorizes one HTTPS MCP server: give transport "
                                       "{type: http, server_url: https://...}")
+    if tool.oauth is not None:
+        yield from _oauth(tool, base)
     if tool.revision is not None and not secret:
         yield base + ("revision",), "revision rotates the credential made from authorization_from_env: give one"
+
+
+def _oauth(tool: m.McpTool, base: Path_) -> Iterator[tuple[Path_, str]]:
+    oauth, where = tool.oauth, base + ("oauth",)
+    assert oauth is not None
+    if tool.authorization_from_env is None:
+        yield where, "oauth refreshes the access token of authorization_from_env: give authorization_from_env"
+    if not oauth.token_endpoint.startswith("https://"):
+        yield where + ("token_endpoint",), "the token endpoint must be an https:// URL"
+    if oauth.token_endpoint_auth == "none" and oauth.client_secret_from_env is not None:
+        yield where + ("client_secret_from_env",), "token_endpoint_auth none sends no client secret: remove it"
+    if oauth.token_endpoint_auth not in (None, "none") and oauth.client_secret_from_env is None:
+        yield where, f"token_endpoint_auth {oauth.token_endpoint_auth} sends a client secret: give client_secret_from_env"
+
+
+def _secrets(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    seen: set[str] = set()
+    for i, secret in enumerate(man.secrets):
+        if secret.name in seen:
+            yield ("secrets", i, "name"), f"{secret.name!r} is the name of another secret of this manifest"
+        seen.add(secret.name)
+        if secret.name.upper().startswith("CODEX_"):
+            yield ("secrets", i, "name"), "names starting with CODEX_ are reserved by the Agents API"
 
 
 def _automations(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:

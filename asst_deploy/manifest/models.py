@@ -274,6 +274,33 @@ class McpApprovalFilter(Strict):
     never: McpToolFilter | None = Field(None, description="Tools that never need one.")
 
 
+class McpOAuth(Strict):
+    """OAuth refresh for the access token of authorization_from_env (api: agents: an mcp_oauth credential)."""
+
+    client_id: str = Field(min_length=1, description="The OAuth client id.")
+    token_endpoint: str = Field(description="The HTTPS token endpoint that refreshes the access token.")
+    refresh_token_from_env: EnvName = Field(description="The environment variable holding the refresh token.")
+    client_secret_from_env: EnvName | None = Field(
+        None, description="The environment variable holding the OAuth client secret, if the client has one.")
+    token_endpoint_auth: Literal["none", "client_secret_basic", "client_secret_post"] | None = Field(
+        None, description="How the client authenticates to the token endpoint (default: client_secret_post "
+        "with a client secret, none without).")
+    scope: str | None = Field(None, description="Space-separated scopes asked for on refresh.")
+    resource: str | None = Field(None, description="The resource URI sent on refresh.")
+
+
+class SandboxSecret(Strict):
+    """A secret for OpenAI-hosted environments (api: agents): an environment_variable vault credential."""
+
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=256,
+                      description="The variable's name inside the sandbox (which sees a placeholder, never the value).")
+    from_env: EnvName = Field(description="The environment variable holding the value where apply runs.")
+    allowed_hosts: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        None, min_length=1, max_length=16,
+        description="The only hosts the value is sent to (default: whatever the environment's network policy allows).")
+    revision: int | None = Field(None, ge=0, description="Bump it to send the value again.")
+
+
 class McpTool(Strict):
     """Tools of a remote MCP server (api: agents; api: responses over HTTP or by connector)."""
 
@@ -312,6 +339,9 @@ class McpTool(Strict):
         None, description="Where connections originate."
     )
     credential_id: str | None = Field(None, description="The vault credential to use.")
+    oauth: McpOAuth | None = Field(
+        None, description="Refresh the access token of authorization_from_env by OAuth (api: agents: an mcp_oauth "
+        "vault credential).")
     revision: int | None = Field(
         None, ge=0, description="Bump it to send the secret again (api: agents: the vault credential made from "
         "authorization_from_env is write-only, so a changed value is sent only when asked)."
@@ -779,6 +809,9 @@ class Manifest(Strict):
         None, description="Behaviour checks `asst-deploy test` runs against the deployed assistant (never deployed).")
     checks_file: str | None = Field(
         None, description="A YAML file holding the list of checks instead, relative to the project root.")
+    secrets: list[SandboxSecret] = Field(
+        default_factory=list, description="Secrets for OpenAI-hosted environments (api: agents): vault credentials "
+        "made from environment variables at apply time.")
     automations: list[Automation] = Field(
         default_factory=list, description="Scheduled runs of the agent (api: agents): cron + timezone, or at."
     )

@@ -216,12 +216,19 @@ def to_spec(
         files=tuple(_with_attributes(resolver.file_spec(p), attributes.get(p)) for p in files),
         vector_store=manifest.vector_store.model_dump(exclude_none=True) if manifest.vector_store else {},
         automations=tuple(_automation(a) for a in manifest.automations),
+        credentials=_sandbox_secrets(manifest.secrets),
         code_interpreter_files=tuple(resolver.file_spec(p) for p in ci_files),
         source=source,
         renamed_from=_renamed_from(manifest.renamed_from),
         model_at=_place(doc, ("model",)),
         renamed_from_at=_renamed_from_at(doc, manifest.renamed_from),
     ), []
+
+
+def _sandbox_secrets(secrets: list[m.SandboxSecret]) -> tuple[dict[str, Any], ...]:
+    from ..agent_platform import sandbox_credentials
+
+    return sandbox_credentials(s.model_dump(exclude_none=True) for s in secrets)
 
 
 def _automation(auto: m.Automation) -> dict[str, Any]:

@@ -105,6 +105,13 @@ REFUSED = [
     ("agents", "    authorization_from_env: MCP_OAUTH\n    credential_id: cred_1\n", "tools[0].credential_id",
      "remove credential_id"),
     ("responses", "    revision: 2\n", "tools[0].revision", "api: agents supports it"),
+    ("agents", "    authorization_from_env: A\n    oauth: {client_id: c, token_endpoint: http://a.example.com/t, "
+     "refresh_token_from_env: R}\n", "tools[0].oauth.token_endpoint", "must be an https:// URL"),
+    ("agents", "    authorization_from_env: A\n    oauth: {client_id: c, token_endpoint: https://a.example.com/t, "
+     "refresh_token_from_env: R, token_endpoint_auth: client_secret_basic}\n", "tools[0].oauth",
+     "give client_secret_from_env"),
+    ("responses", "    oauth: {client_id: c, token_endpoint: https://a.example.com/t, refresh_token_from_env: R}\n",
+     "tools[0].oauth", "api: agents supports it"),
     ("responses", "      headers: {Authorization: Bearer abc}\n", "tools[0].transport.headers.Authorization",
      "headers_from_env: {Authorization: VARIABLE}"),
     ("agents", "      headers: {authorization: Bearer abc}\n", "tools[0].transport.headers.authorization",

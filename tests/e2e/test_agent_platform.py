@@ -207,9 +207,10 @@ def test_automation_mistakes_are_refused_with_their_place(tmp_path):
     out = Cli(project=root)("validate", code=1).output
     assert "helpdesk.yaml:5:" in out and "five-field cron" in out and "cron needs a timezone" in out
     (root / "asst-deploy.yaml").write_text("project: plat\napi: responses\n")
-    (root / "assistants/helpdesk.yaml").write_text(ONCE)
+    (root / "assistants/helpdesk.yaml").write_text(ONCE + "secrets:\n  - {name: KEY, from_env: K}\n")
     out = Cli(project=root)("validate", code=1).output
     assert "automations" in out and "api: agents supports it" in out
+    assert "secrets: not available with api: responses" in out
 
 
 SESSION_PARAMS = "openai.types.beta.agents.session_create_params:SessionCreateParamsNonStreaming"
@@ -231,3 +232,57 @@ def test_session_kwargs_name_the_agent_and_its_vault(tmp_path, emulator):
     Cli(project=plain, emulator=emulator)("apply", "--auto-approve")
     with pytest.raises(asst_deploy.UnknownAssistant, match="session_kwargs needs api: agents"):
         asst_deploy.session_kwargs("helpdesk", path=plain)
+
+
+OAUTH = """\
+name: helpdesk
+model: gpt-4.1
+tools:
+  - type: mcp
+    server_label: crm
+    authorization_from_env: CRM_ACCESS
+    oauth:
+      client_id: helpdesk-app
+      token_endpoint: https://auth.example.com/token
+      refresh_token_from_env: CRM_REFRESH
+      client_secret_from_env: CRM_CLIENT_SECRET
+      scope: read
+    transport: {type: http, server_url: "https://mcp.example.com/crm"}
+secrets:
+  - name: SERVICE_API_KEY
+    from_env: SERVICE_KEY
+    allowed_hosts: [api.example.com]
+"""
+OAUTH_VALUES = {"CRM_ACCESS": "acc-77aa-SECRET", "CRM_REFRESH": "ref-88bb-SECRET", "CRM_CLIENT_SECRET": "cs-99cc-SECRET",
+                "SERVICE_KEY": "svc-00dd-SECRET"}
+
+
+def test_oauth_and_sandbox_secrets_become_credentials_of_their_own_kind(tmp_path, emulator):
+    root = _project(tmp_path / "p", OAUTH)
+    cli = Cli(project=root, emulator=emulator, environ=dict(OAUTH_VALUES))
+    outputs = [cli("plan").output, cli("apply", "--auto-approve", "-v").output]
+    sdk = _sdk(emulator)
+    [vault] = list(sdk.beta.agents.vaults.list())
+    creds = {c.name: c.auth.to_dict() for c in sdk.beta.agents.vaults.credentials.list(vault.id)}
+    assert creds["helpdesk crm"]["type"] == "mcp_oauth"
+    assert creds["helpdesk crm"]["refresh"]["client_id"] == "helpdesk-app"
+    assert creds["helpdesk crm"]["refresh"]["token_endpoint_auth"] == {"type": "client_secret_post"}
+    assert creds["helpdesk env:SERVICE_API_KEY"] == {
+        "type": "environment_variable", "secret_name": "SERVICE_API_KEY",
+        "networking": {"type": "limited", "allowed_hosts": ["api.example.com"]}}
+    sent = [body["auth"] for key, body in emulator.bodies() if key == "POST /v1/vaults/{id}/credentials"]
+    assert {a.get("access_token") or a.get("secret_value") for a in sent} == {"acc-77aa-SECRET", "svc-00dd-SECRET"}
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+    (root / "assistants/helpdesk.yaml").write_text(OAUTH.replace("scope: read", "scope: read write"))
+    outputs.append(cli("plan", "--detailed-exitcode", code=2).output)
+    assert 'scope: "read" -> "read write"' in outputs[-1] and "1 to update" in outputs[-1]
+    cli("apply", "--auto-approve")
+    [rotation] = [body for key, body in emulator.bodies() if key == "POST /v1/vaults/{id}/credentials/{id}"]
+    assert rotation["auth"]["refresh"]["scope"] == "read write"
+    assert rotation["auth"]["refresh"]["token_endpoint_auth"] == {"type": "client_secret_post",
+                                                                   "client_secret": "cs-99cc-SECRET"}
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+    missing = Cli(project=root, emulator=emulator, environ={**OAUTH_VALUES, "CRM_REFRESH": None})
+    assert "CRM_REFRESH is not set" in missing("apply", "--auto-approve", "--rotate-credentials", code=1).output
+    for text in (*outputs, _written(root)):
+        assert "SECRET" not in text.replace("SECRET_", "").replace("_SECRET", "")

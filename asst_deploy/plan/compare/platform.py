@@ -23,7 +23,9 @@ from .values import leaf_diffs
 NEW_VAULT = "(new vault, known after apply)"
 THIS_AGENT = "(this agent)"
 THIS_VAULT = "(this project's vault)"
-_REPLACED_BY = {Kind.CREDENTIAL: ("type", "mcp_server_url"), Kind.AUTOMATION: ("cron", "at")}
+# what the API cannot change in place: a credential's method and what it is for; an automation's kind of schedule
+_REPLACED_BY = {Kind.CREDENTIAL: ("type", "mcp_server_url", "client_id", "token_endpoint", "token_endpoint_auth",
+                                  "resource", "secret_name", "allowed_hosts"), Kind.AUTOMATION: ("cron", "at")}
 _WHAT = {Kind.CREDENTIAL: "credential", Kind.AUTOMATION: "automation"}
 
 
@@ -45,7 +47,7 @@ def vault_name(ctx: Context) -> str:
 
 def compare_vault(ctx: Context) -> tuple[Vault, list[Change]]:
     """One vault per project and environment while some agent's manifest needs a credential."""
-    needed = any(spec.credentials for spec in ctx.specs.values())  # --target or not: the vault is everyone's
+    needed = ctx.desired.api == "agents" and any(spec.credentials for spec in ctx.specs.values())  # --target or not: the vault is everyone's
     needing = sorted(name for name, spec in ctx.specs.items() if spec.credentials and ctx.wanted(name))
     locked = {entry.vault_id for entry in ctx.entries.values() if entry.vault_id}
     vaults = sorted(ctx.observed.vaults, key=lambda v: (v.id not in locked, v.created_at, v.id))
@@ -69,7 +71,8 @@ DESTROYED = "asst-deploy destroy: everything this project and environment own is
 def compare_parts(ctx: Context, findings: Findings, name: str, spec: AssistantSpec | None, now: Current,
                   vault: Vault) -> list[Change]:
     """The manifest's credentials, then its automations."""
-    creds = {c["label"]: {**credential_view(c), "vault_id": vault.shown} for c in (spec.credentials if spec else ())}
+    creds = {c["label"]: {**credential_view(c), "vault_id": vault.shown}
+             for c in (spec.credentials if spec and ctx.desired.api == "agents" else ())}
     agent_id = now.assistant.id if now.assistant else None
     autos = {a["name"]: {**automation_view(a), "agent": THIS_AGENT,
                          "vaults": [THIS_VAULT] if spec is not None and spec.credentials else []}
@@ -155,7 +158,8 @@ def _replaced(kind: Kind, before: Mapping[str, Any], want: Mapping[str, Any]) ->
 
 def _replace_reason(kind: Kind) -> str:
     if kind is Kind.CREDENTIAL:
-        return "a credential's server URL cannot change: it is replaced by a new one (its secret sent again)"
+        return ("a credential's method, server and OAuth client cannot change: it is replaced by a new one "
+                "(its secret sent again)")
     return "an automation keeps its kind of schedule (cron or at): it is replaced by a new one"
 
 
