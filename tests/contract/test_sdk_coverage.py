@@ -24,6 +24,17 @@ SOURCES = {
     "AgentCreateParams": (AGENT_PARAMS, "agents", "fields"),
     "ToolParam": (RESPONSES_TOOL, "responses", "tools"),
     "PersistedAgentToolParam": (AGENT_TOOL, "agents", "tools"),
+    **{name: (f"openai.types.beta.agents.{module}:{name}", "agents", "params") for module, name in (
+        ("vault_create_params", "VaultCreateParams"),
+        ("vaults.credential_create_params", "CredentialCreateParams"),
+        ("vaults.credential_auth_create_param", "CreateVaultCredentialAuthParamStaticBearer"),
+        ("vaults.credential_auth_create_param", "CreateVaultCredentialAuthParamMcpOauth"),
+        ("vaults.credential_auth_create_param", "CreateVaultCredentialAuthParamMcpOauthRefresh"),
+        ("vaults.credential_auth_create_param", "CreateVaultCredentialAuthParamEnvironmentVariable"),
+        ("automation_create_params", "CreateAutomationParamsPeriodic"),
+        ("automation_create_params", "CreateAutomationParamsOnce"),
+        ("automation_target_param", "AutomationTargetParamNewSession"),
+    )},
 }
 ROW = re.compile(r"^\| `(\w+)` \| `(\w+)` \| (.*?) \| (.*?) \|$", re.M)
 
