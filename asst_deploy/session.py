@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, TextIO
 
 from .backends import open_target
-from .checks.gate import CheckStatus, statuses
 from .backends.base import Target
 from .backends.client import Connection, open_client
 from .backends.models import ModelCheck
@@ -96,6 +95,10 @@ class Session:
 
     def check_statuses(self, result: Plan) -> dict[str, CheckStatus]:
         """The behaviour-check status of each assistant the plan changes (checks/gate.py)."""
+        if not result.changes:  # nothing to gate: the gate and its lockfile reading are not imported
+            return {}
+        from .checks.gate import statuses
+
         return statuses(self.project, {c.name for c in result.changes}, self.options.skip_checks)
 
     def _publishes(self, result: Plan) -> tuple[str, ...]:
@@ -108,6 +111,10 @@ class Session:
         if not result.empty:
             return tuple(d.url for d in publishing.destinations())
         return tuple(publishing.owed())
+
+
+if TYPE_CHECKING:
+    from .checks.gate import CheckStatus
 
 
 @dataclass(frozen=True)

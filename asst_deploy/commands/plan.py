@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..console import Console
-from ..checks.gate import refusals, skipped
 from ..errors import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from ..plan.saved import apply_command, save_plan
 from ..session import Options, open_session
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 COMMENT_LIMIT = 65_536  # characters in a GitHub pull-request comment
 
@@ -33,13 +36,20 @@ def run_plan(options: Options, console: Console, *, fmt: str = "text", out_file:
                                 backend=options.backend, api=options.api)
         what = "destroy plan" if destroy else "plan"
         console.out(f"\nSaved the {what} to {out_file}; `{command}` carries out exactly this plan.\n")
-    for line in skipped(result.checks, options.skip_checks):
-        console.warn(line)
-    refused = refusals(project, result.checks)
-    for line in refused:
-        console.error(line)
-    if refused:
+    if result.checks and _gate_refuses(console, project, result.checks, options.skip_checks):
         return EXIT_ERROR
     if detailed_exitcode and (not result.empty or result.lock_out_of_step):
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _gate_refuses(console: Console, project: Project, checks: Mapping[str, Mapping[str, Any]], skip: str | None) -> bool:
+    """Say what the promotion gate lets through and what it refuses; whether it refused any."""
+    from ..checks.gate import refusals, skipped
+
+    for line in skipped(checks, skip):
+        console.warn(line)
+    refused = refusals(project, checks)
+    for line in refused:
+        console.error(line)
+    return bool(refused)

@@ -94,7 +94,7 @@ def test_a_plan_with_nothing_to_do_imports_only_what_it_uses(make_project) -> No
             "try:\n    main(['plan', '--backend', 'local', '--detailed-exitcode'])\n"
             "except SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n"
             "print('\\nLOADED', sorted(m for m in sys.modules if m.startswith(('asst_deploy.plan.ops', "
-            "'asst_deploy.plan.compile', 'asst_deploy.apply', 'asst_deploy.operation', 'asst_deploy.publish.run'))))")
+            "'asst_deploy.plan.compile', 'asst_deploy.apply', 'asst_deploy.operation', 'asst_deploy.publish.run', 'asst_deploy.checks.gate'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.rsplit("LOADED", 1)[1].strip() == "[]", done.stdout
