@@ -282,7 +282,31 @@ def test_oauth_and_sandbox_secrets_become_credentials_of_their_own_kind(tmp_path
     assert rotation["auth"]["refresh"]["token_endpoint_auth"] == {"type": "client_secret_post",
                                                                    "client_secret": "cs-99cc-SECRET"}
     assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+    (root / "assistants/helpdesk.yaml").write_text(OAUTH.replace("client_id: helpdesk-app", "client_id: helpdesk-v2"))
+    outputs.append(cli("plan", "--detailed-exitcode", code=2).output)  # a new OAuth client: a new credential...
+    assert "tools[mcp crm].credential_id" in outputs[-1]  # ...which the agent's tool then names
+    cli("apply", "--auto-approve")
+    [agent] = list(sdk.beta.agents.list())
+    [crm] = [c for c in sdk.beta.agents.vaults.credentials.list(vault.id) if c.name == "helpdesk crm"]
+    assert agent.tools[0].credential_id == crm.id and crm.auth.refresh.client_id == "helpdesk-v2"
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
     missing = Cli(project=root, emulator=emulator, environ={**OAUTH_VALUES, "CRM_REFRESH": None})
     assert "CRM_REFRESH is not set" in missing("apply", "--auto-approve", "--rotate-credentials", code=1).output
     for text in (*outputs, _written(root)):
         assert "SECRET" not in text.replace("SECRET_", "").replace("_SECRET", "")
+
+
+def test_a_renamed_manifest_moves_its_agent_and_the_tool_names_the_new_credential(tmp_path, emulator):
+    root = _project(tmp_path / "p")
+    cli = Cli(project=root, emulator=emulator, environ={"TICKETS_TOKEN": TOKEN})
+    cli("apply", "--auto-approve")
+    (root / "assistants/helpdesk.yaml").write_text(AGENT.replace("name: helpdesk", "name: desk\nrenamed_from: helpdesk"))
+    cli("apply", "--auto-approve")
+    sdk = _sdk(emulator)
+    [agent] = list(sdk.beta.agents.list())
+    [vault] = list(sdk.beta.agents.vaults.list())
+    [credential] = list(sdk.beta.agents.vaults.credentials.list(vault.id))
+    assert credential.name == "desk tickets" and agent.tools[0].credential_id == credential.id
+    [automation] = list(sdk.beta.agents.automations.list())
+    assert automation.target.agent_id == agent.id and automation.target.vault_ids == [vault.id]
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0

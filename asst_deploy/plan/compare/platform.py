@@ -10,11 +10,11 @@ when asked (``revision``, ``--rotate-credentials``), and the plan says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from ...account.observed import ObservedPart, ObservedVault
-from ...agent_platform import automation_view, credential_view
+from ...agent_platform import VAULT_REF, automation_view, credential_view
 from ...spec import AssistantSpec, Kind
 from ..types import Action, Change, FieldDiff
 from .context import Context, Current, Findings
@@ -96,6 +96,32 @@ def compare_parts(ctx: Context, findings: Findings, name: str, spec: AssistantSp
             if vault_id or entry.vault_id:
                 findings.repairs.setdefault(name, {})["vault_id"] = min(vault_id) if vault_id else None
     return changes + more
+
+
+NEW_CREDENTIAL = "(new credential, known after apply)"
+
+
+def relink(ctx: Context, spec: AssistantSpec | None, now: Current, changes: list[Change]) -> list[Change]:
+    """An existing agent whose MCP server gets a new credential (one replaced, or lost) is updated so
+    that its tool names the new one, even when nothing else of the tool changed: left as it was, it
+    would name a deleted credential."""
+    agent = now.assistant
+    tools = {c["label"] for c in (spec.credentials if spec else ()) if c["type"] != "environment_variable"}
+    made = {c.path for c in changes if c.type is Kind.CREDENTIAL and c.action is Action.CREATE and c.path in tools}
+    if agent is None or spec is None or not made:
+        return changes
+    update = next((c for c in changes if c.type is ctx.desired.kind and c.action is Action.UPDATE), None)
+    if update is not None and any(f.root == "tools" for f in update.fields):
+        return changes  # the tools are sent anyway, each naming its credential's id as apply finds it
+    old = {p.label: p.id for p in ctx.observed.credentials if p.name == spec.name}
+    diffs = tuple(FieldDiff(f"tools[mcp {label}].credential_id", old.get(label, VAULT_REF), NEW_CREDENTIAL, "tools")
+                  for label in sorted(str(label) for label in made))
+    if update is None:
+        update = Change(ctx.desired.kind, spec.name, Action.UPDATE, id=agent.id, before=agent.spec.comparable(),
+                        after=spec.comparable(), reason="its MCP server's credential is replaced: the tool names the "
+                        "new one")
+        return [*changes, replace(update, fields=diffs)]
+    return [replace(c, fields=c.fields + diffs) if c is update else c for c in changes]
 
 
 def _mine(parts: Sequence[ObservedPart], name: str) -> list[ObservedPart]:
