@@ -223,6 +223,8 @@ def test_session_kwargs_name_the_agent_and_its_vault(tmp_path, emulator):
     kwargs = asst_deploy.session_kwargs("helpdesk", path=root)
     assert kwargs == {"agent_id": lock["id"], "environment": {"type": "none"}, "vault_ids": [lock["vault_id"]]}
     assert problems({**kwargs, "input": "Any new tickets?"}, sdk_shape(sdk_object(SESSION_PARAMS))) == []
+    session = _sdk(emulator).beta.agents.sessions.create(**kwargs, input="Any new tickets?")  # the real SDK takes them
+    assert session.agent.id == lock["id"]
     plain = _project(tmp_path / "q", ONCE)
     Cli(project=plain, emulator=emulator)("apply", "--auto-approve")
     assert asst_deploy.session_kwargs("helpdesk", path=plain) == {
