@@ -335,6 +335,17 @@ def fixed_costs(work: Path) -> dict[str, float]:
 
 
 # -- the report --------------------------------------------------------------------------------
+def put_section(section: str, start: str, end: str, path: Path = HERE / "RESULTS.md") -> None:
+    """Put ``section`` (which begins with ``start`` and ends with ``end``) in place of the one between
+    those markers in ``path``, or at its end the first time."""
+    text = path.read_text() if path.exists() else ""
+    if start in text and end in text:
+        text = text[:text.index(start)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
 def fmt_s(v: float | None) -> str:
     return "—" if v is None else (f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s")
 

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import PARALLELISM, EmulatorProcess, cli, cli_env, fmt_s, make_project, naive, run_cmd
+from run import PARALLELISM, EmulatorProcess, cli, cli_env, fmt_s, make_project, naive, put_section, run_cmd
 
 HERE = Path(__file__).resolve().parent
 START, END = "<!-- sdk-client -->", "<!-- /sdk-client -->"
@@ -87,13 +87,7 @@ def report(fc: dict[str, float], ap: dict[str, float]) -> str:
 
 
 def write(section: str) -> None:
-    path = HERE / "RESULTS.md"
-    text = path.read_text() if path.exists() else ""
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    path.write_text(text)
+    put_section(section, START, END)
 
 
 def main() -> None:
