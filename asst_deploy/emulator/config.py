@@ -37,6 +37,7 @@ class EmulatorConfig:
     # the installed SDK's model literals (model_names.py): a name the SDK knows is one the emulator serves
     models: tuple[str, ...] = field(default_factory=sdk_models)
     processing_seconds: float = 0.0  # how long files stay in_progress in vector stores
+    answer_seconds: float = 0.0  # how long a run or an agent session shows in_progress before its answer
     latency_ms: float = 0.0  # added to every request
     rate_limit_every: int = 0  # 429 on every Nth request, 0 = off
     retry_after_s: float = 0.0  # Retry-After sent with injected faults

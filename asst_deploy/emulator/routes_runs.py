@@ -4,7 +4,8 @@ A run is answered by the scripted model at once, over the thread's messages and 
 function calls: it ends ``completed`` with an assistant message in the thread (citing a file of
 the assistant's or the thread's vector store when the question names a word it holds), or waits
 in ``requires_action`` for ``submit_tool_outputs``. The real API gets there through ``queued`` and
-``in_progress``; a client polls the same way either way.
+``in_progress``; so that clients are seen to poll, a run shows ``in_progress`` for the emulator's
+``answer_seconds`` after each step (0 by default).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ SUBMIT = SdkBody("openai.types.beta.threads.run_submit_tool_outputs_params:RunSu
 
 def _render(req: Request, row: Row) -> dict[str, Any]:
     doc = row.doc
+    if req.now < doc.get("answer_at", 0):  # still "thinking": the step's outcome is not shown yet
+        doc = {**doc, "status": "in_progress", "required_action": None, "completed_at": None}
     done = doc["status"] == "completed"
     usage = doc.get("usage") or {}
     return {
@@ -111,11 +114,13 @@ def _advance(req: Request, row: Row) -> Row:
              "function": {"name": item["name"], "arguments": item["arguments"]}}]}}
     else:
         part = item["content"][0]
-        annotations = [{"type": "file_citation", "text": note["filename"], "file_citation": {"file_id": note["file_id"]},
-                        "start_index": note["index"], "end_index": note["index"]} for note in part["annotations"]]
+        annotations = [{"type": "file_citation", "text": note["filename"],
+                        "file_citation": {"file_id": note["file_id"]}, "start_index": note["index"],
+                        "end_index": note["index"]} for note in part["annotations"]]
         add_message(req, row.parent, {"role": "assistant"}, assistant_id=doc["assistant_id"], run_id=row.id,
                     blocks=[{"type": "text", "text": {"value": part["text"], "annotations": annotations}}])
         doc.update(status="completed", required_action=None, completed_at=req.created_at, usage=usage)
+    doc["answer_at"] = req.now + req.app.config.answer_seconds
     return req.store.update(row, doc)
 
 

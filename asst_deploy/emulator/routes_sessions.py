@@ -6,7 +6,8 @@ which the API allows for a conversation). Input submitted (at creation, or as an
 assistant message (``phase: final_answer``) ends it and the session is ``idle``; a function
 call leaves the turn ``waiting`` and the session ``requires_action`` until an
 ``agent.session.input.tool_result`` answers it. The real API gets there through
-``in_progress``; a client polls the same way either way.
+``in_progress``; so that clients are seen to poll, a session shows ``in_progress`` for the
+emulator's ``answer_seconds`` after each step (0 by default).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ _AGENT_KEYS = ("id", "instructions", "model", "multi_agent", "name", "reasoning"
 
 def _render(req: Request, row: Row) -> dict[str, Any]:
     doc = row.doc
+    if req.now < doc.get("answer_at", 0):  # still "thinking": the step's outcome is not shown yet
+        doc = {**doc, "status": "in_progress", "required_actions": []}
     return {"id": row.id, "object": "agent.session", "created_at": row.created_at, "agent": doc["agent"],
             "environment": {"type": "none"}, "error": None, "last_active_at": doc["last_active_at"],
             "metadata": doc.get("metadata") or {}, "required_actions": doc["required_actions"],
@@ -107,6 +110,7 @@ def _advance(req: Request, row: Row, turn_id: str) -> Row:
         req.store.update(turn, {**turn.doc, "status": "completed", "completed_at": req.created_at,
                                 "usage": _usage(usage)})
     doc["last_active_at"] = req.created_at
+    doc["answer_at"] = req.now + req.app.config.answer_seconds
     return req.store.update(row, doc)
 
 

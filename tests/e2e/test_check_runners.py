@@ -107,3 +107,15 @@ def test_without_store_the_whole_conversation_is_sent_again(api_client):
                                           "instructions": "You are the archivist."})
     reply = runner.converse(_ask("lookup the 1997 minutes", functions={"lookup": "found 3 pages"}))
     assert reply.text == 'archivist: lookup returned "found 3 pages". I read "lookup the 1997 minutes"'
+
+
+@pytest.mark.asst_emulator(answer_seconds=0.3)
+@pytest.mark.parametrize(("api", "polled"), [("assistants", "GET /v1/threads/{id}/runs/{id}"),
+                                             ("agents", "GET /v1/agents/sessions/{id}")])
+def test_a_run_in_progress_is_polled_until_it_answers(orders, api_client, asst_emulator, api, polled):
+    runner = _runner(orders, orders.project, api_client, api, "orders", env=None)
+    asst_emulator.reset_counter()
+    reply = runner.converse(_ask("get_order_status of A-1042", functions=ORDER))
+    assert reply.text == ('order desk: get_order_status returned "{"status": "shipped"}". '
+                          'I read "get_order_status of A-1042"')
+    assert asst_emulator.counter().get(polled, 0) >= 2  # once after the start, once after the tool output

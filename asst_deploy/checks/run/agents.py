@@ -66,7 +66,8 @@ class AgentsRunner:
             results = []
             for action in session.get("required_actions") or []:
                 if action.get("type") != "function_call":
-                    raise ConversationFailed(f"session {sid} waits for a {action.get('type')}, which a check cannot give")
+                    raise ConversationFailed(f"session {sid} waits for a {action.get('type')}, "
+                                             "which a check cannot give")
                 output = transcript.call(action.get("name", ""), action.get("arguments"))
                 if output is None:
                     return str(action.get("name", ""))
