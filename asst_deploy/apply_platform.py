@@ -10,16 +10,19 @@ lockfile key ever holds it.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .agent_platform import (
-    ENV_KEY, ENV_KEYS, NO_ENVIRONMENT, REVISION_KEY, VAULT_NAME, MissingSecret, at_seconds, auth_body, part_key,
+    ENV_KEY, ENV_KEYS, NO_ENVIRONMENT, REVISION_KEY, SECRET_ENVS, VAULT_NAME, MissingSecret, at_seconds, auth_body,
+    part_key, secret_value,
 )
 from .backends.platform import AgentPlatform
 from .errors import AsstDeployError
 from .lock.entry import LockEntry
 from .lock.writer import LockState
 from .ownership import MARKER_KEY, Owner
+from .plan.types import Action, Change
+from .spec import Kind
 from .plan.ops import CreateVault, DeleteAutomation, DeleteCredential, DeleteVault, PutAutomation, PutCredential
 
 Done = tuple[str, "str | None"]
@@ -161,6 +164,21 @@ def _schedule(automation: Mapping[str, Any]) -> dict[str, Any]:
     if automation.get("cron"):
         return {"type": "periodic", "expression": automation["cron"], "timezone": automation["timezone"]}
     return {"type": "once", "run_at": at_seconds(automation["at"])}
+
+
+def unset_variables(changes: Iterable[Change]) -> list[tuple[str, str, str]]:
+    """(manifest, label, variable) of each variable a credential's create or rotation reads that is
+    unset (or empty) here."""
+    missing = []
+    for change in changes:
+        after = change.after or {}
+        if change.type is Kind.CREDENTIAL and change.action in (Action.CREATE, Action.UPDATE):
+            for key in (k for k in SECRET_ENVS if after.get(k)):
+                try:
+                    secret_value({"from": after.get("secret_from"), key: after[key]}, key)
+                except MissingSecret:
+                    missing.append((change.name, change.path or "", str(after[key])))
+    return missing
 
 
 def missing_secret(name: str, label: str, env: str) -> str:

@@ -230,19 +230,9 @@ class ApplyOperation:
 def require_secrets(result: Plan) -> None:
     """Every variable the plan's credential creates and rotations send is set here, before any write
     (the account lease included): a missing one would stop the apply half done."""
-    from .agent_platform import SECRET_ENVS, MissingSecret, secret_value
-    from .apply_platform import missing_secret
-    from .spec import Kind
+    from .apply_platform import missing_secret, unset_variables
 
-    missing = []
-    for change in result.changes:
-        after = change.after or {}
-        if change.type is Kind.CREDENTIAL and change.action.value in ("create", "update"):
-            for key in (k for k in SECRET_ENVS if after.get(k)):
-                try:
-                    secret_value({"from": after.get("secret_from"), key: after[key]}, key)
-                except MissingSecret:
-                    missing.append(missing_secret(change.name, change.path or "", str(after[key])))
+    missing = [missing_secret(name, label, env) for name, label, env in unset_variables(result.changes)]
     if missing:
         raise AsstDeployError("; ".join(missing) + "; nothing was sent to the API")
 

@@ -88,6 +88,11 @@ class Session:
         sent = {op.name for op in result.operations if op.op == "put_assistant"}
         checked = self.models([spec for spec in desired.specs if spec.name in sent])
         notes = result.notes + checked + api_notes(self.project.api, self.project.specs) + self.project.left_behind
+        if any(change.type.value == "credential" for change in result.changes):
+            from .apply_platform import unset_variables  # only for a plan that sends a credential
+
+            notes += tuple(f"credential.{name}:{label}: apply reads its secret from {env}, which is not set here "
+                           "(apply refuses to start without it)" for name, label, env in unset_variables(result.changes))
         notes += () if destroy else self.project.overridden  # what is deployed does not matter to a destroy
         checks = {} if destroy else self.check_statuses(result)
         return replace(result, notes=notes, publish=self._publishes(result),
