@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 DEFAULT_TTL = 60.0
-TIMEOUT = 10.0  # default seconds for one fetch to connect and for each read (ASST_DEPLOY_SOURCE_TIMEOUT)
+TIMEOUT = 10.0  # default seconds one fetch may take, all of it (ASST_DEPLOY_SOURCE_TIMEOUT)
 BODY_CAP = 8 * 1024 * 1024  # an ids document is kilobytes; anything bigger is not one
 FORMAT, VERSION = "asst-deploy/ids", 1
 
@@ -172,11 +172,13 @@ def _fetch_http(url: str, etag: str | None) -> tuple[str | None, bytes] | None:
     import urllib.error
     import urllib.request
 
+    from .source_http import opener
+
     headers = {"Accept": "application/json", "User-Agent": "asst-deploy"}
     if etag:
         headers["If-None-Match"] = etag
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=_timeout()) as answer:
+        with opener(_timeout()).open(urllib.request.Request(url, headers=headers)) as answer:
             return answer.headers.get("ETag"), _capped(answer.read, url)
     except urllib.error.HTTPError as exc:
         if exc.code == 304:

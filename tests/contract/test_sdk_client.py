@@ -58,10 +58,12 @@ def _imports(path: Path) -> set[str]:
 
 def test_no_module_but_the_emulators_speaks_http_or_tls_itself() -> None:
     """The SDK's client carries the requests: nothing of ours opens sockets, HTTP or TLS. The one
-    exception is ``source.py``: a service reading a published ids document over https:// is no API
-    request, and must not load the SDK and httpx2 for it (urllib.request, only then)."""
+    exception is ``source.py`` with its fetch (``source_http.py``): a service reading a published ids
+    document over https:// is no API request, and must not load the SDK and httpx2 for it
+    (urllib.request, only then)."""
     speaking = {str(path.relative_to(PACKAGE)): sorted(found)
-                for path in PACKAGE.rglob("*.py") if path.parent.name != "emulator" and path.name != "source.py"
+                for path in PACKAGE.rglob("*.py") if path.parent.name != "emulator"
+                and path.name not in ("source.py", "source_http.py")
                 for found in [_imports(path) & {"http.client", "ssl", "certifi", "urllib.request", "httpcore2"}]
                 if found}
     assert speaking == {}

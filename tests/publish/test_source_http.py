@@ -4,6 +4,7 @@ trust, the conditional re-check, and the bounds on what a server may send."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,36 @@ def test_a_silent_server_times_out_naming_the_source(monkeypatch: pytest.MonkeyP
         url = f"{server.base_url}/ids.json"
         with pytest.raises(LookupError, match=f"^{url}: unreachable \\(timed out\\)"):
             asst_deploy.assistant_id("support-bot", source=url)
+
+
+def test_a_dripping_server_ends_the_lookup_at_the_deadline(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Headers a byte every 0.5 s: each read is quick, the whole never comes. The timeout is a
+    deadline for the whole fetch: without a copy the lookup fails saying so, with one the copy serves."""
+    import asst_deploy.source
+
+    deadline = 2.0
+    monkeypatch.setenv("ASST_DEPLOY_SOURCE_TIMEOUT", str(deadline))
+    monkeypatch.setenv("ASST_DEPLOY_SOURCE_TTL", "0")
+    with json_server(lambda seen: Answer(200, DOCUMENT, {"ETag": '"v1"'})) as upstream, \
+            Hostile({}, upstream=upstream.url, linger=60) as server:
+        url = f"{server.base_url}/ids.json"
+        server.modes["/"] = "drip"
+        began = time.monotonic()
+        with pytest.raises(LookupError, match=f"^{url}: unreachable \\(timed out\\); and no copy"):
+            asst_deploy.assistant_id("support-bot", source=url)
+        no_copy = time.monotonic() - began
+
+        del server.modes["/"]  # answered plainly: a copy is kept
+        assert asst_deploy.agent_id("support-bot", source=url) == "agent_1"
+        server.modes["/"] = "drip"
+        monkeypatch.setattr(asst_deploy.source, "_held", {})  # a new process: only the copy on disk
+        began = time.monotonic()
+        assert asst_deploy.agent_id("support-bot", source=url) == "agent_1"
+        with_copy = time.monotonic() - began
+    assert f"{url}: unreachable (timed out); serving the copy last confirmed" in capsys.readouterr().err
+    # the server would drip for 60 s; generous margins for a loaded machine
+    assert no_copy < 3 * deadline and with_copy < 3 * deadline, (no_copy, with_copy)
 
 
 def test_a_document_of_another_kind_is_named(tmp_path: Path) -> None:
