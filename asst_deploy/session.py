@@ -95,7 +95,8 @@ class Session:
                            "(apply refuses to start without it)" for name, label, env in unset_variables(result.changes))
         notes += () if destroy else self.project.overridden  # what is deployed does not matter to a destroy
         checks = {} if destroy else self.check_statuses(result)
-        return replace(result, notes=notes, publish=self._publishes(result),
+        publish, held = self._publishes(result, desired.targets)
+        return replace(result, notes=notes + held, publish=publish,
                        checks={k: v.to_json() for k, v in checks.items()}), desired
 
     def check_statuses(self, result: Plan) -> dict[str, CheckStatus]:
@@ -106,16 +107,20 @@ class Session:
 
         return statuses(self.project, {c.name for c in result.changes}, self.options.skip_checks)
 
-    def _publishes(self, result: Plan) -> tuple[str, ...]:
-        """Where an apply of ``result`` publishes the ids: everywhere after a change, else where owed."""
+    def _publishes(self, result: Plan, targets: frozenset[str] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Where an apply of ``result`` publishes the ids (everywhere after a change, else where owed),
+        and a note when it will not: a manifest edit outside ``--target`` stays unapplied."""
         if not self.project.config.publish:  # nowhere, and nothing owed: publishing is not even imported
-            return ()
+            return (), ()
         from .publish.run import Publishing
 
         publishing = Publishing(self.project, self.lock)
-        if not result.empty:
-            return tuple(d.url for d in publishing.destinations())
-        return tuple(publishing.owed())
+        urls = tuple(d.url for d in publishing.destinations()) if not result.empty else tuple(publishing.owed())
+        outside = sorted(set(publishing.unapplied()) - targets) if urls and targets else []
+        if outside:
+            return (), (f"Apply does not publish the ids: {', '.join(outside)} changed since the last apply "
+                        "and is outside --target (the document would hold settings not applied)",)
+        return urls, ()
 
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ from ..lock.entry import LockDocument
 from ..lock.locate import DEFAULT_ENV
 from ..project import Project
 from . import record
+from .applied import unapplied
 from .destinations import Destination, PublishRefused, destinations, needs_boto3
 from .document import build_document, content_digest, document_bytes
 
@@ -46,13 +47,16 @@ class Publishing:
 
     def run(self, *, only_owed: bool = False) -> list[str]:
         """Write the document (to the owed destinations only, when asked); the URLs written.
-        Raises ``PublishFailed`` naming each destination that refused."""
+        Raises ``PublishFailed`` naming each destination that refused, or, before any write, the
+        assistants whose manifests changed since their last apply."""
         document = self.document()
         digest = content_digest(document)
         chosen = self.destinations()
         if only_owed:
             owed = set(record.owed(self.project.root, self.project.environment, [d.url for d in chosen], digest))
             chosen = [d for d in chosen if d.url in owed]
+        if chosen:
+            self._refuse_unapplied()
         body = document_bytes(document)
         written, refused = [], []
         for destination in chosen:
@@ -67,9 +71,26 @@ class Publishing:
             raise PublishFailed(self._failure(refused, written))
         return written
 
-    def _failure(self, refused: list[PublishRefused], written: list[str]) -> str:
+    def unapplied(self) -> list[str]:
+        """The assistants whose settings the document would make from a manifest not applied."""
+        return unapplied(self.project, self.lock)
+
+    def _refuse_unapplied(self) -> None:
+        """Before any write: the document would hold settings made from manifests not applied."""
+        names = self.unapplied()
+        if names:
+            raise PublishFailed(
+                f"the ids were not published: the manifests of {', '.join(names)} changed (or are gone) since "
+                "their last apply, and the document would hold settings the account does not have; "
+                "nothing was written",
+                hint=f"run `asst-deploy apply{self._flag()}` first: it applies them and publishes what it applied")
+
+    def _flag(self) -> str:
         env = self.project.environment
-        flag = "" if env == DEFAULT_ENV else f" --env {env}"
+        return "" if env == DEFAULT_ENV else f" --env {env}"
+
+    def _failure(self, refused: list[PublishRefused], written: list[str]) -> str:
+        flag = self._flag()
         lines = [f"the ids were not published to {len(refused)} destination(s):"]
         lines += [f"  {exc.destination}: {exc.reason}; {exc.fix}" for exc in refused]
         if written:

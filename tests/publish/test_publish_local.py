@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -77,6 +78,47 @@ def test_publish_command_writes_again_a_document_deleted_by_hand(project: Path, 
     done = cli("publish")
     assert "Published the ids of 3 assistant(s) to out/prod.json" in done.output
     assert len(_document(project / "out/prod.json")["assistants"]) == 3
+
+
+@pytest.mark.parametrize("api", ["assistants", "agents"])
+def test_publish_refuses_manifest_settings_that_were_not_applied(tmp_path: Path, asst_emulator: Any, api: str) -> None:
+    """The document's request settings come from the manifests (the account holds them, the
+    lockfile only their digest): after an edit not applied, publishing would claim what is not so."""
+    root = write_project(tmp_path / "p", {
+        "asst-deploy.yaml": f"project: acme-support\napi: {api}\npublish:\n  - out/ids.json\n",
+        "assistants/bot.yaml": "name: bot\nmodel: gpt-4o\ninstructions: Answer billing questions.\n",
+        "assistants/helper.yaml": "name: helper\nmodel: gpt-4o\ninstructions: Help.\n",
+    })
+    cli = Cli(project=root, emulator=asst_emulator)
+    cli("apply", "--auto-approve")
+    target = root / "out/ids.json"
+    target.unlink()
+    manifest = root / "assistants/bot.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("billing", "refund"), encoding="utf-8")
+
+    refused = cli("publish", code=1)
+    assert "the manifests of bot changed (or are gone) since their last apply" in refused.output
+    assert "run `asst-deploy apply` first" in refused.output
+    assert not target.exists()  # refused before writing anywhere
+
+    assert "Published the ids to out/ids.json" in cli("apply", "--auto-approve").output
+    assert _document(target)["assistants"]["bot"]["responses"]["instructions"] == "Answer refund questions."
+    assert "Published the ids of 2 assistant(s)" in cli("publish").output
+
+    # an apply limited by --target leaves bot's next edit unapplied: its plan says it will not
+    # publish, and the apply refuses to, as publish does
+    for name, words in (("bot", "refund"), ("helper", "Help")):
+        manifest = root / f"assistants/{name}.yaml"
+        manifest.write_text(manifest.read_text(encoding="utf-8").replace(words, words + " kindly"), encoding="utf-8")
+    planned = cli("plan", "--target", "helper")
+    assert "Apply publishes" not in planned.output
+    assert "Apply does not publish the ids: bot changed since the last apply and is outside --target" in planned.output
+    assert not json.loads(cli("plan", "--target", "helper", "--format", "json").stdout).get("publish")
+    held = cli("apply", "--target", "helper", "--auto-approve", code=1)
+    assert "the manifests of bot changed (or are gone) since their last apply" in held.output
+    assert _document(target)["assistants"]["helper"]["responses"]["instructions"] == "Help."  # not rewritten
+    assert "Published the ids to out/ids.json" in cli("apply", "--auto-approve").output
+    assert _document(target)["assistants"]["bot"]["responses"]["instructions"] == "Answer refund kindly questions."
 
 
 def test_publish_without_destinations_says_how_to_add_one(project: Path, cli: Cli) -> None:
