@@ -178,4 +178,5 @@ def automation_view(automation: Mapping[str, Any]) -> dict[str, Any]:
     else:
         out["at"] = automation["at"]
     out.update(input=automation["input"], enabled=automation.get("enabled", True) is not False)
+    out["environment"] = dict(automation.get("environment") or NO_ENVIRONMENT)
     return out

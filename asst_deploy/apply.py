@@ -277,6 +277,7 @@ class Applier:
             entry.settings = dict(deployed.settings) if deployed.settings else None
             entry.responses_env = list(deployed.responses_env) if deployed.responses_env else None
             entry.applied = applied
+            entry.environment = dict(spec.environment) if spec.environment else None
 
         self.state.update(op.name, record)
         self._taken_over({item.id for item in ci.values()})

@@ -116,7 +116,7 @@ class PlatformSteps:
         if not entry.id:
             raise AsstDeployError(f"internal: {op.key}: the agent of {op.name} is not in the lockfile")
         vaults = [entry.vault_id] if op.attach_vault and entry.vault_id else []
-        return {"type": "new_session", "agent_id": entry.id, "vault_ids": vaults, "environment": dict(NO_ENVIRONMENT),
+        return {"type": "new_session", "agent_id": entry.id, "vault_ids": vaults, "environment": dict(automation.get("environment") or NO_ENVIRONMENT),
                 "input": [{"type": "message", "role": "user",
                            "content": [{"type": "input_text", "text": automation["input"]}]}]}
 
@@ -132,7 +132,7 @@ class PlatformSteps:
         else:
             automation_id = str(op.automation_id)
             sent = {k: v for k, v in schedule.items() if k != "type" and _sends(op.changed, k)}
-            if op.changed & {"input", "agent", "vaults"}:
+            if op.changed & {"input", "agent", "vaults", "environment"}:
                 sent["target"] = target
             if sent:
                 self.platform.update_automation(automation_id, sent)

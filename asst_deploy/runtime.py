@@ -8,6 +8,7 @@ boto3 or urllib.request) is imported only by a lookup that uses a source.
 
 from __future__ import annotations
 
+import copy
 import os
 from .lock.locate import CONFIG_FILE, DEFAULT_ENV, folders_upward, lock_filename, read_table
 from .lock.file import parse_lock
@@ -163,13 +164,15 @@ def vector_store_id(name: str, env: str | None = None, path: Any = None, *, sour
 def session_kwargs(name: str, env: str | None = None, path: Any = None) -> dict[str, Any]:
     """Keyword arguments for ``client.beta.agents.sessions.create(**kwargs, input=...)`` (``api: agents``):
     the deployed agent, the project's vault when the agent's MCP servers take credentials from it,
-    and the execution environment (none: the agent runs without one, so ``input`` is required)."""
+    and the execution environment: the manifest's ``environment`` as applied, else none (then ``input``
+    is required)."""
     entry = _entry(name, env, path)
     if (entry.get("api") or "assistants") != "agents":
         raise UnknownAssistant(
             f"{name!r} was deployed with api: {entry.get('api') or 'responses'}; session_kwargs needs api: agents "
             f"(a session runs a saved agent)")
-    kwargs: dict[str, Any] = {"agent_id": _field(name, "id", env, path, None), "environment": {"type": "none"}}
+    kwargs: dict[str, Any] = {"agent_id": _field(name, "id", env, path, None),
+                              "environment": copy.deepcopy(entry.get("environment") or {"type": "none"})}
     if entry.get("vault_id") and entry.get("credentials"):
         kwargs["vault_ids"] = [entry["vault_id"]]
     return kwargs

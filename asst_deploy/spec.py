@@ -118,6 +118,7 @@ class AssistantSpec:
     # compared as objects of their own, not as fields of the agent
     credentials: tuple[Mapping[str, Any], ...] = ()
     automations: tuple[Mapping[str, Any], ...] = ()
+    environment: Mapping[str, Any] | None = None  # api: agents: its sessions' execution environment (None: none)
 
     def comparable(self) -> dict[str, Any]:
         """The fields the planner diffs, as plain JSON-able values (computed once: treat as read-only)."""

@@ -74,7 +74,8 @@ def _automation(item: Mapping[str, Any], owner: Owner) -> ObservedPart | None:
     text = next((c.get("text") for c in messages[0].get("content") or () if c.get("type") == "input_text"), None)
     schedule = ({"cron": item.get("expression"), "timezone": item.get("timezone")} if item.get("type") == "periodic"
                 else {"at": at_text(int(item.get("run_at") or 0))})
-    view = automation_view({**schedule, "input": text, "enabled": item.get("status") != "paused"})
+    view = automation_view({**schedule, "input": text, "enabled": item.get("status") != "paused",
+                            "environment": target.get("environment")})
     return ObservedPart(str(item["id"]), owned[0], owned[1], view, int(item.get("created_at") or 0),
                         agent_id=target.get("agent_id"), vault_ids=tuple(target.get("vault_ids") or ()))
 

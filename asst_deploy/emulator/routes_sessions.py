@@ -41,7 +41,7 @@ def _render(req: Request, row: Row) -> dict[str, Any]:
     if req.now < doc.get("answer_at", 0):  # still "thinking": the step's outcome is not shown yet
         doc = {**doc, "status": "in_progress", "required_actions": []}
     return {"id": row.id, "object": "agent.session", "created_at": row.created_at, "agent": doc["agent"],
-            "environment": {"type": "none"}, "error": None, "last_active_at": doc["last_active_at"],
+            "environment": doc.get("environment") or {"type": "none"}, "error": None, "last_active_at": doc["last_active_at"],
             "metadata": doc.get("metadata") or {}, "required_actions": doc["required_actions"],
             "spend_control": {"consumed": None, "limit": None}, "status": doc["status"], "usage": doc.get("usage"),
             "vault_ids": []}
@@ -168,14 +168,13 @@ def create_session(req: Request) -> dict[str, Any]:
     if body.get("stream"):
         raise invalid("Streaming is not supported by the asst-deploy emulator; call without stream=true.", "stream",
                       "unsupported_value")
-    if body["environment"]["type"] != "none":
-        raise invalid("The asst-deploy emulator runs sessions without an execution environment: "
-                      "give environment {type: none}.", "environment.type", "unsupported_value")
     if not body.get("input"):
-        raise invalid("'input' is required when environment.type is 'none'.", "input", "missing_required_parameter")
+        raise invalid("'input' is required when environment.type is 'none' (the asst-deploy emulator, which runs no "
+                      "environment, requires it for every session).", "input", "missing_required_parameter")
     sid = "sess_" + ids.random_id("", 32)
     req.store.insert("agent_session", sid, {"agent": _agent(req, body), "status": "idle", "required_actions": [],
-                                            "metadata": body.get("metadata") or {}, "last_active_at": req.created_at},
+                                            "metadata": body.get("metadata") or {}, "last_active_at": req.created_at,
+                                            "environment": body["environment"]},
                      created_at=req.created_at)
     return _render(req, _start_turn(req, SESSIONS.row(req, sid), body["input"]))
 

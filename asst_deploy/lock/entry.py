@@ -22,7 +22,7 @@ TRACKED_FILES = (*FILE_ROLES, "pending_files", "retired_files")
 _SCALARS = ("id", "api", "applied", "vector_store_id", "replaced_api", "reasoning_effort", "vault_id")
 _ID_MAPS = ("credentials", "automations")  # api: agents: MCP server label / automation name -> id
 USAGE_KEY = "vector_store_usage"
-_OBJECTS = ("responses", "spec", "settings", "responses_env", "chunking_strategy")
+_OBJECTS = ("responses", "spec", "settings", "responses_env", "chunking_strategy", "environment")
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class LockEntry:
     vault_id: str | None = None  # api: agents: the project's vault, which holds this agent's credentials
     credentials: dict[str, str] = field(default_factory=dict)  # MCP server label -> vault credential id
     automations: dict[str, str] = field(default_factory=dict)  # automation name -> automation id
+    environment: dict[str, Any] | None = None  # api: agents: its sessions' environment (session_kwargs)
     extra: dict[str, Any] = field(default_factory=dict)  # keys a newer version wrote: kept as they are
 
     # -- the file format ---------------------------------------------------------------------
@@ -110,6 +111,7 @@ class LockEntry:
         entry.store_usage = dict(usage) if usage is not None else None
         entry.responses_env = data.get("responses_env")
         entry.chunking_strategy = data.get("chunking_strategy")
+        entry.environment = data.get("environment")
         if entry.responses_env is not None and not isinstance(entry.responses_env, list):
             raise TypeError("'responses_env' must be a list")
         return entry
@@ -138,6 +140,8 @@ class LockEntry:
             data["responses_env"] = self.responses_env
         if self.chunking_strategy:
             data["chunking_strategy"] = self.chunking_strategy
+        if self.environment:
+            data["environment"] = self.environment
         for key in _ID_MAPS:
             if getattr(self, key):
                 data[key] = dict(sorted(getattr(self, key).items()))
@@ -259,8 +263,9 @@ class LockDocument:
 
 def found_by_markers(repairs: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """The names whose lock repair records objects the markers found (or forgets gone ones), not
-    only a refreshed ``applied`` digest (the account found as the manifest asks: nothing to tell)."""
-    return sorted(name for name, repair in repairs.items() if set(repair) - {"applied"})
+    only a refreshed ``applied`` digest (the account found as the manifest asks: nothing to tell) or
+    the sessions' environment (the manifest's, which the plan tells on its own)."""
+    return sorted(name for name, repair in repairs.items() if set(repair) - {"applied", "environment"})
 
 
 def usage_record(store_id: str, usage_bytes: int | None, file_count: int) -> dict[str, Any]:

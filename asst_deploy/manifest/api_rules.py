@@ -62,6 +62,7 @@ FIELD_APIS = {
     "compaction": {"agents"},
     "experimental": {"agents"},
     "secrets": {"agents"},
+    "environment": {"agents"},
     **{name: {"responses"} for name in ("tool_choice", "prompt", "parallel_tool_calls", "max_output_tokens", "max_tool_calls",
                                         "store", "include", "prompt_cache_key", "prompt_cache_retention",
                                         "truncation", "safety_identifier", "reasoning_context", "reasoning_mode",

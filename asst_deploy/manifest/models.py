@@ -815,6 +815,9 @@ class Manifest(Strict):
     automations: list[Automation] = Field(
         default_factory=list, description="Scheduled runs of the agent (api: agents): cron + timezone, or at."
     )
+    environment: dict[str, Any] | None = Field(
+        None, description="The execution environment of the agent's sessions and automations (api: agents), as the "
+        "SDK's EnvironmentParam: {type: none}, {type: openai_hosted, ...} or {type: self_hosted, ...}.")
     metadata: dict[MetadataKey, MetadataValue] = Field(
         default_factory=dict,
         max_length=MAX_USER_METADATA_PAIRS,

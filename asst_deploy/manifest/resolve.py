@@ -215,7 +215,8 @@ def to_spec(
         settings={k: _dumped(v) for k in SETTINGS if (v := getattr(manifest, k)) is not None},
         files=tuple(_with_attributes(resolver.file_spec(p), attributes.get(p)) for p in files),
         vector_store=manifest.vector_store.model_dump(exclude_none=True) if manifest.vector_store else {},
-        automations=tuple(_automation(a) for a in manifest.automations),
+        automations=tuple(_automation(a, manifest.environment) for a in manifest.automations),
+        environment=manifest.environment,
         credentials=_sandbox_secrets(manifest.secrets),
         code_interpreter_files=tuple(resolver.file_spec(p) for p in ci_files),
         source=source,
@@ -231,13 +232,16 @@ def _sandbox_secrets(secrets: list[m.SandboxSecret]) -> tuple[dict[str, Any], ..
     return sandbox_credentials(s.model_dump(exclude_none=True) for s in secrets)
 
 
-def _automation(auto: m.Automation) -> dict[str, Any]:
-    """An automation as the spec holds it: plain values, its moment as UTC text."""
+def _automation(auto: m.Automation, environment: dict[str, Any] | None) -> dict[str, Any]:
+    """An automation as the spec holds it: plain values, its moment as UTC text, and the agent's
+    environment (its new sessions run in it)."""
     from ..agent_platform import at_text
 
     out = auto.model_dump(exclude_none=True, exclude={"at"})
     if auto.at is not None:
         out["at"] = at_text(auto.at)
+    if environment is not None:
+        out["environment"] = environment
     return out
 
 

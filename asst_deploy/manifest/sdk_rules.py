@@ -18,6 +18,7 @@ from .sdk_shapes import (RESPONSES_PARAMS, SDK_SETTINGS, SDK_TOOL_UNIONS, SDK_TO
 from .yamlpos import Located, Path_
 
 ENV_NAME = re.compile(m.ENV_NAME_PATTERN)
+ENVIRONMENT = "openai.types.beta.environment_param:EnvironmentParam"
 NETWORK_POLICY = "openai.types.responses.tool_param:CodeInterpreterContainerCodeInterpreterToolAutoNetworkPolicy"
 
 
@@ -95,4 +96,18 @@ def _tool_choice(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path
         yield ("tool_choice", key), (f"no {kind} tool {what} {choice.get(key)!r} "
                                      f"(declared: {', '.join(names) or 'none'})")
 
-SDK_RULES = (_sdk_tools, _tool_settings, _settings, _tool_choice)
+def _environment(man: m.Manifest, doc: Located, api: str) -> Iterator[tuple[Path_, str]]:
+    """A session's environment is the SDK's EnvironmentParam; its ``env`` values would be written
+    into plans and lockfiles, so secrets come from ``secrets:`` (vault credentials) instead."""
+    env = man.environment
+    if api != "agents" or env is None:
+        return
+    if env.get("env"):
+        yield ("environment", "env"), ("an environment variable's value would be written into plans and lockfiles: "
+                                       "declare it under secrets: (name, from_env), a vault credential the "
+                                       "agent's sessions get")
+        return
+    yield from sdk_problems(env, sdk_object(ENVIRONMENT), ("environment",))
+
+
+SDK_RULES = (_sdk_tools, _tool_settings, _settings, _tool_choice, _environment)

@@ -315,3 +315,59 @@ def test_a_renamed_manifest_moves_its_agent_and_the_tool_names_the_new_credentia
     [automation] = list(sdk.beta.agents.automations.list())
     assert automation.target.agent_id == agent.id and automation.target.vault_ids == [vault.id]
     assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+
+
+HOSTED = ONCE + """\
+environment:
+  type: openai_hosted
+  container_size: small
+  packages: {python: [pandas]}
+  network: {access: restricted, allowed_domains: [api.example.com]}
+"""
+
+
+def test_the_environment_runs_the_automations_and_sessions_and_is_updated_in_place(tmp_path, emulator):
+    root = _project(tmp_path / "p", HOSTED)
+    cli = Cli(project=root, emulator=emulator)
+    assert "environment" in cli("plan").output
+    cli("apply", "--auto-approve")
+    autos = _sdk(emulator).beta.agents.automations
+    [made] = list(autos.list())
+    hosted = {"type": "openai_hosted", "container_size": "small", "packages": {"python": ["pandas"]},
+              "network": {"access": "restricted", "allowed_domains": ["api.example.com"]}}
+    assert made.target.environment.model_dump(exclude_none=True) == hosted
+    kwargs = asst_deploy.session_kwargs("helpdesk", path=root)
+    assert kwargs == {"agent_id": _lock(root)["id"], "environment": hosted}
+    assert problems({**kwargs, "input": "Hi"}, sdk_shape(sdk_object(SESSION_PARAMS))) == []
+    session = _sdk(emulator).beta.agents.sessions.create(**kwargs, input="Hi")  # the emulator takes and echoes it
+    assert session.environment.model_dump(exclude_none=True) == hosted
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+    (root / "assistants/helpdesk.yaml").write_text(HOSTED.replace("small", "large"))
+    edited = cli("plan", "--detailed-exitcode", code=2).output
+    assert '~ automation.helpdesk:launch' in edited and 'container_size: "small" -> "large"' in edited
+    assert "environment session_kwargs returns changes" in edited
+    cli("apply", "--auto-approve")
+    [after] = list(autos.list())
+    assert after.id == made.id and after.target.environment.container_size == "large"
+    assert asst_deploy.session_kwargs("helpdesk", path=root)["environment"]["container_size"] == "large"
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+    (root / "assistants/helpdesk.yaml").write_text(ONCE)  # removed: back to none, in place
+    assert "environment" in cli("plan", "--detailed-exitcode", code=2).output
+    cli("apply", "--auto-approve")
+    [none] = list(autos.list())
+    assert none.id == made.id and none.target.environment.type == "none"
+    assert asst_deploy.session_kwargs("helpdesk", path=root)["environment"] == {"type": "none"}
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
+
+
+def test_environment_mistakes_are_refused_with_their_place(tmp_path):
+    root = _project(tmp_path / "p", HOSTED.replace("packages:", "packagez:"))
+    out = Cli(project=root)("validate", code=1).output
+    assert "helpdesk.yaml:10:" in out and "packagez" in out and "Unknown parameter" in out
+    (root / "assistants/helpdesk.yaml").write_text(HOSTED + "  env: {API_KEY: sk-live-123}\n")
+    out = Cli(project=root)("validate", code=1).output
+    assert "helpdesk.yaml:12:8: environment.env" in out and "secrets:" in out and "sk-live-123" not in out
+    (root / "asst-deploy.yaml").write_text("project: plat\napi: responses\n")
+    (root / "assistants/helpdesk.yaml").write_text("name: helpdesk\nmodel: gpt-4.1\n" + HOSTED[HOSTED.index("environment"):])
+    out = Cli(project=root)("validate", code=1).output
+    assert "helpdesk.yaml:4:3: environment: not available with api: responses; api: agents supports it" in out

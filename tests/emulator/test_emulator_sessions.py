@@ -80,9 +80,12 @@ def test_bad_sessions_are_refused(openai_client, agent):
     with pytest.raises(openai.BadRequestError) as exc:
         openai_client.beta.agents.sessions.create(agent_id=agent.id, environment={"type": "none"})
     assert_error(exc.value, param="input")
-    with pytest.raises(openai.BadRequestError) as exc:  # the emulator provisions no environment
-        openai_client.beta.agents.sessions.create(agent_id=agent.id, environment={"type": "openai_hosted"}, input="x")
-    assert_error(exc.value, param="environment.type", code="unsupported_value")
+    with pytest.raises(openai.BadRequestError) as exc:  # the SDK's EnvironmentParam has no such type
+        openai_client.beta.agents.sessions.create(agent_id=agent.id, environment={"type": "docker"}, input="x")
+    assert_error(exc.value, param="environment.type")
+    hosted = {"type": "openai_hosted", "container_size": "small", "packages": {"python": ["pandas"]}}
+    made = openai_client.beta.agents.sessions.create(agent_id=agent.id, environment=hosted, input="x")
+    assert openai_client.beta.agents.sessions.retrieve(made.id).environment.model_dump(exclude_none=True) == hosted
     session = openai_client.beta.agents.sessions.create(agent_id=agent.id, environment={"type": "none"}, input="x")
     with pytest.raises(openai.BadRequestError):  # nothing waits for this call
         openai_client.beta.agents.sessions.events.create(session.id, events=[

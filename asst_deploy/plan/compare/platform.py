@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping, Sequence
 
 from ...account.observed import ObservedPart, ObservedVault
-from ...agent_platform import VAULT_REF, automation_view, credential_view
+from ...lock.entry import LockEntry
+from ...agent_platform import NO_ENVIRONMENT, VAULT_REF, automation_view, credential_view
 from ...spec import AssistantSpec, Kind
 from ..types import Action, Change, FieldDiff
 from .context import Context, Current, Findings
@@ -95,7 +96,19 @@ def compare_parts(ctx: Context, findings: Findings, name: str, spec: AssistantSp
         if entry.vault_id not in vault_id:
             if vault_id or entry.vault_id:
                 findings.repairs.setdefault(name, {})["vault_id"] = min(vault_id) if vault_id else None
+    _environment(findings, name, entry, spec)
     return changes + more
+
+
+def _environment(findings: Findings, name: str, entry: LockEntry, spec: AssistantSpec | None) -> None:
+    """The sessions' environment lives only in the lockfile (``session_kwargs``): a changed one is
+    recorded there by apply, and said. A new agent's entry gets it when the agent is created."""
+    want = dict(spec.environment) if spec is not None and spec.environment else None
+    if entry.id and spec is not None and (entry.environment or None) != want:
+        findings.repairs.setdefault(name, {})["environment"] = want
+        before, after = (entry.environment or NO_ENVIRONMENT)["type"], (want or NO_ENVIRONMENT)["type"]
+        findings.notes.append(f"{name}: the environment session_kwargs returns changes ({before} -> {after}"
+                              f"{', settings differ' if before == after else ''}): apply records it in the lockfile")
 
 
 NEW_CREDENTIAL = "(new credential, known after apply)"
