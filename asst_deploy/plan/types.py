@@ -196,8 +196,9 @@ class Plan:
     @property
     def lock_out_of_step(self) -> list[str]:
         """Names whose lockfile entry apply rewrites (what the markers found differs from it): a
-        change to make, though nothing on the account changes."""
-        return found_by_markers(self.lock_repairs)
+        change to make, though nothing on the account changes. The sessions' environment is one."""
+        changed = {name for name, repair in self.lock_repairs.items() if "environment" in repair}
+        return sorted(changed.union(found_by_markers(self.lock_repairs)))
 
     @property
     def observed_fingerprint(self) -> str:

@@ -371,3 +371,17 @@ def test_environment_mistakes_are_refused_with_their_place(tmp_path):
     (root / "assistants/helpdesk.yaml").write_text("name: helpdesk\nmodel: gpt-4.1\n" + HOSTED[HOSTED.index("environment"):])
     out = Cli(project=root)("validate", code=1).output
     assert "helpdesk.yaml:4:3: environment: not available with api: responses; api: agents supports it" in out
+
+
+def test_an_environment_alone_is_a_change_the_plan_shows_and_apply_records(tmp_path, emulator):
+    root = _project(tmp_path / "p", "name: helpdesk\nmodel: gpt-4.1\n")
+    cli = Cli(project=root, emulator=emulator)
+    cli("apply", "--auto-approve")
+    (root / "assistants/helpdesk.yaml").write_text("name: helpdesk\nmodel: gpt-4.1\nenvironment: {type: openai_hosted}\n")
+    planned = cli("plan", "--detailed-exitcode", code=2).output
+    assert "environment session_kwargs returns changes (none -> openai_hosted)" in planned
+    assert "No changes on the account. apply rewrites the lockfile entries the note names." in planned
+    assert json.loads(cli("plan", "--format", "json").output)["lockfile_out_of_step"] == ["helpdesk"]
+    cli("apply", "--auto-approve")
+    assert asst_deploy.session_kwargs("helpdesk", path=root)["environment"] == {"type": "openai_hosted"}
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0
