@@ -15,7 +15,7 @@ from .lock.file import parse_lock
 
 TYPE_CHECKING = False  # importing typing would cost a runtime lookup more than the lookup itself
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Mapping
 
 
 
@@ -171,10 +171,16 @@ def session_kwargs(name: str, env: str | None = None, path: Any = None) -> dict[
         raise UnknownAssistant(
             f"{name!r} was deployed with api: {entry.get('api') or 'responses'}; session_kwargs needs api: agents "
             f"(a session runs a saved agent)")
-    kwargs: dict[str, Any] = {"agent_id": _field(name, "id", env, path, None),
-                              "environment": copy.deepcopy(entry.get("environment") or {"type": "none"})}
-    if entry.get("vault_id") and entry.get("credentials"):
-        kwargs["vault_ids"] = [entry["vault_id"]]
+    return session_settings(_field(name, "id", env, path, None), entry.get("environment"),
+                            entry.get("vault_id") if entry.get("credentials") else None)
+
+
+def session_settings(agent_id: str, environment: Mapping[str, Any] | None, vault_id: str | None) -> dict[str, Any]:
+    """A session of the deployed agent as runtime code and ``asst-deploy test`` both open it: its
+    environment as applied (else none), and the project's vault when the agent takes credentials."""
+    kwargs: dict[str, Any] = {"agent_id": agent_id, "environment": copy.deepcopy(dict(environment or {"type": "none"}))}
+    if vault_id:
+        kwargs["vault_ids"] = [vault_id]
     return kwargs
 
 

@@ -79,3 +79,38 @@ def test_cases_run_through_the_projects_api(tmp_path, asst_emulator, api):
         assert result.exit_code == 1
     else:
         assert result.exit_code == 0 and report["passed"]
+
+
+def test_an_agents_case_runs_in_the_sessions_runtime_code_opens(tmp_path):
+    """A case must run what users run: a session with the agent's environment and its vault (its MCP
+    credentials), as ``asst_deploy.session_kwargs`` gives runtime code. Before, every case's session
+    had no environment and no vault."""
+    from asst_deploy.emulator import Emulator, EmulatorConfig
+
+    import asst_deploy
+
+    manifest = """\
+name: helpdesk
+model: gpt-4.1
+instructions: You are the helpdesk.
+tools:
+  - type: mcp
+    server_label: tickets
+    authorization_from_env: TICKETS_TOKEN
+    transport: {type: http, server_url: "https://mcp.example.com/tickets"}
+environment: {type: openai_hosted, container_size: small}
+checks:
+  - name: in-role
+    input: Who are you?
+    expect: [{icontains: helpdesk}]
+"""
+    root = write_project(tmp_path / "p", {"asst-deploy.yaml": "project: desk\napi: agents\n",
+                                          "assistants/helpdesk.yaml": manifest})
+    with Emulator(EmulatorConfig(record_bodies=True)) as emulator:
+        cli = Cli(project=root, emulator=emulator)
+        cli("apply", "--auto-approve", environ={"TICKETS_TOKEN": "tok-123"})
+        cli("test")
+        opened = [body for key, body in emulator.bodies() if key == "POST /v1/agents/sessions"]
+    expected = asst_deploy.session_kwargs("helpdesk", path=root)
+    assert expected["environment"]["type"] == "openai_hosted" and expected["vault_ids"]
+    assert opened and all({k: body.get(k) for k in expected} == expected for body in opened), opened

@@ -14,7 +14,7 @@ import copy
 from ...backends.api import Api
 from ...errors import AsstDeployError
 from ...lock.entry import LockEntry
-from ...runtime import SecretNotSet, fill_secrets
+from ...runtime import SecretNotSet, fill_secrets, session_settings
 from ..reply import Runner
 from .agents import AgentsRunner
 from .assistants import AssistantsRunner
@@ -36,7 +36,8 @@ def runner_for(api_kind: str, entry: LockEntry, api: Api, name: str = "") -> Run
     if not entry.id:
         raise _not_deployed(name, "agent id" if api_kind == "agents" else "assistant id")
     if api_kind == "agents":
-        return AgentsRunner(api, entry.id)
+        return AgentsRunner(api, session_settings(entry.id, entry.environment,
+                                                  entry.vault_id if entry.credentials else None))
     if api_kind == "assistants":
         return AssistantsRunner(api, entry.id)
     raise ValueError(f"unknown api {api_kind!r}")

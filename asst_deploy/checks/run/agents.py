@@ -8,7 +8,7 @@ the agent's last assistant message; the session is deleted afterwards.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from ...backends.api import Api, ApiCallError, path
 from ..reply import Conversation, Reply
@@ -23,16 +23,18 @@ def _message(text: str) -> dict[str, Any]:
 
 
 class AgentsRunner:
-    def __init__(self, api: Api, agent_id: str) -> None:
+    """``session``: what a session of the deployed agent is opened with, as runtime code opens it
+    (``runtime.session_settings``: its environment, its vault), so a case runs what users run."""
+
+    def __init__(self, api: Api, session: Mapping[str, Any]) -> None:
         self.api = api
-        self.agent_id = agent_id
+        self.session = dict(session)
 
     def converse(self, conversation: Conversation) -> Reply:
         said = [m.content for m in conversation.messages if m.role == "user"]
         if not said:
             raise ConversationFailed("the Agents API takes user messages as input: this case has none")
-        session = self.api.post("/agents/sessions", {"agent_id": self.agent_id, "environment": {"type": "none"},
-                                                     "input": [_message(said[0])]}, headers=BETA)
+        session = self.api.post("/agents/sessions", {**self.session, "input": [_message(said[0])]}, headers=BETA)
         sid = session["id"]
         transcript = Transcript(conversation.functions)
         try:
