@@ -15,23 +15,23 @@ from .resources import Resource
 from .routes_vector_stores import VECTOR_STORES, attach_file
 from .routing import Reply, Request, Router
 from .sdk_shapes import Limit, SdkBody
-from .shapes import chunking_limits, require_file, require_files, resolved_chunking
+from .shapes import chunking_limits, metadata_limits, require_file, require_files, resolved_chunking
 from .store import Row, processed_bytes
-from .validation import ATTRIBUTES, Str
+from .validation import Str
 
 router = Router()
 
 _STATUS_FILTER = Str(enum=("in_progress", "completed", "failed", "cancelled"))
 CREATE_FILE = SdkBody("openai.types.vector_stores.file_create_params:FileCreateParams",
-                      {"attributes": ATTRIBUTES, **chunking_limits("chunking_strategy")})
-UPDATE_FILE = SdkBody("openai.types.vector_stores.file_update_params:FileUpdateParams", {"attributes": ATTRIBUTES},
-                      path_params=("vector_store_id",))
+                      {**metadata_limits("attributes"), **chunking_limits("chunking_strategy")})
+UPDATE_FILE = SdkBody("openai.types.vector_stores.file_update_params:FileUpdateParams",
+                      metadata_limits("attributes"), path_params=("vector_store_id",))
 CREATE_BATCH = SdkBody("openai.types.vector_stores.file_batch_create_params:FileBatchCreateParams", {
     "file_ids": Limit(max_items=2000, min_items=1),
     "files": Limit(max_items=2000, min_items=1),
-    "files[].attributes": ATTRIBUTES,
+    **metadata_limits("files[].attributes"),
     **chunking_limits("files[].chunking_strategy"),
-    "attributes": ATTRIBUTES,
+    **metadata_limits("attributes"),
     **chunking_limits("chunking_strategy"),
 })
 

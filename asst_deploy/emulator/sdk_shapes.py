@@ -117,14 +117,12 @@ class _Builder:
         self.used: set[str] = set()
         self.building: dict[Any, Obj] = {}  # TypedDicts being built, for recursive types
 
-    def build(self, tp: Any, path: str, nullable: bool = False) -> Spec:
+    def build(self, tp: Any, path: str) -> Spec:
         found = self.refine.get(path)
         if isinstance(found, Spec):
             self.used.add(path)
             return found
         spec = self._convert(tp, path)
-        if nullable:
-            spec.nullable = True
         if isinstance(found, Limit):
             self.used.add(path)
             spec = found.apply(spec, path)

@@ -11,8 +11,10 @@ from typing import Any
 from .errors import ApiError, invalid
 from .routing import Request
 from .sdk_shapes import Limit, Refinement
-from .validation import FUNCTION_NAME_RULES
 
+FUNCTION_NAME_RULES: dict[str, Any] = {
+    "max_len": 64, "min_len": 1, "pattern": r"[a-zA-Z0-9_-]+", "pattern_hint": " (letters, digits, underscores and dashes)",
+}
 JSON_SCHEMA_NAME: dict[str, Any] = {
     "max_len": 64, "min_len": 1, "pattern": r"[a-zA-Z0-9_-]+", "pattern_hint": " (letters, digits, _ and -)",
 }
@@ -40,7 +42,8 @@ def chunking_limits(at: str) -> dict[str, Refinement]:
 
 
 def metadata_limits(at: str) -> dict[str, Refinement]:
-    """Metadata: at most 16 pairs, keys of 64 characters, values of 512."""
+    """Metadata, and a file's attributes (the same limits): at most 16 pairs, keys of 64 characters,
+    string values of 512."""
     return {at: Limit(max_props=16, key_max=64), f"{at}[]": Limit(max_len=512)}
 
 

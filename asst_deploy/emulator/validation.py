@@ -13,9 +13,6 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .errors import ApiError, invalid
 
-MISSING: Any = object()
-
-
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
@@ -350,26 +347,3 @@ def check_body(spec: Spec, body: Any) -> dict[str, Any]:
             f"Invalid type for request body: expected an object, but got {_type_name(body)} instead.", None, "invalid_type"
         )
     return spec.check(body, "")
-
-
-# Shapes shared by several resources -------------------------------------------------------
-
-METADATA = Map(Str(512), max_props=16, key_max=64, nullable=True)
-
-class _AttributeValue(Spec):
-    expected = "a string, number or boolean"
-
-    def _check(self, value: Any, path: str) -> Any:
-        if isinstance(value, str):
-            return Str(512).check(value, path)
-        if isinstance(value, (bool, int, float)):
-            return value
-        raise self.type_error(value, path)
-
-
-ATTRIBUTES = Map(_AttributeValue(), max_props=16, key_max=64, nullable=True)
-FUNCTION_NAME_RULES: dict[str, Any] = {
-    "max_len": 64, "min_len": 1, "pattern": r"[a-zA-Z0-9_-]+", "pattern_hint": " (letters, digits, underscores and dashes)",
-}
-FUNCTION_NAME = Str(**FUNCTION_NAME_RULES)
-JSON_SCHEMA = Map(AnyValue())

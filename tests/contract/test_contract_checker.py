@@ -116,3 +116,15 @@ def test_the_emulators_models_and_service_tiers_are_the_sdks_literals() -> None:
              "agents": te.get_type_hints(AgentCreateParams)["service_tier"]}
     assert set(RESPONSES_CREATE.spec.fields["service_tier"].enum) == literals(tiers["responses"])
     assert set(AGENT_CREATE.spec.fields["service_tier"].enum) == literals(tiers["agents"])
+
+
+def test_file_attributes_keep_the_apis_limits_on_the_sdks_shape() -> None:
+    """Attributes take strings of at most 512 characters, numbers and booleans, as metadata's limits."""
+    key = "POST /v1/vector_stores/{id}/files"
+    assert request_problems(key, {"file_id": "f", "attributes": {"a": "x" * 512, "n": 3.5, "b": True}}) == []
+    [(param, message)] = request_problems(key, {"file_id": "f", "attributes": {"a": "x" * 513}})
+    assert param == "attributes.a" and "maximum length 512" in message
+    [(param, _)] = request_problems(key, {"file_id": "f", "attributes": {"a": ["x"]}})
+    assert param == "attributes.a"
+    [(param, _)] = request_problems(key, {"file_id": "f", "attributes": {"k" * 65: "v"}})
+    assert param.startswith("attributes.")
