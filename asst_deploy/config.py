@@ -15,21 +15,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import AsstDeployError, ManifestProblem, ValidationFailed
+from .errors import AsstDeployError
 from .lock.locate import CONFIG_FILE, DEFAULT_ENV, lockfile_name, lockfile_table
-from .manifest.messages import did_you_mean, problems_from
-from .manifest.models import CHECK_FIELDS, MANIFEST_FIELDS
-from .manifest.yamlpos import Located, load_documents, read_text
 from .ownership import IDENT_PATTERN, IDENT_RE
-from .publish.destinations import destination_problem
 
 Api = Literal["assistants", "agents", "responses"]
 Backend = Literal["openai", "azure", "local"]
 Ident = Annotated[str, Field(pattern=f"^{IDENT_PATTERN}$")]
-# Manifest fields that defaults and environments may set (a name is each manifest's own).
-OVERRIDABLE = tuple(f for f in MANIFEST_FIELDS if f != "name" and f not in CHECK_FIELDS)
 
 
 class _Settings(BaseModel):
@@ -101,90 +95,6 @@ def default_project_name(project_dir: Path) -> str:
     return name if IDENT_RE.match(name) else "project"
 
 
-def read_config(project_dir: Path) -> tuple[ProjectConfig | None, Located | None, list[ManifestProblem]]:
-    """The config, the located YAML it came from (for merge positions), and its problems."""
-    path = project_dir / CONFIG_FILE
-    if not path.exists():  # a FIFO or a folder by that name is refused below, not taken for no config
-        return ProjectConfig(), None, []  # no identity: asst_deploy.identity refuses, naming the fix
-    text, problems = read_text(path, CONFIG_FILE)
-    if text is None:
-        return None, None, problems
-    docs, problems = load_documents(text, CONFIG_FILE)
-    if problems:
-        return None, None, problems
-    if len(docs) > 1:
-        return None, None, [docs[1].problem((), "asst-deploy.yaml holds one document; remove the ---")]
-    doc = docs[0] if docs else Located({})
-    if not isinstance(doc.data, dict):
-        return None, None, [doc.problem((), "asst-deploy.yaml must be a mapping of settings")]
-    try:
-        config = ProjectConfig.model_validate(doc.data)
-    except ValidationError as exc:
-        return None, doc, problems_from(exc, ProjectConfig, doc)
-    return config, doc, _semantic_problems(config, doc)
-
-
-def _semantic_problems(config: ProjectConfig, doc: Located) -> list[ManifestProblem]:
-    """What one value cannot tell: override keys, the default environment, lockfile placement."""
-    problems = _override_key_problems(config.defaults, ("defaults",), doc, set())
-    for env_name, env in config.environments.items():
-        base = ("environments", env_name)
-        problems += _override_key_problems(
-            env.overrides, base, doc, set(EnvironmentConfig.model_fields)
-        )
-        for name, fields in env.assistants.items():
-            problems += _override_key_problems(fields, base + ("assistants", name), doc, set())
-    for env_name, env in config.environments.items():
-        if env.promote_from is not None and (env.promote_from not in config.environments or env.promote_from == env_name):
-            known = ", ".join(n for n in config.environments if n != env_name) or "none declared"
-            problems.append(doc.problem(("environments", env_name, "promote_from"),
-                                        f"{env.promote_from!r} is not another environment under environments: "
-                                        f"(known: {known})"))
-    if config.default_environment is not None and config.default_environment not in config.environments:
-        known = ", ".join(config.environments) or "none declared"
-        problems.append(doc.problem(
-            ("default_environment",),
-            f"no environment {config.default_environment!r} under environments: (known: {known})",
-        ))
-    for i, template in enumerate(config.publish):
-        problem = destination_problem(template)
-        if problem:
-            problems.append(doc.problem(("publish", i), problem))
-    if config.lockfile and config.environments:
-        problems.append(doc.problem(
-            ("lockfile",),
-            "a top-level lockfile names the single 'default' environment's lockfile; "
-            "with environments, set lockfile under each environment",
-        ))
-    return problems
-
-
-def _override_key_problems(
-    fields: dict[str, Any], base: tuple, doc: Located, own: set[str]
-) -> list[ManifestProblem]:
-    problems = []
-    for key in fields:
-        if key in OVERRIDABLE:
-            continue
-        if key == "name":
-            message = "each manifest names itself: name cannot be set here"
-        elif key in CHECK_FIELDS:
-            message = f"{key} belongs to each manifest (checks are not deployed): write it in the manifest"
-        else:
-            message = "unknown key" + (did_you_mean(key, [*OVERRIDABLE, *own]) or
-                                       "; use a manifest field (model, temperature, tools, ...)")
-        problems.append(doc.problem(base + (key,), message, key=True))
-    return problems
-
-
-def load_config(project_dir: Path) -> ProjectConfig:
-    """``asst-deploy.yaml`` of a project; all defaults if there is none."""
-    config, _, problems = read_config(project_dir)
-    if problems or config is None:
-        raise ValidationFailed(problems)
-    return config
-
-
 def resolve_environment(config: ProjectConfig, env: str | None) -> str:
     """The environment to use: explicit > default_environment; 'default' when none are declared.
     'default' stays reachable by name once environments are declared (as Terraform's default
@@ -211,8 +121,9 @@ def resolve_environment(config: ProjectConfig, env: str | None) -> str:
 
 
 def environment(config: ProjectConfig, env: str) -> EnvironmentConfig:
-    """The environment's config (an empty one for 'default' without environments)."""
-    return config.environments.get(env) or EnvironmentConfig()
+    """The environment's config (an empty one for 'default' without environments: every default,
+    made without building pydantic's validator for it)."""
+    return config.environments.get(env) or EnvironmentConfig.model_construct()
 
 
 def lockfile_path(project_dir: Path, config: ProjectConfig, env: str) -> Path:

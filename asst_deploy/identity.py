@@ -118,7 +118,7 @@ def init_project(project_dir: Path, name: str | None = None, manifests: str = "a
 
 
 def _has_project(path: Path) -> bool:
-    from .config import read_config
+    from .config_file import read_config
 
     config, _, problems = read_config(path.parent)
     return bool(config and config.project) or bool(problems)

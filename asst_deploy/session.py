@@ -30,6 +30,7 @@ from .plan.types import Plan
 from .project import Project
 
 if TYPE_CHECKING:
+    from .assemble import Assembled
     from .backends.api import Api
 
 
@@ -49,6 +50,7 @@ class Options:
     targets: tuple[str, ...] = ()
     skip_checks: str | None = None  # --skip-checks REASON: a promotion takes what did not pass its checks
     rotate_credentials: bool = False  # send every vault credential's secret again (api: agents)
+    cache: bool = False  # the project may come from the loaded-project cache (plan only: project_cache.py)
 
 
 @dataclass
@@ -140,15 +142,21 @@ class Loaded:
 def load(options: Options, *, err: TextIO | None = None) -> Loaded:
     """The project (manifests validated), its owner marker, and how to connect: no I/O to an API.
     Files in the manifests folder that are not read are named on ``err``."""
-    from .config import environment_settings, load_config
+    from .config import environment_settings
     from .identity import require_project
-    from .project import load_project
 
-    name = require_project(options.project_dir, load_config(options.project_dir))  # before any manifest problem
+    err = err or sys.stderr
     env = options.env or os.environ.get("ASST_DEPLOY_ENV") or None
-    project = load_project(options.project_dir, env, options.api)
+    if options.cache:
+        from .project_cache import load_cached
+
+        say = (lambda line: print(line, file=err)) if options.verbose else None
+        project = load_cached(options.project_dir, env, options.api, build=lambda: _assemble(options, env), say=say)
+    else:
+        project = _assemble(options, env).project
+    name = require_project(options.project_dir, project.config)
     for warning in project.warnings:
-        print(f"warning: {warning}", file=err or sys.stderr)
+        print(f"warning: {warning}", file=err)
     settings = environment_settings(project.config, project.environment)
     backend = options.backend or os.environ.get("ASST_DEPLOY_BACKEND") or settings["backend"] or "openai"
     if backend not in ("openai", "azure", "local"):
@@ -167,6 +175,16 @@ def load(options: Options, *, err: TextIO | None = None) -> Loaded:
         rate_limit_budget=_first(options.rate_limit_wait, settings["rate_limit_wait"], 600.0),
     )
     return Loaded(project, Owner(name, project.environment), connection, parallelism)
+
+
+def _assemble(options: Options, env: str | None) -> Assembled:
+    """The project built from its files, the config's identity checked before any manifest problem."""
+    from .assemble import assemble
+    from .config_file import load_config
+    from .identity import require_project
+
+    require_project(options.project_dir, load_config(options.project_dir))
+    return assemble(options.project_dir, env, options.api)
 
 
 def leave_runtime_index(project: Project) -> None:

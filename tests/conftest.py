@@ -64,11 +64,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=seconds)  # stable: the rest keep their order
 
 
+@pytest.fixture(scope="session")
+def _plan_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("plan-cache")
+
+
 @pytest.fixture(autouse=True)
-def _no_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A developer's ASST_DEPLOY_ENV (or backend, or lockfile) must not change what a test sees."""
+def _no_settings_from_the_shell(monkeypatch: pytest.MonkeyPatch, _plan_cache: Path) -> None:
+    """A developer's ASST_DEPLOY_ENV (or backend, or lockfile) must not change what a test sees.
+
+    Every plan checks the loaded-project cache (``verify``): a project served from an entry is
+    built from its files too and must be the same, so each test that edits a file and plans again
+    also tests that the cache saw the edit. The entries live in one folder per test session."""
     for name in OURS:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ASST_DEPLOY_CACHE", "verify")
+    monkeypatch.setenv("ASST_DEPLOY_CACHE_DIR", str(_plan_cache))
 
 
 # -- the fault suite's totals (tests/faults), summed over xdist workers --------------------------------

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..config import environment, read_config
+from ..config import environment
+from ..config_file import read_config
 from ..manifest.writer import Rendered, strip_affixes
 from ..ownership import MARKER_KEY, parse_marker
 from ..session import Session

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
@@ -20,7 +21,8 @@ def run_plan(options: Options, console: Console, *, fmt: str = "text", out_file:
              detailed_exitcode: bool = False, color: bool = False, destroy: bool = False) -> int:
     from ..render import render
 
-    with open_session(options, err=console.stderr, on_event=console.emit) as session:
+    # a plan changes nothing, so its project may come from the loaded-project cache
+    with open_session(replace(options, cache=True), err=console.stderr, on_event=console.emit) as session:
         result, _ = session.plan(destroy=destroy)
         project = session.project
         if out_file is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..console import Console
 from ..errors import EXIT_ERROR, EXIT_OK
-from ..project import check_project
+from ..assemble import check_project
 
 
 def run_validate(project_dir: Path, env: str | None, api: str | None, console: Console) -> int:

@@ -18,10 +18,10 @@ from pydantic import ValidationError
 from ..errors import ManifestProblem
 from ..spec import AssistantSpec, digest
 from .models import EXPECTATIONS, CheckCase, ChecksFile, Expectation, Manifest
-from .yamlpos import Located, Path_, Pos, load_documents, read_text
+from .yamlpos import Located, Path_, Pos, load_documents
 
 if TYPE_CHECKING:
-    from .resolve import Resolver
+    from .files import Resolver
 
 @dataclass(frozen=True)
 class CheckSuite:
@@ -61,7 +61,7 @@ def _checks_file(rel: str, doc: Located, resolver: "Resolver") -> tuple[
     path, why = resolver.one_file(rel)
     if path is None:
         return None, [doc.problem(("checks_file",), why or f"{rel!r} not found")]
-    text, problems = read_text(resolver.root / path, path)
+    text, problems = resolver.read(path)
     if text is None:
         return None, problems
     docs, problems = load_documents(text, path)

@@ -11,7 +11,7 @@ names ``asst-deploy.yaml`` and the ``defaults.`` path, an error in a manifest na
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import PurePosixPath
 from typing import Any, Mapping, NamedTuple, TypeVar
 
 from pydantic import ValidationError
@@ -22,8 +22,9 @@ from .checks import CheckSuite, read_checks
 from .api_rules import api_problems
 from .messages import problems_from
 from .models import CHECK_FIELDS, Manifest
-from .resolve import Resolver, to_spec
-from .yamlpos import Located, Path_, load_documents, read_text
+from .files import Resolver
+from .resolve import to_spec
+from .yamlpos import Located, Path_, load_documents
 
 _V = TypeVar("_V")
 
@@ -38,18 +39,18 @@ class Source(NamedTuple):
     doc: Located
 
 
-def read_manifests(root: Path, folder: Path) -> tuple[list[Source], list[ManifestProblem], list[str]]:
-    """Every manifest under ``folder`` (sources relative to ``root``), every problem reading them, and
-    a warning naming each other file there, so that nothing is ignored silently."""
-    every = sorted(p for p in folder.rglob("*") if not p.is_dir())  # a FIFO or a dangling link too: refused, named
-    files = [p for p in every if p.suffix in MANIFEST_SUFFIXES]
-    skipped = [_skipped(p.relative_to(root).as_posix()) for p in every
-               if p.suffix not in MANIFEST_SUFFIXES and not p.name.startswith(".")]
+def read_manifests(resolver: Resolver, folder: str) -> tuple[list[Source], list[ManifestProblem], list[str]]:
+    """Every manifest under the project folder ``folder``, every problem reading them, and a warning
+    naming each other file there, so that nothing is ignored silently. Read through ``resolver``,
+    which records what was read."""
+    every = resolver.listing(folder)  # a FIFO or a dangling link too: refused, named
+    files = [p for p in every if PurePosixPath(p).suffix in MANIFEST_SUFFIXES]
+    skipped = [_skipped(p) for p in every
+               if PurePosixPath(p).suffix not in MANIFEST_SUFFIXES and not PurePosixPath(p).name.startswith(".")]
     manifests: list[Source] = []
     problems: list[ManifestProblem] = []
-    for path in files:
-        source = path.relative_to(root).as_posix()
-        docs, file_problems = _read_manifest_file(path, source)
+    for source in files:
+        docs, file_problems = _read_manifest_file(resolver, source)
         problems += file_problems
         manifests += [Source(source, d) for d in docs]
     return manifests, problems + _duplicate_names(manifests) + _renames(manifests), skipped
@@ -61,9 +62,9 @@ def _skipped(source: str) -> str:
     return f"{source}: not read: manifests are .yaml or .yml files (move other files out of the manifests folder)"
 
 
-def _read_manifest_file(path: Path, source: str) -> tuple[list[Located], list[ManifestProblem]]:
+def _read_manifest_file(resolver: Resolver, source: str) -> tuple[list[Located], list[ManifestProblem]]:
     """The manifests in one file: one per document, or one per item of a top-level list."""
-    text, problems = read_text(path, source)
+    text, problems = resolver.read(source)
     if text is None:
         return [], problems
     docs, problems = load_documents(text, source)

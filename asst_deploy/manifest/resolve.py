@@ -2,8 +2,8 @@
 
 Checks here need the file system or several fields at once (a file_search tool for ``files``,
 unique function names); each problem is placed through the manifest's :class:`Located` map.
-One :class:`Resolver` serves a whole project, so a file shared by many manifests is read and
-hashed once.
+Every file is read through the project's :class:`~asst_deploy.manifest.files.Resolver`, which
+records what was read.
 """
 
 from __future__ import annotations
@@ -24,150 +24,8 @@ from ..spec import AssistantSpec, FileSpec
 from . import models as m
 from .sdk_shapes import SDK_SETTINGS
 from .symlinks import loop_under
-from .yamlpos import Located, Path_, read_text
-
-
-# asst-deploy's own files: never retrieval or code-interpreter files, whatever a glob matches.
-# An uploaded lockfile would change with every apply, so the plan would never settle.
-_OWN_FOLDERS = {".asst-deploy": "asst-deploy's local state", ".git": "git's own data"}
-_LOCKFILE_NAME = re.compile(r"\.?assistants(\.[^/]+)?\.lock\.json(\..+\.tmp)?\Z")
-
-
-class Resolver:
-    """Reads project files for manifests, with caches shared by every manifest of a load."""
-
-    def __init__(self, root: Path, own_files: frozenset[str] = frozenset()) -> None:
-        self.root = root
-        self.real_root = os.path.realpath(root)
-        self.own_files = own_files  # project-relative: the config and every configured lockfile
-        self.manifest_files: frozenset[str] = frozenset()  # project-relative: the manifests read
-        self._globs: dict[str, tuple[list[str], str | None]] = {}
-        self._hashes: dict[str, FileSpec] = {}
-        self._texts: dict[str, tuple[str | None, str | None]] = {}
-        self._schemas: dict[str, tuple[Any, str | None]] = {}
-
-    # ---- paths -------------------------------------------------------------------------------
-
-    def _escapes(self, pattern: str) -> str | None:
-        if PurePosixPath(pattern).is_absolute() or PureWindowsPath(pattern).drive:
-            return f"{pattern!r} is absolute: write it relative to the project root"
-        if ".." in PurePosixPath(pattern.replace("\\", "/")).parts:
-            return f"{pattern!r} leaves the project ('..'): keep files inside the project folder"
-        return None
-
-    def _inside(self, rel: str) -> bool:
-        real = os.path.realpath(os.path.join(self.root, rel))
-        return real == self.real_root or real.startswith(self.real_root + os.sep)
-
-    def expand(self, pattern: str) -> tuple[list[str], str | None]:
-        """Project-relative POSIX paths a path or glob names, or why it names none."""
-        if pattern not in self._globs:
-            self._globs[pattern] = self._expand(pattern)
-        return self._globs[pattern]
-
-    def _expand(self, pattern: str) -> tuple[list[str], str | None]:
-        problem = self._escapes(pattern)
-        if problem:
-            return [], problem
-        if glob.has_magic(pattern):
-            base = self.root.joinpath(*itertools.takewhile(lambda part: not glob.has_magic(part),
-                                                           PurePosixPath(pattern).parts))
-            loop = "**" in pattern and base.is_dir() and loop_under(self.root, base)
-            if loop:
-                return [], f"{pattern!r}: {loop}, which ** never follows: remove the link, or name those files without **"
-            found = glob.glob(pattern, root_dir=self.root, recursive=True)
-            paths = sorted({PurePosixPath(Path(p).as_posix()).as_posix() for p in found
-                            if os.path.isfile(os.path.join(self.root, p))})
-            if not paths:
-                return [], f"{pattern!r} matches no file (paths are relative to the project root)"
-        else:
-            full = self.root / pattern
-            if full.is_dir():
-                return [], f"{pattern!r} is a folder: name files, e.g. '{pattern.rstrip('/')}/*'"
-            if full.exists() and not full.is_file():
-                return [], f"{pattern!r} is not a regular file (a FIFO, a socket, a device): name a file"
-            if not full.is_file():
-                return [], f"file {pattern!r} not found (paths are relative to the project root)"
-            paths = [PurePosixPath(Path(pattern).as_posix()).as_posix()]
-        outside = [p for p in paths if not self._inside(p)]
-        if outside:
-            return [], f"{outside[0]!r} resolves outside the project (a symlink?): copy the file in"
-        return paths, None
-
-    def own_file(self, rel: str) -> str | None:
-        """What a project path is if asst-deploy or git keeps it for itself, else None."""
-        parts = PurePosixPath(rel).parts
-        for folder, what in _OWN_FOLDERS.items():
-            if folder in parts:
-                return f"{what} ({folder}/)"
-        if rel in self.own_files:
-            return "the project config" if rel.endswith("asst-deploy.yaml") else "a lockfile"
-        if rel in self.manifest_files:
-            return "a manifest"
-        if len(parts) == 1 and _LOCKFILE_NAME.match(rel):
-            return "a lockfile"
-        return None
-
-    def one_file(self, rel: str) -> tuple[str | None, str | None]:
-        """A single named file (no globs), checked to stay inside the project."""
-        if glob.has_magic(rel):
-            return None, f"{rel!r}: name one file, not a glob"
-        paths, problem = self.expand(rel)
-        return (paths[0] if paths else None), problem
-
-    # ---- contents ----------------------------------------------------------------------------
-
-    def file_spec(self, rel: str) -> FileSpec:
-        if rel not in self._hashes:
-            sha, size = sha256_file(self.root / rel)  # in chunks: a 600 MB file is not held in memory
-            self._hashes[rel] = FileSpec(rel, sha, size)
-        return self._hashes[rel]
-
-    def text(self, rel: str) -> tuple[str | None, str | None]:
-        """A UTF-8 file's text, or why it cannot be read."""
-        if rel not in self._texts:
-            text, problems = read_text(self.root / rel, rel)
-            why = None
-            if problems:
-                p = problems[0]
-                why = f"{rel}" + (f" line {p.line}" if p.line else "") + f": {p.message}"
-            self._texts[rel] = (text, why)
-        return self._texts[rel]
-
-    def json_schema(self, rel: str) -> tuple[Any, str | None]:
-        """A parameters file's JSON, or why it is not a JSON Schema object."""
-        if rel not in self._schemas:
-            text, why = self.text(rel)
-            if text is None:
-                self._schemas[rel] = (None, why)
-            else:
-                try:
-                    value = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    self._schemas[rel] = (
-                        None, f"{rel} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-                    )
-                else:
-                    problem = schema_problem(value)
-                    self._schemas[rel] = (value, problem and f"{rel}: {problem}")
-        return self._schemas[rel]
-
-
-def schema_problem(schema: Any) -> str | None:
-    """Why a value is not a JSON Schema object (type: object), checked against the meta-schema."""
-    if not isinstance(schema, dict) or schema.get("type") != "object":
-        return "parameters must be a JSON Schema object: {type: object, properties: {...}}"
-    try:
-        from jsonschema.exceptions import SchemaError
-        from jsonschema.validators import Draft202012Validator, validator_for
-    except ImportError:  # optional: the type check above is the minimum
-        return None
-    try:
-        validator_for(schema, default=Draft202012Validator).check_schema(schema)
-    except SchemaError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path)
-        return f"not a valid JSON Schema{' at ' + where if where else ''}: {exc.message}"
-    return None
+from .files import Resolver, schema_problem
+from .yamlpos import Located, Path_
 
 
 class _Fail(Protocol):
@@ -392,7 +250,7 @@ def _files(entries: Sequence[str | m.FileEntry], field: str, resolver: Resolver,
                 continue
         kept = [p for p in paths if resolver.own_file(p) is None]
         for path in kept:
-            why = _unreadable(resolver.root / path, path, field)
+            why = _unreadable(resolver, path, field)
             if why:
                 fail((field, i), why)
         if paths and not kept:
@@ -425,14 +283,14 @@ def _shared_contents(paths: list[str], attributes: Mapping[str, Mapping[str, Any
                  "file with one set of attributes: give them the same attributes")
 
 
-def _unreadable(full: Path, path: str, field: str) -> str | None:
+def _unreadable(resolver: Resolver, path: str, field: str) -> str | None:
     """Why the API would refuse this file, found before anything is uploaded."""
     tool, types = READABLE[field]
     suffix = PurePosixPath(path).suffix.lower()
     if suffix not in types:
         return (f"{path}: {tool} cannot read {suffix or 'files without an extension'}; it reads "
                 f"{' '.join(sorted(types))}")
-    size = full.stat().st_size
+    size = resolver.size(path)
     if size > MAX_FILE_BYTES:
         return f"{path} is {size / 2**20:,.0f} MB; the API takes files of at most 512 MB: split it"
     if field == "files" and len(path) > MAX_ATTRIBUTE_VALUE:

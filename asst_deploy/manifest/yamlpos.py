@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 import yaml
@@ -61,9 +59,8 @@ Path_ = tuple  # a data path: keys and list indexes
 
 # Bounds against hostile YAML (PyYAML has none): a few hundred bytes of nested anchors expand to
 # billions of values, so values reached again through aliases are counted and refused past a budget
-# no hand-written manifest comes near; and a file's size is checked before it is read.
+# no hand-written manifest comes near (a file's size is checked before it is read: files.read_text).
 MAX_ALIAS_VALUES = 10_000
-MAX_YAML_BYTES = 8 << 20
 
 
 class Pos(NamedTuple):
@@ -121,42 +118,6 @@ def format_path(path: Iterable[Any]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
-
-
-def read_text(path: Path, shown: str) -> tuple[str | None, list[ManifestProblem]]:
-    """A file's text, refusing what is not UTF-8 with the place of the first bad byte, and a file
-    too big to be a manifest or config before reading it."""
-    try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):  # reading a FIFO would wait for a writer, forever
-            return None, [ManifestProblem(shown, message=f"{_kind(status.st_mode)}, not a file: a manifest, the config "
-                                                         "and the files they name are regular files")]
-        size = status.st_size
-        if size > MAX_YAML_BYTES:
-            return None, [ManifestProblem(shown, message=f"the file is {size / (1 << 20):.1f} MiB; a YAML file here "
-                                                         f"holds at most {MAX_YAML_BYTES >> 20} MiB")]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [ManifestProblem(shown, message=f"cannot read the file: {exc.strerror}")]
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [
-            ManifestProblem(
-                shown, line, col, "",
-                f"not UTF-8 (byte 0x{data[exc.start]:02x}): save the file as UTF-8",
-            )
-        ]
-
-
-def _kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
-        if test(mode):
-            return kind
-    return "not a regular file"
 
 
 def load_documents(text: str, shown: str) -> tuple[list[Located], list[ManifestProblem]]:

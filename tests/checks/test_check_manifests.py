@@ -3,7 +3,8 @@ deployed, never merged from defaults or environments."""
 
 from __future__ import annotations
 
-from asst_deploy.project import load_project, validate_project
+from asst_deploy.assemble import validate_project
+from asst_deploy.project import load_project
 
 CONFIG = "project: checks-test\nenvironments:\n  dev: {}\n  prod:\n    promote_from: dev\n"
 MANIFEST = """\

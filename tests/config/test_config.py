@@ -11,12 +11,12 @@ from asst_deploy.config import (
     api_for,
     default_project_name,
     environment_settings,
-    load_config,
     lockfile_path,
     resolve_environment,
 )
+from asst_deploy.config_file import load_config
 from asst_deploy.errors import AsstDeployError, ValidationFailed
-from asst_deploy.project import validate_project
+from asst_deploy.assemble import validate_project
 
 
 def config(**data) -> ProjectConfig:

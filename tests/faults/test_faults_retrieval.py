@@ -115,7 +115,7 @@ def test_naming_the_tools_own_files_is_refused_in_validate(project, path):
         (project.root / own).write_text("{}\n")
     write_raw_manifest(project, {"name": "bot", "model": "gpt-4o-mini", "instructions": "x",
                                  "tools": [{"type": "file_search"}], "files": [path]})
-    from asst_deploy.project import validate_project
+    from asst_deploy.assemble import validate_project
 
     problems = validate_project(project.root)
     assert len(problems) == 1, problems

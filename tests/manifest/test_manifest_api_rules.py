@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asst_deploy.project import validate_project
+from asst_deploy.assemble import validate_project
 
 AGENTS_REFUSED = """\
 name: a
@@ -223,7 +223,7 @@ def test_validate_imports_the_sdk_only_for_a_connector(make_project) -> None:
     import sys
 
     plain = make_project({"assistants/a.yaml": "name: a\nmodel: gpt-4o\n"})
-    code = ("import sys; from asst_deploy.project import validate_project; "
+    code = ("import sys; from asst_deploy.assemble import validate_project; "
             "problems = validate_project(sys.argv[1], api='responses'); print(problems, 'openai' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code, str(plain)], capture_output=True, text=True,
                           check=True).stdout.strip() == "[] False"

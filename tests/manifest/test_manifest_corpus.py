@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from asst_deploy.project import validate_project
+from asst_deploy.assemble import validate_project
 
 BAD = Path(__file__).parent / "bad"
 EXPECT = re.compile(r"# expect: (\d+)(?::(\d+))? (\S+) \| (.+)$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from asst_deploy.project import validate_project
+from asst_deploy.assemble import validate_project
 
 SEARCH = "name: a\nmodel: gpt-4o\ntools: [{type: file_search}]\nfiles: [{pattern}]\n"
 CODE = "name: a\nmodel: gpt-4o\ntools: [{type: code_interpreter}]\ncode_interpreter_files: [{pattern}]\n"

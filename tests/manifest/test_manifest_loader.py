@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from asst_deploy.errors import ValidationFailed
-from asst_deploy.project import load_project, validate_project
+from asst_deploy.assemble import validate_project
+from asst_deploy.project import load_project
 from asst_deploy.spec import AssistantSpec, FileSpec
 
 REPO = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@ file:line:col naming the APIs that take them, and checked against the SDK's type
 
 from __future__ import annotations
 
-from asst_deploy.project import validate_project
+from asst_deploy.assemble import validate_project
 
 PROMPT = """\
 name: a

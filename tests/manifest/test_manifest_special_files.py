@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support.cli import Cli
 
-from asst_deploy.project import validate_project
+from asst_deploy.assemble import validate_project
 
 SEARCH = "name: a\nmodel: gpt-4o\ntools: [{type: file_search}]\nfiles: ['docs/**/*.md']\n"
 CONFIG = "project: special\nmanifests: assistants/\n"

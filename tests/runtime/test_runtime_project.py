@@ -11,7 +11,8 @@ import pytest
 from support.cli import Cli
 
 import asst_deploy
-from asst_deploy.config import load_config, lockfile_path
+from asst_deploy.config import lockfile_path
+from asst_deploy.config_file import load_config
 from asst_deploy.lock.locate import INDEX_FILE
 from asst_deploy.lock.file import write_lock
 
