@@ -56,8 +56,8 @@ def _parse(project_dir: Path) -> _Parsed:
     parsed = _Parsed(root, config, config_doc, resolver, problems=list(problems))
     if config is None:
         return parsed
-    folder = root / config.manifests
-    if not folder.is_dir():
+    listing = resolver.listing(config.manifests)
+    if listing is None:
         where = config_doc.problem(("manifests",), "") if config_doc and "manifests" in config_doc.data else None
         parsed.problems.append(ManifestProblem(
             where.file if where else config.manifests.rstrip("/") or ".",
@@ -66,7 +66,7 @@ def _parse(project_dir: Path) -> _Parsed:
             f"manifests folder {config.manifests!r} not found: create it or set manifests: in asst-deploy.yaml",
         ))
         return parsed
-    parsed.manifests, problems, parsed.warnings = read_manifests(resolver, config.manifests)
+    parsed.manifests, problems, parsed.warnings = read_manifests(resolver, listing)
     parsed.problems += problems
     parsed.resolver.manifest_files = frozenset(source.file for source in parsed.manifests)
     return parsed

@@ -106,7 +106,7 @@ class Resolver:
         self.manifest_files: frozenset[str] = frozenset()  # project-relative: the manifests read
         self.started_ns = time.time_ns()  # before any file is hashed: see _trusted
         # every answer the project's files gave, memoized: together they are what a load read
-        self._listings: dict[str, list[str]] = {}
+        self._listings: dict[str, list[str] | None] = {}
         self._reads: dict[str, Read] = {}
         self._globs: dict[str, tuple[list[str], str | None]] = {}
         self._hashes: dict[str, FileSpec] = {}
@@ -185,13 +185,13 @@ class Resolver:
 
     # ---- contents ----------------------------------------------------------------------------
 
-    def listing(self, rel: str) -> list[str]:
+    def listing(self, rel: str) -> list[str] | None:
         """Every path under the folder ``rel`` that is not a folder (a FIFO or a dangling link too:
-        refused when read, named), project-relative and sorted."""
+        refused when read, named), project-relative and sorted; None when ``rel`` is no folder."""
         if rel not in self._listings:
             folder = self.root / rel
-            self._listings[rel] = sorted(p.relative_to(self.root).as_posix()
-                                         for p in folder.rglob("*") if not p.is_dir())
+            self._listings[rel] = sorted(p.relative_to(self.root).as_posix() for p in folder.rglob("*")
+                                         if not p.is_dir()) if folder.is_dir() else None
         return self._listings[rel]
 
     def read(self, rel: str) -> Read:
@@ -228,7 +228,7 @@ class Resolver:
         """Every question this resolver was asked and its answer (texts and files by digest)."""
         return {
             "started_ns": self.started_ns,
-            "listings": {rel: list(paths) for rel, paths in self._listings.items()},
+            "listings": dict(self._listings),
             "reads": {rel: _read_digest(read) for rel, read in self._reads.items()},
             "globs": {pattern: [list(paths), why] for pattern, (paths, why) in self._globs.items()},
             "sizes": dict(self._sizes),

@@ -39,11 +39,10 @@ class Source(NamedTuple):
     doc: Located
 
 
-def read_manifests(resolver: Resolver, folder: str) -> tuple[list[Source], list[ManifestProblem], list[str]]:
-    """Every manifest under the project folder ``folder``, every problem reading them, and a warning
-    naming each other file there, so that nothing is ignored silently. Read through ``resolver``,
-    which records what was read."""
-    every = resolver.listing(folder)  # a FIFO or a dangling link too: refused, named
+def read_manifests(resolver: Resolver, every: list[str]) -> tuple[list[Source], list[ManifestProblem], list[str]]:
+    """Every manifest among the paths of the manifests folder (``Resolver.listing``), every problem
+    reading them, and a warning naming each other file there, so that nothing is ignored silently.
+    Read through ``resolver``, which records what was read (a FIFO or a dangling link is refused, named)."""
     files = [p for p in every if PurePosixPath(p).suffix in MANIFEST_SUFFIXES]
     skipped = [_skipped(p) for p in every
                if PurePosixPath(p).suffix not in MANIFEST_SUFFIXES and not PurePosixPath(p).name.startswith(".")]

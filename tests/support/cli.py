@@ -25,6 +25,7 @@ API_KEY = "sk-test-cli-0123456789"
 EXECUTABLE = str(Path(sys.executable).parent / "asst-deploy")
 # Variables of ours that a developer's shell may have set; a test must not inherit them.
 OURS = ("ASST_DEPLOY_ENV", "ASST_DEPLOY_BACKEND", "ASST_DEPLOY_LOCKFILE", "ASST_DEPLOY_SOURCE", "ASST_DEPLOY_SOURCE_TTL")
+CACHE_SETTINGS = ("ASST_DEPLOY_CACHE", "ASST_DEPLOY_CACHE_DIR")  # the suite's (tests/conftest.py): kept
 _KEEP = object()  # "use the Cli's own setting"
 SEND_NOTHING = ("validate", "ids", "init", "schema", "publish")  # commands without --backend
 
@@ -90,7 +91,8 @@ class Cli:
 
     def spawn(self, *args: Any, env: Any = _KEEP, backend: Any = _KEEP, **popen: Any) -> subprocess.Popen[str]:
         """The same command as a real ``asst-deploy`` process (its own interpreter, real signals)."""
-        environ = {k: v for k, v in os.environ.items() if not k.startswith(("ASST_DEPLOY_", "OPENAI_"))}
+        environ = {k: v for k, v in os.environ.items()
+                   if not k.startswith(("ASST_DEPLOY_", "OPENAI_")) or k in CACHE_SETTINGS}
         environ.update({k: v for k, v in self.variables().items() if v is not None})
         popen.setdefault("stdout", subprocess.PIPE)
         popen.setdefault("stderr", subprocess.PIPE)

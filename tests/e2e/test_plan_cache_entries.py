@@ -1,0 +1,111 @@
+"""The loaded-project cache from its entries' side: what an entry holds decides nothing by itself.
+
+Black-box edits of every kind of input are in test_plan_cache.py; here the entry file is changed
+(as another version of asst-deploy, a clock, or a bug would leave it) and the plan must still be
+what the files say, or, under ``verify``, refuse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from support.cli import Cli
+
+ON = {"ASST_DEPLOY_CACHE": "on"}
+
+
+def _entry(cache: Path) -> Path:
+    entries = list((cache / "projects").glob("*.json"))
+    assert len(entries) == 1, entries
+    return entries[0]
+
+
+def _edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    entry = json.loads(path.read_text())
+    change(entry)
+    path.write_text(json.dumps(entry))
+
+
+@pytest.fixture
+def cached(cli: Cli, tmp_path: Path) -> Cli:
+    """The example applied in dev, and a plan that stored its entry in a folder of this test's own."""
+    cli.environ.update(ON, ASST_DEPLOY_CACHE_DIR=str(tmp_path / "cache"))
+    cli("apply", "--auto-approve")
+    assert "cache: rebuilt (no entry)" in cli("plan", "-v", "--detailed-exitcode").stderr
+    assert "cache: used" in cli("plan", "-v", "--detailed-exitcode").stderr
+    return cli
+
+
+def test_verify_refuses_an_entry_that_its_files_no_longer_build(cached: Cli, tmp_path: Path) -> None:
+    def poison(entry: dict) -> None:
+        spec = next(s for s in entry["specs"] if s["name"] == "math-tutor")
+        spec["temperature"] = 0.9
+
+    _edit(_entry(tmp_path / "cache"), poison)
+    served = cached("plan", "--detailed-exitcode", code=2).stdout  # `on` serves the entry as it is
+    assert "math-tutor" in served and "0.9" in served
+    with pytest.raises(AssertionError, match="the loaded-project cache served a project that its files no longer "
+                                             "build: specs differ"):
+        cached("plan", environ={"ASST_DEPLOY_CACHE": "verify"})
+
+
+def test_an_entry_from_other_code_is_not_used(cached: Cli, tmp_path: Path) -> None:
+    _edit(_entry(tmp_path / "cache"), lambda entry: entry.update(tool="another asst-deploy"))
+    assert "cache: rebuilt (asst-deploy, Python or a package changed)" in cached("plan", "-v").stderr
+    assert "cache: used" in cached("plan", "-v").stderr
+
+
+def test_a_retrieval_file_trusted_by_its_status_is_hashed_again_once_it_changes(cached: Cli, project: Path,
+                                                                                  tmp_path: Path) -> None:
+    # as if the files had been hashed long after their last change: their status alone now proves them
+    entry = _entry(tmp_path / "cache")
+    _edit(entry, lambda e: e["answers"].update(started_ns=time.time_ns() + 10**10))
+    trusted = json.loads(entry.read_text())["answers"]["files"]
+    assert any(rel.startswith("docs/billing/") for rel in trusted), trusted
+    assert "cache: used" in cached("plan", "-v", "--detailed-exitcode").stderr
+
+    document = sorted((project / "docs/billing").glob("*.md"))[0]
+    status = document.stat()
+    text = document.read_bytes()
+    document.write_bytes(text[:-2] + (b"X\n" if text[-2:] != b"X\n" else b"Y\n"))  # same size, other bytes
+    os.utime(document, ns=(status.st_atime_ns, status.st_mtime_ns))  # and the same mtime: only ctime tells
+
+    result = cached("plan", "-v", "--detailed-exitcode", code=2)
+    rel = document.relative_to(project).as_posix()
+    assert f"cache: rebuilt ({rel} changed)" in result.stderr
+    assert rel in result.stdout
+
+
+def test_a_manifests_folder_removed_after_a_cached_plan_is_an_error(make_project, tmp_path: Path,
+                                                                  asst_emulator) -> None:  # type: ignore[no-untyped-def]
+    root = make_project(config="project: empty\nmanifests: assistants/\n")
+    cli = Cli(project=root, emulator=asst_emulator, environ={**ON, "ASST_DEPLOY_CACHE_DIR": str(tmp_path / "c")})
+    cli("plan")
+    assert "cache: used" in cli("plan", "-v").stderr
+    (root / "assistants").rmdir()
+    result = cli("plan", "-v", code=1)
+    assert "manifests folder 'assistants/' not found" in result.stderr
+    assert "cache: used" not in result.stderr
+
+
+def test_off_neither_reads_nor_writes_entries(cli: Cli, tmp_path: Path) -> None:
+    cli.environ.update(ASST_DEPLOY_CACHE="off", ASST_DEPLOY_CACHE_DIR=str(tmp_path / "cache"))
+    for _ in range(2):
+        assert "cache:" not in cli("plan", "-v").stderr
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_setting_that_is_not_a_mode_is_refused_by_name(cli: Cli) -> None:
+    result = cli("plan", environ={"ASST_DEPLOY_CACHE": "sometimes"}, code=1)
+    assert "ASST_DEPLOY_CACHE='sometimes': use on, off or verify" in result.stderr
+
+
+def test_only_plan_reads_entries(cached: Cli, tmp_path: Path) -> None:
+    """An apply builds from the files whatever an entry says: a poisoned entry changes nothing it does."""
+    _edit(_entry(tmp_path / "cache"), lambda e: e["specs"].clear())
+    out = cached("apply", "--auto-approve").stdout
+    assert "3 assistants unchanged." in out and "No changes." in out and "delete" not in out
