@@ -13,7 +13,7 @@ Only ``plan`` reads entries: apply, destroy and the other commands build from th
 write never rests on a cached read (an apply of a saved plan checks its fingerprints against
 what it builds). Entries live in the user's cache folder, never in the project, so a clone cannot
 carry one in. ``ASST_DEPLOY_CACHE=off`` turns the cache off; ``verify`` builds every project too
-and fails if an entry served anything else (the test suite runs that way). docs/plan-cache.md.
+and fails if an entry served anything else (the test suite runs that way): docs/decisions/0004.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
     python bench/sdk_client.py          # writes its section of bench/RESULTS.md
 
 - CPU of a no-op plan of 300 assistants (0 ms latency) over the CPU of ``python -c "import openai"``,
-  measured side by side (plan, import, plan, import ...), median of 5; target at most 1.4x.
+  measured side by side (plan, plan without the cache, import, ...), median of 5; target at most 1.4x.
 - A first apply of 200 assistants at 300 ms latency against the seed's sequential SDK loop (target
   at least 8x faster) and against its bound: the no-op plan's wall time plus ceil(200 / 16) rounds
   of 300 ms (target within 1.5x).
@@ -28,22 +28,28 @@ START, END = "<!-- sdk-client -->", "<!-- /sdk-client -->"
 
 
 def fixed_cost(work: Path, times: int = 5) -> dict[str, float]:
+    """CPU of a no-op plan over ``import openai``, side by side: the plan as repeated on one
+    machine (its project from the loaded-project cache) and as on a fresh CI machine (no cache)."""
     root = work / "plan300"
     make_project(root, 300)
     emu = EmulatorProcess(0)
     try:
-        env = cli_env(emu)
+        env = {**cli_env(emu), "ASST_DEPLOY_CACHE_DIR": str(work / "cache"), "ASST_DEPLOY_CACHE": "on"}
+        cold_env = {**env, "ASST_DEPLOY_CACHE": "off"}
         run_cmd(cli("apply", root), env, emu)
-        plans, imports = [], []
+        run_cmd(cli("plan", root), env, emu)  # stores the entry
+        plans, colds, imports = [], [], []
         for _ in range(times):
-            plan = run_cmd(cli("plan", root, "--detailed-exitcode"), env, emu)
-            assert plan.rc == 0, plan.out[-2000:]
-            plans.append(plan.cpu)
+            for runs, variables in ((plans, env), (colds, cold_env)):
+                plan = run_cmd(cli("plan", root, "--detailed-exitcode"), variables, emu)
+                assert plan.rc == 0, plan.out[-2000:]
+                runs.append(plan.cpu)
             imports.append(run_cmd([sys.executable, "-c", "import openai"], env).cpu)
     finally:
         emu.stop()
-    plan_cpu, import_cpu = statistics.median(plans), statistics.median(imports)
-    return {"plan_cpu": plan_cpu, "import_cpu": import_cpu, "ratio": plan_cpu / import_cpu}
+    plan_cpu, cold_cpu, import_cpu = statistics.median(plans), statistics.median(colds), statistics.median(imports)
+    return {"plan_cpu": plan_cpu, "cold_cpu": cold_cpu, "import_cpu": import_cpu, "ratio": plan_cpu / import_cpu,
+            "cold_ratio": cold_cpu / import_cpu}
 
 
 def first_apply(work: Path, n: int = 200, latency_ms: float = 300) -> dict[str, float]:
@@ -51,7 +57,7 @@ def first_apply(work: Path, n: int = 200, latency_ms: float = 300) -> dict[str, 
     make_project(root, n)
     emu = EmulatorProcess(latency_ms)
     try:
-        env = cli_env(emu)
+        env = {**cli_env(emu), "ASST_DEPLOY_CACHE_DIR": str(work / "cache")}
         first = run_cmd(cli("apply", root), env, emu)
         plan = run_cmd(cli("plan", root, "--detailed-exitcode"), env, emu)
         assert plan.rc == 0, plan.out[-2000:]
@@ -73,8 +79,12 @@ def report(fc: dict[str, float], ap: dict[str, float]) -> str:
         "",
         "| figure | measured | target | met |",
         "|---|---:|---:|---|",
-        f"| no-op plan of 300, CPU (median of 5) over `import openai` | {fmt_s(fc['plan_cpu'])} / "
-        f"{fmt_s(fc['import_cpu'])} = {fc['ratio']:.2f}x | ≤ 1.4x | {'yes' if fc['ratio'] <= 1.4 else 'NO'} |",
+        f"| no-op plan of 300, CPU (median of 5) over `import openai`, repeated (the project from the cache) | "
+        f"{fmt_s(fc['plan_cpu'])} / {fmt_s(fc['import_cpu'])} = {fc['ratio']:.2f}x | ≤ 1.4x | "
+        f"{'yes' if fc['ratio'] <= 1.4 else 'NO'} |",
+        f"| the same, as on a fresh CI machine (`ASST_DEPLOY_CACHE=off`: the project built) | "
+        f"{fmt_s(fc['cold_cpu'])} / {fmt_s(fc['import_cpu'])} = {fc['cold_ratio']:.2f}x | ≤ 1.4x | "
+        f"{'yes' if fc['cold_ratio'] <= 1.4 else 'NO'} |",
         f"| first apply of 200 at 300 ms vs the sequential SDK loop | {fmt_s(ap['apply'])} vs {fmt_s(ap['loop'])}"
         f" = {ap['speedup']:.1f}x faster | ≥ 8x | {'yes' if ap['speedup'] >= 8 else 'NO'} |",
         f"| the same apply over its bound (no-op plan {fmt_s(ap['plan'])} + ceil(200/{PARALLELISM}) x 300 ms) | "
