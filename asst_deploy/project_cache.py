@@ -25,6 +25,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Mapping, TypeVar
 
@@ -38,6 +39,11 @@ if TYPE_CHECKING:
 
 FORMAT = 1  # of an entry; another format is a miss
 MAX_ENTRY_BYTES = 64 << 20  # an entry past this is neither written nor read
+# the folder keeps the entries used last, within both bounds (a CI runner that keeps its home
+# folder plans in a new checkout every job); a temporary file a killed plan left goes after an hour
+MAX_ENTRIES = 100
+MAX_FOLDER_BYTES = 512 << 20
+STALE_TEMPORARY_S = 3600
 # the packages whose code decides what a manifest becomes (the SDK's types check tools and settings)
 PACKAGES = ("openai", "pydantic", "pydantic_core", "yaml", "jsonschema")
 Mode = Literal["on", "off", "verify"]
@@ -78,9 +84,18 @@ def load_cached(project_dir: Path, env: str | None, api: str | None, *,
         return assembled.project
     if chosen == "verify":
         _verify(project, build().project, path)
+    _touch(path)
     if say:
         say(f"cache: used (the {_count(entry)} files the project was built from are unchanged)")
     return project
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry used now, so eviction keeps the entries plans use."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
 
 
 def _key(project_dir: Path, env: str | None, api: str | None) -> str:
@@ -224,8 +239,28 @@ def _write(path: Path, assembled: Assembled, project_dir: Path, env: str | None,
         except BaseException:
             os.unlink(temporary)
             raise
+        _evict(path.parent)
     except (OSError, TypeError, ValueError):
         return
+
+
+def _evict(entries: Path) -> None:
+    """Keep the entries used last within MAX_ENTRIES and MAX_FOLDER_BYTES (a hit touches its entry)."""
+    now = time.time()
+    kept: list[tuple[float, int, str]] = []
+    with os.scandir(entries) as found:
+        for item in found:
+            status = item.stat(follow_symlinks=False)
+            if item.name.endswith(".tmp") and now - status.st_mtime > STALE_TEMPORARY_S:
+                os.unlink(item.path)
+            elif item.name.endswith(".json"):
+                kept.append((status.st_mtime, status.st_size, item.path))
+    kept.sort(reverse=True)  # newest first
+    total = 0
+    for count, (_, size, where) in enumerate(kept, 1):
+        total += size
+        if count > MAX_ENTRIES or total > MAX_FOLDER_BYTES:
+            os.unlink(where)
 
 
 class _Once:

@@ -109,3 +109,29 @@ def test_only_plan_reads_entries(cached: Cli, tmp_path: Path) -> None:
     _edit(_entry(tmp_path / "cache"), lambda e: e["specs"].clear())
     out = cached("apply", "--auto-approve").stdout
     assert "3 assistants unchanged." in out and "No changes." in out and "delete" not in out
+
+
+def test_the_folder_keeps_the_entries_used_last_within_its_bounds(cli: Cli, tmp_path: Path) -> None:
+    """A CI runner that keeps its home folder plans in a new checkout each job: entries must not pile up."""
+    from asst_deploy.project_cache import MAX_ENTRIES, STALE_TEMPORARY_S
+
+    entries = tmp_path / "cache" / "projects"
+    entries.mkdir(parents=True)
+    long_ago = time.time() - 10 * STALE_TEMPORARY_S
+    for n in range(MAX_ENTRIES + 20):
+        old = entries / f"{n:040x}.json"
+        old.write_text("{}")
+        os.utime(old, (long_ago + n, long_ago + n))
+    left_by_a_kill = entries / ".entry-killed.tmp"
+    left_by_a_kill.write_text("{")
+    os.utime(left_by_a_kill, (long_ago, long_ago))
+    being_written = entries / ".entry-now.tmp"
+    being_written.write_text("{")
+
+    cli.environ.update(ON, ASST_DEPLOY_CACHE_DIR=str(tmp_path / "cache"))
+    cli("plan")
+    kept = sorted(p.name for p in entries.glob("*.json"))
+    assert len(kept) == MAX_ENTRIES
+    assert f"{0:040x}.json" not in kept and f"{MAX_ENTRIES + 19:040x}.json" in kept  # the oldest went
+    assert "cache: used" in cli("plan", "-v").stderr  # this project's own entry is among those kept
+    assert not left_by_a_kill.exists() and being_written.exists()
