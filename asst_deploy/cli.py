@@ -291,6 +291,9 @@ def destroy(fmt: str, out_file: Path | None, auto_approve: bool, wait_timeout: f
     from .commands.plan import run_plan
 
     options = _options(kw)
+    if options.rotate_credentials:
+        raise click.UsageError("--rotate-credentials sends credentials' secrets again, and destroy deletes the "
+                               "credentials: leave it out")
     if out_file is not None:  # a reviewed destroy: planned and saved now, carried out by `apply FILE`
         _run(debug, lambda: run_plan(options, _console(), fmt=fmt, out_file=out_file, color=fmt == "text" and _color(),
                                      destroy=True))

@@ -29,6 +29,12 @@ def test_usage_errors_exit_1_never_2(argv: tuple[str, ...], project: Path) -> No
     assert "Error:" in result.output
 
 
+def test_destroy_refuses_to_rotate_the_credentials_it_deletes(project: Path) -> None:
+    result = CliRunner().invoke(main, ["destroy", "--rotate-credentials", "--project-dir", str(project)])
+    assert result.exit_code == 1, result.output
+    assert "--rotate-credentials sends credentials' secrets again, and destroy deletes the credentials" in result.output
+
+
 def test_bad_backend_variable_exits_1_and_names_the_variable(project: Path) -> None:
     import os
 
