@@ -8,8 +8,8 @@ import os
 import subprocess
 from pathlib import Path
 
-import pytest
 from support.cli import Cli
+from support.waiting import finished
 
 from asst_deploy.assemble import validate_project
 
@@ -23,14 +23,7 @@ def problems(root: Path) -> list[str]:
 
 def validate(root: Path, seconds: float = 20) -> subprocess.CompletedProcess[str]:
     """``asst-deploy validate`` in its own process, killed after ``seconds``."""
-    proc = Cli(project=root).spawn("validate")
-    try:
-        out, err = proc.communicate(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        pytest.fail(f"validate still running after {seconds} s")
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return finished(Cli(project=root).spawn("validate"), seconds)
 
 
 def test_a_symlink_loop_under_a_double_star_glob_is_named_and_not_followed(make_project) -> None:

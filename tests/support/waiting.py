@@ -9,6 +9,8 @@ import subprocess
 import time
 from typing import Any, Callable
 
+import pytest
+
 
 def wait_until(condition: Callable[[], Any], *, timeout: float, process: subprocess.Popen[Any] | None = None,
                every: float = 0.005) -> bool:
@@ -19,3 +21,15 @@ def wait_until(condition: Callable[[], Any], *, timeout: float, process: subproc
             return False
         time.sleep(every)
     return True
+
+
+def finished(proc: subprocess.Popen[str], seconds: float) -> subprocess.CompletedProcess[str]:
+    """The process's outcome; killed, and the test failed, if it still runs after ``seconds`` (a
+    command that hangs must fail the test, not hang CI)."""
+    try:
+        out, err = proc.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail(f"{' '.join(map(str, proc.args))} still running after {seconds} s")
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
