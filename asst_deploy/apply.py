@@ -98,12 +98,12 @@ class Applier:
         self.uploads_total = sum(1 for op in self.operations if isinstance(op, UploadFile))  # for progress counts
         self.uploads_done = 0
         self._count_lock = threading.Lock()
+        self.platform_steps = PlatformSteps(lambda: _agent_platform(self.targets), self.owner, state)
         self.handlers: dict[type, Callable[[Any], Done]] = {
             MoveManifest: self._move, UploadFile: self._upload, CreateStore: self._create_store, SyncStore: self._sync_store,
-            SetStoreExpiry: self._set_expiry,
-            PutAssistant: self._put_assistant, DeleteAssistant: self._delete_assistant,
+            SetStoreExpiry: self._set_expiry, PutAssistant: self._put_assistant, DeleteAssistant: self._delete_assistant,
             DeleteStore: self._delete_store, DeleteFile: self._delete_file,
-            **PlatformSteps(lambda: _agent_platform(self.targets), self.owner, state).handlers(),
+            **self.platform_steps.handlers(),
         }
 
     def _run(self, op: Operation) -> None:
@@ -121,6 +121,7 @@ class Applier:
         metadata = {MARKER_KEY: self.owner.marker(op.name)}
         for store_id in op.stores:
             self.storage.rename_store(store_id, f"{self.owner.project}/{self.owner.environment}/{op.name}", metadata)
+        self.platform_steps.move_parts(op)  # the agent's vault credentials and automations
         if op.entry:
             self.state.move(op.old, op.name)
         return f"moved {op.old} to {op.name} (renamed_from)", None

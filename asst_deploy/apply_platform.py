@@ -23,7 +23,9 @@ from .lock.writer import LockState
 from .ownership import MARKER_KEY, Owner
 from .plan.types import Action, Change
 from .spec import Kind
-from .plan.ops import CreateVault, DeleteAutomation, DeleteCredential, DeleteVault, PutAutomation, PutCredential
+from .plan.ops import (
+    CreateVault, DeleteAutomation, DeleteCredential, DeleteVault, MoveManifest, PutAutomation, PutCredential,
+)
 
 Done = tuple[str, "str | None"]
 
@@ -46,6 +48,15 @@ class PlatformSteps:
     @property
     def platform(self) -> AgentPlatform:
         return self._platform()
+
+    def move_parts(self, op: MoveManifest) -> None:
+        """``renamed_from``: the old name's credentials and automations are marked with the new
+        name in place (their ids, secret and schedule stay), before the lock entry moves."""
+        old, new = self.owner.marker(part_key(op.old, "")), self.owner.marker(part_key(op.name, ""))
+        for vault_id, credential_id in op.credentials:
+            self.platform.remark_credential(vault_id, credential_id, MARKER_KEY, old, new)
+        for automation_id in op.automations:
+            self.platform.remark_automation(automation_id, MARKER_KEY, old, new)
 
     # -- the vault and its credentials ------------------------------------------------------------
     def create_vault(self, op: CreateVault) -> Done:

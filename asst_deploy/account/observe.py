@@ -22,11 +22,11 @@ from ..defaults import DEFAULT_PARALLELISM
 from ..errors import ApiGone
 from ..interrupts import worker_pool
 from .lease import dead_leases
-from .platform import observe_platform, with_vault_refs
+from .platform import observe_platform
 from ..lock.entry import LockDocument, LockEntry
 from ..ownership import MARKER_KEY, Owner
 from ..spec import normalize
-from .observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore
+from .observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, with_vault_refs
 
 
 def observe(

@@ -1,14 +1,16 @@
 """What the account holds that is ours: the ``Observed`` value the planner compares against.
 
-Types only. ``observe.py`` fills them from a backend; the planner reads them; neither this module
-nor the planner knows any API's object shapes.
+Types, and ``with_vault_refs`` (how an agent's own credentials are read, used when observing and
+again when a rename folds in). ``observe.py`` fills them from a backend; the planner reads them;
+neither this module nor the planner knows any API's object shapes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping
 
+from ..agent_platform import VAULT_REF
 from ..spec import AssistantSpec, Kind
 
 
@@ -109,3 +111,15 @@ class Observed:
             key=repr,
         )
         return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def with_vault_refs(assistants: Iterable[ObservedAssistant], credentials: Iterable[ObservedPart]) -> list[ObservedAssistant]:
+    """The agents with each MCP tool naming its own manifest's credential shown as ``VAULT_REF``."""
+    own = {(c.name, c.label, c.id) for c in credentials}
+    out = []
+    for agent in assistants:
+        tools = tuple({**tool, "credential_id": VAULT_REF}
+                      if (agent.name, tool.get("server_label"), tool.get("credential_id")) in own else tool
+                      for tool in agent.spec.tools)
+        out.append(replace(agent, spec=replace(agent.spec, tools=tools)) if tools != agent.spec.tools else agent)
+    return out

@@ -8,15 +8,14 @@ manifest's side is, so a plan compares the agent without the credential's id.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from ..agent_platform import (
-    AUTHORIZATION, ENV_KEY, ENV_KEYS, REVISION_KEY, VAULT_NAME, VAULT_REF, at_text, automation_view, split_key,
+    AUTHORIZATION, ENV_KEY, ENV_KEYS, REVISION_KEY, VAULT_NAME, at_text, automation_view, split_key,
 )
 from ..backends.platform import AgentPlatform
 from ..ownership import Owner
-from .observed import ObservedAssistant, ObservedPart, ObservedVault
+from .observed import ObservedPart, ObservedVault
 
 Platform = tuple[tuple[ObservedVault, ...], tuple[ObservedPart, ...], tuple[ObservedPart, ...]]
 
@@ -78,15 +77,3 @@ def _automation(item: Mapping[str, Any], owner: Owner) -> ObservedPart | None:
                             "environment": target.get("environment")})
     return ObservedPart(str(item["id"]), owned[0], owned[1], view, int(item.get("created_at") or 0),
                         agent_id=target.get("agent_id"), vault_ids=tuple(target.get("vault_ids") or ()))
-
-
-def with_vault_refs(assistants: Iterable[ObservedAssistant], credentials: Iterable[ObservedPart]) -> list[ObservedAssistant]:
-    """The agents with each MCP tool naming its own manifest's credential shown as ``VAULT_REF``."""
-    own = {(c.name, c.label, c.id) for c in credentials}
-    out = []
-    for agent in assistants:
-        tools = tuple({**tool, "credential_id": VAULT_REF}
-                      if (agent.name, tool.get("server_label"), tool.get("credential_id")) in own else tool
-                      for tool in agent.spec.tools)
-        out.append(replace(agent, spec=replace(agent.spec, tools=tools)) if tools != agent.spec.tools else agent)
-    return out

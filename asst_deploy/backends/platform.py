@@ -74,6 +74,29 @@ class AgentPlatform:
         except Exception as exc:
             raise _secretless(exc, f"rotate credential {credential_id} in vault {vault_id}") from None
 
+    def remark_credential(self, vault_id: str, credential_id: str, key: str, old: str, new: str) -> None:
+        """A credential's metadata ``key`` starting ``old`` starts ``new`` instead, its other keys
+        kept; its auth (the secret) is not sent."""
+        self._remark(self._credentials(vault_id), credential_id, (key, old, new), f"credential {credential_id}")
+
+    def remark_automation(self, automation_id: str, key: str, old: str, new: str) -> None:
+        self._remark(self.automations_api, automation_id, (key, old, new), f"automation {automation_id}")
+
+    @staticmethod
+    def _remark(objects: JsonCollection, object_id: str, change: tuple[str, str, str], what: str) -> None:
+        """An update replaces all metadata: read first, so other keys stay. An object gone, or whose
+        key does not start ``old`` (re-marked already), is left as it is."""
+        key, old, new = change
+        try:
+            metadata = dict(objects.retrieve(object_id).get("metadata") or {})
+            value = str(metadata.get(key) or "")
+            if value.startswith(old):
+                objects.update(object_id, {"metadata": {**metadata, key: new + value[len(old):]}})
+        except Exception as exc:
+            if is_not_found(exc):
+                return
+            raise api_error(exc, f"re-mark {what}") from exc
+
     def delete_credential(self, vault_id: str, credential_id: str) -> None:
         self._delete(self._credentials(vault_id), credential_id, f"delete credential {credential_id}")
 

@@ -46,7 +46,9 @@ def compile_operations(changes: Iterable[Change], desired: Desired,
         by_name.setdefault(change.name, []).append(_carried(change))
     ops: dict[str, Operation] = {}
     for name, move in sorted((moves or {}).items()):
-        ops[f"move:{name}"] = MoveManifest(name, move.old, move.stores, move.entry)
+        ops[f"move:{name}"] = MoveManifest(name, move.old, move.stores, move.entry,
+                                           tuple((str(p.vault_id), p.id) for p in move.credentials),
+                                           tuple(p.id for p in move.automations))
     for name, group in sorted(by_name.items()):
         for op in _for_manifest(name, group, specs_by_name.get(name), wanted_shas):
             ops.setdefault(op.key, op)  # the same upload or delete asked for twice is done once

@@ -44,7 +44,8 @@ class _Step:
 
 @dataclass(frozen=True)
 class MoveManifest(_Step):
-    """``renamed_from``: mark the old name's vector stores with the new name and move its lock entry.
+    """``renamed_from``: mark the old name's vector stores, vault credentials and automations with
+    the new name (metadata only: no secret is sent) and move its lock entry.
 
     The assistant's own marker changes with its update (its metadata), in the writes phase."""
 
@@ -52,6 +53,8 @@ class MoveManifest(_Step):
     old: str
     stores: tuple[str, ...] = ()
     entry: bool = False
+    credentials: tuple[tuple[str, str], ...] = ()  # (vault id, credential id)
+    automations: tuple[str, ...] = ()
     op: ClassVar[str] = "move_manifest"
     phase: ClassVar[int] = MOVES
 
@@ -358,10 +361,10 @@ def operation_from_json(doc: Mapping[str, Any]) -> Operation:
                                 for ref in values[key])
     if "detach" in values:
         values["detach"] = tuple(Detach(**item) for item in values["detach"])
-    for key in ("stores", "names"):
+    if "credentials" in values:
+        values["credentials"] = tuple(tuple(pair) for pair in values["credentials"])
+    for key in ("stores", "names", "automations", "code_interpreter_removed"):
         if key in values:
             values[key] = tuple(values[key])
-    if "code_interpreter_removed" in values:
-        values["code_interpreter_removed"] = tuple(values["code_interpreter_removed"])
     op: Operation = cls(**values)
     return op

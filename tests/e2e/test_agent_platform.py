@@ -311,7 +311,7 @@ def test_a_renamed_manifest_moves_its_agent_and_the_tool_names_the_new_credentia
     [agent] = list(sdk.beta.agents.list())
     [vault] = list(sdk.beta.agents.vaults.list())
     [credential] = list(sdk.beta.agents.vaults.credentials.list(vault.id))
-    assert credential.name == "desk tickets" and agent.tools[0].credential_id == credential.id
+    assert credential.name == "helpdesk tickets" and agent.tools[0].credential_id == credential.id  # kept: no rename
     [automation] = list(sdk.beta.agents.automations.list())
     assert automation.target.agent_id == agent.id and automation.target.vault_ids == [vault.id]
     assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import signal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from support.cli import Cli
@@ -31,13 +33,18 @@ automations:
 """
 
 
+def agent_project(tmp_path: Path, emu: Any) -> tuple[Path, Cli]:
+    """The helpdesk agent's project, and a CLI that runs it against ``emu`` with its secret set."""
+    root = write_project(tmp_path / "p", {"asst-deploy.yaml": "project: plat\napi: agents\n",
+                                          "assistants/helpdesk.yaml": AGENT})
+    return root, Cli(project=root, key=None, environ={"TICKETS_TOKEN": TOKEN, "OPENAI_BASE_URL": emu.base_url,
+                                                      "OPENAI_API_KEY": "sk-faults-test-key"})
+
+
 @pytest.mark.heavy(12)
 @pytest.mark.parametrize("route", ["POST /v1/vaults", "POST /v1/vaults/{id}/credentials"])
 def test_a_kill_while_the_vault_or_credential_is_made_leaves_no_twin(tmp_path, emu, client, route):
-    root = write_project(tmp_path / "p", {"asst-deploy.yaml": "project: plat\napi: agents\n",
-                                          "assistants/helpdesk.yaml": AGENT})
-    cli = Cli(project=root, key=None, environ={"TICKETS_TOKEN": TOKEN, "OPENAI_BASE_URL": emu.base_url,
-                                               "OPENAI_API_KEY": "sk-faults-test-key"})
+    root, cli = agent_project(tmp_path, emu)
     emu.set_faults(latency_ms=400)  # the create is answered late: the kill lands while it is in flight
     proc = cli.spawn("apply", "--auto-approve")
     assert wait_until(lambda: emu.counter().get(route), timeout=60, process=proc), proc.communicate()

@@ -8,10 +8,12 @@ comparator needs to know a manifest was renamed to find what it owns.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from ...account.observed import Observed, ObservedAssistant, ObservedFile, ObservedVectorStore, StoreFile
+from ...account.observed import (
+    Observed, ObservedAssistant, ObservedFile, ObservedPart, ObservedVectorStore, StoreFile, with_vault_refs,
+)
 from ...lock.entry import FILE_ROLES, LockEntry
 from ...spec import AssistantSpec, Capabilities, used_contents
 from ..desired import Desired
@@ -26,9 +28,23 @@ class Move:
     old: str
     stores: tuple[str, ...] = ()  # vector stores still marked with the old name
     entry: bool = False  # the lockfile entry is still under the old name
+    credentials: tuple[ObservedPart, ...] = ()  # vault credentials still marked with the old name
+    automations: tuple[ObservedPart, ...] = ()  # automations still marked with the old name
 
     def to_json(self) -> dict[str, Any]:
-        return {"from": self.old, "stores": list(self.stores), "entry": self.entry}
+        return {"from": self.old, "stores": list(self.stores), "entry": self.entry,
+                "credentials": [{"label": p.label, "id": p.id, "vault_id": p.vault_id} for p in self.credentials],
+                "automations": [{"label": p.label, "id": p.id} for p in self.automations]}
+
+    def parts_kept(self) -> str:
+        """The agent's credentials and automations this move re-marks, for its change's reason."""
+        said = [f"{what}(s) {', '.join(repr(p.label) for p in parts)}" for what, parts in (
+            ("vault credential", self.credentials), ("automation", self.automations)) if parts]
+        if not said:
+            return ""
+        return (f"; its {' and '.join(said)} are kept, re-marked with the new name (no secret is sent again; "
+                f"the API cannot rename a vault credential: its display name still says {self.old!r})"
+                if self.credentials else f"; its {said[0]} are kept, re-marked with the new name")
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,8 @@ class Context:
     entries: Mapping[str, LockEntry]  # by manifest name, renames applied
     assistants: Mapping[str, list[ObservedAssistant]]  # by the name their marker records, renames applied
     stores: Mapping[str, list[ObservedVectorStore]]
+    credentials: Mapping[str, list[ObservedPart]]  # api: agents: by the name their marker records, renames applied
+    automations: Mapping[str, list[ObservedPart]]
     files_by_id: Mapping[str, ObservedFile]
     kept_file: Mapping[str, str]  # per sha256, the one file object to keep
     specs: Mapping[str, AssistantSpec]
@@ -86,14 +104,28 @@ class Current:
     strays: list[StoreFile] = field(default_factory=list)  # listed store members that serve no path
 
 
+@dataclass
+class _ByName:
+    """The account's owned objects by the manifest name their markers record, while renames fold in."""
+
+    assistants: defaultdict[str, list[ObservedAssistant]] = field(default_factory=lambda: defaultdict(list))
+    stores: defaultdict[str, list[ObservedVectorStore]] = field(default_factory=lambda: defaultdict(list))
+    credentials: defaultdict[str, list[ObservedPart]] = field(default_factory=lambda: defaultdict(list))
+    automations: defaultdict[str, list[ObservedPart]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def of(cls, observed: Observed) -> _ByName:
+        index = cls()
+        for kind, items in (("assistants", observed.assistants), ("stores", observed.vector_stores),
+                            ("credentials", observed.credentials), ("automations", observed.automations)):
+            for item in items:
+                getattr(index, kind)[item.name].append(item)
+        return index
+
+
 def build_context(desired: Desired, observed: Observed, entries: Mapping[str, LockEntry]) -> Context:
     """Index the account by manifest name and fold the renames in."""
-    assistants: dict[str, list[ObservedAssistant]] = defaultdict(list)
-    for item in observed.assistants:
-        assistants[item.name].append(item)
-    stores: dict[str, list[ObservedVectorStore]] = defaultdict(list)
-    for store in observed.vector_stores:
-        stores[store.name].append(store)
+    index = _ByName.of(observed)
     by_name = dict(entries)
     kept_file = _kept_files(observed, by_name)  # before the renames: an entry a rename drops still counts
     specs = {spec.name: spec for spec in desired.specs}
@@ -102,30 +134,36 @@ def build_context(desired: Desired, observed: Observed, entries: Mapping[str, Lo
         for old in spec.renamed_from:
             if old in specs or not (desired.targets is None or spec.name in desired.targets):
                 continue
-            move = _take_over(spec.name, old, assistants, stores, by_name)
+            move = _take_over(spec.name, old, index, by_name)
             if move is not None:
                 moves[spec.name] = move
     return Context(
-        desired=desired, observed=observed, entries=by_name, assistants=dict(assistants), stores=dict(stores),
+        desired=desired, observed=observed, entries=by_name, assistants=dict(index.assistants),
+        stores=dict(index.stores), credentials=dict(index.credentials), automations=dict(index.automations),
         files_by_id={f.id: f for f in observed.files}, kept_file=kept_file, specs=specs, moves=moves,
         wanted_shas=frozenset(used_contents(desired.specs)),
         owned_stores=frozenset(s.id for s in observed.vector_stores),
     )
 
 
-def _take_over(new: str, old: str, assistants: dict[str, list[ObservedAssistant]],
-               stores: dict[str, list[ObservedVectorStore]], entries: dict[str, LockEntry]) -> Move | None:
+def _take_over(new: str, old: str, index: _ByName, entries: dict[str, LockEntry]) -> Move | None:
     """``renamed_from``: what is deployed under ``old`` (objects by marker, the lock entry) is
-    planned as ``new``'s, and a move renames it, so the objects and their ids are kept."""
-    moved, moved_stores = assistants.pop(old, []), stores.pop(old, [])
+    planned as ``new``'s, and a move re-marks it, so the objects and their ids are kept: the
+    agent's vault credentials and automations too (re-marked in place: no secret is sent again)."""
+    moved, moved_stores = index.assistants.pop(old, []), index.stores.pop(old, [])
+    credentials, automations = index.credentials.pop(old, []), index.automations.pop(old, [])
     entry = entries.pop(old, None)
-    if not (moved or moved_stores or entry):
+    if not (moved or moved_stores or credentials or automations or entry):
         return None
-    assistants[new] += moved
-    stores[new] += moved_stores
+    index.credentials[new] += credentials
+    index.automations[new] += automations
+    # an apply stopped after re-marking the credentials leaves the agent's marker behind: its tools
+    # still name its own manifest's credentials
+    index.assistants[new] += with_vault_refs(moved, [replace(c, name=old) for c in index.credentials[new]])
+    index.stores[new] += moved_stores
     if entry is not None and new not in entries:
         entries[new] = entry
-    return Move(old, tuple(s.id for s in moved_stores), entry is not None)
+    return Move(old, tuple(s.id for s in moved_stores), entry is not None, tuple(credentials), tuple(automations))
 
 
 def _kept_files(observed: Observed, entries: Mapping[str, LockEntry]) -> dict[str, str]:

@@ -32,8 +32,8 @@ def compare(ctx: Context) -> Comparison:
     """Every change that makes the account agree with the manifests, in the planner's order."""
     findings = Findings()
     vault, changes = compare_vault(ctx)
-    parts = {part.name for part in (*ctx.observed.credentials, *ctx.observed.automations)}
-    names = sorted(set(ctx.specs) | set(ctx.assistants) | set(ctx.stores) | set(ctx.entries) | parts)
+    names = sorted(set(ctx.specs) | set(ctx.assistants) | set(ctx.stores) | set(ctx.entries) | set(ctx.credentials)
+                   | set(ctx.automations))
     pending_elsewhere = []  # --target leaves these out, but they have changes too: say so
     for name in names:
         now, extras = current(ctx, name)

@@ -84,11 +84,10 @@ def compare_parts(ctx: Context, findings: Findings, name: str, spec: AssistantSp
                 "vaults": [THIS_VAULT] if vault.id and part.vault_ids == (vault.id,) else list(part.vault_ids)}
 
     entry = ctx.entry(name)
-    changes, kept_creds = _compare_kind(ctx, name, Kind.CREDENTIAL, creds, _mine(ctx.observed.credentials, name),
-                                        entry.credentials, lambda p: {**p.view, "vault_id": p.vault_id})
-    more, kept_autos = _compare_kind(ctx, name, Kind.AUTOMATION, autos, _mine(ctx.observed.automations, name),
-                                     entry.automations, seen_auto)
-    found_creds, found_autos = _mine(ctx.observed.credentials, name), _mine(ctx.observed.automations, name)
+    found_creds, found_autos = ctx.credentials.get(name, []), ctx.automations.get(name, [])
+    changes, kept_creds = _compare_kind(ctx, name, Kind.CREDENTIAL, creds, found_creds, entry.credentials,
+                                        lambda p: {**p.view, "vault_id": p.vault_id})
+    more, kept_autos = _compare_kind(ctx, name, Kind.AUTOMATION, autos, found_autos, entry.automations, seen_auto)
     if ctx.desired.api == "agents" or found_creds or found_autos or entry.credentials or entry.automations:
         held = _repair(findings, name, entry.credentials, kept_creds, found_creds, "credentials")
         _repair(findings, name, entry.automations, kept_autos, found_autos, "automations")
@@ -126,7 +125,7 @@ def relink(ctx: Context, spec: AssistantSpec | None, now: Current, changes: list
     update = next((c for c in changes if c.type is ctx.desired.kind and c.action is Action.UPDATE), None)
     if update is not None and any(f.root == "tools" for f in update.fields):
         return changes  # the tools are sent anyway, each naming its credential's id as apply finds it
-    old = {p.label: p.id for p in ctx.observed.credentials if p.name == spec.name}
+    old = {p.label: p.id for p in ctx.credentials.get(spec.name, ())}
     diffs = tuple(FieldDiff(f"tools[mcp {label}].credential_id", old.get(label, VAULT_REF), NEW_CREDENTIAL, "tools")
                   for label in sorted(str(label) for label in made))
     if update is None:
@@ -135,10 +134,6 @@ def relink(ctx: Context, spec: AssistantSpec | None, now: Current, changes: list
                         "new one")
         return [*changes, replace(update, fields=diffs)]
     return [replace(c, fields=c.fields + diffs) if c is update else c for c in changes]
-
-
-def _mine(parts: Sequence[ObservedPart], name: str) -> list[ObservedPart]:
-    return [p for p in parts if p.name == name]
 
 
 def _repair(findings: Findings, name: str, locked: Mapping[str, str], kept: Mapping[str, str],
