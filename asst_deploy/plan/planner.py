@@ -38,13 +38,14 @@ def plan(desired: Desired, observed: Observed, lock: LockDocument) -> Plan:
     """Compare manifests with what exists and list the changes that make them agree."""
     ctx = build_context(desired, observed, lock.entries)
     found = compare(ctx)
+    moves = {new: move.keeping(found.changes) for new, move in ctx.moves.items()}
     return Plan(
         project=desired.project,
         environment=desired.environment,
         api=desired.api,
         changes=display_order(found.changes),
-        operations=_operations(found.changes, desired, ctx.moves),
-        moves={new: move.to_json() for new, move in ctx.moves.items()},
+        operations=_operations(found.changes, desired, moves),
+        moves={new: move.to_json() for new, move in moves.items()},
         # the account's and the manifests' made on first use: only a saved plan needs them (the
         # lock's now: an apply changes the lock later)
         fingerprints=Fingerprints(make=_fingerprints(observed, desired, lock_fingerprint(lock))),

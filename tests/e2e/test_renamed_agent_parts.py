@@ -78,3 +78,25 @@ def test_a_rename_keeps_the_credential_and_automation_and_needs_no_secret(tmp_pa
     settled = cli("plan", "--detailed-exitcode", code=None)
     assert settled.exit_code == 0, settled.output
     assert TOKEN not in applied + settled.output
+
+
+def test_a_rename_with_other_changes_updates_in_place_and_replaces_only_what_must_be(tmp_path, emulator):
+    root = _project(tmp_path / "p")
+    cli = Cli(project=root, emulator=emulator, environ={"TICKETS_TOKEN": TOKEN})
+    cli("apply", "--auto-approve")
+    before = _account(emulator)
+    (root / "assistants/helpdesk.yaml").write_text(RENAMED.replace("Summarise", "Summarize").replace(
+        "mcp.example.com/tickets", "mcp.example.com/v2/tickets"))  # the API keeps a credential's server URL
+    plan = json.loads(cli("plan", "--format", "json", "--detailed-exitcode", code=2).output)
+    done = sorted((c["type"], c["action"]) for c in plan["changes"])
+    assert done == [("agent", "update"), ("automation", "update"), ("credential", "create"), ("credential", "delete")]
+    assert plan["moves"]["support-desk"]["credentials"] == []  # replaced: not re-marked first
+    [agent] = [c for c in plan["changes"] if c["type"] == "agent"]
+    assert "automation(s) 'weekday digest' are kept" in agent["reason"] and "'tickets'" not in agent["reason"]
+    cli("apply", "--auto-approve")
+    after = _account(emulator)
+    assert after["automation"].id == before["automation"].id and after["credential"].id != before["credential"].id
+    assert after["automation"].target.input[0].content[0].text.startswith("Summarize")
+    assert after["agent"].tools[0].credential_id == after["credential"].id
+    assert after["credential"].metadata["asst-deploy"] == "plat/default/support-desk:tickets"
+    assert cli("plan", "--detailed-exitcode", code=None).exit_code == 0

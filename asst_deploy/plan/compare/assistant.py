@@ -39,7 +39,7 @@ def compare_assistant(ctx: Context, findings: Findings, spec: AssistantSpec, now
     reason = _update_reason(entry.applied, ctx.digest(seen), ctx.digest(after))
     if move is not None:
         kept = f"{current_id} is kept" if current_id else "its settings, vector store and files are kept"
-        reason = f"renamed from {move.old!r} (renamed_from): {kept}{move.parts_kept()}" + (
+        reason = f"renamed from {move.old!r} (renamed_from): {kept}" + (
             f"; {reason}" if len(diffs) > 1 else "")
     return [Change(ctx.desired.kind, spec.name, Action.UPDATE, id=current_id, before=before, after=after,
                    fields=tuple(diffs), reason=reason)]

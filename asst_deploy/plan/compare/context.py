@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ...account.observed import (
     Observed, ObservedAssistant, ObservedFile, ObservedPart, ObservedVectorStore, StoreFile, with_vault_refs,
@@ -17,6 +17,7 @@ from ...account.observed import (
 from ...lock.entry import FILE_ROLES, LockEntry
 from ...spec import AssistantSpec, Capabilities, used_contents
 from ..desired import Desired
+from ..types import Action, Change
 
 DESTROY_REASON = "asst-deploy destroy: everything this project and environment own is destroyed"
 
@@ -35,6 +36,13 @@ class Move:
         return {"from": self.old, "stores": list(self.stores), "entry": self.entry,
                 "credentials": [{"label": p.label, "id": p.id, "vault_id": p.vault_id} for p in self.credentials],
                 "automations": [{"label": p.label, "id": p.id} for p in self.automations]}
+
+    def keeping(self, changes: Iterable[Change]) -> Move:
+        """This move without the parts the plan deletes (replaced, twins, no longer wanted): not
+        worth re-marking first."""
+        gone = {c.id for c in changes if c.action is Action.DELETE}
+        return replace(self, credentials=tuple(p for p in self.credentials if p.id not in gone),
+                       automations=tuple(p for p in self.automations if p.id not in gone))
 
     def parts_kept(self) -> str:
         """The agent's credentials and automations this move re-marks, for its change's reason."""

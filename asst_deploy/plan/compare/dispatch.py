@@ -16,7 +16,7 @@ from .assistant import compare_assistant
 from .context import Context, Current, Findings
 from .members import detach_strays, diff_files, remember_usage
 from .orphans import compare_absent, unused_files
-from .platform import compare_parts, compare_vault, relink
+from .platform import compare_parts, compare_vault, relink, say_moved
 from .repairs import describe, forget_gone, repair
 from .store import compare_store
 from .twins import current
@@ -47,7 +47,7 @@ def compare(ctx: Context) -> Comparison:
         if fix:
             findings.repairs[name] = fix
         own = _compare_name(ctx, findings, name, spec, now) + extras
-        own = relink(ctx, spec, now, own + compare_parts(ctx, findings, name, spec, now, vault))
+        own = say_moved(ctx, name, relink(ctx, spec, now, own + compare_parts(ctx, findings, name, spec, now, vault)))
         if not own and spec:
             findings.unchanged.append(name)
         changes.extend(own)

@@ -136,6 +136,17 @@ def relink(ctx: Context, spec: AssistantSpec | None, now: Current, changes: list
     return [replace(c, fields=c.fields + diffs) if c is update else c for c in changes]
 
 
+def say_moved(ctx: Context, name: str, changes: list[Change]) -> list[Change]:
+    """A renamed agent's change says which of its credentials and automations move with it: the
+    ones this plan neither deletes nor replaces."""
+    move = ctx.moves.get(name)
+    said = move.keeping(changes).parts_kept() if move is not None else ""
+    if not said:
+        return changes
+    return [replace(c, reason=f"{c.reason}{said}") if c.type is ctx.desired.kind and c.action is Action.UPDATE
+            else c for c in changes]
+
+
 def _repair(findings: Findings, name: str, locked: Mapping[str, str], kept: Mapping[str, str],
             found: Sequence[ObservedPart], key: str) -> dict[str, str]:
     """What the lockfile should name (label -> id): every one of the manifest's parts the markers
