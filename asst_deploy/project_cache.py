@@ -23,6 +23,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import stat
 import sys
 import tempfile
 import time
@@ -103,15 +104,22 @@ def _key(project_dir: Path, env: str | None, api: str | None) -> str:
 
 
 def _read(path: Path) -> dict[str, Any] | None:
-    """The entry at ``path``, or None: missing, not a regular file, too big, or not an entry."""
+    """The entry at ``path``, or None: missing, not a regular file, too big, or not an entry.
+    Opened without blocking, so a FIFO in its place is refused at once rather than waited on."""
     try:
-        with open(path, "rb") as handle:
-            status = os.fstat(handle.fileno())
-            if not (status.st_mode & 0o170000 == 0o100000) or status.st_size > MAX_ENTRY_BYTES:
-                return None
-            entry = json.loads(handle.read(MAX_ENTRY_BYTES + 1))
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(handle)
+        if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_ENTRY_BYTES:
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            entry = json.loads(stream.read(MAX_ENTRY_BYTES + 1))
     except (OSError, ValueError):
         return None
+    finally:
+        os.close(handle)
     return entry if isinstance(entry, dict) else None
 
 

@@ -74,6 +74,15 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def _special(path: str) -> bool:
+    """A FIFO, socket or device (through links): neither a folder, which a glob may match, nor a file."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # a dangling link: no file to read
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _signature(path: Path) -> Signature:
     status = path.stat()
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
@@ -144,6 +153,10 @@ class Resolver:
             if loop:
                 return [], f"{pattern!r}: {loop}, which ** never follows: remove the link, or name those files without **"
             found = glob.glob(pattern, root_dir=self.root, recursive=True)
+            odd = sorted(p for p in found if _special(os.path.join(self.root, p)))
+            if odd:  # a FIFO would never be read to its end, and skipping it would delete its document
+                return [], (f"{Path(odd[0]).as_posix()!r} (matched by {pattern!r}) is not a regular file (a FIFO, "
+                            "a socket, a device): remove it, or name files the glob does not match")
             paths = sorted({PurePosixPath(Path(p).as_posix()).as_posix() for p in found
                             if os.path.isfile(os.path.join(self.root, p))})
             if not paths:

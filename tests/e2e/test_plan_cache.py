@@ -263,9 +263,6 @@ OVERRIDDEN = "Note: assistants/{}.yaml:{}: top_p: 0.5 is overridden by environme
 DEV_BLOCK = '    name_prefix: "[dev] "\n    assistants:\n      helper:\n        top_p: 0.9\n'
 DEV_BLOCK_MOVED = '    assistants:\n      helper:\n        top_p: 0.9\n    name_prefix: "[dev] "\n'
 EXTRA = "name: extra\nmodel: gpt-4o\n"
-GLOB_FIFO = pytest.mark.xfail(strict=True, reason=(
-    "not the cache: on main a glob skips a FIFO it matches (os.path.isfile), so the plan deletes docs/b.md as "
-    "'no longer listed in the manifest' instead of refusing it by name"))
 EDITS = [
     case("manifest-instructions", edit_instructions, 'instructions: "Answer briefly." -> "Answer quickly."'),
     case("config-defaults-temperature", _replace("asst-deploy.yaml", "temperature: 0.5", "temperature: 0.7"),
@@ -299,7 +296,7 @@ EDITS = [
          "~ file.reader:guides/shared/x.md", "the file's content changed"),
     case("code-interpreter-file", _replace("data/x.csv", "1,2", "3,4"), "data/x.csv", "the file's content changed"),
     case("retrieval-glob-file-made-fifo", _fifo("docs/b.md"), "docs/b.md", code=1,
-         hides=("- file.reader:docs/b.md",), marks=GLOB_FIFO),
+         hides=("- file.reader:docs/b.md",)),
     case("double-star-link-out-of-the-project-added", _link("guides/outside", "{outside}"),
          "guides/outside is a symlink to", "out of the project", code=1),
     case("double-star-loop-in-an-empty-folder-added", _link("guides/empty/loop", "."),
@@ -466,9 +463,6 @@ def test_a_damaged_cache_is_rebuilt_and_the_plan_stays_right(probe: Probe, damag
     assert result.stdout == probe.fresh(code=2).stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plan opens the entry (open(path, 'rb')) before it checks that it is a regular file: opening a FIFO "
-    "for reading waits for a writer, so plan hangs for ever"))
 def test_a_fifo_in_place_of_the_cache_entry_does_not_hang_plan(probe: Probe) -> None:
     """Opening a FIFO for reading waits for a writer: in its own process, so a hang fails the test."""
     probe.warm()

@@ -74,6 +74,16 @@ def test_a_manifest_that_is_a_fifo_is_refused_with_its_path(make_project) -> Non
     ]
 
 
+def test_a_fifo_a_glob_matches_is_refused_by_name(make_project) -> None:
+    """It was skipped (only regular files were kept), so the plan deleted its document as no longer listed."""
+    root = make_project({"assistants/a.yaml": "name: a\nmodel: gpt-4o\ntools: [{type: file_search}]\nfiles: [docs/*.md]\n"},
+                        config=CONFIG)
+    os.remove(root / "docs" / "b.md")
+    os.mkfifo(root / "docs" / "b.md")
+    assert problems(root) == ["assistants/a.yaml:4:9: files[0]: 'docs/b.md' (matched by 'docs/*.md') is not a regular "
+                              "file (a FIFO, a socket, a device): remove it, or name files the glob does not match"]
+
+
 def test_a_config_or_instructions_file_that_is_a_fifo_is_refused_without_blocking(make_project) -> None:
     """Reading a FIFO waits for a writer: the config as a FIFO made validate wait forever."""
     root = make_project({"assistants/a.yaml": "name: a\nmodel: gpt-4o\ninstructions_file: prompts/p.md\n"},
