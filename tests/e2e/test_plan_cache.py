@@ -17,9 +17,9 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 import pytest
 from click.testing import Result
@@ -86,18 +86,19 @@ FILES: dict[str, str | bytes] = {
     "notes/one.md": "one\n",
     "notes/two.md": "two\n",
 }
+Outcome = Union[Result, "subprocess.CompletedProcess[str]"]  # what a plan printed, in process or not
 ON = {"ASST_DEPLOY_CACHE": "on"}
 OFF = {"ASST_DEPLOY_CACHE": "off"}
 
 
-def cache_says(result: Result | subprocess.CompletedProcess[str]) -> str | None:
+def cache_says(result: Outcome) -> str | None:
     """``used`` or ``rebuilt``: what the one ``cache:`` line of ``-v`` says (None: no such line)."""
     lines = [line for line in result.stderr.splitlines() if line.startswith("cache: ")]
     assert len(lines) <= 1, f"more than one cache line:\n{result.stderr}"
     return lines[0].split()[1] if lines else None
 
 
-def messages(result: Result) -> list[str]:
+def messages(result: Outcome) -> list[str]:
     """What stderr says besides the request lines and the cache line of ``-v`` (timings differ)."""
     return [line for line in result.stderr.splitlines() if not line.startswith(("  ", "cache: "))]
 
@@ -127,11 +128,19 @@ class Probe:
     cache: Path
 
     def plan(self, *args: str, code: int, environ: dict[str, str | None] | None = None,
-             root: Path | None = None) -> Result:
+             root: Path | None = None, spawned: bool = False) -> Outcome:
+        """``plan -v --detailed-exitcode``, in this process or (``spawned``) as a process that
+        fails the test after 20 s: a change that could make a read wait for ever."""
         where = (root,) if root is not None else ()
-        result = self.cli(*where, "plan", "-v", "--detailed-exitcode", *args, code=code, environ=environ)
-        assert "Traceback" not in result.output + result.stderr, result.stderr
-        return result
+        argv = (*where, "plan", "-v", "--detailed-exitcode", *args)
+        if not spawned:
+            result = self.cli(*argv, code=code, environ=environ)
+            assert "Traceback" not in result.output, result.stderr
+            return result
+        cli = replace(self.cli, environ={**self.cli.environ, **(environ or {})})
+        done = completed(cli.spawn(*argv), 20)
+        assert done.returncode == code, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+        return done
 
     def warm(self, root: Path | None = None) -> None:
         """Two no-op plans: the second is served from the cache."""
@@ -140,9 +149,9 @@ class Probe:
         assert cache_says(second) == "used", second.stderr
 
     def fresh(self, *args: str, code: int, environ: dict[str, str | None] | None = None,
-              root: Path | None = None) -> Result:
+              root: Path | None = None, spawned: bool = False) -> Outcome:
         """The same plan with the cache off: what a plan must show."""
-        result = self.plan(*args, code=code, environ={**(environ or {}), **OFF}, root=root)
+        result = self.plan(*args, code=code, environ={**(environ or {}), **OFF}, root=root, spawned=spawned)
         assert cache_says(result) != "used", result.stderr
         return result
 
@@ -190,6 +199,7 @@ class Edit:
     environ: dict[str, str | None] = field(default_factory=dict)
     rebuilt: bool = True  # False: another option, not another input; a cache may hold both projects
     hides: tuple[str, ...] = ()
+    spawned: bool = False  # a FIFO: a read that waits for a writer would hang the test process
 
 
 def _nothing(root: Path) -> None:
@@ -282,6 +292,9 @@ EDITS = [
          'instructions: "Read the docs." -> "Read the FAQs."'),
     case("parameters-file", _replace("schemas/lookup.json", '"string"', '"number"'),
          'tools[lookup].parameters.properties.q.type: "string" -> "number"'),
+    case("parameters-file-removed", _remove("schemas/lookup.json"), "'schemas/lookup.json' not found", code=1),
+    case("checks-file-removed", _remove("checks/helper.yaml"), "checks_file: file 'checks/helper.yaml' not found",
+         code=1),
     case("checks-file-made-invalid", _replace("checks/helper.yaml", "contains", "containz"),
          "checks/helper.yaml:4:7: checks[0].expect[0].containz: unknown key", code=1),
     case("retrieval-file-added-to-glob", _write("docs/c.md", "# C\n"), "+ file.reader:docs/c.md will be uploaded"),
@@ -296,13 +309,19 @@ EDITS = [
          "~ file.reader:guides/shared/x.md", "the file's content changed"),
     case("code-interpreter-file", _replace("data/x.csv", "1,2", "3,4"), "data/x.csv", "the file's content changed"),
     case("retrieval-glob-file-made-fifo", _fifo("docs/b.md"), "docs/b.md", code=1,
-         hides=("- file.reader:docs/b.md",)),
+         hides=("- file.reader:docs/b.md",), spawned=True),
     case("double-star-link-out-of-the-project-added", _link("guides/outside", "{outside}"),
          "guides/outside is a symlink to", "out of the project", code=1),
     case("double-star-loop-in-an-empty-folder-added", _link("guides/empty/loop", "."),
          "guides/empty/loop is a symlink to '.'", "(a loop)", code=1),
     case("retrieval-named-file-made-fifo", _fifo("fixed/pinned.txt"),
-         "'fixed/pinned.txt' is not a regular file (a FIFO, a socket, a device)", code=1),
+         "'fixed/pinned.txt' is not a regular file (a FIFO, a socket, a device)", code=1, spawned=True),
+    case("instructions-file-made-fifo", _fifo("prompts/reader.md"),
+         "instructions_file: 'prompts/reader.md' is not a regular file", code=1, spawned=True),
+    case("config-made-fifo", _fifo("asst-deploy.yaml"), "asst-deploy.yaml: a FIFO (named pipe), not a file", code=1,
+         spawned=True),
+    case("manifest-made-fifo", _fifo("assistants/reader.yaml"),
+         "assistants/reader.yaml: a FIFO (named pipe), not a file", code=1, spawned=True),
     case("manifest-added", _write("assistants/extra.yaml", EXTRA), "+ assistant.extra will be created"),
     case("manifest-added-in-a-subfolder", _write("assistants/team/extra.yaml", EXTRA),
          "+ assistant.extra will be created"),
@@ -330,7 +349,7 @@ def plans_the_edit(probe: Probe, edit: Edit) -> None:
     """Warm, edit, plan: the plan shows the edit, says the cache rebuilt, and equals a fresh plan."""
     probe.warm()
     edit.make(probe.root)
-    result = probe.plan(*edit.args, code=edit.code, environ=edit.environ)
+    result = probe.plan(*edit.args, code=edit.code, environ=edit.environ, spawned=edit.spawned)
     shown = result.stdout + result.stderr
     for text in edit.shows:
         assert text in shown, shown
@@ -340,7 +359,7 @@ def plans_the_edit(probe: Probe, edit: Edit) -> None:
         assert cache_says(result) == "rebuilt", result.stderr
     elif edit.rebuilt:  # nothing was built: nothing may have been served either
         assert cache_says(result) != "used", result.stderr
-    fresh = probe.fresh(*edit.args, code=edit.code, environ=edit.environ)
+    fresh = probe.fresh(*edit.args, code=edit.code, environ=edit.environ, spawned=edit.spawned)
     assert (result.stdout, messages(result)) == (fresh.stdout, messages(fresh))
 
 
