@@ -26,6 +26,8 @@ from click.testing import Result
 from support.cli import Cli
 from support.waiting import finished, wait_until
 
+import asst_deploy
+
 CONFIG = """\
 project: cache-probe
 manifests: assistants/
@@ -74,6 +76,7 @@ code_interpreter_files:
 FILES: dict[str, str | bytes] = {
     "assistants/helper.yaml": HELPER,
     "assistants/reader.yaml": READER,
+    "assistants/notes.txt": "a warning on every plan, which a served plan must give too\n",
     "schemas/lookup.json": '{"type": "object", "properties": {"q": {"type": "string"}}, "required": ["q"]}\n',
     "checks/helper.yaml": "- name: greets\n  input: hi\n  expect:\n    - contains: hello\n",
     "prompts/reader.md": "Read the docs.\n",
@@ -143,10 +146,11 @@ class Probe:
         return done
 
     def warm(self, root: Path | None = None) -> None:
-        """Two no-op plans: the second is served from the cache."""
-        self.plan(code=0, root=root)
+        """Two no-op plans: the second is served from the cache, and says what the first said."""
+        first = self.plan(code=0, root=root)
         second = self.plan(code=0, root=root)
         assert cache_says(second) == "used", second.stderr
+        assert (second.stdout, messages(second)) == (first.stdout, messages(first))
 
     def fresh(self, *args: str, code: int, environ: dict[str, str | None] | None = None,
               root: Path | None = None, spawned: bool = False) -> Outcome:
@@ -382,6 +386,71 @@ def test_one_edit_of_a_file_quiet_before_it_was_hashed(probe: Probe, edit: Edit)
     link target has another inode. Slow: it polls until the project has been quiet for 2.5 s."""
     assert wait_until(lambda: quiet_for(probe.root, 2_500_000_000), timeout=30, every=0.1)
     plans_the_edit(probe, edit)
+
+
+RICH = """\
+name: rich
+display_name: Rich ✓
+description: Every kind of value, keys out of order
+model: gpt-4o
+instructions: |
+  Line one.
+  Line two, with "quotes", a tab\there and héllo.
+metadata: {zeta: "1", alpha: two, mid: "3"}
+tools:
+  - type: file_search
+    max_num_results: 5
+    ranking_options: {ranker: auto, score_threshold: 0.25}
+  - type: code_interpreter
+  - type: function
+    function:
+      name: zz_last
+      description: declared first
+      strict: true
+      parameters:
+        type: object
+        properties:
+          zed: {type: string, enum: [b, a]}
+          alpha: {type: integer, minimum: 0}
+        required: [zed, alpha]
+        additionalProperties: false
+files:
+  - docs/*.md
+  - path: docs/z/*.md
+    attributes: {year: 2025, lang: en, public: true, score: 0.5}
+code_interpreter_files: [data/x.csv]
+vector_store:
+  expires_after: {anchor: last_active_at, days: 30}
+  chunking_strategy: {type: static, static: {max_chunk_size_tokens: 600, chunk_overlap_tokens: 200}}
+temperature: 0.25
+top_p: 0.75
+"""
+
+
+@pytest.mark.parametrize("api", ["assistants", "responses"])
+def test_a_plan_with_changes_served_from_the_cache_equals_a_fresh_one(probe: Probe, api: str) -> None:
+    """What a hit serves is decoded from the entry: every kind of value must come back as built
+    (order of keys, numbers, booleans, text), in every format."""
+    (probe.root / "assistants" / "rich.yaml").write_text(RICH, encoding="utf-8")
+    (probe.root / "docs" / "z").mkdir()
+    (probe.root / "docs" / "z" / "y.md").write_text("# Y\n")
+    for fmt in ("text", "json", "markdown"):
+        args = ("--api", api, "--format", fmt)
+        probe.plan(*args, code=2)
+        served = probe.plan(*args, code=2)
+        assert cache_says(served) == "used", served.stderr
+        assert "zz_last" in served.stdout
+        assert served.stdout == probe.fresh(*args, code=2).stdout
+
+
+def test_drift_on_the_account_shows_in_a_plan_served_from_the_cache(probe: Probe, openai_client: Any) -> None:
+    """The cache holds the project, never the account: a change made in the playground shows."""
+    probe.warm()
+    helper = asst_deploy.assistant_id("helper", env="dev", path=probe.root)
+    openai_client.beta.assistants.update(helper, temperature=0.9)
+    result = probe.plan(code=2)
+    assert cache_says(result) == "used" and "temperature: 0.9 -> 0.5" in result.stdout, result.stdout
+    assert result.stdout == probe.fresh(code=2).stdout
 
 
 def test_an_edit_undone_plans_the_original_again(probe: Probe) -> None:
