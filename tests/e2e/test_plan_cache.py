@@ -621,6 +621,14 @@ def test_cache_off_never_serves(probe: Probe) -> None:
     assert "Answer quickly." in result.stdout and cache_says(result) != "used"
 
 
+def test_a_value_of_asst_deploy_cache_that_is_not_a_mode_is_refused(probe: Probe) -> None:
+    """``false`` or ``0`` taken for ``on`` would keep serving a user who meant to turn it off."""
+    for value in ("false", "0"):
+        result = probe.plan(code=1, environ={"ASST_DEPLOY_CACHE": value})
+        assert f"ASST_DEPLOY_CACHE={value!r}: use on, off or verify" in result.stderr
+        assert cache_says(result) is None
+
+
 def test_a_copied_project_does_not_take_the_originals_entry(probe: Probe, tmp_path: Path) -> None:
     """A copy (mtimes kept) made different by a same-size edit plans its own content."""
     probe.warm()
@@ -645,6 +653,23 @@ def test_a_moved_project_plans_without_the_old_folder(probe: Probe, tmp_path: Pa
     result = probe.plan(code=2, root=moved)
     assert "~ file.reader:docs/a.md" in result.stdout
     assert result.stdout == probe.fresh(code=2, root=moved).stdout
+
+
+def test_a_project_folder_link_moved_to_another_release(probe: Probe, tmp_path: Path) -> None:
+    """``current -> releases/1`` then ``current -> releases/2`` (a deploy's usual switch): the same
+    path, another folder whose files keep sizes and mtimes; the plan is the new folder's."""
+    releases = tmp_path / "releases"
+    for release in ("1", "2"):
+        shutil.copytree(probe.root, releases / release, symlinks=True)
+    edit_instructions(releases / "2")
+    current = tmp_path / "current"
+    os.symlink(releases / "1", current)
+    probe.warm(root=current)
+    current.unlink()
+    os.symlink(releases / "2", current)
+    result = probe.plan(code=2, root=current)
+    assert "Answer quickly." in result.stdout and cache_says(result) == "rebuilt", result.stderr
+    assert result.stdout == probe.fresh(code=2, root=current).stdout
 
 
 def test_the_cache_lives_under_xdg_cache_home_else_home(probe: Probe, tmp_path: Path) -> None:
