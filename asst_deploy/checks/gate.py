@@ -49,10 +49,12 @@ def statuses(project: Project, names: Iterable[str], skip: str | None = None) ->
     promoted from (``promote_from``), else against its own."""
     # a name without an own digest has no manifest (a delete), or the project has no checks and
     # promotes nothing: no status, and no lockfile read
-    wanted = sorted(n for n in set(names) if n in project.own_digests)
+    source = cfg.environment(project.config, project.environment).promote_from
+    # where nothing is gated, an assistant without cases has nothing to say: no status
+    wanted = sorted(n for n in set(names) if n in project.own_digests
+                    and (source is not None or _cases(project, n)))
     if not wanted:
         return {}
-    source = cfg.environment(project.config, project.environment).promote_from
     records = evidence_of(project, source or project.environment)
     return {name: _status(project, name, records.get(name), source or project.environment, source is not None, skip)
             for name in wanted}
@@ -61,13 +63,18 @@ def statuses(project: Project, names: Iterable[str], skip: str | None = None) ->
 def _status(project: Project, name: str, record: Evidence | None, source: str, gated: bool,
             skip: str | None) -> CheckStatus:
     suite = project.checks.get(name)
-    cases = len(suite.cases) if suite else 0
+    cases = _cases(project, name)
     if record is not None and suite is not None and record.proves(project.own_digests[name], suite.digest):
         return CheckStatus(PASSED, f"{record.passed}/{record.cases} case(s) passed in {source} at {record.at}", gated)
     if skip is not None and gated:
         return CheckStatus(SKIPPED, f"checks skipped: {skip}", gated)
     what = "its current manifest and checks" if record is not None else f"its {cases} case(s)"
     return CheckStatus(NOT_PASSED, f"no passing `asst-deploy test --env {source}` of {what}", gated)
+
+
+def _cases(project: Project, name: str) -> int:
+    suite = project.checks.get(name)
+    return len(suite.cases) if suite else 0
 
 
 def refusals(project: Project, found: Mapping[str, Mapping[str, Any]]) -> list[str]:

@@ -197,3 +197,11 @@ def test_a_saved_prod_plan_is_judged_as_the_lockfiles_are_when_applied(cli: Cli,
     cli("test")  # dev passes: the saved plan (whose prod inputs are unchanged) is now taken
     cli("apply", saved, env="prod")
     assert (checks_project / "assistants.prod.lock.json").exists()
+
+
+def test_an_assistant_without_cases_gets_no_status_where_nothing_is_gated(cli: Cli, checks_project: Path) -> None:
+    """It read 'not passed (no passing asst-deploy test --env dev of its 0 case(s))' on every plan of dev."""
+    (checks_project / "assistants/plain.yaml").write_text("name: plain\nmodel: gpt-4o\ninstructions: Be plain.\n")
+    out = cli("plan").stdout
+    assert "Checks: pirate: not passed" in out
+    assert "plain" in out and "Checks: plain" not in out
