@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from .agent_environment import readable, written
+
 VAULT_REF = "(this project's vault credential)"
 VAULT_NAME = "~vault"  # the vault's marker name: never a manifest's (names start with a letter or digit)
 ENV_KEY = "asst-deploy-env"  # credential metadata: where its secret came from (a variable's name, never a value)
@@ -26,6 +28,7 @@ REVISION_KEY = "asst-deploy-revision"  # credential metadata: the manifest's rev
 AUTHORIZATION = "authorization_from_env"
 HEADER = "headers_from_env.Authorization"
 NO_ENVIRONMENT: dict[str, Any] = {"type": "none"}
+WRITTEN = "environment_write_only"  # an automation view's digest of its environment's write-only parts
 
 
 def part_key(name: str, label: str) -> str:
@@ -178,5 +181,8 @@ def automation_view(automation: Mapping[str, Any]) -> dict[str, Any]:
     else:
         out["at"] = automation["at"]
     out.update(input=automation["input"], enabled=automation.get("enabled", True) is not False)
-    out["environment"] = dict(automation.get("environment") or NO_ENVIRONMENT)
+    environment = automation.get("environment") or NO_ENVIRONMENT
+    out["environment"] = readable(environment)  # as the API reads it back
+    if (digest := written(environment)) is not None:
+        out[WRITTEN] = digest  # what it never reads back: the observed side has apply's record of it
     return out

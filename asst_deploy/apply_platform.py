@@ -12,9 +12,10 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Iterable, Mapping
 
+from .agent_environment import WRITTEN_KEY, written
 from .agent_platform import (
-    ENV_KEY, ENV_KEYS, NO_ENVIRONMENT, REVISION_KEY, SECRET_ENVS, VAULT_NAME, MissingSecret, at_seconds, auth_body,
-    part_key, secret_value,
+    ENV_KEY, ENV_KEYS, NO_ENVIRONMENT, REVISION_KEY, SECRET_ENVS, VAULT_NAME, WRITTEN, MissingSecret, at_seconds,
+    auth_body, part_key, secret_value,
 )
 from .backends.platform import AgentPlatform
 from .errors import AsstDeployError
@@ -135,16 +136,18 @@ class PlatformSteps:
         automation = _bound(op.key, op.automation)
         target = self._target(op)
         schedule = _schedule(automation)
+        digest = written(target["environment"])
         if op.create:
-            body = {**schedule, "name": op.label, "target": target,
-                    "metadata": {MARKER_KEY: self.owner.marker(part_key(op.name, op.label))}}
+            body = {**schedule, "name": op.label, "target": target, "metadata": {
+                MARKER_KEY: self.owner.marker(part_key(op.name, op.label)), **({WRITTEN_KEY: digest} if digest else {})}}
             automation_id = self.platform.create_automation(body)
             self.state.update(op.name, lambda entry: entry.automations.__setitem__(op.label, automation_id))
         else:
             automation_id = str(op.automation_id)
             sent = {k: v for k, v in schedule.items() if k != "type" and _sends(op.changed, k)}
-            if op.changed & {"input", "agent", "vaults", "environment"}:
+            if op.changed & {"input", "agent", "vaults", "environment", WRITTEN}:
                 sent["target"] = target
+                sent["metadata"] = self._written(automation_id, digest)  # in the same update: moves only with it
             if sent:
                 self.platform.update_automation(automation_id, sent)
         enabled = automation.get("enabled", True) is not False
@@ -152,6 +155,11 @@ class PlatformSteps:
             self.platform.set_paused(automation_id, not enabled)
         verb = "created" if op.create else "updated"
         return f"{verb} automation.{op.name}:{op.label} ({automation_id})", automation_id
+
+    def _written(self, automation_id: str, digest: str | None) -> dict[str, str]:
+        """The automation's metadata (an update replaces it whole) recording the write-only digest sent."""
+        metadata = {k: v for k, v in self.platform.automation_metadata(automation_id).items() if k != WRITTEN_KEY}
+        return {**metadata, WRITTEN_KEY: digest} if digest else metadata
 
     def delete_automation(self, op: DeleteAutomation) -> Done:
         self.platform.delete_automation(op.automation_id)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from ..agent_environment import WRITTEN_KEY
 from ..agent_platform import (
-    AUTHORIZATION, ENV_KEY, ENV_KEYS, REVISION_KEY, VAULT_NAME, at_text, automation_view, split_key,
+    AUTHORIZATION, ENV_KEY, ENV_KEYS, REVISION_KEY, VAULT_NAME, WRITTEN, at_text, automation_view, split_key,
 )
 from ..backends.platform import AgentPlatform
 from ..ownership import Owner
@@ -75,5 +76,8 @@ def _automation(item: Mapping[str, Any], owner: Owner) -> ObservedPart | None:
                 else {"at": at_text(int(item.get("run_at") or 0))})
     view = automation_view({**schedule, "input": text, "enabled": item.get("status") != "paused",
                             "environment": target.get("environment")})
+    view.pop(WRITTEN, None)  # never read back: judged by the digest apply recorded with what it sent
+    if (item.get("metadata") or {}).get(WRITTEN_KEY):
+        view[WRITTEN] = str(item["metadata"][WRITTEN_KEY])
     return ObservedPart(str(item["id"]), owned[0], owned[1], view, int(item.get("created_at") or 0),
                         agent_id=target.get("agent_id"), vault_ids=tuple(target.get("vault_ids") or ()))

@@ -106,6 +106,12 @@ class AgentPlatform:
         except Exception as exc:
             raise api_error(exc, f"create automation {body.get('name')!r}") from exc
 
+    def automation_metadata(self, automation_id: str) -> dict[str, str]:
+        try:
+            return {str(k): str(v) for k, v in (self.automations_api.retrieve(automation_id).get("metadata") or {}).items()}
+        except Exception as exc:
+            raise api_error(exc, f"read automation {automation_id}") from exc
+
     def update_automation(self, automation_id: str, body: Mapping[str, Any]) -> None:
         try:
             self.automations_api.update(automation_id, body)

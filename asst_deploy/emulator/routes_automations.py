@@ -6,12 +6,20 @@ takes a five-field cron expression and an IANA timezone, a ``once`` automation a
 ``run_at``. An update replaces ``target`` and ``metadata`` whole and refuses the other type's
 schedule fields. A one-time automation whose moment has passed (on the emulator's clock) is
 ``completed``. Nothing is ever actually run here: invocations are out of the emulator's scope.
+
+A target's ``environment`` is read back in the SDK's response shape (``AutomationEnvironment``), not
+as sent: its confidential parts (setup commands, variables, an inline file's data, an inline skill's
+or plugin's archive) and the network's blocked domains are left out, an inline file shows its
+decoded size, and the package lists are all present.
 """
 
 from __future__ import annotations
 
+import base64
 import re
-from typing import Any
+from typing import Any, get_origin
+
+from pydantic import BaseModel
 
 from . import ids
 from .errors import invalid, not_found
@@ -65,12 +73,65 @@ def _check_target(req: Request, target: dict[str, Any]) -> None:
     for i, vault in enumerate(target.get("vault_ids") or ()):
         if not req.store.exists("vault", vault):
             raise not_found(f"No vault found with id '{vault}'.", f"target.vault_ids[{i}]")
+    for i, item in enumerate((target.get("environment") or {}).get("files") or ()):
+        try:
+            base64.b64decode(item.get("data") or "", validate=True)
+        except ValueError:
+            raise invalid("Invalid 'data': not standard base64.", f"target.environment.files[{i}].data",
+                          "invalid_value") from None
+
+
+def _only(model: type[BaseModel], doc: dict[str, Any], **known: Any) -> dict[str, Any]:
+    """``doc`` cut to the response model's fields; a list the model requires is an empty one when not given."""
+    out = {}
+    for name, field in model.model_fields.items():
+        value = known.get(name, doc.get(name))
+        out[name] = [] if value is None and field.is_required() and get_origin(field.annotation) is list else value
+    return out
+
+
+def _file(item: dict[str, Any]) -> dict[str, Any]:
+    from openai.types.beta.agents import automation_environment as shape  # not loaded before a target is shown
+
+    if item["type"] != "inline":
+        return _only(shape.AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceFileID, item)
+    return _only(shape.AutomationEnvironmentResourceOpenAIHostedFileHostedTemplateFileResourceInline, item,
+                 size_bytes=len(base64.b64decode(item["data"])))
+
+
+def _skill(item: dict[str, Any]) -> dict[str, Any]:
+    from openai.types.beta.agents import automation_environment as shape
+
+    if item["type"] != "inline":
+        return _only(shape.AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceSkillReference, item)
+    return _only(shape.AutomationEnvironmentResourceOpenAIHostedSkillHostedTemplateSkillResourceInline, item)
+
+
+def _listed(items: Any, each: Any) -> Any:
+    return None if items is None else [each(item) for item in items]
+
+
+def _environment_view(env: dict[str, Any]) -> dict[str, Any]:
+    """What the API answers of an automation's environment: the SDK's response type's fields only."""
+    from openai.types.beta import hosted_plugin
+    from openai.types.beta.agents import automation_environment as shape
+
+    if env["type"] == "self_hosted":
+        return _only(shape.AutomationEnvironmentResourceSelfHosted, env)
+    if env["type"] != "openai_hosted":
+        return _only(shape.AutomationEnvironmentResourceNone, env)
+    network, packages = env.get("network"), env.get("packages")
+    return _only(shape.AutomationEnvironmentResourceOpenAIHosted, env, files=_listed(env.get("files"), _file),
+                 skills=_listed(env.get("skills"), _skill),
+                 plugins=_listed(env.get("plugins"), lambda p: _only(hosted_plugin.HostedPlugin, p)),
+                 network=network and _only(shape.AutomationEnvironmentResourceOpenAIHostedNetwork, network),
+                 packages=packages and _only(shape.AutomationEnvironmentResourceOpenAIHostedPackages, packages))
 
 
 def _target_view(target: dict[str, Any]) -> dict[str, Any]:
     if target["type"] != "new_session":
         return dict(target)
-    environment = dict(target["environment"])
+    environment = _environment_view(dict(target["environment"]))
     return {"type": "new_session", "agent": target.get("agent"), "agent_id": target.get("agent_id"),
             "environment": environment, "metadata": target.get("metadata") or {},
             "input": [{"type": "message", **message} for message in target["input"]],

@@ -12,6 +12,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -718,3 +719,15 @@ def server_done(emu: Any) -> None:
     lands after it. A rerun that looked at the account before it landed could not know of it and
     creates the object again; rerunning once the server is done is what a user or CI does."""
     assert emu.wait_idle(30), "the emulator still answers a stopped apply's requests after 30 s"
+
+
+def kill_when(proc: subprocess.Popen, emu: Any, ready: Callable[[], Any]) -> None:
+    """SIGKILL a spawned apply once ``ready()`` holds, then wait until the server has answered the
+    requests it had sent (to no one)."""
+    from support.waiting import wait_until
+
+    assert wait_until(ready, timeout=60, process=proc), proc.communicate()
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    TOTALS.kills += 1
+    server_done(emu)
