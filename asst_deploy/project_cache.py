@@ -79,9 +79,12 @@ def load_cached(project_dir: Path, env: str | None, api: str | None, *,
     project = _decoded(entry, project_dir, env, api) if stale is None else None
     if entry is None or project is None:
         assembled = build()
-        _write(path, assembled, project_dir, env, api)
+        seen = _seen(path, project_dir)
+        if seen:
+            _write(path, assembled, project_dir, env, api)
         if say:
-            say(f"cache: rebuilt ({stale or 'an entry of another kind'})")
+            say(f"cache: rebuilt ({stale or 'an entry of another kind'}"
+                f"{'' if seen else '; the next plan of this project here stores one'})")
         return assembled.project
     if chosen == "verify":
         _verify(project, build().project, path)
@@ -89,6 +92,22 @@ def load_cached(project_dir: Path, env: str | None, api: str | None, *,
     if say:
         say(f"cache: used (the {_count(entry)} files the project was built from are unchanged)")
     return project
+
+
+def _seen(path: Path, project_dir: Path) -> bool:
+    """Whether this project was planned here before; if not, it is marked so now. An entry costs a
+    sixth of a build to write and pays only when the project is planned again on this machine: a CI
+    job on a fresh runner plans once, so the first plan of a project leaves only this mark."""
+    mark = path.with_name(f"{_key(project_dir, None, None)}.seen")
+    if path.exists() or mark.exists():
+        return True
+    try:
+        mark.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        mark.touch()
+        _evict(mark.parent)
+    except OSError:
+        pass
+    return False
 
 
 def _touch(path: Path) -> None:
@@ -253,7 +272,8 @@ def _write(path: Path, assembled: Assembled, project_dir: Path, env: str | None,
 
 
 def _evict(entries: Path) -> None:
-    """Keep the entries used last within MAX_ENTRIES and MAX_FOLDER_BYTES (a hit touches its entry)."""
+    """Keep the entries (and marks of projects seen) used last within MAX_ENTRIES and MAX_FOLDER_BYTES
+    (a hit touches its entry)."""
     now = time.time()
     kept: list[tuple[float, int, str]] = []
     with os.scandir(entries) as found:
@@ -261,7 +281,7 @@ def _evict(entries: Path) -> None:
             status = item.stat(follow_symlinks=False)
             if item.name.endswith(".tmp") and now - status.st_mtime > STALE_TEMPORARY_S:
                 os.unlink(item.path)
-            elif item.name.endswith(".json"):
+            elif item.name.endswith((".json", ".seen")):
                 kept.append((status.st_mtime, status.st_size, item.path))
     kept.sort(reverse=True)  # newest first
     total = 0

@@ -29,17 +29,19 @@ START, END = "<!-- sdk-client -->", "<!-- /sdk-client -->"
 
 def fixed_cost(work: Path, times: int = 5) -> dict[str, float]:
     """CPU of a no-op plan over ``import openai``, side by side: the plan as repeated on one
-    machine (its project from the loaded-project cache) and as on a fresh CI machine (no cache)."""
+    machine (its project from the loaded-project cache) and as on a fresh CI machine (an empty
+    cache folder: the project is built, and its entry written)."""
     root = work / "plan300"
     make_project(root, 300)
     emu = EmulatorProcess(0)
     try:
         env = {**cli_env(emu), "ASST_DEPLOY_CACHE_DIR": str(work / "cache"), "ASST_DEPLOY_CACHE": "on"}
-        cold_env = {**env, "ASST_DEPLOY_CACHE": "off"}
         run_cmd(cli("apply", root), env, emu)
         run_cmd(cli("plan", root), env, emu)  # stores the entry
         plans, colds, imports = [], [], []
-        for _ in range(times):
+        for n in range(times):
+            # a fresh CI machine: an empty cache folder, so the plan builds the project (and marks it seen)
+            cold_env = {**env, "ASST_DEPLOY_CACHE_DIR": str(work / f"fresh-cache-{n}")}
             for runs, variables in ((plans, env), (colds, cold_env)):
                 plan = run_cmd(cli("plan", root, "--detailed-exitcode"), variables, emu)
                 assert plan.rc == 0, plan.out[-2000:]
@@ -82,7 +84,7 @@ def report(fc: dict[str, float], ap: dict[str, float]) -> str:
         f"| no-op plan of 300, CPU (median of 5) over `import openai`, repeated (the project from the cache) | "
         f"{fmt_s(fc['plan_cpu'])} / {fmt_s(fc['import_cpu'])} = {fc['ratio']:.2f}x | ≤ 1.4x | "
         f"{'yes' if fc['ratio'] <= 1.4 else 'NO'} |",
-        f"| the same, as on a fresh CI machine (`ASST_DEPLOY_CACHE=off`: the project built) | "
+        f"| the same, as on a fresh CI machine (an empty cache folder: the project built) | "
         f"{fmt_s(fc['cold_cpu'])} / {fmt_s(fc['import_cpu'])} = {fc['cold_ratio']:.2f}x | ≤ 1.4x | "
         f"{'yes' if fc['cold_ratio'] <= 1.4 else 'NO'} |",
         f"| first apply of 200 at 300 ms vs the sequential SDK loop | {fmt_s(ap['apply'])} vs {fmt_s(ap['loop'])}"

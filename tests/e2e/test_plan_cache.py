@@ -146,11 +146,13 @@ class Probe:
         return done
 
     def warm(self, root: Path | None = None) -> None:
-        """Two no-op plans: the second is served from the cache, and says what the first said."""
+        """No-op plans until one is served from the cache (the first plan of a project here only
+        marks it seen, the next stores its entry), which must say what the first said."""
         first = self.plan(code=0, root=root)
-        second = self.plan(code=0, root=root)
-        assert cache_says(second) == "used", second.stderr
-        assert (second.stdout, messages(second)) == (first.stdout, messages(first))
+        self.plan(code=0, root=root)
+        served = self.plan(code=0, root=root)
+        assert cache_says(served) == "used", served.stderr
+        assert (served.stdout, messages(served)) == (first.stdout, messages(first))
 
     def fresh(self, *args: str, code: int, environ: dict[str, str | None] | None = None,
               root: Path | None = None, spawned: bool = False) -> Outcome:
@@ -434,6 +436,7 @@ def test_a_plan_with_changes_served_from_the_cache_equals_a_fresh_one(probe: Pro
     (probe.root / "assistants" / "rich.yaml").write_text(RICH, encoding="utf-8")
     (probe.root / "docs" / "z").mkdir()
     (probe.root / "docs" / "z" / "y.md").write_text("# Y\n")
+    probe.plan(code=2)  # the first plan of the project here: the next stores its entry
     for fmt in ("text", "json", "markdown"):
         args = ("--api", api, "--format", fmt)
         probe.plan(*args, code=2)
@@ -647,7 +650,8 @@ def test_a_moved_project_plans_without_the_old_folder(probe: Probe, tmp_path: Pa
     moved = tmp_path / "moved"
     shutil.copytree(probe.root, moved, symlinks=True)
     shutil.rmtree(probe.root)
-    probe.plan(code=0, root=moved)
+    for _ in range(2):  # a new folder: a new project here (marked, then stored)
+        probe.plan(code=0, root=moved)
     assert cache_says(probe.plan(code=0, root=moved)) == "used"
     racy_replace(moved / "docs" / "a.md", "A", "Z")
     result = probe.plan(code=2, root=moved)
@@ -677,6 +681,7 @@ def test_the_cache_lives_under_xdg_cache_home_else_home(probe: Probe, tmp_path: 
                             ({"XDG_CACHE_HOME": None, "HOME": str(tmp_path / "home")},
                              tmp_path / "home" / ".cache" / "asst-deploy")]:
         environ = {**environ, "ASST_DEPLOY_CACHE_DIR": None}
-        probe.plan(code=0, environ=environ)
+        for _ in range(2):  # a new cache folder: the project marked, then stored
+            probe.plan(code=0, environ=environ)
         assert cache_says(probe.plan(code=0, environ=environ)) == "used"
         assert any(p.is_file() for p in folder.rglob("*")), folder

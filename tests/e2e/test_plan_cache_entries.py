@@ -35,6 +35,9 @@ def cached(cli: Cli, tmp_path: Path) -> Cli:
     """The example applied in dev, and a plan that stored its entry in a folder of this test's own."""
     cli.environ.update(ON, ASST_DEPLOY_CACHE_DIR=str(tmp_path / "cache"))
     cli("apply", "--auto-approve")
+    first = cli("plan", "-v", "--detailed-exitcode").stderr
+    assert "cache: rebuilt (no entry; the next plan of this project here stores one)" in first
+    assert not list((tmp_path / "cache" / "projects").glob("*.json"))  # a first plan here writes no entry
     assert "cache: rebuilt (no entry)" in cli("plan", "-v", "--detailed-exitcode").stderr
     assert "cache: used" in cli("plan", "-v", "--detailed-exitcode").stderr
     return cli
@@ -85,6 +88,7 @@ def test_a_manifests_folder_removed_after_a_cached_plan_is_an_error(make_project
     root = make_project(config="project: empty\nmanifests: assistants/\n")
     cli = Cli(project=root, emulator=asst_emulator, environ={**ON, "ASST_DEPLOY_CACHE_DIR": str(tmp_path / "c")})
     cli("plan")
+    cli("plan")
     assert "cache: used" in cli("plan", "-v").stderr
     (root / "assistants").rmdir()
     result = cli("plan", "-v", code=1)
@@ -129,8 +133,9 @@ def test_the_folder_keeps_the_entries_used_last_within_its_bounds(cli: Cli, tmp_
     being_written.write_text("{")
 
     cli.environ.update(ON, ASST_DEPLOY_CACHE_DIR=str(tmp_path / "cache"))
-    cli("plan")
-    kept = sorted(p.name for p in entries.glob("*.json"))
+    cli("plan")  # marks the project seen
+    cli("plan")  # stores its entry
+    kept = sorted(p.name for p in entries.iterdir() if p.suffix in (".json", ".seen"))  # entries, and marks
     assert len(kept) == MAX_ENTRIES
     assert f"{0:040x}.json" not in kept and f"{MAX_ENTRIES + 19:040x}.json" in kept  # the oldest went
     assert "cache: used" in cli("plan", "-v").stderr  # this project's own entry is among those kept
