@@ -118,8 +118,13 @@ def _touch(path: Path) -> None:
         pass
 
 
+def _request(project_dir: Path, env: str | None, api: str | None) -> list[Any]:
+    """What a load was asked for, as an entry records it (and its file name hashes it)."""
+    return [os.path.abspath(project_dir), env, api]
+
+
 def _key(project_dir: Path, env: str | None, api: str | None) -> str:
-    return hashlib.sha256(json.dumps([os.path.abspath(project_dir), env, api]).encode()).hexdigest()[:40]
+    return hashlib.sha256(json.dumps(_request(project_dir, env, api)).encode()).hexdigest()[:40]
 
 
 def _read(path: Path) -> dict[str, Any] | None:
@@ -148,7 +153,7 @@ def _stale(entry: dict[str, Any] | None, project_dir: Path, env: str | None, api
 
     if entry is None:
         return "no entry"
-    if entry.get("format") != FORMAT or entry.get("request") != [os.path.abspath(project_dir), env, api]:
+    if entry.get("format") != FORMAT or entry.get("request") != _request(project_dir, env, api):
         return "an entry of another kind"
     if entry.get("tool") != fingerprint():
         return "asst-deploy, Python or a package changed"
@@ -193,7 +198,7 @@ def fingerprint() -> str:
 def _encode(assembled: Assembled, project_dir: Path, env: str | None, api: str | None) -> dict[str, Any]:
     project = assembled.project
     return {
-        "format": FORMAT, "request": [os.path.abspath(project_dir), env, api], "tool": fingerprint(),
+        "format": FORMAT, "request": _request(project_dir, env, api), "tool": fingerprint(),
         "answers": assembled.answers, "config": assembled.config_data,
         "environment": project.environment, "api": project.api,
         "specs": [spec.to_json() for spec in project.specs],

@@ -108,10 +108,11 @@ _LOCKFILE_NAME = re.compile(r"\.?assistants(\.[^/]+)?\.lock\.json(\..+\.tmp)?\Z"
 class Resolver:
     """Reads project files for manifests, with caches shared by every manifest of a load."""
 
-    def __init__(self, root: Path, own_files: frozenset[str] = frozenset()) -> None:
+    def __init__(self, root: Path) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
-        self.own_files = own_files  # project-relative: the config and every configured lockfile
+        # project-relative: the config and every configured lockfile, set once the config is read
+        self.own_files: frozenset[str] = frozenset()
         self.manifest_files: frozenset[str] = frozenset()  # project-relative: the manifests read
         self.started_ns = time.time_ns()  # before any file is hashed: see _trusted
         # every answer the project's files gave, memoized: together they are what a load read
