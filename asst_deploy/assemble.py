@@ -16,7 +16,7 @@ from typing import Any, Iterator, Mapping
 from . import config as cfg
 from .config_file import read_config
 from .errors import ManifestProblem, ValidationFailed
-from .identity import identity_problem
+from .identity import identity_problem, require_project
 from .manifest.checks import CheckSuite
 from .manifest.files import Answers, Resolver
 from .manifest.loader import MERGED_MAPPINGS, Source, build_spec, own_digest, read_manifests
@@ -44,8 +44,9 @@ class _Parsed:
     config_doc: Located | None
     resolver: Resolver
     manifests: list[Source] = field(default_factory=list)
-    problems: list[ManifestProblem] = field(default_factory=list)
+    problems: list[ManifestProblem] = field(default_factory=list)  # the config's first
     warnings: list[str] = field(default_factory=list)
+    config_problems: int = 0  # how many of the problems are the config's
 
 
 def _parse(project_dir: Path) -> _Parsed:
@@ -53,7 +54,7 @@ def _parse(project_dir: Path) -> _Parsed:
     resolver = Resolver(root)  # every file is read through it, so what the load read is known
     config, config_doc, problems = read_config(root, resolver)
     resolver.own_files = _own_files(config)
-    parsed = _Parsed(root, config, config_doc, resolver, problems=list(problems))
+    parsed = _Parsed(root, config, config_doc, resolver, problems=list(problems), config_problems=len(problems))
     if config is None:
         return parsed
     listing = resolver.listing(config.manifests)
@@ -220,11 +221,19 @@ class Assembled:
     config_data: Any  # asst-deploy.yaml as written, which the project's config is validated from
 
 
-def assemble(project_dir: Path, env: str | None = None, api: str | None = None) -> Assembled:
-    """The project for one environment, or ValidationFailed with every problem of every file."""
+def assemble(project_dir: Path, env: str | None = None, api: str | None = None, *,
+             identity: bool = False) -> Assembled:
+    """The project for one environment, or ValidationFailed with every problem of every file.
+
+    ``identity``: the config's own problems, then its missing ``project:``, are raised before any
+    manifest problem, as the commands that reach an account say them (identity.require_project)."""
     parsed = _parse(project_dir)
     if parsed.config is None:
         raise ValidationFailed(parsed.problems)
+    if identity:
+        if parsed.config_problems:
+            raise ValidationFailed(parsed.problems[:parsed.config_problems])
+        require_project(parsed.root, parsed.config)
     chosen = cfg.resolve_environment(parsed.config, env)
     chosen_api = cfg.api_for(parsed.config, chosen, api)
     built = _build(parsed, chosen, chosen_api)

@@ -180,11 +180,8 @@ def load(options: Options, *, err: TextIO | None = None) -> Loaded:
 def _assemble(options: Options, env: str | None) -> Assembled:
     """The project built from its files, the config's identity checked before any manifest problem."""
     from .assemble import assemble
-    from .config_file import load_config
-    from .identity import require_project
 
-    require_project(options.project_dir, load_config(options.project_dir))
-    return assemble(options.project_dir, env, options.api)
+    return assemble(options.project_dir, env, options.api, identity=True)
 
 
 def leave_runtime_index(project: Project) -> None:
